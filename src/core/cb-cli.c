@@ -1,0 +1,427 @@
+/* cb-cli.c: the headless interface of the same binary
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] check
+ *   command-builder [--project DIR] list-options [SOURCE]
+ *   command-builder [--project DIR] list-checkpoints
+ *
+ * It goes through the same core calls as the window, so the two never disagree.
+ * Exit codes: 0 success, 1 broken input (schemas, settings, configs), 2 invalid values or usage.
+ */
+
+#define G_LOG_DOMAIN "cb-cli"
+
+#include "config.h"
+
+#include "cb/cb-cli.h"
+#include "cb/cb-checkpoints.h"
+#include "cb/cb-config.h"
+#include "cb/cb-form.h"
+#include "cb/cb-problem.h"
+#include "cb/cb-project.h"
+#include "cb/cb-schema.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char * const commands[] = {
+  "print", "check", "list-options", "list-checkpoints", NULL
+};
+
+static const char * const pages[] = { "train", "test", "predict", NULL };
+
+typedef struct
+{
+  char     *project;
+  char     *schemas;
+  gboolean  argv;
+  gboolean  multiline;
+} Options;
+
+/* The first word that is not an option (or an option's value) names the sub-command. */
+const char *
+cb_cli_find_command (int    argc,
+                     char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_str_equal (arg, "--"))
+        return NULL;
+      if (g_str_equal (arg, "--project") || g_str_equal (arg, "-p") ||
+          g_str_equal (arg, "--schemas"))
+        {
+          i++;
+          continue;
+        }
+      if (arg[0] == '-')
+        continue;
+
+      return g_strv_contains (commands, arg) ? arg : NULL;
+    }
+
+  return NULL;
+}
+
+static void
+print_problems (GPtrArray *problems)
+{
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    {
+      g_autofree char *line = cb_problem_to_string (g_ptr_array_index (problems, i));
+
+      g_printerr ("%s\n", line);
+    }
+}
+
+static CbProject *
+open_project (const Options  *options,
+              GPtrArray      *problems)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = cb_find_project_root (options->project, &error);
+
+  if (root == NULL)
+    {
+      g_printerr ("command-builder: %s\n", error->message);
+      return NULL;
+    }
+
+  return cb_project_load (root, problems);
+}
+
+static CbConfigSnapshot *
+load_snapshot (CbProject *project,
+               GPtrArray *problems)
+{
+  g_autofree char *configs = cb_project_get_path (project, project->configs_dir);
+
+  return cb_config_snapshot_load (configs, problems);
+}
+
+static int
+cmd_print (const Options *options,
+           int            argc,
+           char         **argv)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbSchema) schema = NULL;
+  g_autoptr(CbConfigSnapshot) snapshot = NULL;
+  g_autoptr(GPtrArray) checkpoints = NULL;
+  g_autoptr(GPtrArray) assigned = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbForm) form = NULL;
+  g_auto(GStrv) checkpoint_paths = NULL;
+  g_autofree char *schema_path = NULL;
+  const char *page;
+  gboolean bad = FALSE;
+  CbCommand *command;
+
+  if (argc < 1)
+    {
+      g_printerr ("command-builder: print needs a page (train, test or predict)\n");
+      return 2;
+    }
+  page = argv[0];
+
+  project = open_project (options, problems);
+  if (project == NULL)
+    return 1;
+
+  schema_path = cb_project_find_schema (project, options->schemas, page);
+  if (schema_path == NULL)
+    {
+      g_printerr ("command-builder: no schema for the page '%s'%s\n", page,
+                  g_strv_contains (pages, page) ? "" : " (pages are train, test and predict)");
+      return 2;
+    }
+  schema = cb_schema_load_file (schema_path, problems, &error);
+  if (schema == NULL)
+    {
+      print_problems (problems);
+      return 1;
+    }
+
+  snapshot = load_snapshot (project, problems);
+  checkpoints = cb_checkpoints_scan_simple (project);
+  checkpoint_paths = cb_checkpoints_to_strv (checkpoints);
+
+  form = cb_form_new (schema, page);
+  cb_form_freeze (form);
+  cb_form_set_project (form, project);
+  cb_form_set_snapshot (form, snapshot);
+  cb_form_set_checkpoints (form, (const char * const *) checkpoint_paths);
+  for (int i = 1; i < argc; i++)
+    {
+      const char *eq = strchr (argv[i], '=');
+      g_autofree char *key = NULL;
+      g_autoptr(GError) value_error = NULL;
+
+      if (eq == NULL || eq == argv[i])
+        {
+          g_printerr ("command-builder: '%s' is not KEY=VALUE\n", argv[i]);
+          bad = TRUE;
+          continue;
+        }
+      key = g_strndup (argv[i], eq - argv[i]);
+      if (g_str_equal (key, "append_suffix"))
+        {
+          cb_form_set_append_suffix (form, g_str_equal (eq + 1, "true") ||
+                                           g_str_equal (eq + 1, "1"));
+          continue;
+        }
+      if (!cb_form_set_value_from_string (form, key, eq + 1, &value_error))
+        {
+          g_printerr ("command-builder: %s\n", value_error->message);
+          bad = TRUE;
+          continue;
+        }
+      g_ptr_array_add (assigned, argv[i]);
+    }
+  cb_form_thaw (form);
+
+  /* A choice that is not offered was dropped by the form: say so. */
+  for (guint i = 0; i < assigned->len; i++)
+    {
+      const char *arg = g_ptr_array_index (assigned, i);
+      const char *eq = strchr (arg, '=');
+      g_autofree char *key = g_strndup (arg, eq - arg);
+      int index = cb_schema_find_field (schema, key);
+      const CbField *field = cb_schema_get_field (schema, index);
+      const CbFieldState *state = cb_form_get_field_state (form, index);
+
+      if (field->type == CB_FIELD_SELECTBOX && state->visible && state->n_options > 0 &&
+          !state->user_set)
+        {
+          g_autofree char *choices = g_strjoinv (", ", (char **) state->options);
+
+          g_printerr ("command-builder: '%s' is not an option of '%s' (choose from: %s)\n",
+                      eq + 1, field->label, choices);
+          bad = TRUE;
+        }
+    }
+
+  if (!cb_form_is_valid (form))
+    {
+      const char * const *errors = cb_form_get_errors (form);
+
+      for (guint i = 0; errors[i] != NULL; i++)
+        g_printerr ("command-builder: %s\n", errors[i]);
+      bad = TRUE;
+    }
+
+  if (bad)
+    return 2;
+
+  command = cb_form_get_command (form);
+  if (options->argv)
+    {
+      const char * const *words = cb_command_get_argv (command);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        g_print ("%s\n", words[i]);
+    }
+  else if (options->multiline)
+    g_print ("%s\n", cb_command_get_display_multiline (command));
+  else
+    g_print ("%s\n", cb_command_get_display (command));
+
+  return 0;
+}
+
+static int
+cmd_check (const Options *options)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbConfigSnapshot) snapshot = NULL;
+  g_autofree char *configs = NULL;
+  gboolean any_error;
+
+  project = open_project (options, problems);
+  if (project == NULL)
+    return 1;
+
+  for (guint i = 0; pages[i] != NULL; i++)
+    {
+      g_autofree char *path = cb_project_find_schema (project, options->schemas, pages[i]);
+      g_autoptr(CbSchema) schema = NULL;
+
+      if (path == NULL)
+        {
+          g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, NULL, 0, 0,
+                                                     "no schema for the page '%s'", pages[i]));
+          continue;
+        }
+      schema = cb_schema_load_file (path, problems, NULL);
+    }
+
+  configs = cb_project_get_path (project, project->configs_dir);
+  cb_config_check_tree (configs, problems);
+  snapshot = cb_config_snapshot_load (configs, problems);
+
+  /* Each broken file is reported once, whichever pass found it. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < problems->len; i++)
+      {
+        char *line = cb_problem_to_string (g_ptr_array_index (problems, i));
+
+        if (g_hash_table_add (seen, line))
+          g_printerr ("%s\n", line);
+      }
+  }
+
+  any_error = cb_problem_list_has_errors (problems);
+  if (!any_error)
+    g_print ("%s: schemas, settings and configs are fine\n", project->root);
+
+  return any_error ? 1 : 0;
+}
+
+static int
+cmd_list_options (const Options *options,
+                  int            argc,
+                  char         **argv)
+{
+  static const char * const sources[] = {
+    "models.architectures", "models.backbones", "models.encoders", "models.decoders",
+    "models.heads", "models.losses", "models.optimizers", "datasets",
+    "preprocessing_profiles", "checkpoints", NULL
+  };
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbConfigSnapshot) snapshot = NULL;
+  const char *only = argc > 0 ? argv[0] : NULL;
+
+  if (only != NULL && !cb_options_source_is_known (only))
+    {
+      g_printerr ("command-builder: unknown options source '%s'\n", only);
+      return 2;
+    }
+
+  project = open_project (options, problems);
+  if (project == NULL)
+    return 1;
+  snapshot = load_snapshot (project, problems);
+  print_problems (problems);
+
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      if (only != NULL && !g_str_equal (only, sources[i]))
+        continue;
+
+      if (g_str_equal (sources[i], "checkpoints"))
+        {
+          g_autoptr(GPtrArray) files = cb_checkpoints_scan_simple (project);
+
+          for (guint k = 0; k < files->len; k++)
+            g_print ("checkpoints\t%s\n", ((CbCheckpointFile *) g_ptr_array_index (files, k))->path);
+        }
+      else
+        {
+          const char * const *names = cb_config_snapshot_get_options (snapshot, sources[i]);
+
+          for (guint k = 0; names[k] != NULL; k++)
+            g_print ("%s\t%s\n", sources[i], names[k]);
+        }
+    }
+
+  return 0;
+}
+
+static int
+cmd_list_checkpoints (const Options *options)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = open_project (options, problems);
+  g_autoptr(GPtrArray) files = NULL;
+
+  if (project == NULL)
+    return 1;
+
+  files = cb_checkpoints_scan_simple (project);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const CbCheckpointFile *file = g_ptr_array_index (files, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (file->mtime);
+      g_autofree char *stamp = g_date_time_format_iso8601 (when);
+
+      g_print ("%s\tsize=%" G_GINT64_FORMAT "\tmodified=%s\n", file->path, file->size, stamp);
+    }
+
+  return 0;
+}
+
+int
+cb_cli_run (int    argc,
+            char **argv)
+{
+  Options options = { 0 };
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_FILENAME, &options.project,
+      N_("The project folder (holding configs/ and runners/)"), N_("DIR") },
+    { "schemas", 0, 0, G_OPTION_ARG_FILENAME, &options.schemas,
+      N_("A folder of page schemas that replaces the bundled ones"), N_("DIR") },
+    { "argv", 0, 0, G_OPTION_ARG_NONE, &options.argv,
+      N_("print: one argv element per line instead of the shell text"), NULL },
+    { "multiline", 0, 0, G_OPTION_ARG_NONE, &options.multiline,
+      N_("print: one override per line with backslash continuations"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  const char *command;
+  int n_args;
+  int status;
+
+  context = g_option_context_new (_("COMMAND [ARGS…] — build OCR training commands"));
+  g_option_context_set_summary (context,
+                                _("Commands:\n"
+                                  "  print PAGE [KEY=VALUE…]   print the command of a page\n"
+                                  "  check                     validate schemas, settings and configs\n"
+                                  "  list-options [SOURCE]     print the options of each source\n"
+                                  "  list-checkpoints          print the checkpoints, newest first\n"
+                                  "\nWithout a command, the window opens."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("command-builder: %s\n", error->message);
+      return 2;
+    }
+
+  command = cb_cli_find_command ((int) g_strv_length (args), args);
+  if (command == NULL)
+    {
+      g_printerr ("command-builder: unknown command\n");
+      return 2;
+    }
+
+  /* args[0] is the program, args[1] the command. */
+  n_args = (int) g_strv_length (args) - 2;
+
+  if (g_str_equal (command, "print"))
+    status = cmd_print (&options, n_args, args + 2);
+  else if (g_str_equal (command, "check"))
+    status = cmd_check (&options);
+  else if (g_str_equal (command, "list-options"))
+    status = cmd_list_options (&options, n_args, args + 2);
+  else
+    status = cmd_list_checkpoints (&options);
+
+  g_free (options.project);
+  g_free (options.schemas);
+  return status;
+}
