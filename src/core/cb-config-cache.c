@@ -21,9 +21,37 @@ struct _CbConfigCache
   char             *configs_dir;
   CbConfigSnapshot *snapshot;
   GPtrArray        *problems;
-  GCancellable     *cancellable;
+  GCancellable     *cancellable;   /* the running reload, replaced by a newer one */
+  GHashTable       *monitors;      /* folder -> GFileMonitor */
+  guint             reload_id;
+  guint             n_loads;
+  GThread          *last_loader_thread;
   gboolean          loaded;
+  gboolean          watch;
 };
+
+/* The folders whose files make up a snapshot. */
+static const char * const watched_folders[] = {
+  "",
+  "model",
+  "model/architectures",
+  "model/optimizers",
+  "ui_meta",
+  "ui_meta/architectures",
+  "ui_meta/optimizers",
+  "preset",
+  "preset/models",
+  "preset/models/encoder",
+  "preset/models/decoder",
+  "preset/models/head",
+  "preset/models/loss",
+  "data",
+};
+
+/* Long enough to coalesce an editor's write-rename-chmod burst or a git checkout. */
+#define RELOAD_DELAY_MS 150
+
+static void arm_monitors (CbConfigCache *self);
 
 enum {
   PROP_0,
@@ -43,6 +71,7 @@ typedef struct
   CbConfigSnapshot *previous;
   CbConfigSnapshot *result;
   GPtrArray        *problems;
+  GThread          *loader_thread;
 } LoadData;
 
 static void
@@ -64,12 +93,156 @@ install_result (CbConfigCache *self,
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   self->problems = g_steal_pointer (&data->problems);
 
+  self->n_loads++;
+
   if (!self->loaded)
     {
       self->loaded = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+
+  if (self->watch)
+    arm_monitors (self);
+}
+
+static void
+reload_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_config_cache_load_finish (CB_CONFIG_CACHE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Reloading the configs failed: %s", error->message);
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  CbConfigCache *self = user_data;
+
+  self->reload_id = 0;
+
+  /* Cancel and replace: only the newest reload installs its snapshot. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  cb_config_cache_load_async (self, self->cancellable, reload_done_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+monitor_changed_cb (GFileMonitor      *monitor,
+                    GFile             *file,
+                    GFile             *other_file,
+                    GFileMonitorEvent  event,
+                    gpointer           user_data)
+{
+  CbConfigCache *self = user_data;
+
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+    case G_FILE_MONITOR_EVENT_RENAMED:
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
+      g_clear_handle_id (&self->reload_id, g_source_remove);
+      self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+      break;
+
+    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
+    case G_FILE_MONITOR_EVENT_UNMOUNTED:
+    case G_FILE_MONITOR_EVENT_MOVED:
+    default:
+      break;
+    }
+}
+
+/* Watches every folder that exists now; folders that appear later are picked up after the
+ * reload their creation triggers (their parent is watched). */
+static void
+arm_monitors (CbConfigCache *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (watched_folders); i++)
+    {
+      g_autofree char *path = g_build_filename (self->configs_dir, watched_folders[i], NULL);
+      g_autoptr(GFile) file = NULL;
+      GFileMonitor *monitor;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_hash_table_remove (self->monitors, path);
+          continue;
+        }
+      if (g_hash_table_contains (self->monitors, path))
+        continue;
+
+      file = g_file_new_for_path (path);
+      monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+      if (monitor == NULL)
+        continue;
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, 0);
+      g_hash_table_insert (self->monitors, g_steal_pointer (&path), monitor);
+    }
+
+  /* The configs folder itself may not exist yet: watch its parent for it. */
+  if (!g_file_test (self->configs_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *parent = g_path_get_dirname (self->configs_dir);
+
+      if (!g_hash_table_contains (self->monitors, parent))
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (parent);
+          GFileMonitor *monitor = g_file_monitor_directory (file, G_FILE_MONITOR_NONE, NULL, NULL);
+
+          if (monitor != NULL)
+            {
+              g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, 0);
+              g_hash_table_insert (self->monitors, g_steal_pointer (&parent), monitor);
+            }
+        }
+    }
+}
+
+/**
+ * cb_config_cache_watch:
+ *
+ * Follows changes: file monitors on the folders a snapshot is made of trigger a debounced
+ * reload in a worker thread; only files that changed are parsed again.
+ */
+void
+cb_config_cache_watch (CbConfigCache *self)
+{
+  g_return_if_fail (CB_IS_CONFIG_CACHE (self));
+
+  if (self->watch)
+    return;
+  self->watch = TRUE;
+  if (self->loaded)
+    arm_monitors (self);
+}
+
+/* For tests: the thread the last installed snapshot was read on. */
+gpointer
+cb_config_cache_get_last_loader_thread (CbConfigCache *self)
+{
+  g_return_val_if_fail (CB_IS_CONFIG_CACHE (self), NULL);
+  return self->last_loader_thread;
+}
+
+guint
+cb_config_cache_get_n_loads (CbConfigCache *self)
+{
+  g_return_val_if_fail (CB_IS_CONFIG_CACHE (self), 0);
+  return self->n_loads;
 }
 
 static void
@@ -80,6 +253,8 @@ cb_config_cache_finalize (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_clear_pointer (&self->configs_dir, g_free);
   g_clear_pointer (&self->snapshot, cb_config_snapshot_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
@@ -159,6 +334,7 @@ cb_config_cache_init (CbConfigCache *self)
 {
   self->snapshot = cb_config_snapshot_new_empty ();
   self->problems = cb_problem_list_new ();
+  self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 CbConfigCache *
@@ -205,6 +381,10 @@ load_worker (GTask        *task,
 {
   LoadData *data = task_data;
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  data->loader_thread = g_thread_self ();
   data->problems = cb_problem_list_new ();
   data->result = cb_config_snapshot_reload (data->configs_dir, data->previous, data->problems);
   g_task_return_boolean (task, TRUE);
@@ -220,13 +400,17 @@ load_done_cb (GObject      *object,
   LoadData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
     {
+      self->last_loader_thread = data->loader_thread;
       install_result (self, data);
       g_task_return_boolean (outer, TRUE);
     }
-  else
+  else if (error != NULL)
     g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
 
   g_object_unref (outer);
 }

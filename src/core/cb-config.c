@@ -398,7 +398,7 @@ read_use_cases (Loader     *loader,
       names = g_ptr_array_new ();
       values = g_ptr_array_new ();
       for (guint k = 0; k < cb_node_get_n_children (recs) &&
-                        cb_node_get_node_type (recs) == CB_NODE_MAPPING; k++)
+                        recs != NULL && cb_node_get_node_type (recs) == CB_NODE_MAPPING; k++)
         {
           const char *name = cb_node_get_scalar (cb_node_get_key (recs, k));
           GVariant *value = cb_node_to_variant (cb_node_get_child (recs, k));
@@ -453,7 +453,7 @@ read_profiles (Loader *loader)
   g_ptr_array_add (loader->self->profiles, none);
   g_ptr_array_add (keys, g_strdup ("none"));
 
-  for (guint i = 0; cb_node_get_node_type (profiles) == CB_NODE_MAPPING &&
+  for (guint i = 0; profiles != NULL && cb_node_get_node_type (profiles) == CB_NODE_MAPPING &&
                     i < cb_node_get_n_children (profiles); i++)
     {
       const char *key = cb_node_get_scalar (cb_node_get_key (profiles, i));

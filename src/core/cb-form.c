@@ -636,9 +636,9 @@ compute_field (CbForm *self,
   c->state.step = field->has_step ? field->step : (integral ? 1.0 : 0.0);
 
   if (opt_meta != NULL && field->optimizer_metadata_key != NULL &&
-      cb_node_get_node_type (cb_node_lookup_path (opt_meta, field->optimizer_metadata_key) ?: opt_meta)
-        == CB_NODE_MAPPING &&
-      cb_node_lookup_path (opt_meta, field->optimizer_metadata_key) != NULL)
+      cb_node_lookup_path (opt_meta, field->optimizer_metadata_key) != NULL &&
+      cb_node_get_node_type (cb_node_lookup_path (opt_meta, field->optimizer_metadata_key))
+        == CB_NODE_MAPPING)
     {
       g_autofree char *min_path = g_strconcat (field->optimizer_metadata_key, ".min", NULL);
       g_autofree char *max_path = g_strconcat (field->optimizer_metadata_key, ".max", NULL);
