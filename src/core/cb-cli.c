@@ -16,10 +16,11 @@
 #include "config.h"
 
 #include "cb/cb-cli.h"
-#include "cb/cb-checkpoints.h"
+#include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-config.h"
 #include "cb/cb-form.h"
 #include "cb/cb-problem.h"
+#include "cb/cb-quote.h"
 #include "cb/cb-project.h"
 #include "cb/cb-schema.h"
 
@@ -94,6 +95,15 @@ open_project (const Options  *options,
   return cb_project_load (root, problems);
 }
 
+static CbCheckpointScanner *
+scan_checkpoints (CbProject *project)
+{
+  CbCheckpointScanner *scanner = cb_checkpoint_scanner_new (project->root, project->outputs_dir);
+
+  cb_checkpoint_scanner_scan_sync (scanner, NULL, NULL);
+  return scanner;
+}
+
 static CbConfigSnapshot *
 load_snapshot (CbProject *project,
                GPtrArray *problems)
@@ -112,7 +122,7 @@ cmd_print (const Options *options,
   g_autoptr(CbProject) project = NULL;
   g_autoptr(CbSchema) schema = NULL;
   g_autoptr(CbConfigSnapshot) snapshot = NULL;
-  g_autoptr(GPtrArray) checkpoints = NULL;
+  g_autoptr(CbCheckpointScanner) checkpoints = NULL;
   g_autoptr(GPtrArray) assigned = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CbForm) form = NULL;
@@ -148,8 +158,8 @@ cmd_print (const Options *options,
     }
 
   snapshot = load_snapshot (project, problems);
-  checkpoints = cb_checkpoints_scan_simple (project);
-  checkpoint_paths = cb_checkpoints_to_strv (checkpoints);
+  checkpoints = scan_checkpoints (project);
+  checkpoint_paths = cb_checkpoint_scanner_get_paths (checkpoints);
 
   form = cb_form_new (schema, page);
   cb_form_freeze (form);
@@ -319,10 +329,11 @@ cmd_list_options (const Options *options,
 
       if (g_str_equal (sources[i], "checkpoints"))
         {
-          g_autoptr(GPtrArray) files = cb_checkpoints_scan_simple (project);
+          g_autoptr(CbCheckpointScanner) scanner = scan_checkpoints (project);
+          g_auto(GStrv) paths = cb_checkpoint_scanner_get_paths (scanner);
 
-          for (guint k = 0; k < files->len; k++)
-            g_print ("checkpoints\t%s\n", ((CbCheckpointFile *) g_ptr_array_index (files, k))->path);
+          for (guint k = 0; paths[k] != NULL; k++)
+            g_print ("checkpoints\t%s\n", paths[k]);
         }
       else
         {
@@ -336,25 +347,71 @@ cmd_list_options (const Options *options,
   return 0;
 }
 
+static void
+print_fact (GString    *line,
+            const char *name,
+            const char *value)
+{
+  if (value != NULL && *value != '\0')
+    g_string_append_printf (line, "\t%s=%s", name, value);
+}
+
+/* Path, then tab-separated facts, newest first. */
 static int
 cmd_list_checkpoints (const Options *options)
 {
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(CbProject) project = open_project (options, problems);
-  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(CbCheckpointScanner) scanner = NULL;
+  GListModel *model;
+  const CbScanStats *stats;
 
   if (project == NULL)
     return 1;
 
-  files = cb_checkpoints_scan_simple (project);
-  for (guint i = 0; i < files->len; i++)
+  scanner = scan_checkpoints (project);
+  model = cb_checkpoint_scanner_get_model (scanner);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      const CbCheckpointFile *file = g_ptr_array_index (files, i);
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (file->mtime);
+      g_autoptr(CbCheckpoint) item = g_list_model_get_item (model, i);
+      const CbCheckpointName *name = cb_checkpoint_get_name_info (item);
+      const CbRunInfo *run = cb_checkpoint_get_run_info (item);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (cb_checkpoint_get_mtime (item));
       g_autofree char *stamp = g_date_time_format_iso8601 (when);
+      g_autoptr(GString) line = g_string_new (cb_checkpoint_get_path (item));
+      static const char * const kinds[] = { "other", "last", "best", "epoch" };
 
-      g_print ("%s\tsize=%" G_GINT64_FORMAT "\tmodified=%s\n", file->path, file->size, stamp);
+      print_fact (line, "run", cb_checkpoint_get_run (item));
+      print_fact (line, "kind", kinds[name->kind]);
+      if (name->epoch >= 0)
+        g_string_append_printf (line, "\tepoch=%" G_GINT64_FORMAT, name->epoch);
+      if (name->step >= 0)
+        g_string_append_printf (line, "\tstep=%" G_GINT64_FORMAT, name->step);
+      if (name->metric_name != NULL)
+        {
+          g_autofree char *value = cb_format_number_repr (name->metric_value);
+
+          g_string_append_printf (line, "\t%s=%s", name->metric_name, value);
+        }
+      g_string_append_printf (line, "\tsize=%" G_GINT64_FORMAT "\tmodified=%s",
+                              cb_checkpoint_get_size (item), stamp);
+      if (run != NULL)
+        {
+          print_fact (line, "exp_name", run->exp_name);
+          print_fact (line, "architecture", run->architecture);
+          print_fact (line, "encoder", run->encoder);
+          print_fact (line, "decoder", run->decoder);
+          print_fact (line, "head", run->head);
+          print_fact (line, "loss", run->loss);
+          print_fact (line, "preprocessing_profile", run->preprocessing_profile);
+        }
+      g_print ("%s\n", line->str);
     }
+
+  stats = cb_checkpoint_scanner_get_stats (scanner);
+  if (stats->n_unreadable > 0 || stats->n_loops > 0 || stats->n_too_deep > 0)
+    g_printerr ("command-builder: skipped %u unreadable folders, %u symlink loops, "
+                "%u folders too deep\n", stats->n_unreadable, stats->n_loops, stats->n_too_deep);
 
   return 0;
 }

@@ -500,7 +500,6 @@ cb_config_snapshot_reload (const char             *configs_dir,
         g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_WARNING, configs_dir, 0, 0,
                                                    "the configs folder is missing: option "
                                                    "lists are empty"));
-      loader.self->profile_keys = g_new0 (char *, 1);
       read_profiles (&loader);
       return loader.self;
     }
@@ -688,7 +687,8 @@ cb_config_snapshot_get_use_case (const CbConfigSnapshot *self,
 }
 
 /* The use cases of @architecture; with no (known) architecture, the first use case of
- * every architecture that has one. Returns borrowed pointers. */
+ * every architecture that has one. An architecture without metadata is known too: it has
+ * no use cases. Returns borrowed pointers. */
 GPtrArray *
 cb_config_snapshot_use_cases_for (const CbConfigSnapshot *self,
                                   const char             *architecture)
@@ -698,7 +698,10 @@ cb_config_snapshot_use_cases_for (const CbConfigSnapshot *self,
 
   g_return_val_if_fail (self != NULL, result);
 
-  known = architecture != NULL && g_hash_table_contains (self->arch_meta, architecture);
+  known = architecture != NULL &&
+          (g_hash_table_contains (self->arch_meta, architecture) ||
+           g_strv_contains (cb_config_snapshot_get_options (self, "models.architectures"),
+                            architecture));
   for (guint i = 0; i < self->use_cases->len; i++)
     {
       const CbUseCase *use_case = g_ptr_array_index (self->use_cases, i);

@@ -176,16 +176,6 @@ cb_project_load (const char *root,
       load_settings (project, problems);
     }
 
-  if (problems != NULL)
-    {
-      g_autofree char *configs = cb_project_get_path (project, project->configs_dir);
-
-      if (!is_dir (configs))
-        g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_WARNING, configs, 0, 0,
-                                                   "no configs folder: option lists will be "
-                                                   "empty"));
-    }
-
   return project;
 }
 

@@ -6,9 +6,11 @@
  *
  *  1. libyaml (cb-yaml.c) parses the text into a tree with positions. A syntax error stops
  *     here with libyaml's own line and column, which libcyaml 1.3.1 would lose.
- *  2. libcyaml loads the same text into typed structs (RawSchema below). Its strict key
- *     checking rejects unknown keys and wrong shapes; its log backtrace gives the line and
- *     column, which we capture. Scalars whose type depends on the field (numbers, booleans)
+ *  2. libcyaml loads the same text into typed structs (RawSchema below). Unknown, repeated
+ *     and missing keys are first checked on the tree against libcyaml's field tables, since
+ *     libcyaml 1.3.1 would place them at the last value it read. Its strict checking then
+ *     rejects wrong shapes; its log backtrace gives the line and column, which we capture.
+ *     Scalars whose type depends on the field (numbers, booleans)
  *     are loaded as strings and converted strictly by us, because libcyaml 1.3.1 accepts
  *     "10abc" as the integer 10.
  *  3. The polymorphic keys that libcyaml 1.3.1 cannot type (no unions): `default` (any
@@ -359,6 +361,66 @@ number_attr (Ctx          *ctx,
   *has = TRUE;
   if (!is_int)
     *all_int = FALSE;
+}
+
+/* libcyaml 1.3.1 reports an unknown, repeated or missing key at the last value it read, not
+ * at the key, so keys are checked on the tree first, against libcyaml's own field tables. */
+static void
+check_keys (Ctx                        *ctx,
+            const CbNode               *mapping,
+            const cyaml_schema_field_t *fields)
+{
+  for (guint i = 0; i < cb_node_get_n_children (mapping); i++)
+    {
+      const CbNode *key = cb_node_get_key (mapping, i);
+      const char *name = cb_node_get_scalar (key);
+      const cyaml_schema_field_t *f = fields;
+
+      while (f->key != NULL && !g_str_equal (f->key, name))
+        f++;
+      if (f->key == NULL)
+        {
+          error_at (ctx, key, "unknown key '%s'", name);
+          continue;
+        }
+      for (guint j = 0; j < i; j++)
+        {
+          if (g_str_equal (cb_node_get_scalar (cb_node_get_key (mapping, j)), name))
+            {
+              error_at (ctx, key, "duplicate key '%s'", name);
+              break;
+            }
+        }
+    }
+
+  for (const cyaml_schema_field_t *f = fields; f->key != NULL; f++)
+    {
+      if (!(f->value.flags & CYAML_FLAG_OPTIONAL) && cb_node_lookup (mapping, f->key) == NULL)
+        error_at (ctx, mapping, "missing key '%s'", f->key);
+    }
+}
+
+static void
+check_schema_keys (Ctx          *ctx,
+                   const CbNode *root)
+{
+  const CbNode *elements = cb_node_lookup (root, "ui_elements");
+
+  check_keys (ctx, root, schema_fields);
+  if (elements == NULL || cb_node_get_node_type (elements) != CB_NODE_SEQUENCE)
+    return;
+
+  for (guint i = 0; i < cb_node_get_n_children (elements); i++)
+    {
+      const CbNode *element = cb_node_get_child (elements, i);
+      const CbNode *validation = cb_node_lookup (element, "validation");
+
+      if (cb_node_get_node_type (element) != CB_NODE_MAPPING)
+        continue;
+      check_keys (ctx, element, element_fields);
+      if (validation != NULL && cb_node_get_node_type (validation) == CB_NODE_MAPPING)
+        check_keys (ctx, validation, validation_fields);
+    }
 }
 
 /* Converts a byte offset inside a scalar to a column in the file (same line assumed). */
@@ -853,7 +915,7 @@ build_field (Ctx              *ctx,
       field.format = g_strdup (raw->format);
     }
 
-  if (found && field.type == CB_FIELD_SLIDER && (!field.has_min_value || !field.has_max_value))
+  if (found && field.type == CB_FIELD_SLIDER && (raw->min_value == NULL || raw->max_value == NULL))
     error_at (ctx, element, "slider '%s' needs both 'min_value' and 'max_value'", field.key);
   if (field.has_min_value && field.has_max_value && field.min_value > field.max_value)
     error_at (ctx, cb_node_lookup (element, "min_value"),
@@ -994,7 +1056,14 @@ cb_schema_load_data (const char  *data,
       return NULL;
     }
 
-  /* 2. Shape and keys, with libcyaml. */
+  /* 2. Keys, on the tree; then shapes, with libcyaml. */
+  check_schema_keys (&ctx, root);
+  if (problems->len != first)
+    {
+      set_error_from_problems (error, problems, first);
+      return NULL;
+    }
+
   config.log_fn = cyaml_log_cb;
   config.log_ctx = log;
   config.mem_fn = cyaml_mem;
