@@ -11,6 +11,37 @@
 #include "cb/cb-cli.h"
 #include "cb-application.h"
 
+/* Run from the build folder or from a prefix that is not in XDG_DATA_DIRS, the GSettings
+ * schema is not where GLib looks: point GLib at the one next to this binary. */
+static void
+find_settings_schema (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *bindir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *installed = NULL;
+  const char *candidates[2];
+
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL || bindir == NULL)
+    return;
+
+  installed = g_build_filename (bindir, "..", "share", "glib-2.0", "schemas", NULL);
+  candidates[0] = installed;
+  candidates[1] = BUILD_DATADIR;
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *compiled = g_build_filename (candidates[i], "gschemas.compiled", NULL);
+
+      if (g_file_test (compiled, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *dir = g_canonicalize_filename (candidates[i], NULL);
+
+          g_setenv ("GSETTINGS_SCHEMA_DIR", dir, FALSE);
+          return;
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -25,6 +56,7 @@ main (int    argc,
   if (cb_cli_find_command (argc, argv) != NULL)
     return cb_cli_run (argc, argv);
 
+  find_settings_schema ();
   app = cb_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
