@@ -38,6 +38,8 @@ typedef struct
   gboolean            has_max;
   const char         *error;          /* first validation message of this field, or NULL */
   gboolean            user_set;       /* the user chose this value (not a default) */
+  const char         *warning;        /* e.g. differs from what the chosen checkpoint was
+                                       * trained with; does not block running */
 } CbFieldState;
 
 CbForm             *cb_form_new                 (CbSchema          *schema,
@@ -51,6 +53,9 @@ void                cb_form_set_snapshot        (CbForm            *self,
 CbConfigSnapshot   *cb_form_get_snapshot        (CbForm            *self);
 void                cb_form_set_checkpoints     (CbForm            *self,
                                                  const char * const *paths);
+void                cb_form_set_checkpoint_model (CbForm           *self,
+                                                 GListModel        *model);
+const char         *cb_form_get_checkpoint_note (CbForm            *self);
 gboolean            cb_form_set_value           (CbForm            *self,
                                                  const char        *key,
                                                  GVariant          *value);

@@ -113,6 +113,35 @@ load_snapshot (CbProject *project,
   return cb_config_snapshot_load (configs, problems);
 }
 
+static gboolean
+arg_sets_checkpoint (CbSchema   *schema,
+                     const char *arg)
+{
+  const char *eq = strchr (arg, '=');
+  g_autofree char *key = eq ? g_strndup (arg, eq - arg) : NULL;
+  int index = key ? cb_schema_find_field (schema, key) : -1;
+
+  return index >= 0 &&
+         g_strcmp0 (cb_schema_get_field (schema, index)->options_source, "checkpoints") == 0;
+}
+
+/* Stable: KEY=VALUE arguments that choose a checkpoint first, the rest in order. */
+static void
+qsort_checkpoint_first (CbSchema  *schema,
+                        int        argc,
+                        char     **argv)
+{
+  g_autoptr(GPtrArray) first = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+
+  for (int i = 0; i < argc; i++)
+    g_ptr_array_add (arg_sets_checkpoint (schema, argv[i]) ? first : rest, argv[i]);
+  for (guint i = 0; i < first->len; i++)
+    argv[i] = g_ptr_array_index (first, i);
+  for (guint i = 0; i < rest->len; i++)
+    argv[first->len + i] = g_ptr_array_index (rest, i);
+}
+
 static int
 cmd_print (const Options *options,
            int            argc,
@@ -126,7 +155,6 @@ cmd_print (const Options *options,
   g_autoptr(GPtrArray) assigned = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CbForm) form = NULL;
-  g_auto(GStrv) checkpoint_paths = NULL;
   g_autofree char *schema_path = NULL;
   const char *page;
   gboolean bad = FALSE;
@@ -159,13 +187,17 @@ cmd_print (const Options *options,
 
   snapshot = load_snapshot (project, problems);
   checkpoints = scan_checkpoints (project);
-  checkpoint_paths = cb_checkpoint_scanner_get_paths (checkpoints);
 
   form = cb_form_new (schema, page);
   cb_form_freeze (form);
   cb_form_set_project (form, project);
   cb_form_set_snapshot (form, snapshot);
-  cb_form_set_checkpoints (form, (const char * const *) checkpoint_paths);
+  cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (checkpoints));
+  cb_form_thaw (form);
+
+  /* A chosen checkpoint fills in the components its run was trained with: apply it first,
+   * so that components given on the command line win. */
+  qsort_checkpoint_first (schema, argc - 1, argv + 1);
   for (int i = 1; i < argc; i++)
     {
       const char *eq = strchr (argv[i], '=');
@@ -193,7 +225,6 @@ cmd_print (const Options *options,
         }
       g_ptr_array_add (assigned, argv[i]);
     }
-  cb_form_thaw (form);
 
   /* A choice that is not offered was dropped by the form: say so. */
   for (guint i = 0; i < assigned->len; i++)

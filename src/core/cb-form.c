@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "cb/cb-form.h"
+#include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
 
 #include <math.h>
@@ -37,6 +38,7 @@ typedef struct
   char         *help;
   char         *info_text;
   char         *error;
+  char         *warning;
 } Computed;
 
 struct _CbForm
@@ -48,6 +50,10 @@ struct _CbForm
   CbProject         *project;
   CbConfigSnapshot  *snapshot;
   char             **checkpoints;
+  GListModel        *checkpoint_model;
+  GHashTable        *checkpoint_runs;  /* path -> CbCheckpoint (borrowed from the model) */
+  char              *filled_for;       /* the checkpoint whose run filled the components */
+  char              *checkpoint_note;
 
   GHashTable        *user_values;   /* key -> GVariant */
   gboolean           append_suffix;
@@ -82,6 +88,7 @@ computed_clear (Computed *c)
   g_clear_pointer (&c->help, g_free);
   g_clear_pointer (&c->info_text, g_free);
   g_clear_pointer (&c->error, g_free);
+  g_clear_pointer (&c->warning, g_free);
   g_clear_pointer (&c->state.value, g_variant_unref);
   g_clear_pointer (&c->state.default_value, g_variant_unref);
 }
@@ -558,6 +565,38 @@ validate_field (CbForm        *self,
     }
 }
 
+/* The index of the field that picks a checkpoint whose run is known, or -1. */
+static int
+checkpoint_field (CbForm *self)
+{
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      const CbField *field = cb_schema_get_field (self->schema, i);
+
+      if (g_strcmp0 (field->options_source, "checkpoints") == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* What the run of the checkpoint chosen before field @upto was trained with. */
+static const CbRunInfo *
+current_run_info (CbForm *self,
+                  guint   upto)
+{
+  int index = checkpoint_field (self);
+  GVariant *value;
+  CbCheckpoint *checkpoint;
+
+  if (index < 0 || (guint) index >= upto || self->checkpoint_runs == NULL)
+    return NULL;
+  value = self->computed[index].state.value;
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return NULL;
+  checkpoint = g_hash_table_lookup (self->checkpoint_runs, g_variant_get_string (value, NULL));
+  return checkpoint ? cb_checkpoint_get_run_info (checkpoint) : NULL;
+}
+
 static GVariant *
 metadata_number (CbNode     *meta,
                  const char *path)
@@ -807,6 +846,17 @@ compute_field (CbForm *self,
   if (c->state.visible && field->type != CB_FIELD_INFO)
     validate_field (self, field, c, index, arch_meta, arch_name, optimizer_name, opt_meta);
 
+  /* A component that differs from what the chosen checkpoint was trained with. */
+  if (c->state.visible && c->state.value != NULL &&
+      g_variant_is_of_type (c->state.value, G_VARIANT_TYPE_STRING))
+    {
+      const CbRunInfo *run = current_run_info (self, index);
+      const char *trained = cb_run_info_get (run, field->key);
+
+      if (trained != NULL && !g_str_equal (trained, g_variant_get_string (c->state.value, NULL)))
+        c->warning = g_strdup_printf ("The checkpoint was trained with “%s”", trained);
+    }
+
   g_ptr_array_add (c->options, NULL);
   g_ptr_array_add (c->labels, NULL);
   c->state.options = (const char * const *) c->options->pdata;
@@ -815,6 +865,7 @@ compute_field (CbForm *self,
   c->state.help = c->help;
   c->state.info_text = c->info_text;
   c->state.error = c->error;
+  c->state.warning = c->warning;
 }
 
 static GVariant *
@@ -935,6 +986,58 @@ build_command (CbForm *self)
                                   script, (const char * const *) overrides->pdata);
 }
 
+static gboolean
+fill_from_checkpoint (CbForm *self)
+{
+  static const char * const components[] = {
+    "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile", NULL
+  };
+  int index = checkpoint_field (self);
+  g_autoptr(GString) note = NULL;
+  const CbRunInfo *run;
+  GVariant *value;
+  const char *path;
+  gboolean changed = FALSE;
+
+  if (index < 0 || self->checkpoint_runs == NULL)
+    return FALSE;
+  value = self->computed[index].state.value;
+  if (value == NULL || !self->computed[index].state.visible)
+    return FALSE;
+  path = g_variant_get_string (value, NULL);
+  if (g_strcmp0 (path, self->filled_for) == 0)
+    return FALSE;
+
+  g_free (self->filled_for);
+  self->filled_for = g_strdup (path);
+  g_clear_pointer (&self->checkpoint_note, g_free);
+
+  run = current_run_info (self, self->n_fields);
+  if (run == NULL)
+    return FALSE;
+
+  note = g_string_new (NULL);
+  for (guint i = 0; components[i] != NULL; i++)
+    {
+      const char *trained = cb_run_info_get (run, components[i]);
+      int field_index = cb_schema_find_field (self->schema, components[i]);
+
+      /* Only fields that come after the checkpoint field, as visible_if does. */
+      if (trained == NULL || field_index <= index || !self->computed[field_index].state.visible)
+        continue;
+      g_hash_table_replace (self->user_values, g_strdup (components[i]),
+                            g_variant_ref_sink (g_variant_new_string (trained)));
+      g_string_append_printf (note, "%s%s %s", note->len ? ", " : "",
+                              cb_schema_get_field (self->schema, field_index)->label, trained);
+      changed = TRUE;
+    }
+
+  if (changed)
+    self->checkpoint_note = g_strdup_printf ("Filled in from the run “%s”: %s",
+                                             run->exp_name ? run->exp_name : path, note->str);
+  return changed;
+}
+
 static void
 recompute (CbForm *self)
 {
@@ -947,8 +1050,15 @@ recompute (CbForm *self)
   g_ptr_array_set_size (self->errors, 0);
   for (guint i = 0; i < self->n_fields; i++)
     compute_field (self, i);
-  g_ptr_array_add (self->errors, NULL);
-  g_ptr_array_set_size (self->errors, self->errors->len - 1);
+
+  /* A newly chosen checkpoint fills in the components its run was trained with (once per
+   * checkpoint, so the user can still change them afterwards), then the pass runs again. */
+  if (fill_from_checkpoint (self))
+    {
+      g_ptr_array_set_size (self->errors, 0);
+      for (guint i = 0; i < self->n_fields; i++)
+        compute_field (self, i);
+    }
 
   build_command (self);
   self->dirty = FALSE;
@@ -970,6 +1080,10 @@ cb_form_finalize (GObject *object)
   g_clear_pointer (&self->project, cb_project_unref);
   g_clear_pointer (&self->snapshot, cb_config_snapshot_unref);
   g_clear_pointer (&self->checkpoints, g_strfreev);
+  g_clear_object (&self->checkpoint_model);
+  g_clear_pointer (&self->checkpoint_runs, g_hash_table_unref);
+  g_clear_pointer (&self->filled_for, g_free);
+  g_clear_pointer (&self->checkpoint_note, g_free);
   g_clear_pointer (&self->user_values, g_hash_table_unref);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->command, cb_command_unref);
@@ -1083,6 +1197,69 @@ cb_form_set_checkpoints (CbForm             *self,
   g_clear_pointer (&self->checkpoints, g_strfreev);
   self->checkpoints = g_strdupv ((char **) paths);
   recompute (self);
+}
+
+static void
+checkpoint_items_changed_cb (GListModel *model,
+                             guint       position,
+                             guint       removed,
+                             guint       added,
+                             CbForm     *self)
+{
+  guint n = g_list_model_get_n_items (model);
+  g_auto(GStrv) paths = g_new0 (char *, n + 1);
+
+  g_clear_pointer (&self->checkpoint_runs, g_hash_table_unref);
+  self->checkpoint_runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      CbCheckpoint *item = g_list_model_get_item (model, i);
+
+      paths[i] = g_strdup (cb_checkpoint_get_path (item));
+      g_hash_table_insert (self->checkpoint_runs, (gpointer) cb_checkpoint_get_path (item), item);
+    }
+
+  /* Recomputes (cb_form_set_checkpoints does nothing if the list did not change). */
+  if (self->checkpoints != NULL && g_strv_equal ((const char * const *) self->checkpoints,
+                                                 (const char * const *) paths))
+    recompute (self);
+  else
+    cb_form_set_checkpoints (self, (const char * const *) paths);
+}
+
+/**
+ * cb_form_set_checkpoint_model:
+ * @model: a #GListModel of #CbCheckpoint, usually the scanner's shared one
+ *
+ * The checkpoint options follow the model; choosing a checkpoint fills in the components
+ * its run was trained with, and a later difference is flagged on the field.
+ */
+void
+cb_form_set_checkpoint_model (CbForm     *self,
+                              GListModel *model)
+{
+  g_return_if_fail (CB_IS_FORM (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  if (self->checkpoint_model != NULL)
+    g_signal_handlers_disconnect_by_func (self->checkpoint_model, checkpoint_items_changed_cb, self);
+  g_set_object (&self->checkpoint_model, model);
+  if (model == NULL)
+    {
+      g_clear_pointer (&self->checkpoint_runs, g_hash_table_unref);
+      return;
+    }
+
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (checkpoint_items_changed_cb),
+                           self, 0);
+  checkpoint_items_changed_cb (model, 0, 0, 0, self);
+}
+
+const char *
+cb_form_get_checkpoint_note (CbForm *self)
+{
+  g_return_val_if_fail (CB_IS_FORM (self), NULL);
+  return self->checkpoint_note;
 }
 
 gboolean
@@ -1407,6 +1584,8 @@ cb_form_apply_use_case (CbForm          *self,
   if (cb_schema_find_field (self->schema, "resume_training") >= 0)
     g_hash_table_replace (self->user_values, g_strdup ("resume_training"),
                           g_variant_ref_sink (g_variant_new_boolean (FALSE)));
+  /* The values went straight into the table: make the thaw recompute. */
+  self->dirty = TRUE;
   cb_form_thaw (self);
 
   for (guint i = 0; i < use_case->n_params; i++)
@@ -1446,6 +1625,7 @@ cb_form_thaw (CbForm *self)
 }
 
 #define SUFFIX_KEY "append-suffix"
+#define FILLED_KEY "filled-from-checkpoint"
 
 void
 cb_form_save_state (CbForm   *self,
@@ -1459,6 +1639,8 @@ cb_form_save_state (CbForm   *self,
 
   g_key_file_remove_group (key_file, self->page, NULL);
   g_key_file_set_boolean (key_file, self->page, SUFFIX_KEY, self->append_suffix);
+  if (self->filled_for != NULL)
+    g_key_file_set_string (key_file, self->page, FILLED_KEY, self->filled_for);
 
   g_hash_table_iter_init (&iter, self->user_values);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -1493,6 +1675,12 @@ cb_form_load_state (CbForm   *self,
         {
           cb_form_set_append_suffix (self, g_key_file_get_boolean (key_file, self->page,
                                                                    SUFFIX_KEY, NULL));
+          continue;
+        }
+      if (g_str_equal (keys[i], FILLED_KEY))
+        {
+          g_free (self->filled_for);
+          self->filled_for = g_key_file_get_string (key_file, self->page, FILLED_KEY, NULL);
           continue;
         }
       if (!g_str_has_prefix (keys[i], "value."))

@@ -79,6 +79,8 @@ typedef struct
 {
   yaml_parser_t  parser;
   const char    *filename;
+  const char    *data;
+  gsize          length;
   GHashTable    *anchors;
   GError       **error;
 } Loader;
@@ -92,9 +94,22 @@ set_parser_error (Loader *loader)
 
   if (parser->error == YAML_READER_ERROR)
     {
-      g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_SYNTAX,
-                   "%s: %s (at byte %zu)", loader->filename, problem,
-                   (size_t) parser->problem_offset);
+      /* Bad UTF-8 or a control character: the reader gives a byte offset only. */
+      const char *end = loader->data + MIN (parser->problem_offset, loader->length);
+      const char *line_start = loader->data;
+      guint line = 1;
+
+      for (const char *p = loader->data; p < end; p++)
+        {
+          if (*p == '\n')
+            {
+              line++;
+              line_start = p + 1;
+            }
+        }
+      g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_SYNTAX, "%s:%u:%ld: %s",
+                   loader->filename, line, g_utf8_strlen (line_start, end - line_start) + 1,
+                   problem);
       return;
     }
 
@@ -234,6 +249,8 @@ cb_yaml_load_data (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
   loader.filename = filename ? filename : "<data>";
+  loader.data = data ? data : "";
+  loader.length = data ? length : 0;
   loader.error = &local_error;
   loader.anchors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) cb_node_unref);
@@ -639,14 +656,17 @@ append_display (GString      *out,
             g_string_append_c (out, '\n');
           for (guint j = 0; j < indent; j++)
             g_string_append (out, "  ");
-          g_string_append_printf (out, "%s: ", key->scalar);
+          g_string_append_printf (out, "%s:", key->scalar);
           if (value->type == CB_NODE_MAPPING)
             {
               g_string_append_c (out, '\n');
               append_display (out, value, indent + 1);
             }
           else
-            append_display (out, value, indent);
+            {
+              g_string_append_c (out, ' ');
+              append_display (out, value, indent);
+            }
         }
       break;
 

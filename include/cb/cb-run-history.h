@@ -1,0 +1,82 @@
+/* cb-run-history.h: the runs started from the terminal pane, per project, kept on disk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_RUN_RECORD  (cb_run_record_get_type ())
+#define CB_TYPE_RUN_HISTORY (cb_run_history_get_type ())
+
+G_DECLARE_FINAL_TYPE (CbRunRecord, cb_run_record, CB, RUN_RECORD, GObject)
+G_DECLARE_FINAL_TYPE (CbRunHistory, cb_run_history, CB, RUN_HISTORY, GObject)
+
+#define CB_RUN_HISTORY_ERROR (cb_run_history_error_quark ())
+
+typedef enum
+{
+  CB_RUN_HISTORY_ERROR_CORRUPT,
+} CbRunHistoryError;
+
+/* How many runs a project keeps; the oldest are dropped first. */
+#define CB_RUN_HISTORY_DEFAULT_CAP 200
+
+typedef enum
+{
+  CB_RUN_OUTCOME_SUCCESS,    /* exited with status 0 */
+  CB_RUN_OUTCOME_FAILED,     /* exited with a non-zero status */
+  CB_RUN_OUTCOME_SIGNALED,   /* killed by a signal (Stop, or a crash) */
+  CB_RUN_OUTCOME_NOT_STARTED /* could not be started at all */
+} CbRunOutcome;
+
+GQuark        cb_run_history_error_quark      (void);
+
+/* One run. Immutable. @exit_status is -1 when the run was killed by a signal or never
+ * started; @signal is 0 unless it was killed by a signal. */
+CbRunRecord  *cb_run_record_new               (const char         *command,
+                                               const char * const *argv,
+                                               const char         *page,
+                                               GDateTime          *start_time,
+                                               double              duration,
+                                               int                 exit_status,
+                                               int                 signal);
+const char   *cb_run_record_get_command       (CbRunRecord        *self);
+const char * const *cb_run_record_get_argv    (CbRunRecord        *self);
+const char   *cb_run_record_get_page          (CbRunRecord        *self);
+GDateTime    *cb_run_record_get_start_time    (CbRunRecord        *self);
+char         *cb_run_record_dup_start_time_iso8601 (CbRunRecord   *self);
+double        cb_run_record_get_duration      (CbRunRecord        *self);
+int           cb_run_record_get_exit_status   (CbRunRecord        *self);
+int           cb_run_record_get_signal        (CbRunRecord        *self);
+CbRunOutcome  cb_run_record_get_outcome       (CbRunRecord        *self);
+char         *cb_run_record_describe_outcome  (CbRunRecord        *self);
+
+char         *cb_run_history_path_for_project (const char         *project_root);
+CbRunHistory *cb_run_history_new              (const char         *path);
+const char   *cb_run_history_get_path         (CbRunHistory       *self);
+guint         cb_run_history_get_cap          (CbRunHistory       *self);
+void          cb_run_history_set_cap          (CbRunHistory       *self,
+                                               guint               cap);
+gboolean      cb_run_history_load             (CbRunHistory       *self,
+                                               GError            **error);
+gboolean      cb_run_history_save             (CbRunHistory       *self,
+                                               GError            **error);
+gboolean      cb_run_history_add              (CbRunHistory       *self,
+                                               CbRunRecord        *record,
+                                               GError            **error);
+void          cb_run_history_clear            (CbRunHistory       *self);
+GListModel   *cb_run_history_get_entries      (CbRunHistory       *self);
+
+/* Wording shared by the terminal pane and the headless interface. */
+const char   *cb_signal_name                  (int                 signo);
+char         *cb_format_duration              (double              seconds);
+char         *cb_format_elapsed               (gint64              seconds);
+char         *cb_describe_outcome             (int                 exit_status,
+                                               int                 signal,
+                                               double              seconds);
+
+G_END_DECLS
