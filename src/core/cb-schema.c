@@ -423,6 +423,20 @@ check_schema_keys (Ctx          *ctx,
     }
 }
 
+/* libcyaml 1.3.1 loads a YAML null (~, null, an empty value) as that text; a null attribute
+ * is an absent one, as in the original. Clears them in a copy of a raw struct. */
+static void
+drop_null_strings (void                       *copy,
+                   const cyaml_schema_field_t *fields,
+                   const CbNode               *mapping)
+{
+  for (const cyaml_schema_field_t *f = fields; f->key != NULL; f++)
+    {
+      if (f->value.type == CYAML_STRING && cb_node_is_null (cb_node_lookup (mapping, f->key)))
+        *(char **) ((char *) copy + f->data_offset) = NULL;
+    }
+}
+
 /* Converts a byte offset inside a scalar to a column in the file (same line assumed). */
 static guint
 expr_column (const CbNode *node,
@@ -456,10 +470,13 @@ check_name_cb (const char *name,
   if (g_hash_table_contains (check->schema->index, name))
     return;
 
-  for (guint i = check->self_index; i < n; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char *key = cb_node_lookup_string (cb_node_get_child (check->elements, i), "key");
 
+      /* An earlier field that is not in the index had problems of its own, reported there. */
+      if (g_strcmp0 (key, name) == 0 && i < check->self_index)
+        return;
       if (g_strcmp0 (key, name) == 0)
         {
           g_ptr_array_add (check->ctx->problems,
@@ -1083,7 +1100,7 @@ cb_schema_load_data (const char  *data,
   schema = g_new0 (CbSchema, 1);
   g_atomic_ref_count_init (&schema->ref_count);
   schema->path = g_strdup (filename);
-  schema->title = g_strdup (raw->title);
+  schema->title = cb_node_is_null (cb_node_lookup (root, "title")) ? NULL : g_strdup (raw->title);
   schema->fields = g_array_new (FALSE, TRUE, sizeof (CbField));
   schema->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   {
@@ -1106,7 +1123,20 @@ cb_schema_load_data (const char  *data,
     error_at (&ctx, elements, "'ui_elements' is empty");
   else
     for (guint i = 0; i < raw->ui_elements_count; i++)
-      build_field (&ctx, schema, &raw->ui_elements[i], elements, i);
+      {
+        const CbNode *node = cb_node_get_child (elements, i);
+        RawElement element = raw->ui_elements[i];
+        RawValidation validation;
+
+        drop_null_strings (&element, element_fields, node);
+        if (element.validation != NULL)
+          {
+            validation = *element.validation;
+            drop_null_strings (&validation, validation_fields, cb_node_lookup (node, "validation"));
+            element.validation = &validation;
+          }
+        build_field (&ctx, schema, &element, elements, i);
+      }
 
   cyaml_free (&config, &schema_top, raw, 0);
 
