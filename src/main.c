@@ -56,6 +56,18 @@ main (int    argc,
   if (cb_cli_find_command (argc, argv) != NULL)
     return cb_cli_run (argc, argv);
 
+  /* A word that is neither a command nor a folder to open is a typo, not a file. */
+  {
+    const char *word = cb_cli_first_word (argc, argv);
+
+    if (word != NULL && !g_file_test (word, G_FILE_TEST_IS_DIR))
+      {
+        g_printerr ("command-builder: unknown command '%s' (commands: print, check, "
+                    "list-options, list-checkpoints; see --help)\n", word);
+        return 2;
+      }
+  }
+
   find_settings_schema ();
   app = cb_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+const char *cb_cli_first_word   (int    argc,
+                                 char **argv);
 const char *cb_cli_find_command (int    argc,
                                  char **argv);
 int         cb_cli_run          (int    argc,

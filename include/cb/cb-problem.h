@@ -31,6 +31,9 @@ CbProblem *cb_problem_new       (CbProblemSeverity  severity,
                                  guint              column,
                                  const char        *format,
                                  ...) G_GNUC_PRINTF (5, 6);
+CbProblem *cb_problem_new_located (CbProblemSeverity  severity,
+                                   const char        *file,
+                                   const char        *message);
 CbProblem *cb_problem_copy      (const CbProblem   *problem);
 void       cb_problem_free      (CbProblem         *problem);
 char      *cb_problem_to_string (const CbProblem   *problem);

@@ -42,6 +42,30 @@ typedef struct
   gboolean  multiline;
 } Options;
 
+/* The first word that is not an option (or an option's value), or NULL. */
+const char *
+cb_cli_first_word (int    argc,
+                   char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_str_equal (arg, "--"))
+        return i + 1 < argc ? argv[i + 1] : NULL;
+      if (g_str_equal (arg, "--project") || g_str_equal (arg, "-p") ||
+          g_str_equal (arg, "--schemas"))
+        {
+          i++;
+          continue;
+        }
+      if (arg[0] != '-')
+        return arg;
+    }
+
+  return NULL;
+}
+
 /* The first word that is not an option (or an option's value) names the sub-command. */
 const char *
 cb_cli_find_command (int    argc,

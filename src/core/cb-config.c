@@ -229,7 +229,7 @@ read_file (Loader     *loader,
       file->node = cb_yaml_load_file (path, &error);
       if (file->node == NULL)
         {
-          file->error = cb_problem_new (CB_PROBLEM_ERROR, NULL, 0, 0, "%s", error->message);
+          file->error = cb_problem_new_located (CB_PROBLEM_ERROR, path, error->message);
           g_error_free (error);
         }
     }
@@ -314,31 +314,35 @@ collect_source (Loader           *loader,
         add_unique (list, seen, g_ptr_array_index (stems, i));
     }
 
-  for (guint i = 0; i < arch_names->len; i++)
-    {
-      const CbNode *meta = g_hash_table_lookup (loader->self->arch_meta,
-                                                g_ptr_array_index (arch_names, i));
-      const CbNode *use_cases;
+  /* Metadata names in the order a model registry would list them: every architecture's
+   * own components first, then the compatible lists, then defaults, then use cases. */
+  for (guint pass = 0; pass < 4; pass++)
+    for (guint i = 0; i < arch_names->len; i++)
+      {
+        const CbNode *meta = g_hash_table_lookup (loader->self->arch_meta,
+                                                  g_ptr_array_index (arch_names, i));
+        const CbNode *use_cases;
 
-      if (meta == NULL)
-        continue;
-      if (spec->component != NULL)
-        add_node_names (list, seen, cb_node_lookup_path (meta, "components") ?
-                        cb_node_lookup (cb_node_lookup (meta, "components"), spec->component) :
-                        NULL);
-      if (spec->compatible_key != NULL)
-        add_node_names (list, seen, cb_node_lookup (meta, spec->compatible_key));
-      if (spec->default_key != NULL)
-        add_node_names (list, seen, cb_node_lookup (meta, spec->default_key));
+        if (meta == NULL)
+          continue;
+        if (pass == 0 && spec->component != NULL)
+          add_node_names (list, seen, cb_node_lookup (cb_node_lookup (meta, "components"),
+                                                      spec->component));
+        if (pass == 2 && spec->default_key != NULL)
+          add_node_names (list, seen, cb_node_lookup (meta, spec->default_key));
+        if (pass == 1 && spec->compatible_key != NULL)
+          add_node_names (list, seen, cb_node_lookup (meta, spec->compatible_key));
 
-      use_cases = cb_node_lookup (meta, "use_cases");
-      for (guint u = 0; spec->use_case_key != NULL && u < cb_node_get_n_children (use_cases); u++)
-        {
-          const CbNode *recs = cb_node_lookup (cb_node_get_child (use_cases, u), "recommendations");
+        use_cases = cb_node_lookup (meta, "use_cases");
+        for (guint u = 0; pass == 3 && spec->use_case_key != NULL &&
+                          u < cb_node_get_n_children (use_cases); u++)
+          {
+            const CbNode *recs = cb_node_lookup (cb_node_get_child (use_cases, u),
+                                                 "recommendations");
 
-          add_node_names (list, seen, cb_node_lookup (recs, spec->use_case_key));
-        }
-    }
+            add_node_names (list, seen, cb_node_lookup (recs, spec->use_case_key));
+          }
+      }
 
   if (g_str_equal (spec->source, "models.optimizers"))
     {

@@ -727,23 +727,7 @@ compute_field (CbForm *self,
         c->state.visible = result;
     }
 
-  /* 6. Help. */
-  if (arch_meta != NULL && field->metadata_help_key != NULL)
-    {
-      g_autofree char *text = cb_node_to_display (cb_node_lookup_path (arch_meta,
-                                                                       field->metadata_help_key));
-
-      append_help (help, text);
-    }
-  if (opt_meta != NULL && field->optimizer_help_key != NULL)
-    {
-      g_autofree char *text = cb_node_to_display (cb_node_lookup_path (opt_meta,
-                                                                       field->optimizer_help_key));
-
-      append_help (help, text);
-    }
-  c->help = help->len > 0 ? g_strdup (help->str) : NULL;
-
+  /* 6. Help (built after the value, see below). */
   if (field->type == CB_FIELD_INFO)
     c->info_text = format_info (field, arch_meta && field->metadata_info_key
                                          ? cb_node_lookup_path (arch_meta, field->metadata_info_key)
@@ -838,6 +822,33 @@ compute_field (CbForm *self,
     default:
       break;
     }
+
+  /* The architecture field's own help follows its own choice (the original always showed
+   * the fallback's notes, because the field had no value yet when its help was built). */
+  if (g_strcmp0 (field->key, field->architecture_key) == 0 && c->state.value != NULL &&
+      g_variant_is_of_type (c->state.value, G_VARIANT_TYPE_STRING))
+    {
+      CbNode *own = cb_config_snapshot_get_architecture_metadata (self->snapshot,
+                                                                  g_variant_get_string (c->state.value,
+                                                                                        NULL));
+      if (own != NULL)
+        arch_meta = own;
+    }
+  if (arch_meta != NULL && field->metadata_help_key != NULL)
+    {
+      g_autofree char *text = cb_node_to_display (cb_node_lookup_path (arch_meta,
+                                                                       field->metadata_help_key));
+
+      append_help (help, text);
+    }
+  if (opt_meta != NULL && field->optimizer_help_key != NULL)
+    {
+      g_autofree char *text = cb_node_to_display (cb_node_lookup_path (opt_meta,
+                                                                       field->optimizer_help_key));
+
+      append_help (help, text);
+    }
+  c->help = help->len > 0 ? g_strdup (help->str) : NULL;
 
   if (!c->state.visible)
     g_clear_pointer (&c->state.value, g_variant_unref);

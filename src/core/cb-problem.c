@@ -9,6 +9,9 @@
 
 #include "cb/cb-problem.h"
 
+#include <stdio.h>
+#include <string.h>
+
 CbProblem *
 cb_problem_new (CbProblemSeverity  severity,
                 const char        *file,
@@ -32,6 +35,30 @@ cb_problem_new (CbProblemSeverity  severity,
   va_end (args);
 
   return problem;
+}
+
+/* From a message that may start with "FILE:LINE:COLUMN: " (as libyaml errors do). */
+CbProblem *
+cb_problem_new_located (CbProblemSeverity  severity,
+                        const char        *file,
+                        const char        *message)
+{
+  guint line = 0, column = 0;
+  const char *rest = message;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (file != NULL && g_str_has_prefix (message, file) &&
+      sscanf (message + strlen (file), ":%u:%u: ", &line, &column) == 2)
+    {
+      rest = strstr (message + strlen (file) + 1, ": ");
+      rest = rest != NULL ? rest + 2 : message;
+    }
+  else if (file != NULL && g_str_has_prefix (message, file) &&
+           g_str_has_prefix (message + strlen (file), ": "))
+    rest = message + strlen (file) + 2;
+
+  return cb_problem_new (severity, file, line, column, "%s", rest);
 }
 
 CbProblem *

@@ -1,0 +1,464 @@
+/* test-cli.c: tests for the headless sub-commands of the command-builder binary
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Runs the program named by $CB_BINARY (set by tests/meson.build to the built binary) and
+ * checks its output and exit status: 0 success, 1 broken input, 2 invalid values or usage.
+ * The expected commands are the reference's default Train command (section 4.1 of
+ * shared/reference/original-command-builder.md) with the demo project's python3 launcher. */
+
+#define G_LOG_DOMAIN "test-cli"
+
+#include "config.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const char * const train_overrides[] = {
+  "exp_name=ocr_training-dbnet-unet-resnet18",
+  "logger.wandb.enabled=false",
+  "model/architectures=dbnet",
+  "model.encoder.model_name=resnet18",
+  "model.component_overrides.decoder.name=unet",
+  "model.component_overrides.head.name=db_head",
+  "model.component_overrides.loss.name=db_loss",
+  "model/optimizers=adam",
+  "model.optimizer.lr=0.001",
+  "model.optimizer.weight_decay=0.0001",
+  "dataloaders.train_dataloader.batch_size=4",
+  "dataloaders.val_dataloader.batch_size=4",
+  "trainer.max_epochs=10",
+  "trainer.accumulate_grad_batches=1",
+  "trainer.gradient_clip_val=5.0",
+  "trainer.precision=32",
+  "seed=42",
+  "data=default",
+  NULL
+};
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static const char *
+binary (void)
+{
+  const char *path = g_getenv ("CB_BINARY");
+
+  if (path == NULL || *path == '\0')
+    {
+      g_test_skip ("CB_BINARY is not set (the binary is not built)");
+      return NULL;
+    }
+  return path;
+}
+
+/* Runs the binary with the NULL-terminated arguments that follow. */
+static void
+run (Result     *result,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) binary ());
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &result->out, &result->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  result->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+demo_root (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
+}
+
+/* A copy of the demo project in a new temporary folder; returns the folder holding it. */
+static char *
+copy_demo (char **project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("cb-test-cli-XXXXXX", &error);
+  g_autofree char *source = demo_root ();
+  g_autofree char *dest = NULL;
+  int wait_status = 0;
+  const char *argv[] = { "cp", "-R", source, NULL, NULL };
+
+  g_assert_no_error (error);
+  dest = g_build_filename (tmp, "project", NULL);
+  argv[3] = dest;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+
+  *project = g_steal_pointer (&dest);
+  return g_steal_pointer (&tmp);
+}
+
+static void
+remove_tree (const char *path)
+{
+  const char *argv[] = { "rm", "-rf", path, NULL };
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* print ------------------------------------------------------------------------------------- */
+
+static void
+test_print_train (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) result = { 0 };
+  g_autofree char *overrides = NULL;
+  g_autofree char *expected = NULL;
+
+  if (binary () == NULL)
+    return;
+
+  run (&result, "--project", root, "print", "train", NULL);
+  g_assert_cmpstr (result.err, ==, "");
+  g_assert_cmpint (result.status, ==, 0);
+
+  overrides = g_strjoinv (" ", (char **) train_overrides);
+  expected = g_strdup_printf ("python3 runners/train.py %s\n", overrides);
+  g_assert_cmpstr (result.out, ==, expected);
+}
+
+static void
+test_print_argv (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) result = { 0 };
+  g_auto(Result) spaced = { 0 };
+  g_autoptr(GString) expected = g_string_new ("python3\nrunners/train.py\n");
+
+  if (binary () == NULL)
+    return;
+
+  run (&result, "--project", root, "print", "train", "--argv", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  for (guint i = 0; train_overrides[i] != NULL; i++)
+    g_string_append_printf (expected, "%s\n", train_overrides[i]);
+  g_assert_cmpstr (result.out, ==, expected->str);
+
+  /* One element per line, exactly as it reaches the program: Hydra quotes, no shell ones. */
+  run (&spaced, "--project", root, "print", "train", "--argv", "exp_name=my run",
+       "batch_size=8", NULL);
+  g_assert_cmpint (spaced.status, ==, 0);
+  g_assert_true (strstr (spaced.out, "\nexp_name=\"my run-dbnet-unet-resnet18\"\n") != NULL);
+  g_assert_true (strstr (spaced.out, "\ndataloaders.val_dataloader.batch_size=8\n") != NULL);
+}
+
+static void
+test_print_values (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) result = { 0 };
+  g_auto(Result) multiline = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&result, "--project", root, "print", "train", "exp_name=my run", "architecture=craft",
+       NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_str_has_prefix (result.out, "python3 runners/train.py "
+                                   "'exp_name=\"my run-craft-craft_decoder-resnet18\"' "
+                                   "logger.wandb.enabled=false model/architectures=craft "));
+  g_assert_true (g_str_has_suffix (result.out, " data=craft\n"));
+
+  run (&multiline, "--project", root, "print", "test", "--multiline", NULL);
+  g_assert_cmpint (multiline.status, ==, 0);
+  g_assert_true (g_str_has_prefix (multiline.out, "python3 runners/test.py \\\n"
+                                   "  exp_name=ocr_testing \\\n  checkpoint_path="));
+}
+
+static void
+test_print_invalid (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) short_name = { 0 };
+  g_auto(Result) bad_choice = { 0 };
+  g_auto(Result) bad_page = { 0 };
+  g_auto(Result) bad_number = { 0 };
+  g_auto(Result) not_pair = { 0 };
+  g_auto(Result) no_page = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&short_name, "--project", root, "print", "train", "exp_name=ab", NULL);
+  g_assert_cmpint (short_name.status, ==, 2);
+  g_assert_cmpstr (short_name.out, ==, "");
+  g_assert_true (strstr (short_name.err,
+                         "'Experiment Name' must be at least 3 characters long.") != NULL);
+
+  run (&bad_choice, "--project", root, "print", "train", "encoder=nonexistent", NULL);
+  g_assert_cmpint (bad_choice.status, ==, 2);
+  g_assert_cmpstr (bad_choice.out, ==, "");
+  g_assert_true (strstr (bad_choice.err, "nonexistent") != NULL);
+  g_assert_true (strstr (bad_choice.err, "resnet18, resnet34, resnet50, mobilenetv3_small_050, "
+                                         "efficientnet_b0") != NULL);
+
+  run (&bad_page, "--project", root, "print", "nosuchpage", NULL);
+  g_assert_cmpint (bad_page.status, ==, 2);
+  g_assert_cmpstr (bad_page.out, ==, "");
+  g_assert_true (strstr (bad_page.err, "nosuchpage") != NULL);
+
+  {
+    g_auto(Result) typo = { 0 };
+
+    /* A misspelt command must not open the window. */
+    run (&typo, "--project", root, "frobnicate", NULL);
+    g_assert_cmpint (typo.status, ==, 2);
+    g_assert_true (strstr (typo.err, "unknown command 'frobnicate'") != NULL);
+  }
+
+  run (&bad_number, "--project", root, "print", "train", "batch_size=lots", NULL);
+  g_assert_cmpint (bad_number.status, ==, 2);
+  g_assert_cmpstr (bad_number.out, ==, "");
+
+  run (&not_pair, "--project", root, "print", "train", "exp_name", NULL);
+  g_assert_cmpint (not_pair.status, ==, 2);
+
+  run (&no_page, "--project", root, "print", NULL);
+  g_assert_cmpint (no_page.status, ==, 2);
+  g_assert_cmpstr (no_page.out, ==, "");
+}
+
+/* check ------------------------------------------------------------------------------------- */
+
+static void
+test_check_demo (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) result = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&result, "--project", root, "check", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_check_broken_schema (void)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *schemas = NULL;
+  g_autofree char *broken = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) result = { 0 };
+  g_auto(Result) print = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  tmp = copy_demo (&project);
+  schemas = g_build_filename (tmp, "schemas", NULL);
+  g_assert_cmpint (g_mkdir (schemas, 0755), ==, 0);
+  broken = g_build_filename (schemas, "train.yaml", NULL);
+  /* The second ':' of line 3 (column 11) is not allowed there. */
+  g_file_set_contents (broken, "title: Broken\nui_elements:\n  - key: a: b\n", -1, &error);
+  g_assert_no_error (error);
+  location = g_strdup_printf ("%s:3:11:", broken);
+
+  run (&result, "--project", project, "--schemas", schemas, "check", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  if (strstr (result.err, location) == NULL)
+    g_error ("no %s in:\n%s", location, result.err);
+
+  /* print stops on the same schema, as broken input. */
+  run (&print, "--project", project, "--schemas", schemas, "print", "train", NULL);
+  g_assert_cmpint (print.status, ==, 1);
+  g_assert_cmpstr (print.out, ==, "");
+  g_assert_true (strstr (print.err, location) != NULL);
+
+  remove_tree (tmp);
+}
+
+/* list-options and list-checkpoints -------------------------------------------------------- */
+
+static void
+test_list_options (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) decoders = { 0 };
+  g_auto(Result) all = { 0 };
+  g_auto(Result) unknown = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&decoders, "--project", root, "list-options", "models.decoders", NULL);
+  g_assert_cmpint (decoders.status, ==, 0);
+  g_assert_cmpstr (decoders.out, ==,
+                   "models.decoders\tcraft_decoder\n"
+                   "models.decoders\tdbpp_decoder\n"
+                   "models.decoders\tfpn\n"
+                   "models.decoders\tpan\n"
+                   "models.decoders\tunet\n"
+                   "models.decoders\tdbnetpp_decoder\n"
+                   "models.decoders\tfpn_decoder\n"
+                   "models.decoders\tpan_decoder\n");
+
+  run (&all, "--project", root, "list-options", NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_true (strstr (all.out, "models.architectures\tcraft\nmodels.architectures\tdbnet\n"
+                                  "models.architectures\tdbnetpp\n") != NULL);
+  g_assert_true (strstr (all.out, "datasets\tpreprocessing\n") != NULL);
+  g_assert_true (strstr (all.out, "datasets\tfast\n") == NULL);
+
+  run (&unknown, "--project", root, "list-options", "models.nothing", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+}
+
+static int
+compare_desc (gconstpointer a,
+              gconstpointer b)
+{
+  return -g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+compare_asc (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+test_list_checkpoints (void)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *outputs = NULL;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(Result) result = { 0 };
+  const char *name;
+  time_t mtime = 1700000000;
+  gboolean legacy_seen = FALSE;
+
+  if (binary () == NULL)
+    return;
+
+  tmp = copy_demo (&project);
+  outputs = g_build_filename (project, "outputs", NULL);
+
+  /* The order the test wants: runs in reverse name order, the files of each run in name
+   * order; neither is what sorting by name would give. Each file gets an older time than
+   * the one before it, so newest first is this order. */
+  dir = g_dir_open (outputs, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (runs, g_strdup (name));
+  g_ptr_array_sort (runs, compare_desc);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const char *run_name = g_ptr_array_index (runs, i);
+      g_autofree char *ckpt_dir = g_build_filename (outputs, run_name, "checkpoints", NULL);
+      g_autoptr(GDir) ckpts = g_dir_open (ckpt_dir, 0, NULL);
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+      while (ckpts != NULL && (name = g_dir_read_name (ckpts)) != NULL)
+        if (g_str_has_suffix (name, ".ckpt"))
+          g_ptr_array_add (files, g_strdup (name));
+      g_ptr_array_sort (files, compare_asc);
+
+      for (guint k = 0; k < files->len; k++)
+        {
+          const char *file = g_ptr_array_index (files, k);
+          g_autofree char *path = g_build_filename (ckpt_dir, file, NULL);
+          struct timespec times[2] = { { mtime, 0 }, { mtime, 0 } };
+
+          g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+          mtime -= 100;
+          g_ptr_array_add (expected, g_strdup_printf ("outputs/%s/checkpoints/%s", run_name, file));
+          legacy_seen |= g_str_equal (file, "epoch=19-step=1000.ckpt");
+        }
+    }
+
+  /* The demo has example runs, including the legacy Lightning names. */
+  g_assert_cmpuint (expected->len, >=, 3);
+  g_assert_true (legacy_seen);
+
+  run (&result, "--project", project, "list-checkpoints", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+
+  /* One line per checkpoint, the relative path first. */
+  lines = g_strsplit (result.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, expected->len + 1);
+  g_assert_cmpstr (lines[expected->len], ==, "");
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autofree char *prefix = g_strconcat (g_ptr_array_index (expected, i), "\t", NULL);
+
+      if (!g_str_has_prefix (lines[i], prefix))
+        g_error ("line %u is <%s>, expected %s first", i, lines[i],
+                 (const char *) g_ptr_array_index (expected, i));
+    }
+
+  remove_tree (tmp);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/print/train", test_print_train);
+  g_test_add_func ("/cli/print/argv", test_print_argv);
+  g_test_add_func ("/cli/print/values", test_print_values);
+  g_test_add_func ("/cli/print/invalid", test_print_invalid);
+  g_test_add_func ("/cli/check/demo", test_check_demo);
+  g_test_add_func ("/cli/check/broken-schema", test_check_broken_schema);
+  g_test_add_func ("/cli/list-options", test_list_options);
+  g_test_add_func ("/cli/list-checkpoints", test_list_checkpoints);
+
+  return g_test_run ();
+}
