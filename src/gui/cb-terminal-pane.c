@@ -1,0 +1,1681 @@
+/* cb-terminal-pane.c: runs a command in a VTE terminal, stops it with a ladder, keeps a history
+ *
+ * A thin wrapper around VteTerminal. A command is spawned from its argv (never a shell
+ * string) in its own session, so its pid is also its process group id and every signal of the
+ * stop ladder goes to the whole group: the trainer and its DataLoader workers alike.
+ *
+ * Stop ladder (cb_terminal_pane_stop(); each click skips to the next step at once):
+ *   1. Ctrl+C through the tty, which the kernel turns into SIGINT for the tty's foreground
+ *      group. When that group is not ours or the tty does not generate signals (raw mode),
+ *      SIGINT is also sent to the group directly. Both at once would interrupt the command
+ *      twice, and a second Ctrl+C cuts short the clean-up the first one started.
+ *   2. SIGTERM to the group, after interrupt_ms.
+ *   3. SIGKILL to the group, after terminate_ms more.
+ *
+ * When the command itself exits, whatever is left of its group (workers that ignore SIGINT
+ * and SIGHUP) gets SIGTERM, then SIGKILL, and the pane stays "running" until the group is
+ * gone, so `finished` means that nothing of the run is left. Zombies do not count: they hold
+ * no resources, and in containers whose init does not reap they would never go away.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-terminal-pane"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cb-terminal-pane.h"
+
+#include "cb/cb-quote.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* PCRE2 compile flags, as VteRegex takes them (pcre2.h is not a dependency of ours). */
+#define PCRE2_CASELESS  0x00000008u
+#define PCRE2_MULTILINE 0x00000400u
+
+/* After the command exited: how often to look for the rest of its group, and how long to
+ * keep looking once SIGKILL has been sent. */
+#define REAP_POLL_MS    50
+#define REAP_GRACE_MS   5000
+
+#define HEADER_SGR      "\033[0;38;5;244m"
+#define RESET_SGR       "\033[0m"
+
+struct _CbTerminalPane
+{
+  GtkWidget          parent_instance;
+
+  /* Template children */
+  GtkWidget         *header_box;
+  GtkImage          *status_icon;
+  GtkLabel          *status_label;
+  GtkMenuButton     *history_button;
+  GtkPopover        *history_popover;
+  GtkListBox        *history_list;
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkWidget         *scroller;
+  VteTerminal       *terminal;
+
+  CbRunHistory      *history;
+  GSettings         *desktop_settings;
+  GCancellable      *spawn_cancellable;
+
+  /* The current (or last) run */
+  char             **argv;
+  char              *cwd;
+  char              *display_text;
+  char              *page;
+  char              *failure;        /* why it could not start, or NULL */
+  GDateTime         *start_time;
+  gint64             start_usec;     /* monotonic */
+  GPid               pid;            /* the leader, == its process group; 0 if none */
+  int                exit_status;
+  int                exit_signal;
+  double             seconds;
+  CbStopStep         stop_step;
+  guint              running : 1;
+  guint              leader_exited : 1;
+  guint              stop_pending : 1;
+  guint              has_run : 1;
+
+  char              *status_text;
+  guint              clock_source;
+  guint              ladder_source;
+  guint              reap_source;
+  guint              missing_cwd_source;
+  gint64             reap_deadline;  /* monotonic, 0 while the ladder may still escalate */
+  guint              interrupt_ms;
+  guint              terminate_ms;
+};
+
+typedef struct
+{
+  GWeakRef self;
+} SpawnData;
+
+enum {
+  PROP_0,
+  PROP_RUNNING,
+  PROP_PID,
+  PROP_STATUS_TEXT,
+  PROP_HISTORY,
+  N_PROPS
+};
+
+enum {
+  STARTED,
+  FINISHED,
+  COPY_REQUESTED,
+  RERUN_REQUESTED,
+  LOAD_REQUESTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CbTerminalPane, cb_terminal_pane, GTK_TYPE_WIDGET)
+G_DEFINE_QUARK (cb-terminal-pane-error-quark, cb_terminal_pane_error)
+
+static gboolean ladder_timeout_cb (gpointer user_data);
+
+/* Process groups */
+
+/* Whether any live (non-zombie) process is still in group @pgid. */
+static gboolean
+process_group_alive (GPid pgid)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (pgid <= 0)
+    return FALSE;
+
+  if (kill (-pgid, 0) != 0)
+    return FALSE; /* ESRCH: gone; EPERM: nothing we could do about it anyway */
+
+  dir = g_dir_open ("/proc", 0, NULL);
+  if (dir == NULL)
+    return TRUE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *contents = NULL;
+      const char *after_name;
+      char state;
+      int ppid;
+      int pgrp;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+
+      path = g_build_filename ("/proc", name, "stat", NULL);
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        continue;
+
+      /* "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses. */
+      after_name = strrchr (contents, ')');
+      if (after_name == NULL || sscanf (after_name + 1, " %c %d %d", &state, &ppid, &pgrp) != 3)
+        continue;
+
+      if (pgrp == pgid && state != 'Z' && state != 'X')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+signal_group (CbTerminalPane *self,
+              int             signo)
+{
+  g_assert (self->pid > 0);
+
+  g_debug ("Sending %s to process group %d", cb_signal_name (signo), (int) self->pid);
+
+  if (kill (-self->pid, signo) != 0 && errno != ESRCH)
+    g_debug ("kill(-%d, %d): %s", (int) self->pid, signo, g_strerror (errno));
+}
+
+/* TRUE when Ctrl+C typed into the terminal reaches our whole group as SIGINT. */
+static gboolean
+tty_interrupts_group (CbTerminalPane *self)
+{
+  VtePty *pty = vte_terminal_get_pty (self->terminal);
+  struct termios attrs;
+  int fd;
+
+  if (pty == NULL)
+    return FALSE;
+
+  fd = vte_pty_get_fd (pty);
+  if (fd < 0 || tcgetattr (fd, &attrs) != 0 || (attrs.c_lflag & ISIG) == 0)
+    return FALSE;
+  if (attrs.c_cc[VINTR] != '\003')
+    return FALSE;
+
+  return tcgetpgrp (fd) == self->pid;
+}
+
+/* Terminal output */
+
+/* Shows @text as it is: newlines start a new line, other control characters are written
+ * as ^X, so that a command line cannot send escape sequences to the terminal. */
+static void
+feed_text (CbTerminalPane *self,
+           const char     *text)
+{
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '\n')
+        g_string_append (shown, "\r\n");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (shown, "^%c", c ^ 0x40);
+      else
+        g_string_append_c (shown, *p);
+    }
+
+  vte_terminal_feed (self->terminal, shown->str, shown->len);
+}
+
+/* Starts a fresh line for our own notes, whatever the command left behind. */
+static void
+feed_line_start (CbTerminalPane *self)
+{
+  glong column = 0;
+
+  vte_terminal_get_cursor_position (self->terminal, &column, NULL);
+  vte_terminal_feed (self->terminal, RESET_SGR "\033[?25h", -1);
+  if (column != 0)
+    vte_terminal_feed (self->terminal, "\r\n", 2);
+}
+
+/* A dim line of our own: "$ command", or how the run ended. */
+static void
+feed_note (CbTerminalPane *self,
+           const char     *prefix,
+           const char     *text)
+{
+  feed_line_start (self);
+  vte_terminal_feed (self->terminal, HEADER_SGR, -1);
+  feed_text (self, prefix);
+  feed_text (self, text);
+  vte_terminal_feed (self->terminal, RESET_SGR "\r\n", -1);
+}
+
+/* Status strip */
+
+static const char *
+step_description (CbStopStep step)
+{
+  switch (step)
+    {
+    case CB_STOP_STEP_INTERRUPT:
+      return _("sent Ctrl+C");
+    case CB_STOP_STEP_TERMINATE:
+      return _("sent SIGTERM");
+    case CB_STOP_STEP_KILL:
+      return _("sent SIGKILL");
+    case CB_STOP_STEP_NONE:
+    default:
+      return "";
+    }
+}
+
+static void
+set_status (CbTerminalPane *self,
+            const char     *text,
+            const char     *icon_name,
+            const char     *style)
+{
+  static const char * const styles[] = { "success", "warning", "error", NULL };
+
+  for (guint i = 0; styles[i] != NULL; i++)
+    {
+      if (g_strcmp0 (style, styles[i]) != 0)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), styles[i]);
+    }
+  if (style != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
+
+  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                               self->display_text != NULL ? self->display_text : text);
+
+  if (g_strcmp0 (self->status_text, text) == 0)
+    return;
+
+  g_free (self->status_text);
+  self->status_text = g_strdup (text);
+  gtk_label_set_label (self->status_label, text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+}
+
+static void
+update_status (CbTerminalPane *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->running && self->leader_exited)
+    {
+      g_autofree char *outcome = cb_describe_outcome (self->exit_status, self->exit_signal,
+                                                      self->seconds);
+
+      /* Translators: "Exited with status 0 after 4.2 s · stopping leftover processes: sent
+       * SIGTERM…" */
+      text = g_strdup_printf (_("%s · stopping leftover processes: %s…"),
+                              outcome, step_description (self->stop_step));
+      set_status (self, text, "process-stop-symbolic", "warning");
+    }
+  else if (self->running && self->stop_step != CB_STOP_STEP_NONE)
+    {
+      /* Translators: "Stopping: sent Ctrl+C…", "Stopping: sent SIGTERM…" */
+      text = g_strdup_printf (_("Stopping: %s…"), step_description (self->stop_step));
+      set_status (self, text, "process-stop-symbolic", "warning");
+    }
+  else if (self->running && self->stop_pending)
+    {
+      set_status (self, _("Stopping…"), "process-stop-symbolic", "warning");
+    }
+  else if (self->running && self->pid == 0)
+    {
+      /* Translators: %s is the command */
+      text = g_strdup_printf (_("Starting: %s"), self->display_text);
+      set_status (self, text, "system-run-symbolic", NULL);
+    }
+  else if (self->running)
+    {
+      gint64 elapsed = (g_get_monotonic_time () - self->start_usec) / G_USEC_PER_SEC;
+      g_autofree char *clock = cb_format_elapsed (elapsed);
+
+      /* Translators: "Running: uv run python train.py · 0:12 elapsed" */
+      text = g_strdup_printf (_("Running: %s · %s elapsed"), self->display_text, clock);
+      set_status (self, text, "system-run-symbolic", NULL);
+    }
+  else if (self->failure != NULL)
+    {
+      set_status (self, self->failure, "dialog-error-symbolic", "error");
+    }
+  else if (self->has_run)
+    {
+      text = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
+      if (self->exit_signal > 0)
+        set_status (self, text, "process-stop-symbolic", "warning");
+      else if (self->exit_status == 0)
+        set_status (self, text, "emblem-ok-symbolic", "success");
+      else
+        set_status (self, text, "dialog-error-symbolic", "error");
+    }
+  else
+    {
+      set_status (self, _("Nothing has run yet"), "utilities-terminal-symbolic", NULL);
+    }
+}
+
+static gboolean
+clock_tick_cb (gpointer user_data)
+{
+  update_status (CB_TERMINAL_PANE (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_actions (CbTerminalPane *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "term.stop", self->running);
+  gtk_widget_action_set_enabled (widget, "term.paste", self->running && !self->leader_exited);
+  gtk_widget_action_set_enabled (widget, "term.copy",
+                                 vte_terminal_get_has_selection (self->terminal));
+}
+
+/* Ending a run */
+
+static void
+notify_desktop (CbTerminalPane *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *outcome = NULL;
+  g_autofree char *body = NULL;
+  GApplication *app;
+  GtkRoot *root;
+  const char *title;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (!GTK_IS_WINDOW (root) || gtk_window_is_active (GTK_WINDOW (root)))
+    return;
+
+  app = g_application_get_default ();
+  if (app == NULL || !g_application_get_is_registered (app))
+    return;
+
+  if (self->failure != NULL)
+    outcome = g_strdup (self->failure);
+  else
+    outcome = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
+
+  if (self->failure == NULL && self->exit_signal == 0 && self->exit_status == 0)
+    title = _("Run finished");
+  else
+    title = _("Run failed");
+
+  body = g_strdup_printf ("%s\n%s", outcome, self->display_text);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_application_send_notification (app, "run-finished", notification);
+}
+
+static void
+record_history (CbTerminalPane *self)
+{
+  g_autoptr(CbRunRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->history == NULL)
+    return;
+
+  record = cb_run_record_new (self->display_text, (const char * const *) self->argv, self->page,
+                              self->start_time, self->seconds, self->exit_status,
+                              self->exit_signal);
+  if (!cb_run_history_add (self->history, record, &error))
+    g_message ("Could not save the run history: %s", error->message);
+}
+
+/* The run is over and nothing of its group is left: tell everyone. */
+static void
+finish_run (CbTerminalPane *self)
+{
+  g_autofree char *outcome = NULL;
+
+  g_assert (self->running);
+
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->ladder_source, g_source_remove);
+  g_clear_handle_id (&self->reap_source, g_source_remove);
+  g_clear_handle_id (&self->missing_cwd_source, g_source_remove);
+  g_clear_object (&self->spawn_cancellable);
+
+  self->running = FALSE;
+  self->pid = 0;
+  self->stop_pending = FALSE;
+  self->has_run = TRUE;
+
+  if (self->failure == NULL)
+    {
+      outcome = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
+      feed_note (self, "", outcome);
+    }
+  /* Nothing takes input now: no cursor until the next run. */
+  vte_terminal_feed (self->terminal, "\033[?25l", -1);
+
+  update_status (self);
+  update_actions (self);
+  record_history (self);
+  notify_desktop (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[FINISHED], 0, self->exit_status, self->exit_signal, self->seconds);
+}
+
+/* The next rung of the ladder, now. */
+static void
+advance_stop (CbTerminalPane *self)
+{
+  g_assert (self->running && self->pid > 0);
+
+  g_clear_handle_id (&self->ladder_source, g_source_remove);
+
+  switch (self->stop_step)
+    {
+    case CB_STOP_STEP_NONE:
+      self->stop_step = CB_STOP_STEP_INTERRUPT;
+      if (!self->leader_exited && tty_interrupts_group (self))
+        {
+          vte_terminal_feed_child (self->terminal, "\003", 1);
+        }
+      else
+        {
+          if (!self->leader_exited)
+            vte_terminal_feed_child (self->terminal, "\003", 1);
+          signal_group (self, SIGINT);
+        }
+      self->ladder_source = g_timeout_add (self->interrupt_ms, ladder_timeout_cb, self);
+      break;
+
+    case CB_STOP_STEP_INTERRUPT:
+      self->stop_step = CB_STOP_STEP_TERMINATE;
+      signal_group (self, SIGTERM);
+      self->ladder_source = g_timeout_add (self->terminate_ms, ladder_timeout_cb, self);
+      break;
+
+    case CB_STOP_STEP_TERMINATE:
+    case CB_STOP_STEP_KILL:
+    default:
+      self->stop_step = CB_STOP_STEP_KILL;
+      signal_group (self, SIGKILL);
+      if (self->leader_exited)
+        self->reap_deadline = g_get_monotonic_time () + REAP_GRACE_MS * G_TIME_SPAN_MILLISECOND;
+      break;
+    }
+
+  update_status (self);
+}
+
+static gboolean
+ladder_timeout_cb (gpointer user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
+
+  self->ladder_source = 0;
+  advance_stop (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+reap_poll_cb (gpointer user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
+
+  if (process_group_alive (self->pid))
+    {
+      if (self->reap_deadline == 0 || g_get_monotonic_time () < self->reap_deadline)
+        return G_SOURCE_CONTINUE;
+
+      g_debug ("Process group %d survives SIGKILL; giving up on it", (int) self->pid);
+    }
+
+  self->reap_source = 0;
+  finish_run (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+describe_spawn_error (const char   *program,
+                      const GError *error)
+{
+  gboolean has_slash = strchr (program, '/') != NULL;
+  const char *reason = error->message;
+  const char *hint = NULL;
+
+  if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      (error->domain == G_SPAWN_ERROR && error->code == G_SPAWN_ERROR_FAILED &&
+       strstr (error->message, g_strerror (ENOENT)) != NULL))
+    {
+      reason = g_strerror (ENOENT);
+      hint = has_slash ? _("Check that the file exists.")
+                       : _("Is it installed and on your PATH?");
+    }
+  else if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_ACCES) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    {
+      reason = g_strerror (EACCES);
+      hint = _("Check that it is executable.");
+    }
+  else if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_CHDIR))
+    {
+      hint = _("Check that the project folder still exists.");
+    }
+
+  if (hint != NULL)
+    /* Translators: "Could not start “uv”: No such file or directory. Is it installed and on
+     * your PATH?" */
+    return g_strdup_printf (_("Could not start “%s”: %s. %s"), program, reason, hint);
+
+  /* Translators: "Could not start “uv”: <reason>" */
+  return g_strdup_printf (_("Could not start “%s”: %s"), program, reason);
+}
+
+/* The command could not be started: say why, in the terminal and the status strip. */
+static void
+fail_to_start (CbTerminalPane *self,
+               char           *message)
+{
+  g_assert (self->running);
+
+  g_free (self->failure);
+  self->failure = message;
+  self->exit_status = -1;
+  self->exit_signal = 0;
+  self->seconds = (g_get_monotonic_time () - self->start_usec) / (double) G_USEC_PER_SEC;
+
+  feed_line_start (self);
+  vte_terminal_feed (self->terminal, "\033[1;31m", -1);
+  feed_text (self, self->failure);
+  vte_terminal_feed (self->terminal, RESET_SGR "\r\n", -1);
+
+  finish_run (self);
+}
+
+/* Callbacks */
+
+static gboolean
+missing_cwd_cb (gpointer user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
+
+  self->missing_cwd_source = 0;
+  fail_to_start (self,
+                 /* Translators: "Could not start “uv” in “/home/me/ocr”: there is no such
+                  * folder. …" */
+                 g_strdup_printf (_("Could not start “%s” in “%s”: there is no such folder. "
+                                    "Check that the project folder still exists."),
+                                  self->argv[0], self->cwd));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spawn_cb (VteTerminal *terminal,
+          GPid         pid,
+          GError      *error,
+          gpointer     user_data)
+{
+  SpawnData *data = user_data;
+  g_autoptr(CbTerminalPane) self = g_weak_ref_get (&data->self);
+
+  g_weak_ref_clear (&data->self);
+  g_free (data);
+
+  if (self == NULL || !self->running || self->pid != 0)
+    {
+      /* The pane went away while the command was starting: do not leave it behind. */
+      if (error == NULL && pid > 0)
+        kill (-pid, SIGTERM);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      g_debug ("Spawning %s failed: %s", self->argv[0], error->message);
+      fail_to_start (self, describe_spawn_error (self->argv[0], error));
+      return;
+    }
+
+  self->pid = pid;
+  g_debug ("Started %s as %d", self->argv[0], (int) pid);
+
+  update_status (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+  g_signal_emit (self, signals[STARTED], 0);
+
+  /* Stop was pressed while it was starting; the signal handlers above may have run more
+   * code, so check that this is still the same run. */
+  if (self->stop_pending && self->running && self->pid == pid &&
+      self->stop_step == CB_STOP_STEP_NONE)
+    advance_stop (self);
+}
+
+static void
+child_exited_cb (VteTerminal    *terminal,
+                 int             status,
+                 CbTerminalPane *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->running || self->pid <= 0 || self->leader_exited)
+    return;
+
+  self->leader_exited = TRUE;
+  self->seconds = (g_get_monotonic_time () - self->start_usec) / (double) G_USEC_PER_SEC;
+  self->exit_status = -1;
+  self->exit_signal = 0;
+
+  if (g_spawn_check_wait_status (status, &error))
+    self->exit_status = 0;
+  else if (error->domain == G_SPAWN_EXIT_ERROR)
+    self->exit_status = error->code;
+  else if (WIFSIGNALED (status))
+    self->exit_signal = WTERMSIG (status);
+
+  g_debug ("Process %d exited: status %d, signal %d", (int) self->pid, self->exit_status,
+           self->exit_signal);
+
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  update_actions (self);
+
+  if (!process_group_alive (self->pid))
+    {
+      finish_run (self);
+      return;
+    }
+
+  /* Leftovers of the group, such as workers that ignore SIGINT and SIGHUP: on with the
+   * ladder, from SIGTERM at least, until nothing is left. A SIGTERM already sent keeps its
+   * time to work before SIGKILL follows. */
+  g_debug ("Process group %d outlives its leader", (int) self->pid);
+  self->reap_deadline = 0;
+  switch (self->stop_step)
+    {
+    case CB_STOP_STEP_NONE:
+      self->stop_step = CB_STOP_STEP_INTERRUPT;
+      advance_stop (self);
+      break;
+
+    case CB_STOP_STEP_INTERRUPT:
+    case CB_STOP_STEP_KILL:
+      advance_stop (self);
+      break;
+
+    case CB_STOP_STEP_TERMINATE:
+    default:
+      if (self->ladder_source == 0)
+        self->ladder_source = g_timeout_add (self->terminate_ms, ladder_timeout_cb, self);
+      update_status (self);
+      break;
+    }
+
+  self->reap_source = g_timeout_add (REAP_POLL_MS, reap_poll_cb, self);
+}
+
+static void
+selection_changed_cb (VteTerminal    *terminal,
+                      CbTerminalPane *self)
+{
+  update_actions (self);
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   CbTerminalPane *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *pattern = NULL;
+  g_autoptr(GError) error = NULL;
+  VteRegex *regex;
+
+  if (text == NULL || *text == '\0')
+    {
+      vte_terminal_search_set_regex (self->terminal, NULL, 0);
+      vte_terminal_unselect_all (self->terminal);
+      return;
+    }
+
+  /* The text is searched for literally, ignoring case. */
+  pattern = g_regex_escape_string (text, -1);
+  regex = vte_regex_new_for_search (pattern, -1,
+                                    VTE_REGEX_FLAGS_DEFAULT | PCRE2_CASELESS | PCRE2_MULTILINE,
+                                    &error);
+  if (regex == NULL)
+    {
+      g_debug ("Bad search pattern %s: %s", pattern, error->message);
+      return;
+    }
+
+  vte_terminal_search_set_regex (self->terminal, regex, 0);
+  vte_terminal_search_set_wrap_around (self->terminal, TRUE);
+  vte_regex_unref (regex);
+
+  /* The latest output is at the bottom: search upwards from there. */
+  vte_terminal_unselect_all (self->terminal);
+  vte_terminal_search_find_previous (self->terminal);
+}
+
+static void
+search_activate_cb (GtkSearchEntry *entry,
+                    CbTerminalPane *self)
+{
+  vte_terminal_search_find_previous (self->terminal);
+}
+
+static void
+search_next_match_cb (GtkSearchEntry *entry,
+                      CbTerminalPane *self)
+{
+  vte_terminal_search_find_next (self->terminal);
+}
+
+static void
+search_previous_match_cb (GtkSearchEntry *entry,
+                          CbTerminalPane *self)
+{
+  vte_terminal_search_find_previous (self->terminal);
+}
+
+static void
+search_stop_cb (GtkSearchEntry *entry,
+                CbTerminalPane *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
+}
+
+static gboolean
+copy_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (widget);
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  if (vte_terminal_get_has_selection (self->terminal))
+    {
+      vte_terminal_copy_clipboard_format (self->terminal, VTE_FORMAT_TEXT);
+      return TRUE;
+    }
+
+  /* Nothing selected: with the terminal focused, swallow the key anyway, or it would reach
+   * the command as Ctrl+C. Elsewhere in the pane, let the window have it. */
+  root = gtk_widget_get_root (widget);
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == GTK_WIDGET (self->terminal) ||
+                           gtk_widget_is_ancestor (focus, GTK_WIDGET (self->terminal)));
+}
+
+static void
+update_font (CbTerminalPane *self)
+{
+  g_autoptr(PangoFontDescription) font = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->terminal == NULL)
+    return;
+
+  if (self->desktop_settings != NULL)
+    name = g_settings_get_string (self->desktop_settings, "monospace-font-name");
+
+  if (name != NULL && *name != '\0')
+    font = pango_font_description_from_string (name);
+
+  /* NULL is VTE's own default, "Monospace 10". */
+  vte_terminal_set_font (self->terminal, font);
+}
+
+static void
+update_colors (CbTerminalPane *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GdkRGBA foreground;
+  GdkRGBA background;
+
+  if (self->terminal == NULL)
+    return;
+
+  if (adw_style_manager_get_dark (manager))
+    {
+      gdk_rgba_parse (&foreground, "#ffffff");
+      gdk_rgba_parse (&background, "#1e1e1e");
+    }
+  else
+    {
+      gdk_rgba_parse (&foreground, "#1e1e1e");
+      gdk_rgba_parse (&background, "#fafafa");
+    }
+
+  vte_terminal_set_colors (self->terminal, &foreground, &background, NULL, 0);
+}
+
+/* History rows */
+
+static CbRunRecord *
+row_record (GtkWidget *button)
+{
+  return g_object_get_data (G_OBJECT (button), "cb-run-record");
+}
+
+static void
+history_copy_clicked_cb (GtkButton      *button,
+                         CbTerminalPane *self)
+{
+  gtk_popover_popdown (self->history_popover);
+  g_signal_emit (self, signals[COPY_REQUESTED], 0, row_record (GTK_WIDGET (button)));
+}
+
+static void
+history_rerun_clicked_cb (GtkButton      *button,
+                          CbTerminalPane *self)
+{
+  gtk_popover_popdown (self->history_popover);
+  g_signal_emit (self, signals[RERUN_REQUESTED], 0, row_record (GTK_WIDGET (button)));
+}
+
+static void
+history_load_clicked_cb (GtkButton      *button,
+                         CbTerminalPane *self)
+{
+  gtk_popover_popdown (self->history_popover);
+  g_signal_emit (self, signals[LOAD_REQUESTED], 0, row_record (GTK_WIDGET (button)));
+}
+
+static const char *
+page_title (const char *page)
+{
+  if (g_strcmp0 (page, "train") == 0)
+    return _("Train");
+  if (g_strcmp0 (page, "test") == 0)
+    return _("Test");
+  if (g_strcmp0 (page, "predict") == 0)
+    return _("Predict");
+  return page;
+}
+
+static char *
+format_start_time (GDateTime *start_time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (start_time);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    /* Translators: a time today, see the strftime(3) manual */
+    return g_date_time_format (local, _("%H:%M"));
+
+  /* Translators: a date and time, see the strftime(3) manual */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}
+
+static GtkWidget *
+new_row_button (CbTerminalPane *self,
+                CbRunRecord    *record,
+                const char     *name,
+                const char     *icon_name,
+                const char     *label,
+                const char     *tooltip,
+                GCallback       callback)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon_name);
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data_full (G_OBJECT (button), "cb-run-record", g_object_ref (record),
+                          g_object_unref);
+  g_signal_connect (button, "clicked", callback, self);
+
+  return button;
+}
+
+static GtkWidget *
+create_history_row (gpointer item,
+                    gpointer user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
+  CbRunRecord *record = CB_RUN_RECORD (item);
+  g_autofree char *when = format_start_time (cb_run_record_get_start_time (record));
+  g_autofree char *outcome = cb_run_record_describe_outcome (record);
+  g_autofree char *summary = NULL;
+  const char *page = cb_run_record_get_page (record);
+  const char *icon_name;
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *line;
+  GtkWidget *icon;
+  GtkWidget *label;
+  GtkWidget *buttons;
+  GtkWidget *button;
+
+  switch (cb_run_record_get_outcome (record))
+    {
+    case CB_RUN_OUTCOME_SUCCESS:
+      icon_name = "emblem-ok-symbolic";
+      break;
+    case CB_RUN_OUTCOME_SIGNALED:
+      icon_name = "process-stop-symbolic";
+      break;
+    case CB_RUN_OUTCOME_FAILED:
+    case CB_RUN_OUTCOME_NOT_STARTED:
+    default:
+      icon_name = "dialog-error-symbolic";
+      break;
+    }
+
+  if (page != NULL)
+    /* Translators: "Train · 14:02": the page a run came from, and when it started */
+    summary = g_strdup_printf (_("%s · %s"), page_title (page), when);
+  else
+    summary = g_strdup (when);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", icon_name,
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+  gtk_box_append (GTK_BOX (line), icon);
+  label = gtk_label_new (outcome);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_tooltip_text (label, outcome);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (line), label);
+  label = gtk_label_new (summary);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (line), label);
+  gtk_box_append (GTK_BOX (box), line);
+
+  label = gtk_label_new (cb_run_record_get_command (record));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_tooltip_text (label, cb_run_record_get_command (record));
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_box_append (GTK_BOX (box), label);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+
+  button = new_row_button (self, record, "copy-button", "edit-copy-symbolic", _("_Copy"),
+                           _("Copy the command to the clipboard"),
+                           G_CALLBACK (history_copy_clicked_cb));
+  gtk_box_append (GTK_BOX (buttons), button);
+
+  button = new_row_button (self, record, "load-button", "document-edit-symbolic",
+                           _("_Load into Page"),
+                           _("Set the page's fields from this command"),
+                           G_CALLBACK (history_load_clicked_cb));
+  gtk_widget_set_sensitive (button, page != NULL);
+  gtk_box_append (GTK_BOX (buttons), button);
+
+  button = new_row_button (self, record, "rerun-button", "media-playback-start-symbolic",
+                           _("_Run Again"), _("Run this command again"),
+                           G_CALLBACK (history_rerun_clicked_cb));
+  g_object_bind_property (self, "running", button, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  gtk_box_append (GTK_BOX (buttons), button);
+
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  return row;
+}
+
+/* Actions */
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  cb_terminal_pane_stop (CB_TERMINAL_PANE (widget));
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  cb_terminal_pane_clear (CB_TERMINAL_PANE (widget));
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (widget);
+
+  if (vte_terminal_get_has_selection (self->terminal))
+    vte_terminal_copy_clipboard_format (self->terminal, VTE_FORMAT_TEXT);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (widget);
+
+  if (self->running && !self->leader_exited)
+    vte_terminal_paste_clipboard (self->terminal);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (widget);
+
+  if (gtk_search_bar_get_search_mode (self->search_bar) &&
+      gtk_widget_has_focus (GTK_WIDGET (self->search_entry)))
+    {
+      search_stop_cb (self->search_entry, self);
+      return;
+    }
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+search_next_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  vte_terminal_search_find_next (CB_TERMINAL_PANE (widget)->terminal);
+}
+
+static void
+search_previous_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  vte_terminal_search_find_previous (CB_TERMINAL_PANE (widget)->terminal);
+}
+
+/* GObject */
+
+static void
+cb_terminal_pane_dispose (GObject *object)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (object);
+
+  g_cancellable_cancel (self->spawn_cancellable);
+  g_clear_object (&self->spawn_cancellable);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->ladder_source, g_source_remove);
+  g_clear_handle_id (&self->reap_source, g_source_remove);
+  g_clear_handle_id (&self->missing_cwd_source, g_source_remove);
+
+  /* Closing the terminal hangs up its session; make sure the rest of the group goes too. */
+  if (self->running && self->pid > 0 && process_group_alive (self->pid))
+    signal_group (self, SIGTERM);
+  self->running = FALSE;
+  self->pid = 0;
+
+  if (self->history_list != NULL)
+    gtk_list_box_bind_model (self->history_list, NULL, NULL, NULL, NULL);
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  if (self->desktop_settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->desktop_settings, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_TERMINAL_PANE);
+
+  g_clear_object (&self->history);
+  g_clear_object (&self->desktop_settings);
+
+  G_OBJECT_CLASS (cb_terminal_pane_parent_class)->dispose (object);
+}
+
+static void
+cb_terminal_pane_finalize (GObject *object)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (object);
+
+  g_clear_pointer (&self->argv, g_strfreev);
+  g_clear_pointer (&self->cwd, g_free);
+  g_clear_pointer (&self->display_text, g_free);
+  g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->start_time, g_date_time_unref);
+  g_clear_pointer (&self->status_text, g_free);
+
+  G_OBJECT_CLASS (cb_terminal_pane_parent_class)->finalize (object);
+}
+
+static void
+cb_terminal_pane_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+
+    case PROP_PID:
+      g_value_set_int (value, self->pid);
+      break;
+
+    case PROP_STATUS_TEXT:
+      g_value_set_string (value, self->status_text);
+      break;
+
+    case PROP_HISTORY:
+      g_value_set_object (value, self->history);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_terminal_pane_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_HISTORY:
+      cb_terminal_pane_set_history (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_terminal_pane_class_init (CbTerminalPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_terminal_pane_dispose;
+  object_class->finalize = cb_terminal_pane_finalize;
+  object_class->get_property = cb_terminal_pane_get_property;
+  object_class->set_property = cb_terminal_pane_set_property;
+
+  /**
+   * CbTerminalPane:running:
+   *
+   * From cb_terminal_pane_run() until #CbTerminalPane::finished: while the command starts,
+   * runs, is being stopped, and while leftovers of its process group are being stopped.
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CbTerminalPane:pid:
+   *
+   * The command's process id, which is also its process group id; 0 when none.
+   */
+  properties[PROP_PID] =
+    g_param_spec_int ("pid", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_STATUS_TEXT] =
+    g_param_spec_string ("status-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CbTerminalPane:history:
+   *
+   * Where finished runs are recorded and listed from; %NULL keeps none.
+   */
+  properties[PROP_HISTORY] =
+    g_param_spec_object ("history", NULL, NULL, CB_TYPE_RUN_HISTORY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CbTerminalPane::started:
+   *
+   * The command was spawned; #CbTerminalPane:pid is set.
+   */
+  signals[STARTED] =
+    g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * CbTerminalPane::finished:
+   * @exit_status: the exit status, or -1 when killed by a signal or never started
+   * @signal: the signal that killed the command, or 0
+   * @seconds: how long it ran
+   *
+   * The run is over and nothing of its process group is left. Emitted for commands that
+   * could not start too (with -1, 0).
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_DOUBLE);
+
+  /* The user asked, from the history, to copy / run again / load into its page @record. */
+  signals[COPY_REQUESTED] =
+    g_signal_new ("copy-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CB_TYPE_RUN_RECORD);
+  signals[RERUN_REQUESTED] =
+    g_signal_new ("rerun-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CB_TYPE_RUN_RECORD);
+  signals[LOAD_REQUESTED] =
+    g_signal_new ("load-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CB_TYPE_RUN_RECORD);
+
+  g_type_ensure (VTE_TYPE_TERMINAL);
+  g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/ocrkit/CommandBuilder/cb-terminal-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, header_box);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_button);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_popover);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_list);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, scroller);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, terminal);
+  gtk_widget_class_bind_template_callback (widget_class, child_exited_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_next_match_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_previous_match_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+
+  gtk_widget_class_install_action (widget_class, "term.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "term.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "term.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "term.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "term.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "term.search-next", NULL, search_next_action);
+  gtk_widget_class_install_action (widget_class, "term.search-previous", NULL,
+                                   search_previous_action);
+
+  gtk_widget_class_set_css_name (widget_class, "terminalpane");
+}
+
+static void
+cb_terminal_pane_init (CbTerminalPane *self)
+{
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GtkEventController *controller;
+  GtkShortcutController *shortcuts;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->interrupt_ms = CB_TERMINAL_PANE_DEFAULT_INTERRUPT_MS;
+  self->terminate_ms = CB_TERMINAL_PANE_DEFAULT_TERMINATE_MS;
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  /* In the capture phase, so they run before the terminal sends the keys to the command. */
+  controller = gtk_shortcut_controller_new ();
+  shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (
+    shortcuts,
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_callback_action_new (copy_shortcut_cb, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (
+    shortcuts,
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("term.paste")));
+  gtk_shortcut_controller_add_shortcut (
+    shortcuts,
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("term.search")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* The system monospace font, following changes, when the desktop schema is installed. */
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "monospace-font-name"))
+    {
+      self->desktop_settings = g_settings_new_full (schema, NULL, NULL);
+      g_signal_connect_object (self->desktop_settings, "changed::monospace-font-name",
+                               G_CALLBACK (update_font), self, G_CONNECT_SWAPPED);
+    }
+  update_font (self);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_colors), self, G_CONNECT_SWAPPED);
+  update_colors (self);
+
+  update_status (self);
+  update_actions (self);
+}
+
+/* Public API */
+
+GtkWidget *
+cb_terminal_pane_new (void)
+{
+  return g_object_new (CB_TYPE_TERMINAL_PANE, NULL);
+}
+
+/**
+ * cb_terminal_pane_run:
+ *
+ * Same as cb_terminal_pane_run_full() without a page.
+ */
+gboolean
+cb_terminal_pane_run (CbTerminalPane      *self,
+                      const char * const  *argv,
+                      const char          *cwd,
+                      const char          *display_text,
+                      GError             **error)
+{
+  return cb_terminal_pane_run_full (self, argv, cwd, display_text, NULL, error);
+}
+
+/**
+ * cb_terminal_pane_run_full:
+ * @argv: the command; argv[0] is looked up in `PATH` when it has no slash
+ * @cwd: (nullable): the directory to run in (the project root)
+ * @display_text: (nullable): the command as the user sees it; %NULL to quote @argv
+ * @page: (nullable): the page the command was built on, for the history
+ *
+ * Spawns @argv in the terminal, in a new session and process group, with the user's
+ * environment plus `TERM=xterm-256color` and `COLORTERM=truecolor`. Returns at once: the
+ * outcome comes as #CbTerminalPane::started and #CbTerminalPane::finished, also when the
+ * command cannot be started.
+ *
+ * Returns: %FALSE with @error set when a command is already running (nothing is spawned)
+ *   or @argv is empty
+ */
+gboolean
+cb_terminal_pane_run_full (CbTerminalPane      *self,
+                           const char * const  *argv,
+                           const char          *cwd,
+                           const char          *display_text,
+                           const char          *page,
+                           GError             **error)
+{
+  g_auto(GStrv) envv = NULL;
+  SpawnData *data;
+
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->running)
+    {
+      g_set_error_literal (error, CB_TERMINAL_PANE_ERROR, CB_TERMINAL_PANE_ERROR_BUSY,
+                           _("A command is already running. Stop it before starting another."));
+      return FALSE;
+    }
+
+  if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+    {
+      g_set_error_literal (error, CB_TERMINAL_PANE_ERROR, CB_TERMINAL_PANE_ERROR_INVALID_ARGV,
+                           _("There is no command to run."));
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->argv, g_strfreev);
+  g_clear_pointer (&self->cwd, g_free);
+  g_clear_pointer (&self->display_text, g_free);
+  g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->start_time, g_date_time_unref);
+
+  self->argv = g_strdupv ((char **) argv);
+  self->cwd = g_strdup (cwd);
+  self->display_text = display_text != NULL ? g_strdup (display_text) : cb_shell_join (argv);
+  self->page = g_strdup (page);
+  self->start_time = g_date_time_new_now_utc ();
+  self->start_usec = g_get_monotonic_time ();
+  self->pid = 0;
+  self->exit_status = -1;
+  self->exit_signal = 0;
+  self->seconds = 0.0;
+  self->stop_step = CB_STOP_STEP_NONE;
+  self->stop_pending = FALSE;
+  self->leader_exited = FALSE;
+  self->reap_deadline = 0;
+  self->running = TRUE;
+
+  if (self->has_run)
+    vte_terminal_feed (self->terminal, "\r\n", 2);
+  feed_note (self, "$ ", self->display_text);
+
+  /* VTE would quietly fall back to another directory; a run must not write its outputs
+   * somewhere else. Fail the same way as a spawn error does, after returning. */
+  if (self->cwd != NULL && !g_file_test (self->cwd, G_FILE_TEST_IS_DIR))
+    {
+      self->missing_cwd_source = g_idle_add (missing_cwd_cb, self);
+      update_status (self);
+      update_actions (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+      return TRUE;
+    }
+
+  envv = g_get_environ ();
+  envv = g_environ_setenv (envv, "TERM", "xterm-256color", TRUE);
+  envv = g_environ_setenv (envv, "COLORTERM", "truecolor", TRUE);
+
+  self->spawn_cancellable = g_cancellable_new ();
+  data = g_new0 (SpawnData, 1);
+  g_weak_ref_init (&data->self, self);
+
+  vte_terminal_spawn_async (self->terminal,
+                            VTE_PTY_DEFAULT,
+                            self->cwd,
+                            self->argv,
+                            envv,
+                            G_SPAWN_SEARCH_PATH,
+                            NULL, NULL, NULL,
+                            -1,
+                            self->spawn_cancellable,
+                            spawn_cb,
+                            data);
+
+  self->clock_source = g_timeout_add (1000, clock_tick_cb, self);
+
+  update_status (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  return TRUE;
+}
+
+/**
+ * cb_terminal_pane_stop:
+ *
+ * Starts the stop ladder, or skips to its next step when it is already under way. Does
+ * nothing when no command is running.
+ */
+void
+cb_terminal_pane_stop (CbTerminalPane *self)
+{
+  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
+
+  if (!self->running)
+    return;
+
+  if (self->pid == 0)
+    {
+      /* Still starting: stop it as soon as it has a pid. */
+      self->stop_pending = TRUE;
+      update_status (self);
+      return;
+    }
+
+  advance_stop (self);
+}
+
+/* Clears the output and the scrollback. */
+void
+cb_terminal_pane_clear (CbTerminalPane *self)
+{
+  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
+
+  vte_terminal_reset (self->terminal, TRUE, TRUE);
+  if (!self->running)
+    vte_terminal_feed (self->terminal, "\033[?25l", -1);
+}
+
+gboolean
+cb_terminal_pane_get_running (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), FALSE);
+
+  return self->running;
+}
+
+GPid
+cb_terminal_pane_get_pid (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), 0);
+
+  return self->pid;
+}
+
+CbStopStep
+cb_terminal_pane_get_stop_step (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), CB_STOP_STEP_NONE);
+
+  return self->stop_step;
+}
+
+/* What the status strip says. */
+const char *
+cb_terminal_pane_get_status_text (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
+
+  return self->status_text;
+}
+
+/**
+ * cb_terminal_pane_set_stop_timeouts:
+ * @interrupt_ms: how long to wait after Ctrl+C before SIGTERM
+ * @terminate_ms: how long to wait after SIGTERM before SIGKILL
+ *
+ * For tests and impatient users; the defaults are 3 s each. Applies from the next step on.
+ */
+void
+cb_terminal_pane_set_stop_timeouts (CbTerminalPane *self,
+                                    guint           interrupt_ms,
+                                    guint           terminate_ms)
+{
+  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
+
+  self->interrupt_ms = interrupt_ms;
+  self->terminate_ms = terminate_ms;
+}
+
+CbRunHistory *
+cb_terminal_pane_get_history (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
+
+  return self->history;
+}
+
+/**
+ * cb_terminal_pane_set_history:
+ * @history: (nullable): the project's run history
+ *
+ * Finished runs are added to @history (which saves itself), and the Recent Runs popover
+ * lists it.
+ */
+void
+cb_terminal_pane_set_history (CbTerminalPane *self,
+                              CbRunHistory   *history)
+{
+  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
+  g_return_if_fail (history == NULL || CB_IS_RUN_HISTORY (history));
+
+  if (!g_set_object (&self->history, history))
+    return;
+
+  gtk_list_box_bind_model (self->history_list,
+                           history != NULL ? cb_run_history_get_entries (history) : NULL,
+                           history != NULL ? create_history_row : NULL,
+                           self, NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+}
+
+/* Returns: (transfer none): the terminal, for tests and for focus handling */
+VteTerminal *
+cb_terminal_pane_get_terminal (CbTerminalPane *self)
+{
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
+
+  return self->terminal;
+}
+
+/* Returns: all the text in the terminal, scrollback included, with trailing blanks trimmed */
+char *
+cb_terminal_pane_dup_text (CbTerminalPane *self)
+{
+  GtkAdjustment *adjustment;
+  glong first_row;
+  glong last_row;
+
+  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->terminal));
+  first_row = (glong) gtk_adjustment_get_lower (adjustment);
+  last_row = (glong) gtk_adjustment_get_upper (adjustment);
+
+  return vte_terminal_get_text_range (self->terminal, first_row, 0, last_row,
+                                      vte_terminal_get_column_count (self->terminal),
+                                      NULL, NULL, NULL);
+}
