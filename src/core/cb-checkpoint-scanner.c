@@ -10,14 +10,23 @@
  *  - symlinks are followed, and a (device, inode) set makes loops impossible;
  *  - folders that cannot be opened are skipped and counted; a folder deleted mid-scan is
  *    simply gone;
- *  - a folder whose modification time has not changed since the previous walk is not read
- *    again: its listing is reused (an unchanged rescan only stats folders);
+ *  - a folder whose modification time (and device and inode) has not changed since the
+ *    previous walk is not read again: its listing is reused, and so are the checkpoint objects
+ *    made from it while its run's facts are unchanged. An unchanged rescan only stats folders
+ *    and run configs: it allocates nothing per checkpoint, sorts nothing and leaves the model
+ *    alone. (A file changed in place, or a symlinked file whose target changed, does not
+ *    change its folder's time: such a change is seen once something else in the folder
+ *    changes.)
  *  - each run folder's .hydra/overrides.yaml and config.yaml say what the run was trained
  *    with; they are read again only when they change.
  *
  * The result is one GListStore, newest first and grouped by run (runs ordered by their
  * newest checkpoint), updated in place: unchanged items keep their objects and positions
- * relative to each other, so a picker bound to it keeps its selection.
+ * relative to each other, so a picker bound to it keeps its selection. An item whose run facts
+ * changed is replaced.
+ *
+ * Paths are built in two growing buffers (absolute and project-relative) rather than one
+ * allocation per entry; see scripts/bench-scan for what the walk costs against find(1).
  */
 
 #define G_LOG_DOMAIN "cb-checkpoint-scanner"
@@ -29,6 +38,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,17 +57,29 @@ typedef struct
 typedef struct
 {
   gatomicrefcount  ref_count;
+  guint64          stamp;    /* mtimes and sizes of overrides.yaml and config.yaml mixed */
+  CbRunInfo       *info;     /* may be NULL */
+} RunEntry;
+
+/* A folder's identity, for the visited set of a walk. */
+typedef struct
+{
+  guint64 dev;
+  guint64 ino;
+} DirId;
+
+/* What a folder held when it was read. Never changed once a walk has stored it, so walks on
+ * other threads may share it. */
+typedef struct
+{
+  DirId            id;
+  gatomicrefcount  ref_count;
   gint64           mtime_ns;
   GPtrArray       *files;    /* FileEntry: *.ckpt */
   GPtrArray       *subdirs;  /* char*: folder names (symlinks to folders included) */
+  RunEntry        *run;      /* the run facts the items were made with; NULL without files */
+  GPtrArray       *items;    /* CbCheckpoint, one per file; NULL without files */
 } DirListing;
-
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  gint64           stamp;    /* mtimes of overrides.yaml and config.yaml combined */
-  CbRunInfo       *info;     /* may be NULL */
-} RunEntry;
 
 struct _CbCheckpointScanner
 {
@@ -66,8 +88,8 @@ struct _CbCheckpointScanner
   char            *outputs_dir;   /* relative to the root, or absolute */
   guint            max_depth;
   GListStore      *store;
-  GHashTable      *dirs;          /* abs path -> DirListing, from the last finished walk */
-  GHashTable      *runs;          /* abs run path -> RunEntry */
+  GHashTable      *dirs;          /* abs path (GRefString) -> DirListing, of the last walk */
+  GHashTable      *runs;          /* abs run path (GRefString) -> RunEntry */
   CbScanStats      stats;
   GCancellable    *cancellable;   /* of the current rescan */
   GHashTable      *monitors;      /* abs path -> GFileMonitor */
@@ -101,36 +123,6 @@ file_entry_free (FileEntry *entry)
   g_free (entry);
 }
 
-static DirListing *
-dir_listing_new (gint64 mtime_ns)
-{
-  DirListing *listing = g_new0 (DirListing, 1);
-
-  g_atomic_ref_count_init (&listing->ref_count);
-  listing->mtime_ns = mtime_ns;
-  listing->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_entry_free);
-  listing->subdirs = g_ptr_array_new_with_free_func (g_free);
-  return listing;
-}
-
-static DirListing *
-dir_listing_ref (DirListing *listing)
-{
-  g_atomic_ref_count_inc (&listing->ref_count);
-  return listing;
-}
-
-static void
-dir_listing_unref (DirListing *listing)
-{
-  if (listing != NULL && g_atomic_ref_count_dec (&listing->ref_count))
-    {
-      g_ptr_array_unref (listing->files);
-      g_ptr_array_unref (listing->subdirs);
-      g_free (listing);
-    }
-}
-
 static RunEntry *
 run_entry_ref (RunEntry *entry)
 {
@@ -148,7 +140,67 @@ run_entry_unref (RunEntry *entry)
     }
 }
 
+static DirListing *
+dir_listing_new (const struct stat *st)
+{
+  DirListing *listing = g_new0 (DirListing, 1);
+
+  g_atomic_ref_count_init (&listing->ref_count);
+  listing->id.dev = (guint64) st->st_dev;
+  listing->id.ino = (guint64) st->st_ino;
+  listing->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+                      st->st_mtim.tv_nsec;
+  return listing;
+}
+
+static DirListing *
+dir_listing_ref (DirListing *listing)
+{
+  g_atomic_ref_count_inc (&listing->ref_count);
+  return listing;
+}
+
+static void
+dir_listing_unref (DirListing *listing)
+{
+  if (listing != NULL && g_atomic_ref_count_dec (&listing->ref_count))
+    {
+      g_ptr_array_unref (listing->files);
+      g_ptr_array_unref (listing->subdirs);
+      g_clear_pointer (&listing->run, run_entry_unref);
+      g_clear_pointer (&listing->items, g_ptr_array_unref);
+      g_free (listing);
+    }
+}
+
+static guint
+dir_id_hash (gconstpointer key)
+{
+  const DirId *id = key;
+
+  return (guint) (id->ino ^ (id->ino >> 32) ^ (id->dev * 2654435761u));
+}
+
+static gboolean
+dir_id_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const DirId *ia = a;
+  const DirId *ib = b;
+
+  return ia->ino == ib->ino && ia->dev == ib->dev;
+}
+
 /* ---- the walk ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  CbCheckpoint *item;
+  const char   *run;
+  const char   *path;
+  gint64        mtime;
+  gint64        run_newest;
+} SortEntry;
 
 typedef struct
 {
@@ -156,16 +208,23 @@ typedef struct
   char          *root;
   char          *outputs_abs;
   char          *outputs_rel;
+  gsize          outputs_rel_len;
   guint          max_depth;
   GHashTable    *prev_dirs;
   GHashTable    *prev_runs;
   /* outputs */
   GHashTable    *dirs;
   GHashTable    *runs;
-  GHashTable    *visited;       /* "dev:ino" */
+  GHashTable    *visited;       /* DirId, inside the listings of walk->dirs */
   GPtrArray     *items;         /* CbCheckpoint */
+  gboolean       changed;       /* a folder was read or an object made: sort and apply */
+  gboolean       unchanged;     /* the result is the previous one: nothing to apply */
   CbScanStats    stats;
   GCancellable  *cancellable;
+  /* scratch */
+  GString       *path;          /* the folder being walked, absolute */
+  GString       *rel;           /* the same, as shown: outputs_rel/... */
+  GString       *scratch;       /* a run folder and its config files */
 } Walk;
 
 static void
@@ -176,11 +235,17 @@ walk_free (Walk *walk)
   g_free (walk->outputs_rel);
   g_clear_pointer (&walk->prev_dirs, g_hash_table_unref);
   g_clear_pointer (&walk->prev_runs, g_hash_table_unref);
+  g_clear_pointer (&walk->visited, g_hash_table_unref);
   g_clear_pointer (&walk->dirs, g_hash_table_unref);
   g_clear_pointer (&walk->runs, g_hash_table_unref);
-  g_clear_pointer (&walk->visited, g_hash_table_unref);
   g_clear_pointer (&walk->items, g_ptr_array_unref);
   g_clear_object (&walk->cancellable);
+  if (walk->path != NULL)
+    g_string_free (walk->path, TRUE);
+  if (walk->rel != NULL)
+    g_string_free (walk->rel, TRUE);
+  if (walk->scratch != NULL)
+    g_string_free (walk->scratch, TRUE);
   g_free (walk);
 }
 
@@ -190,17 +255,17 @@ stat_mtime_ns (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
+/* Reads the folder at walk->path. Returns NULL if it is gone or cannot be opened. */
 static DirListing *
-read_listing (Walk       *walk,
-              const char *path,
-              gint64      mtime_ns)
+read_listing (Walk              *walk,
+              const struct stat *dir_st)
 {
   DirListing *listing;
   DIR *dir;
   struct dirent *entry;
   int fd;
 
-  dir = opendir (path);
+  dir = opendir (walk->path->str);
   if (dir == NULL)
     {
       if (errno != ENOENT && errno != ENOTDIR)
@@ -209,7 +274,9 @@ read_listing (Walk       *walk,
     }
   walk->stats.n_dirs_read++;
   fd = dirfd (dir);
-  listing = dir_listing_new (mtime_ns);
+  listing = dir_listing_new (dir_st);
+  listing->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_entry_free);
+  listing->subdirs = g_ptr_array_new_with_free_func (g_free);
 
   while ((entry = readdir (dir)) != NULL)
     {
@@ -221,12 +288,12 @@ read_listing (Walk       *walk,
       if (name[0] == '.')
         continue;
 
-      is_ckpt = g_str_has_suffix (name, ".ckpt");
       if (type == DT_DIR)
         {
           g_ptr_array_add (listing->subdirs, g_strdup (name));
           continue;
         }
+      is_ckpt = g_str_has_suffix (name, ".ckpt");
       if (type == DT_REG && !is_ckpt)
         continue;
       if ((type == DT_LNK || type == DT_UNKNOWN) || is_ckpt)
@@ -254,27 +321,36 @@ read_listing (Walk       *walk,
   return listing;
 }
 
-static const CbRunInfo *
-run_info_for (Walk       *walk,
-              const char *run_dir)
+/* The run folder is the first @run_dir_len bytes of walk->path. */
+static RunEntry *
+run_entry_for (Walk  *walk,
+               gsize  run_dir_len)
 {
-  g_autofree char *overrides = g_build_filename (run_dir, ".hydra", "overrides.yaml", NULL);
-  g_autofree char *config = g_build_filename (run_dir, ".hydra", "config.yaml", NULL);
+  GString *run_dir = walk->scratch;
   RunEntry *entry;
-  RunEntry *old;
+  RunEntry *old = NULL;
+  char *old_key = NULL;
   struct stat st;
-  gint64 stamp = 0;
+  guint64 stamp = 0;   /* unsigned: the mixing wraps around, which is defined */
 
-  entry = g_hash_table_lookup (walk->runs, run_dir);
+  g_string_truncate (run_dir, 0);
+  g_string_append_len (run_dir, walk->path->str, run_dir_len);
+  entry = g_hash_table_lookup (walk->runs, run_dir->str);
   if (entry != NULL)
-    return entry->info;
+    return entry;
 
-  if (stat (overrides, &st) == 0)
-    stamp ^= stat_mtime_ns (&st) * 31 + st.st_size;
-  if (stat (config, &st) == 0)
-    stamp ^= stat_mtime_ns (&st) * 17 + st.st_size + 1;
+  g_string_append (run_dir, "/.hydra/overrides.yaml");
+  if (stat (run_dir->str, &st) == 0)
+    stamp ^= (guint64) stat_mtime_ns (&st) * 31 + (guint64) st.st_size;
+  g_string_truncate (run_dir, run_dir_len);
+  g_string_append (run_dir, "/.hydra/config.yaml");
+  if (stat (run_dir->str, &st) == 0)
+    stamp ^= (guint64) stat_mtime_ns (&st) * 17 + (guint64) st.st_size + 1;
+  g_string_truncate (run_dir, run_dir_len);
 
-  old = walk->prev_runs ? g_hash_table_lookup (walk->prev_runs, run_dir) : NULL;
+  if (walk->prev_runs != NULL)
+    g_hash_table_lookup_extended (walk->prev_runs, run_dir->str, (gpointer *) &old_key,
+                                  (gpointer *) &old);
   if (old != NULL && old->stamp == stamp)
     entry = run_entry_ref (old);
   else
@@ -282,105 +358,178 @@ run_info_for (Walk       *walk,
       entry = g_new0 (RunEntry, 1);
       g_atomic_ref_count_init (&entry->ref_count);
       entry->stamp = stamp;
-      entry->info = stamp != 0 ? cb_run_info_read (run_dir) : NULL;
+      entry->info = stamp != 0 ? cb_run_info_read (run_dir->str) : NULL;
       walk->stats.n_runs_read += stamp != 0;
+      walk->changed = TRUE;
     }
 
-  g_hash_table_insert (walk->runs, g_strdup (run_dir), entry);
-  return entry->info;
+  g_hash_table_insert (walk->runs,
+                       old_key ? g_ref_string_acquire (old_key)
+                               : g_ref_string_new_len (run_dir->str, run_dir->len),
+                       entry);
+  return entry;
 }
 
+/* Makes the checkpoint objects of a listing read (or re-made) in this walk. Objects of the
+ * previous listing of the folder are taken over for files that did not change, as long as the
+ * run's facts did not either. */
+static void
+make_items (Walk       *walk,
+            DirListing *listing,
+            DirListing *old,
+            RunEntry   *run_entry,
+            const char *run)
+{
+  g_autoptr(GHashTable) old_items = NULL;
+  gsize rel_len = walk->rel->len;
+
+  listing->run = run_entry_ref (run_entry);
+  listing->items = g_ptr_array_new_full (listing->files->len, g_object_unref);
+  walk->changed = TRUE;
+
+  if (old != NULL && old->items != NULL && old->run == run_entry)
+    {
+      old_items = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < old->items->len; i++)
+        {
+          CbCheckpoint *item = g_ptr_array_index (old->items, i);
+
+          g_hash_table_insert (old_items, (gpointer) cb_checkpoint_get_basename (item), item);
+        }
+    }
+
+  for (guint i = 0; i < listing->files->len; i++)
+    {
+      const FileEntry *file = g_ptr_array_index (listing->files, i);
+      CbCheckpoint *item = old_items ? g_hash_table_lookup (old_items, file->name) : NULL;
+
+      if (item != NULL && cb_checkpoint_get_size (item) == file->size &&
+          cb_checkpoint_get_mtime (item) == file->mtime)
+        item = g_object_ref (item);
+      else
+        {
+          g_string_append_c (walk->rel, '/');
+          g_string_append (walk->rel, file->name);
+          item = cb_checkpoint_new (walk->rel->str, run, file->size, file->mtime,
+                                    run_entry->info);
+          g_string_truncate (walk->rel, rel_len);
+        }
+      g_ptr_array_add (listing->items, item);
+    }
+}
+
+/* Walks walk->path (shown as walk->rel); @name is its last component, NULL for outputs. */
 static void
 walk_dir (Walk       *walk,
-          const char *path,
-          const char *relative,  /* to the outputs folder; "" for outputs itself */
+          const char *name,
           guint       depth)
 {
   DirListing *listing = NULL;
-  DirListing *old;
+  DirListing *old = NULL;
+  char *old_key = NULL;
+  DirId id;
   struct stat st;
-  char key[64];
 
   if (g_cancellable_is_cancelled (walk->cancellable))
     return;
 
-  if (stat (path, &st) != 0 || !S_ISDIR (st.st_mode))
+  if (stat (walk->path->str, &st) != 0 || !S_ISDIR (st.st_mode))
     return;
 
-  g_snprintf (key, sizeof key, "%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
-              (guint64) st.st_dev, (guint64) st.st_ino);
-  if (!g_hash_table_add (walk->visited, g_strdup (key)))
+  id.dev = (guint64) st.st_dev;
+  id.ino = (guint64) st.st_ino;
+  if (g_hash_table_contains (walk->visited, &id))
     {
       walk->stats.n_loops++;
       return;
     }
 
-  old = walk->prev_dirs ? g_hash_table_lookup (walk->prev_dirs, path) : NULL;
-  if (old != NULL && old->mtime_ns == stat_mtime_ns (&st))
+  if (walk->prev_dirs != NULL)
+    g_hash_table_lookup_extended (walk->prev_dirs, walk->path->str, (gpointer *) &old_key,
+                                  (gpointer *) &old);
+  if (old != NULL && old->mtime_ns == stat_mtime_ns (&st) && dir_id_equal (&old->id, &id))
     {
       listing = dir_listing_ref (old);
       walk->stats.n_dirs_reused++;
     }
   else
-    listing = read_listing (walk, path, stat_mtime_ns (&st));
+    {
+      listing = read_listing (walk, &st);
+      walk->changed = TRUE;
+    }
 
   if (listing == NULL)
     return;
-  g_hash_table_insert (walk->dirs, g_strdup (path), listing);
 
   if (listing->files->len > 0)
     {
       /* outputs/<run>/checkpoints/x.ckpt belongs to <run>; other layouts to their folder. */
-      g_autofree char *base = g_path_get_basename (path);
-      gboolean in_checkpoints = g_str_equal (base, "checkpoints") && *relative != '\0';
-      g_autofree char *run_dir = in_checkpoints ? g_path_get_dirname (path) : g_strdup (path);
-      g_autofree char *run = NULL;
-      const CbRunInfo *info = run_info_for (walk, run_dir);
+      const char *relative = walk->rel->len > walk->outputs_rel_len
+                               ? walk->rel->str + walk->outputs_rel_len + 1 : "";
+      gboolean in_checkpoints = name != NULL && g_str_equal (name, "checkpoints");
+      RunEntry *run_entry = run_entry_for (walk, in_checkpoints
+                                                   ? walk->path->len - strlen ("/checkpoints")
+                                                   : walk->path->len);
 
-      if (in_checkpoints)
-        run = g_path_get_dirname (relative);
-      else
-        run = g_strdup (relative);
-      if (g_str_equal (run, "."))
-        g_clear_pointer (&run, g_free);
-
-      for (guint i = 0; i < listing->files->len; i++)
+      if (listing == old && old->run != run_entry)
         {
-          const FileEntry *file = g_ptr_array_index (listing->files, i);
-          g_autofree char *rel = *relative ? g_build_filename (walk->outputs_rel, relative,
-                                                               file->name, NULL)
-                                           : g_build_filename (walk->outputs_rel, file->name, NULL);
+          /* Unchanged folder, but its run's facts changed: new objects, in a new listing
+           * that shares the file and folder lists (the previous one stays as it is). */
+          DirListing *made = dir_listing_new (&st);
 
-          g_ptr_array_add (walk->items,
-                           cb_checkpoint_new (rel, run ? run : "", file->size, file->mtime, info));
+          made->files = g_ptr_array_ref (listing->files);
+          made->subdirs = g_ptr_array_ref (listing->subdirs);
+          dir_listing_unref (listing);
+          listing = made;
         }
+      if (listing->items == NULL)
+        {
+          /* A copy: walk->rel grows while the items are made. "a/b/checkpoints" -> "a/b";
+           * "checkpoints" right in outputs has no run. */
+          gsize rel_len = strlen (relative);
+          g_autofree char *run = !in_checkpoints ? g_strdup (relative)
+                                 : rel_len > strlen ("checkpoints")
+                                   ? g_strndup (relative, rel_len - strlen ("/checkpoints"))
+                                   : g_strdup ("");
+
+          make_items (walk, listing, old, run_entry, run);
+        }
+
+      for (guint i = 0; i < listing->items->len; i++)
+        g_ptr_array_add (walk->items, g_object_ref (g_ptr_array_index (listing->items, i)));
     }
+
+  /* Keys are shared with the previous table: a rescan copies no path. */
+  g_hash_table_insert (walk->dirs,
+                       old_key ? g_ref_string_acquire (old_key)
+                               : g_ref_string_new_len (walk->path->str, walk->path->len),
+                       listing);
+  g_hash_table_add (walk->visited, &listing->id);
 
   for (guint i = 0; i < listing->subdirs->len; i++)
     {
-      const char *name = g_ptr_array_index (listing->subdirs, i);
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_autofree char *child_rel = *relative ? g_build_filename (relative, name, NULL)
-                                             : g_strdup (name);
+      const char *child = g_ptr_array_index (listing->subdirs, i);
+      gsize path_len = walk->path->len;
+      gsize rel_len = walk->rel->len;
 
       if (depth + 1 > walk->max_depth)
         {
           walk->stats.n_too_deep++;
           continue;
         }
-      walk_dir (walk, child, child_rel, depth + 1);
+      g_string_append_c (walk->path, '/');
+      g_string_append (walk->path, child);
+      g_string_append_c (walk->rel, '/');
+      g_string_append (walk->rel, child);
+      walk_dir (walk, child, depth + 1);
+      g_string_truncate (walk->path, path_len);
+      g_string_truncate (walk->rel, rel_len);
     }
 }
 
-typedef struct
-{
-  CbCheckpoint *item;
-  gint64        run_newest;
-} SortEntry;
-
 static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
+compare_entries (const void *a,
+                 const void *b)
 {
   const SortEntry *ea = a;
   const SortEntry *eb = b;
@@ -388,46 +537,85 @@ compare_entries (gconstpointer a,
 
   if (ea->run_newest != eb->run_newest)
     return ea->run_newest < eb->run_newest ? 1 : -1;
-  cmp = g_strcmp0 (cb_checkpoint_get_run (ea->item), cb_checkpoint_get_run (eb->item));
+  cmp = ea->run == eb->run ? 0 : strcmp (ea->run, eb->run);
   if (cmp != 0)
     return cmp;
-  if (cb_checkpoint_get_mtime (ea->item) != cb_checkpoint_get_mtime (eb->item))
-    return cb_checkpoint_get_mtime (ea->item) < cb_checkpoint_get_mtime (eb->item) ? 1 : -1;
-  return g_strcmp0 (cb_checkpoint_get_path (ea->item), cb_checkpoint_get_path (eb->item));
+  if (ea->mtime != eb->mtime)
+    return ea->mtime < eb->mtime ? 1 : -1;
+  return strcmp (ea->path, eb->path);
 }
 
 /* Newest first, grouped by run; runs ordered by their newest checkpoint. */
 static void
 sort_items (GPtrArray *items)
 {
-  g_autoptr(GHashTable) newest = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (SortEntry), items->len);
+  g_autoptr(GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);  /* run -> slot+1 */
+  g_autoptr(GArray) newest = g_array_new (FALSE, FALSE, sizeof (gint64));   /* per slot */
+  g_autofree SortEntry *entries = g_new (SortEntry, MAX (items->len, 1));
+  g_autofree guint *slot_of = g_new (guint, MAX (items->len, 1));
+  const char *last_run = NULL;
+  guint slot = 0;
 
   for (guint i = 0; i < items->len; i++)
     {
-      CbCheckpoint *item = g_ptr_array_index (items, i);
-      const char *run = cb_checkpoint_get_run (item);
-      gint64 mtime = cb_checkpoint_get_mtime (item);
-      gpointer cur;
+      SortEntry *entry = &entries[i];
 
-      if (!g_hash_table_lookup_extended (newest, run, NULL, &cur) ||
-          mtime > (gint64) GPOINTER_TO_SIZE (cur) - 1)
-        g_hash_table_insert (newest, (gpointer) run, GSIZE_TO_POINTER ((gsize) mtime + 1));
+      entry->item = g_ptr_array_index (items, i);
+      entry->run = cb_checkpoint_get_run (entry->item);
+      entry->path = cb_checkpoint_get_path (entry->item);
+      entry->mtime = cb_checkpoint_get_mtime (entry->item);
+
+      /* Items come folder by folder: look the run up only when it changes. */
+      if (last_run == NULL || !g_str_equal (last_run, entry->run))
+        {
+          gpointer found = g_hash_table_lookup (slots, entry->run);
+
+          if (found == NULL)
+            {
+              g_array_append_val (newest, entry->mtime);
+              found = GUINT_TO_POINTER (newest->len);
+              g_hash_table_insert (slots, (gpointer) entry->run, found);
+            }
+          slot = GPOINTER_TO_UINT (found) - 1;
+          last_run = entry->run;
+        }
+      if (entry->mtime > g_array_index (newest, gint64, slot))
+        g_array_index (newest, gint64, slot) = entry->mtime;
+      slot_of[i] = slot;
     }
+  for (guint i = 0; i < items->len; i++)
+    entries[i].run_newest = g_array_index (newest, gint64, slot_of[i]);
+
+  qsort (entries, items->len, sizeof (SortEntry), compare_entries);
 
   for (guint i = 0; i < items->len; i++)
+    items->pdata[i] = entries[i].item;
+}
+
+/* Runs the walk where it is called; the caller checks for cancellation. */
+static void
+walk_run (Walk *walk)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  walk->stats.thread = g_thread_self ();
+  walk_dir (walk, NULL, 0);
+  /* Its keys are the listings, which the main thread may free from now on. */
+  g_clear_pointer (&walk->visited, g_hash_table_unref);
+
+  /* Every folder reused as it was, the same number of them (so the same ones), every object
+   * reused: the walk met the same objects in the same order as the previous one, and the
+   * model already holds them, sorted. */
+  walk->unchanged = !walk->changed && walk->prev_dirs != NULL &&
+                    g_hash_table_size (walk->dirs) == g_hash_table_size (walk->prev_dirs);
+
+  if (!g_cancellable_is_cancelled (walk->cancellable))
     {
-      SortEntry entry;
-
-      entry.item = g_ptr_array_index (items, i);
-      entry.run_newest = (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (newest,
-                                                                         cb_checkpoint_get_run (entry.item))) - 1;
-      g_array_append_val (entries, entry);
+      if (!walk->unchanged)
+        sort_items (walk->items);
+      walk->stats.n_checkpoints = walk->items->len;
     }
-  g_array_sort (entries, compare_entries);
-
-  for (guint i = 0; i < items->len; i++)
-    items->pdata[i] = g_array_index (entries, SortEntry, i).item;
+  walk->stats.seconds = (g_get_monotonic_time () - start) / 1e6;
 }
 
 static void
@@ -437,21 +625,53 @@ scan_worker (GTask        *task,
              GCancellable *cancellable)
 {
   Walk *walk = task_data;
-  gint64 start = g_get_monotonic_time ();
 
-  walk->stats.thread = g_thread_self ();
-  walk_dir (walk, walk->outputs_abs, "", 0);
-
+  walk_run (walk);
   if (g_task_return_error_if_cancelled (task))
     return;
-
-  sort_items (walk->items);
-  walk->stats.n_checkpoints = walk->items->len;
-  walk->stats.seconds = (g_get_monotonic_time () - start) / 1e6;
   g_task_return_boolean (task, TRUE);
 }
 
+/* Drops what a walk holds of checkpoint objects and listings, on the main thread, so that the
+ * objects the model shared with it are never finalized on the worker. */
+static void
+walk_release (Walk *walk)
+{
+  g_clear_pointer (&walk->items, g_ptr_array_unref);
+  g_clear_pointer (&walk->dirs, g_hash_table_unref);
+  g_clear_pointer (&walk->runs, g_hash_table_unref);
+  g_clear_pointer (&walk->prev_dirs, g_hash_table_unref);
+  g_clear_pointer (&walk->prev_runs, g_hash_table_unref);
+}
+
 /* ---- applying a result --------------------------------------------------------------- */
+
+static gboolean
+run_info_equal (const CbRunInfo *a,
+                const CbRunInfo *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  return g_strcmp0 (a->exp_name, b->exp_name) == 0 &&
+         g_strcmp0 (a->architecture, b->architecture) == 0 &&
+         g_strcmp0 (a->encoder, b->encoder) == 0 &&
+         g_strcmp0 (a->decoder, b->decoder) == 0 &&
+         g_strcmp0 (a->head, b->head) == 0 &&
+         g_strcmp0 (a->loss, b->loss) == 0 &&
+         g_strcmp0 (a->preprocessing_profile, b->preprocessing_profile) == 0;
+}
+
+/* An item the model can keep: the same object, or the same file with the same run facts. */
+static gboolean
+same_item (CbCheckpoint *old,
+           CbCheckpoint *item)
+{
+  return old == item ||
+         (cb_checkpoint_same_file (old, item) &&
+          run_info_equal (cb_checkpoint_get_run_info (old), cb_checkpoint_get_run_info (item)));
+}
 
 /* Updates the store in place: keeps the longest run of unchanged items that are still in
  * order, removes the rest and inserts what is new. */
@@ -460,14 +680,36 @@ apply_items (CbCheckpointScanner *self,
              GPtrArray           *items)
 {
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  g_autoptr(GHashTable) new_index = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree int *target = g_new0 (int, n_old + 1);
-  g_autofree int *tails = g_new0 (int, n_old + 1);
-  g_autofree int *prev = g_new0 (int, n_old + 1);
-  g_autofree gboolean *keep_old = g_new0 (gboolean, n_old + 1);
-  g_autofree gboolean *keep_new = g_new0 (gboolean, items->len + 1);
-  g_autoptr(GPtrArray) final = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) new_index = NULL;
+  g_autofree int *target = NULL;
+  g_autofree int *tails = NULL;
+  g_autofree int *prev = NULL;
+  g_autofree gboolean *keep_old = NULL;
+  g_autofree gboolean *keep_new = NULL;
   int length = 0;
+
+  /* The common case, nothing changed: the walk handed back the very same objects. */
+  if (n_old == items->len)
+    {
+      guint i;
+
+      for (i = 0; i < n_old; i++)
+        {
+          g_autoptr(CbCheckpoint) old = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+          if (old != g_ptr_array_index (items, i))
+            break;
+        }
+      if (i == n_old)
+        return;
+    }
+
+  new_index = g_hash_table_new (g_str_hash, g_str_equal);
+  target = g_new0 (int, n_old + 1);
+  tails = g_new0 (int, n_old + 1);
+  prev = g_new0 (int, n_old + 1);
+  keep_old = g_new0 (gboolean, n_old + 1);
+  keep_new = g_new0 (gboolean, items->len + 1);
 
   for (guint j = 0; j < items->len; j++)
     g_hash_table_insert (new_index, (gpointer) cb_checkpoint_get_path (g_ptr_array_index (items, j)),
@@ -478,8 +720,7 @@ apply_items (CbCheckpointScanner *self,
       g_autoptr(CbCheckpoint) old = g_list_model_get_item (G_LIST_MODEL (self->store), i);
       guint j = GPOINTER_TO_UINT (g_hash_table_lookup (new_index, cb_checkpoint_get_path (old)));
 
-      target[i] = j > 0 && cb_checkpoint_same_file (old, g_ptr_array_index (items, j - 1))
-                    ? (int) j - 1 : -1;
+      target[i] = j > 0 && same_item (old, g_ptr_array_index (items, j - 1)) ? (int) j - 1 : -1;
     }
 
   /* Longest increasing subsequence of target[] (patience sorting). */
@@ -548,6 +789,7 @@ scan_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      walk_release (walk);
       g_task_return_error (outer, g_steal_pointer (&error));
       g_object_unref (outer);
       return;
@@ -558,7 +800,9 @@ scan_done_cb (GObject      *object,
   g_clear_pointer (&self->runs, g_hash_table_unref);
   self->runs = g_steal_pointer (&walk->runs);
   self->stats = walk->stats;
-  apply_items (self, walk->items);
+  if (!walk->unchanged)
+    apply_items (self, walk->items);
+  walk_release (walk);
 
   if (!self->loaded)
     {
@@ -574,6 +818,15 @@ scan_done_cb (GObject      *object,
   g_object_unref (outer);
 }
 
+static void
+strip_trailing_slashes (char *path)
+{
+  gsize len = strlen (path);
+
+  while (len > 1 && path[len - 1] == '/')
+    path[--len] = '\0';
+}
+
 static Walk *
 walk_new (CbCheckpointScanner *self,
           GCancellable        *cancellable)
@@ -585,14 +838,23 @@ walk_new (CbCheckpointScanner *self,
   walk->outputs_abs = g_path_is_absolute (self->outputs_dir)
                         ? g_strdup (self->outputs_dir)
                         : g_build_filename (self->project_root, self->outputs_dir, NULL);
+  /* Paths are joined with '/' below, as g_build_filename() would: no trailing separator. */
+  strip_trailing_slashes (walk->outputs_rel);
+  strip_trailing_slashes (walk->outputs_abs);
+  walk->outputs_rel_len = strlen (walk->outputs_rel);
+  walk->path = g_string_new (walk->outputs_abs);
+  walk->rel = g_string_new (walk->outputs_rel);
+  walk->scratch = g_string_new (NULL);
   walk->max_depth = self->max_depth;
   walk->prev_dirs = self->dirs ? g_hash_table_ref (self->dirs) : NULL;
   walk->prev_runs = self->runs ? g_hash_table_ref (self->runs) : NULL;
-  walk->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  walk->dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                      (GDestroyNotify) g_ref_string_release,
                                       (GDestroyNotify) dir_listing_unref);
-  walk->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  walk->runs = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                      (GDestroyNotify) g_ref_string_release,
                                       (GDestroyNotify) run_entry_unref);
-  walk->visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  walk->visited = g_hash_table_new (dir_id_hash, dir_id_equal);
   walk->items = g_ptr_array_new_with_free_func (g_object_unref);
   walk->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
 
@@ -637,28 +899,24 @@ cb_checkpoint_scanner_scan_sync (CbCheckpointScanner  *self,
                                  GError              **error)
 {
   Walk *walk;
-  gint64 start = g_get_monotonic_time ();
 
   g_return_val_if_fail (CB_IS_CHECKPOINT_SCANNER (self), FALSE);
 
   walk = walk_new (self, cancellable);
-  walk->stats.thread = g_thread_self ();
-  walk_dir (walk, walk->outputs_abs, "", 0);
+  walk_run (walk);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       walk_free (walk);
       return FALSE;
     }
-  sort_items (walk->items);
-  walk->stats.n_checkpoints = walk->items->len;
-  walk->stats.seconds = (g_get_monotonic_time () - start) / 1e6;
 
   g_clear_pointer (&self->dirs, g_hash_table_unref);
   self->dirs = g_steal_pointer (&walk->dirs);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   self->runs = g_steal_pointer (&walk->runs);
   self->stats = walk->stats;
-  apply_items (self, walk->items);
+  if (!walk->unchanged)
+    apply_items (self, walk->items);
   self->loaded = TRUE;
   walk_free (walk);
 

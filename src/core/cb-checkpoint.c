@@ -307,13 +307,21 @@ set_if_unset (char       **slot,
     *slot = g_strdup (value);
 }
 
+/* What the overrides say about the preprocessing profile, applied only when neither the
+ * overrides nor the config name it. */
+typedef struct
+{
+  char     *dataset_preset;
+  gboolean  office;
+  gboolean  camscanner;
+} ProfileHints;
+
 static void
-read_overrides (CbRunInfo  *info,
-                const char *path)
+read_overrides (CbRunInfo    *info,
+                const char   *path,
+                ProfileHints *hints)
 {
   g_autoptr(CbNode) root = cb_yaml_load_file (path, NULL);
-  g_autofree char *dataset_preset = NULL;
-  gboolean office = FALSE, camscanner = FALSE;
 
   if (root == NULL || cb_node_get_node_type (root) != CB_NODE_SEQUENCE)
     return;
@@ -345,34 +353,35 @@ read_overrides (CbRunInfo  *info,
         set_if_unset (&info->loss, value);
       else if (g_str_equal (key, "preprocessing_profile"))
         set_if_unset (&info->preprocessing_profile, value);
-
-      if (g_str_equal (key, "+preset/datasets"))
+      else if (g_str_equal (key, "+preset/datasets"))
         {
-          g_free (dataset_preset);
-          dataset_preset = g_strdup (value);
+          g_free (hints->dataset_preset);
+          hints->dataset_preset = g_strdup (value);
         }
       else if (g_str_equal (key, "preprocessing.enhancement_method") &&
                g_str_equal (value, "office_lens"))
-        office = TRUE;
+        hints->office = TRUE;
       else if (g_str_equal (key, "preprocessing.document_detection_use_camscanner") &&
                g_ascii_strcasecmp (value, "true") == 0)
-        camscanner = TRUE;
+        hints->camscanner = TRUE;
     }
+}
 
-  /* The profiles of the OCR project are recognisable by the overrides they add. */
-  if (info->preprocessing_profile == NULL)
-    {
-      if (dataset_preset == NULL)
-        info->preprocessing_profile = g_strdup ("none");
-      else if (g_str_equal (dataset_preset, "preprocessing_docTR_demo"))
-        info->preprocessing_profile = g_strdup ("doctr_demo");
-      else if (camscanner)
-        info->preprocessing_profile = g_strdup ("camscanner");
-      else if (office)
-        info->preprocessing_profile = g_strdup ("lens_style_office");
-      else if (g_str_equal (dataset_preset, "preprocessing"))
-        info->preprocessing_profile = g_strdup ("lens_style");
-    }
+/* The profiles of the OCR project are recognisable by the overrides they add. */
+static const char *
+infer_profile (const ProfileHints *hints)
+{
+  if (hints->dataset_preset == NULL)
+    return "none";
+  if (g_str_equal (hints->dataset_preset, "preprocessing_docTR_demo"))
+    return "doctr_demo";
+  if (hints->camscanner)
+    return "camscanner";
+  if (hints->office)
+    return "lens_style_office";
+  if (g_str_equal (hints->dataset_preset, "preprocessing"))
+    return "lens_style";
+  return NULL;
 }
 
 static const char *
@@ -419,36 +428,41 @@ read_config (CbRunInfo  *info,
   set_if_unset (&info->preprocessing_profile, first_string (root, profile));
 }
 
-/* Reads <run_dir>/.hydra/overrides.yaml (what was asked for) and then config.yaml (what it
- * resolved to). Returns NULL when the run has neither. */
+static gboolean
+run_info_complete (const CbRunInfo *info)
+{
+  return info->exp_name && info->architecture && info->encoder && info->decoder && info->head &&
+         info->loss && info->preprocessing_profile;
+}
+
+/* Reads <run_dir>/.hydra/overrides.yaml (what was asked for) and then, only for what that
+ * does not say, config.yaml (what it resolved to); each file is parsed at most once.
+ * Returns NULL when the run has neither. */
 CbRunInfo *
 cb_run_info_read (const char *run_dir)
 {
   g_autofree char *overrides = g_build_filename (run_dir, ".hydra", "overrides.yaml", NULL);
   g_autofree char *config = g_build_filename (run_dir, ".hydra", "config.yaml", NULL);
   gboolean have_overrides = g_file_test (overrides, G_FILE_TEST_IS_REGULAR);
-  gboolean have_config = g_file_test (config, G_FILE_TEST_IS_REGULAR);
+  ProfileHints hints = { NULL, FALSE, FALSE };
   CbRunInfo *info;
 
-  if (!have_overrides && !have_config)
+  if (!have_overrides && !g_file_test (config, G_FILE_TEST_IS_REGULAR))
     return NULL;
 
   info = g_new0 (CbRunInfo, 1);
-  if (have_config)
-    {
-      /* The config's explicit profile beats the inference from overrides. */
-      g_autoptr(CbNode) root = cb_yaml_load_file (config, NULL);
-      static const char * const profile[] = { "preprocessing_profile", "ui.preprocessing_profile",
-                                              NULL };
-
-      if (root != NULL)
-        set_if_unset (&info->preprocessing_profile, first_string (root, profile));
-    }
   if (have_overrides)
-    read_overrides (info, overrides);
-  if (have_config)
+    read_overrides (info, overrides, &hints);
+
+  /* An explicit profile in the config beats the inference from overrides, so the config is
+   * read unless the overrides named everything, the profile included. */
+  if (!run_info_complete (info))
     read_config (info, config);
 
+  if (info->preprocessing_profile == NULL && have_overrides)
+    info->preprocessing_profile = g_strdup (infer_profile (&hints));
+
+  g_free (hints.dataset_preset);
   return info;
 }
 
