@@ -1,0 +1,428 @@
+/* cb-application.c: the application: command line, project, config cache, app actions
+ *
+ * The application owns the one CbProject and the one CbConfigCache of the process and
+ * hands them to its window. The cache load starts in a worker thread before the window is
+ * created, so the option lists usually arrive within the window's first frames.
+ *
+ * Which project opens: --project DIR; else the current directory if it holds configs/;
+ * else the project opened last; else the bundled demo project (copied to the user's data
+ * folder so runs can write outputs/).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cb-application.h"
+#include "cb-window.h"
+#include "cb/cb-problem.h"
+
+struct _CbApplication
+{
+  AdwApplication  parent_instance;
+
+  CbProject      *project;
+  CbConfigCache  *config_cache;
+  CbCheckpointScanner *checkpoint_scanner;
+  GPtrArray      *project_problems;
+  GCancellable   *cancellable;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
+
+static GSettings *
+get_settings (CbApplication *self)
+{
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
+  return self->settings;
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_config_cache_load_finish (CB_CONFIG_CACHE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not load the configs: %s", error->message);
+}
+
+static gboolean
+has_configs (const char *dir)
+{
+  g_autofree char *configs = g_build_filename (dir, "configs", NULL);
+
+  return g_file_test (configs, G_FILE_TEST_IS_DIR);
+}
+
+static char *
+resolve_project_root (CbApplication  *self,
+                      const char     *explicit_dir,
+                      const char     *cwd,
+                      GError        **error)
+{
+  g_autofree char *last = NULL;
+
+  if (explicit_dir != NULL)
+    {
+      g_autofree char *absolute = g_canonicalize_filename (explicit_dir, cwd);
+
+      return cb_find_project_root (absolute, error);
+    }
+
+  if (cwd != NULL && has_configs (cwd))
+    return cb_find_project_root (cwd, error);
+
+  last = g_settings_get_string (get_settings (self), "last-project");
+  if (last != NULL && *last != '\0' && has_configs (last))
+    return cb_find_project_root (last, error);
+
+  return cb_find_project_root (NULL, error);
+}
+
+static void
+show_window (CbApplication *self)
+{
+  GtkWindow *old_window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CbWindow *window;
+
+  if (old_window != NULL && CB_IS_WINDOW (old_window) &&
+      cb_window_get_project (CB_WINDOW (old_window)) == self->project)
+    {
+      gtk_window_present (old_window);
+      return;
+    }
+
+  window = cb_window_new (GTK_APPLICATION (self), self->project, self->config_cache,
+                          self->checkpoint_scanner, self->project_problems);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Another project replaces the one shown: its window saves its values as it closes. */
+  if (old_window != NULL)
+    gtk_window_close (old_window);
+}
+
+/**
+ * cb_application_open_project:
+ * @dir: (nullable): the project folder, or %NULL to choose one as at start-up
+ *
+ * Makes @dir the project of the application: loads it, starts loading its configs and
+ * scanning its checkpoints in worker threads, and shows a window for it.
+ */
+gboolean
+cb_application_open_project (CbApplication  *self,
+                             const char     *dir,
+                             GError        **error)
+{
+  g_autofree char *root = NULL;
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *configs_dir = NULL;
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  CbProject *project;
+
+  g_return_val_if_fail (CB_IS_APPLICATION (self), FALSE);
+
+  root = resolve_project_root (self, dir, cwd, error);
+  if (root == NULL)
+    return FALSE;
+
+  if (self->project != NULL && g_strcmp0 (self->project->root, root) == 0)
+    {
+      show_window (self);
+      return TRUE;
+    }
+
+  project = cb_project_load (root, problems);
+  if (project == NULL)
+    {
+      g_autofree char *text = cb_problem_list_to_string (problems);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", text);
+      return FALSE;
+    }
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_clear_pointer (&self->project, cb_project_unref);
+  self->project = project;
+  g_clear_pointer (&self->project_problems, g_ptr_array_unref);
+  self->project_problems = g_ptr_array_ref (problems);
+
+  configs_dir = cb_project_get_path (project, project->configs_dir);
+  g_clear_object (&self->config_cache);
+  self->config_cache = cb_config_cache_new (configs_dir);
+  cb_config_cache_load_async (self->config_cache, self->cancellable, load_cb, NULL);
+
+  /* Prefetched before the user opens Test or Predict, and kept up to date as runs write
+   * new checkpoints. */
+  g_clear_object (&self->checkpoint_scanner);
+  self->checkpoint_scanner = cb_checkpoint_scanner_new (project->root, project->outputs_dir);
+  cb_checkpoint_scanner_rescan (self->checkpoint_scanner);
+  cb_checkpoint_scanner_watch (self->checkpoint_scanner);
+
+  g_settings_set_string (get_settings (self), "last-project", project->root);
+
+  show_window (self);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Actions                                                                              */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  CbApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing (rather than g_application_quit) lets each window save its state; the
+   * application ends with its last window. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  CbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The OCR Kit contributors", NULL };
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", _("Command Builder"),
+                        /* Until the app's own icon is installed. */
+                        "application-icon", gtk_icon_theme_has_icon (theme, APP_ID)
+                                              ? APP_ID : "utilities-terminal",
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The OCR Kit contributors"),
+                        "developers", developers,
+                        "comments", _("Build, copy and run the training, test and prediction "
+                                      "commands of an OCR project."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+open_project_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          gpointer         user_data)
+{
+  g_autoptr(CbApplication) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !cb_application_open_project (self, path, &error))
+        {
+          GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+          GtkWidget *message = adw_message_dialog_new (parent, _("Could Not Open the Project"),
+                                                       error->message);
+
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (message));
+        }
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_project_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  CbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Open Project"), parent,
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                         _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  if (self->project != NULL)
+    {
+      g_autoptr(GFile) current = g_file_new_for_path (self->project->root);
+      g_autoptr(GFile) parent_dir = g_file_get_parent (current);
+
+      if (parent_dir != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), parent_dir, NULL);
+    }
+
+  g_signal_connect (chooser, "response", G_CALLBACK (open_project_response_cb),
+                    g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "open-project", open_project_action },
+};
+
+/* ------------------------------------------------------------------------------------ */
+/* GApplication                                                                         */
+
+static void
+cb_application_startup (GApplication *application)
+{
+  GtkApplication *app = GTK_APPLICATION (application);
+
+  G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+
+  gtk_application_set_accels_for_action (app, "app.quit",
+                                         (const char * const[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (app, "app.about",
+                                         (const char * const[]) { "F1", NULL });
+  gtk_application_set_accels_for_action (app, "app.open-project",
+                                         (const char * const[]) { "<Control>o", NULL });
+  /* The window's own shortcuts (Ctrl+Shift+C, Ctrl+C, Alt+1…3) are bound in its class. */
+}
+
+static void
+cb_application_activate (GApplication *application)
+{
+  CbApplication *self = CB_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_application_open_project (self, NULL, &error))
+    g_printerr ("command-builder: %s\n", error->message);
+}
+
+static int
+cb_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  CbApplication *self = CB_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree char *project = NULL;
+  g_autofree char *absolute = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, "project", "^ay", &project);
+
+  /* A relative --project is relative to where the command was typed, which for a remote
+   * instance is not our own directory. */
+  if (project != NULL)
+    absolute = g_canonicalize_filename (project,
+                                        g_application_command_line_get_cwd (command_line));
+
+  if (absolute == NULL && gtk_application_get_active_window (GTK_APPLICATION (self)) != NULL)
+    {
+      gtk_window_present (gtk_application_get_active_window (GTK_APPLICATION (self)));
+      return EXIT_SUCCESS;
+    }
+
+  if (!cb_application_open_project (self, absolute, &error))
+    {
+      g_application_command_line_printerr (command_line, "command-builder: %s\n",
+                                           error->message);
+      return EXIT_FAILURE;
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static void
+cb_application_dispose (GObject *object)
+{
+  CbApplication *self = CB_APPLICATION (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->config_cache);
+  g_clear_object (&self->checkpoint_scanner);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->project, cb_project_unref);
+  g_clear_pointer (&self->project_problems, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (cb_application_parent_class)->dispose (object);
+}
+
+static void
+cb_application_class_init (CbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = cb_application_dispose;
+
+  app_class->startup = cb_application_startup;
+  app_class->activate = cb_application_activate;
+  app_class->command_line = cb_application_command_line;
+}
+
+static void
+cb_application_init (CbApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open the project in DIR (a folder with configs/)"), N_("DIR") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Build, copy and run the Hydra commands of an "
+                                              "OCR training project."));
+}
+
+CbApplication *
+cb_application_new (void)
+{
+  return g_object_new (CB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/org/ocrkit/CommandBuilder",
+                       NULL);
+}
+
+CbProject *
+cb_application_get_project (CbApplication *self)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), NULL);
+
+  return self->project;
+}
+
+CbConfigCache *
+cb_application_get_config_cache (CbApplication *self)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), NULL);
+
+  return self->config_cache;
+}

@@ -1,0 +1,266 @@
+/* cb-state-store.c: the saved form values of one project, written in the background
+ *
+ * One key file per project, at
+ *   $XDG_STATE_HOME/command-builder/projects/<sha1 of the project root>.ini
+ * with one group per page (cb_form_save_state). Values are loaded into each form when its
+ * page is built. A change schedules a write CB_STATE_STORE_SAVE_DELAY_MS after the last
+ * edit (never one per keystroke); closing the window flushes at once. Writes go through
+ * g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn file.
+ * A write whose contents equal the last one is skipped.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-state-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "cb-state-store.h"
+
+struct _CbStateStore
+{
+  GObject    parent_instance;
+
+  char      *path;
+  GKeyFile  *key_file;
+  GPtrArray *forms;        /* weak: CbForm */
+  char      *last_written;
+  guint      save_source;
+  guint      n_writes;
+  guint      loading;
+};
+
+G_DEFINE_FINAL_TYPE (CbStateStore, cb_state_store, G_TYPE_OBJECT)
+
+static void
+form_weak_notify (gpointer  data,
+                  GObject  *where_the_form_was)
+{
+  CbStateStore *self = data;
+
+  g_ptr_array_remove (self->forms, where_the_form_was);
+}
+
+static gboolean
+save_timeout_cb (gpointer data)
+{
+  CbStateStore *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->save_source = 0;
+  if (!cb_state_store_flush (self, &error))
+    g_warning ("Could not save the form values to %s: %s", self->path, error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+form_changed_cb (CbForm       *form,
+                 CbStateStore *self)
+{
+  if (self->loading == 0)
+    cb_state_store_schedule_save (self);
+}
+
+static void
+cb_state_store_dispose (GObject *object)
+{
+  CbStateStore *self = CB_STATE_STORE (object);
+
+  if (self->save_source != 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      if (!cb_state_store_flush (self, &error))
+        g_warning ("Could not save the form values to %s: %s", self->path, error->message);
+    }
+
+  for (guint i = 0; i < self->forms->len; i++)
+    {
+      GObject *form = g_ptr_array_index (self->forms, i);
+
+      g_signal_handlers_disconnect_by_data (form, self);
+      g_object_weak_unref (form, form_weak_notify, self);
+    }
+  g_ptr_array_set_size (self->forms, 0);
+
+  G_OBJECT_CLASS (cb_state_store_parent_class)->dispose (object);
+}
+
+static void
+cb_state_store_finalize (GObject *object)
+{
+  CbStateStore *self = CB_STATE_STORE (object);
+
+  g_clear_pointer (&self->forms, g_ptr_array_unref);
+  g_clear_pointer (&self->key_file, g_key_file_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->last_written, g_free);
+
+  G_OBJECT_CLASS (cb_state_store_parent_class)->finalize (object);
+}
+
+static void
+cb_state_store_class_init (CbStateStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cb_state_store_dispose;
+  object_class->finalize = cb_state_store_finalize;
+}
+
+static void
+cb_state_store_init (CbStateStore *self)
+{
+  self->forms = g_ptr_array_new ();
+  self->key_file = g_key_file_new ();
+}
+
+/* Where the values of the project at @project_root are kept. */
+char *
+cb_state_store_path_for_project (const char *project_root)
+{
+  g_autofree char *digest = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (project_root != NULL, NULL);
+
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA1, project_root, -1);
+  name = g_strconcat (digest, ".ini", NULL);
+  return g_build_filename (g_get_user_state_dir (), "command-builder", "projects", name, NULL);
+}
+
+/**
+ * cb_state_store_new:
+ * @path: the key file; need not exist
+ *
+ * Reads @path (a few hundred bytes) if it exists. A file that cannot be parsed is ignored:
+ * the pages then start from their defaults and the next save replaces it.
+ */
+CbStateStore *
+cb_state_store_new (const char *path)
+{
+  CbStateStore *self;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (CB_TYPE_STATE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (!g_key_file_load_from_file (self->key_file, path, G_KEY_FILE_KEEP_COMMENTS, &error))
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_warning ("Ignoring the saved form values in %s: %s", path, error->message);
+      g_key_file_free (self->key_file);
+      self->key_file = g_key_file_new ();
+    }
+  else
+    self->last_written = g_key_file_to_data (self->key_file, NULL, NULL);
+
+  return self;
+}
+
+const char *
+cb_state_store_get_path (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * cb_state_store_add_form:
+ *
+ * Loads the saved values of @form's page into @form and saves them again whenever the form
+ * changes. The store does not keep @form alive.
+ */
+void
+cb_state_store_add_form (CbStateStore *self,
+                         CbForm       *form)
+{
+  g_return_if_fail (CB_IS_STATE_STORE (self));
+  g_return_if_fail (CB_IS_FORM (form));
+
+  self->loading++;
+  cb_form_load_state (form, self->key_file);
+  self->loading--;
+
+  g_ptr_array_add (self->forms, form);
+  g_object_weak_ref (G_OBJECT (form), form_weak_notify, self);
+  g_signal_connect (form, "changed", G_CALLBACK (form_changed_cb), self);
+}
+
+/* Restarts the delay: the file is written once the user pauses. */
+void
+cb_state_store_schedule_save (CbStateStore *self)
+{
+  g_return_if_fail (CB_IS_STATE_STORE (self));
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (CB_STATE_STORE_SAVE_DELAY_MS, save_timeout_cb, self);
+  g_source_set_name_by_id (self->save_source, "[command-builder] save form values");
+}
+
+gboolean
+cb_state_store_get_save_pending (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
+
+  return self->save_source != 0;
+}
+
+/**
+ * cb_state_store_flush:
+ *
+ * Writes the values of every form now, unless they are what the file already holds.
+ */
+gboolean
+cb_state_store_flush (CbStateStore  *self,
+                      GError       **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  for (guint i = 0; i < self->forms->len; i++)
+    cb_form_save_state (g_ptr_array_index (self->forms, i), self->key_file);
+
+  data = g_key_file_to_data (self->key_file, NULL, NULL);
+  if (g_strcmp0 (data, self->last_written) == 0)
+    return TRUE;
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!g_key_file_save_to_file (self->key_file, self->path, error))
+    return FALSE;
+
+  g_free (self->last_written);
+  self->last_written = g_steal_pointer (&data);
+  self->n_writes++;
+  return TRUE;
+}
+
+/* How many times the file was written: for tests. */
+guint
+cb_state_store_get_n_writes (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), 0);
+
+  return self->n_writes;
+}

@@ -1,0 +1,31 @@
+/* cb-state-store.h: the saved form values of one project, written in the background
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cb/cb-form.h"
+
+G_BEGIN_DECLS
+
+#define CB_STATE_STORE_SAVE_DELAY_MS 500
+
+#define CB_TYPE_STATE_STORE (cb_state_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (CbStateStore, cb_state_store, CB, STATE_STORE, GObject)
+
+char         *cb_state_store_path_for_project (const char    *project_root);
+CbStateStore *cb_state_store_new              (const char    *path);
+const char   *cb_state_store_get_path         (CbStateStore  *self);
+void          cb_state_store_add_form         (CbStateStore  *self,
+                                               CbForm        *form);
+void          cb_state_store_schedule_save    (CbStateStore  *self);
+gboolean      cb_state_store_get_save_pending (CbStateStore  *self);
+gboolean      cb_state_store_flush            (CbStateStore  *self,
+                                               GError       **error);
+guint         cb_state_store_get_n_writes     (CbStateStore  *self);
+
+G_END_DECLS

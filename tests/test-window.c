@@ -1,0 +1,1000 @@
+/* test-window.c: the window and its pages, on the demo project and on a second schema set
+ *
+ * Runs under xvfb-run (see tests/meson.build). Each test builds its own window with its own
+ * config cache, checkpoint scanner and in-memory settings, waits for the asynchronous loads
+ * by spinning the main context (bounded), and proves with g_assert_finalize_object() that the
+ * window and what it owned are gone at the end.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
+
+#include "cb-banner.h"
+#include "cb-command-view.h"
+#include "cb-page.h"
+#include "cb-state-store.h"
+#include "cb-window.h"
+#include "cb/cb-problem.h"
+
+/* Seconds any wait may take; raise it for slow runs (valgrind): CB_TEST_TIMEOUT=600. */
+static guint timeout_s = 20;
+
+typedef struct
+{
+  CbProject           *project;
+  CbConfigCache       *cache;
+  CbCheckpointScanner *scanner;
+  GSettingsBackend    *backend;
+  GSettings           *settings;
+  CbWindow            *window;
+} Fixture;
+
+/* ------------------------------------------------------------------------------------ */
+/* Helpers                                                                              */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the default main context until @done returns TRUE, at most timeout_s seconds. */
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+static void
+spin_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+spin_pending (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+cache_loaded (gpointer data)
+{
+  return cb_config_cache_get_loaded (data);
+}
+
+static gboolean
+scanner_loaded (gpointer data)
+{
+  return cb_checkpoint_scanner_get_loaded (data);
+}
+
+static gboolean
+all_pages_built (gpointer data)
+{
+  CbWindow *window = data;
+
+  return cb_page_is_built (cb_window_get_page (window, "train")) &&
+         cb_page_is_built (cb_window_get_page (window, "test")) &&
+         cb_page_is_built (cb_window_get_page (window, "predict"));
+}
+
+static char *
+demo_project_dir (void)
+{
+  return g_build_filename (cb_data_dir (), "demo-project", NULL);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "gui-fixtures", name, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Each test starts from the defaults: no values saved by an earlier test. */
+static void
+forget_saved_values (const char *project_root)
+{
+  g_autofree char *path = cb_state_store_path_for_project (project_root);
+
+  g_unlink (path);
+}
+
+/* Windows of 600×500 at the top left, away from the pointer, which Xvfb puts in the middle
+ * of the screen: GTK 4.8 keeps the widget under the pointer (and through its action muxer
+ * the window's action group) until the next crossing event, which would make a finalized
+ * window look as if it leaked its GSettings action. */
+static GSettings *
+new_settings (GSettingsBackend *backend)
+{
+  GSettings *settings = g_settings_new_with_backend (APP_ID, backend);
+
+  g_settings_set_int (settings, "window-width", 600);
+  g_settings_set_int (settings, "window-height", 500);
+  return settings;
+}
+
+static CbWindow *
+new_window (Fixture    *fixture,
+            const char *schemas_dir)
+{
+  return g_object_new (CB_TYPE_WINDOW,
+                       "project", fixture->project,
+                       "config-cache", fixture->cache,
+                       "checkpoint-scanner", fixture->scanner,
+                       "settings", fixture->settings,
+                       "schemas-dir", schemas_dir,
+                       NULL);
+}
+
+static void
+fixture_open (Fixture    *fixture,
+              const char *project_dir,
+              const char *schemas_dir,
+              gboolean    wait_for_pages)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autofree char *configs = NULL;
+
+  fixture->project = cb_project_load (project_dir, problems);
+  g_assert_nonnull (fixture->project);
+  forget_saved_values (fixture->project->root);
+
+  configs = cb_project_get_path (fixture->project, fixture->project->configs_dir);
+  fixture->cache = cb_config_cache_new (configs);
+  cb_config_cache_load_async (fixture->cache, NULL, NULL, NULL);
+  fixture->scanner = cb_checkpoint_scanner_new (fixture->project->root,
+                                                fixture->project->outputs_dir);
+  cb_checkpoint_scanner_rescan (fixture->scanner);
+
+  fixture->backend = g_memory_settings_backend_new ();
+  fixture->settings = new_settings (fixture->backend);
+
+  fixture->window = g_object_new (CB_TYPE_WINDOW,
+                                  "project", fixture->project,
+                                  "config-cache", fixture->cache,
+                                  "checkpoint-scanner", fixture->scanner,
+                                  "settings", fixture->settings,
+                                  "schemas-dir", schemas_dir,
+                                  "problems", problems,
+                                  NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  spin_until (cache_loaded, fixture->cache);
+  spin_until (scanner_loaded, fixture->scanner);
+  if (wait_for_pages)
+    spin_until (all_pages_built, fixture->window);
+  spin_pending ();
+}
+
+static void
+destroy_window (CbWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_pending ();
+  g_assert_finalize_object (window);
+}
+
+/* A GTask run in a thread holds its source object until the worker thread lets go of the
+ * task, which can be just after the callback ran on the main thread. */
+static gboolean
+only_reference (gpointer object)
+{
+  return g_atomic_int_get ((int *) &G_OBJECT (object)->ref_count) == 1;
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  if (fixture->window != NULL)
+    destroy_window (g_steal_pointer (&fixture->window));
+
+  spin_until (only_reference, fixture->scanner);
+  spin_until (only_reference, fixture->cache);
+  g_assert_finalize_object (g_steal_pointer (&fixture->scanner));
+  g_assert_finalize_object (g_steal_pointer (&fixture->cache));
+  g_assert_finalize_object (g_steal_pointer (&fixture->settings));
+  g_clear_object (&fixture->backend);
+  g_clear_pointer (&fixture->project, cb_project_unref);
+}
+
+static CbForm *
+page_form (CbWindow   *window,
+           const char *page)
+{
+  CbForm *form = cb_page_get_form (cb_window_get_page (window, page));
+
+  g_assert_true (CB_IS_FORM (form));
+  return form;
+}
+
+static const char *
+form_string (CbForm     *form,
+             const char *key)
+{
+  GVariant *value = cb_form_get_value (form, key);
+
+  g_assert_nonnull (value);
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
+  return g_variant_get_string (value, NULL);
+}
+
+static guint
+find_string (GListModel *model,
+             const char *text)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), text) == 0)
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static char **
+model_strings (GListModel *model)
+{
+  guint n = g_list_model_get_n_items (model);
+  char **strings = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      strings[i] = g_strdup (gtk_string_object_get_string (item));
+    }
+
+  return strings;
+}
+
+static const char *
+shown_command (CbWindow *window)
+{
+  return cb_command_view_get_text (cb_window_get_command_view (window));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Tests                                                                                */
+
+static void
+test_demo_build (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  const char * const pages[] = { "train", "test", "predict" };
+
+  fixture_open (&f, demo, NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      CbPage *page = cb_window_get_page (f.window, pages[i]);
+      CbForm *form = page_form (f.window, pages[i]);
+
+      g_assert_null (cb_page_get_error (page));
+      g_assert_cmpuint (cb_page_get_n_rows_built (page), ==,
+                        cb_schema_get_n_fields (cb_form_get_schema (form)));
+      g_assert_cmpuint (cb_page_get_n_groups (page), >, 1);
+    }
+
+  /* Sections from the key table. */
+  g_assert_true (cb_page_get_group (cb_window_get_page (f.window, "train"), "exp_name") !=
+                 cb_page_get_group (cb_window_get_page (f.window, "train"), "encoder"));
+  g_assert_true (cb_page_get_group (cb_window_get_page (f.window, "train"), "encoder") ==
+                 cb_page_get_group (cb_window_get_page (f.window, "train"), "decoder"));
+
+  /* The preview shows the visible page's command, the moment it is built. */
+  g_assert_cmpstr (shown_command (f.window), ==,
+                   cb_command_get_display (cb_form_get_command (page_form (f.window, "train"))));
+  g_assert_nonnull (strstr (shown_command (f.window), " runners/train.py "));
+
+  /* Test's checkpoint list came from the scanner. */
+  {
+    GtkWidget *control = cb_page_get_control (cb_window_get_page (f.window, "test"),
+                                              "checkpoint_path");
+
+    g_assert_true (GTK_IS_DROP_DOWN (control));
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (control))),
+                      >, 0);
+  }
+
+  fixture_close (&f);
+}
+
+static void
+test_lazy_build (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  CbPage *train, *test, *predict;
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autofree char *configs = NULL;
+
+  f.project = cb_project_load (demo, problems);
+  forget_saved_values (f.project->root);
+  configs = cb_project_get_path (f.project, f.project->configs_dir);
+  f.cache = cb_config_cache_new (configs);
+  f.scanner = cb_checkpoint_scanner_new (f.project->root, f.project->outputs_dir);
+  f.backend = g_memory_settings_backend_new ();
+  f.settings = new_settings (f.backend);
+  g_settings_set_string (f.settings, "last-page", "test");
+
+  f.window = new_window (&f, NULL);
+  train = cb_window_get_page (f.window, "train");
+  test = cb_window_get_page (f.window, "test");
+  predict = cb_window_get_page (f.window, "predict");
+
+  /* Only the page that will be shown (the last one used) is built before the first frame. */
+  g_assert_true (cb_window_get_visible_page (f.window) == test);
+  g_assert_true (cb_page_is_built (test));
+  g_assert_false (cb_page_is_built (train));
+  g_assert_false (cb_page_is_built (predict));
+
+  /* The cache was not loaded yet: the page was built anyway, and fills in later. */
+  cb_config_cache_load_async (f.cache, NULL, NULL, NULL);
+  cb_checkpoint_scanner_rescan (f.scanner);
+  gtk_window_present (GTK_WINDOW (f.window));
+
+  /* The others are built after the first frame, without a visit. */
+  spin_until (all_pages_built, f.window);
+  g_assert_true (cb_window_get_visible_page (f.window) == test);
+  spin_until (cache_loaded, f.cache);
+  spin_until (scanner_loaded, f.scanner);
+  spin_pending ();
+
+  g_assert_cmpstr (form_string (page_form (f.window, "test"), "architecture"), ==, "dbnet");
+  g_assert_cmpstr (shown_command (f.window), ==,
+                   cb_command_get_display (cb_form_get_command (page_form (f.window, "test"))));
+
+  fixture_close (&f);
+}
+
+static void
+test_visible_if (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  CbPage *page;
+  GtkWidget *resume;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  page = cb_window_get_page (f.window, "train");
+
+  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "checkpoint_path")));
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "architecture")));
+  g_assert_true (gtk_widget_get_visible (cb_page_get_group (page, "encoder")));
+
+  resume = cb_page_get_control (page, "resume_training");
+  g_assert_true (GTK_IS_SWITCH (resume));
+  gtk_switch_set_active (GTK_SWITCH (resume), TRUE);
+
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "checkpoint_path")));
+  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "architecture")));
+  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "encoder")));
+  /* A group whose rows are all hidden goes too. */
+  g_assert_false (gtk_widget_get_visible (cb_page_get_group (page, "encoder")));
+  /* Same frame: the preview already has the resume override. */
+  g_assert_nonnull (strstr (shown_command (f.window), "resume="));
+  g_assert_null (strstr (shown_command (f.window), "model/architectures="));
+
+  gtk_switch_set_active (GTK_SWITCH (resume), FALSE);
+  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "checkpoint_path")));
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "architecture")));
+  g_assert_true (gtk_widget_get_visible (cb_page_get_group (page, "encoder")));
+
+  fixture_close (&f);
+}
+
+static void
+test_architecture (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *arch, *decoder;
+  GListModel *decoders;
+  g_auto(GStrv) decoder_items = NULL;
+  guint craft;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  page = cb_window_get_page (f.window, "train");
+  form = page_form (f.window, "train");
+
+  arch = cb_page_get_control (page, "architecture");
+  g_assert_true (ADW_IS_COMBO_ROW (arch));
+  craft = find_string (adw_combo_row_get_model (ADW_COMBO_ROW (arch)), "craft");
+  g_assert_cmpuint (craft, !=, GTK_INVALID_LIST_POSITION);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (arch), craft);
+
+  g_assert_cmpstr (form_string (form, "architecture"), ==, "craft");
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "craft_decoder");
+
+  decoder = cb_page_get_control (page, "decoder");
+  decoders = adw_combo_row_get_model (ADW_COMBO_ROW (decoder));
+  decoder_items = model_strings (decoders);
+  g_assert_cmpstrv (decoder_items, ((const char * const[]) { "craft_decoder", NULL }));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (decoder)), ==, 0);
+  g_assert_nonnull (strstr (shown_command (f.window), "model/architectures=craft"));
+  g_assert_nonnull (strstr (shown_command (f.window),
+                            "model.component_overrides.decoder.name=craft_decoder"));
+
+  /* The learning-rate slider follows the optimizer's metadata: range, step and default. */
+  {
+    GtkWidget *optimizer;
+    GtkAdjustment *lr;
+    guint adamw;
+
+    adw_combo_row_set_selected (ADW_COMBO_ROW (arch),
+                                find_string (adw_combo_row_get_model (ADW_COMBO_ROW (arch)),
+                                             "dbnet"));
+    optimizer = cb_page_get_control (page, "optimizer");
+    adamw = find_string (adw_combo_row_get_model (ADW_COMBO_ROW (optimizer)), "adamw");
+    g_assert_cmpuint (adamw, !=, GTK_INVALID_LIST_POSITION);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (optimizer), adamw);
+
+    lr = gtk_range_get_adjustment (GTK_RANGE (cb_page_get_control (page, "learning_rate")));
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (lr), 5e-6, 1e-12);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (lr), 5e-3, 1e-12);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_step_increment (lr), 5e-6, 1e-12);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (lr),
+                                    g_variant_get_double (cb_form_get_value (form,
+                                                                             "learning_rate")),
+                                    1e-12);
+    g_assert_nonnull (strstr (shown_command (f.window), "model/optimizers=adamw"));
+
+    /* Moving the scale gives a value on the step grid, without binary noise. */
+    gtk_range_set_value (GTK_RANGE (cb_page_get_control (page, "learning_rate")), 0.0012345);
+    g_assert_nonnull (strstr (shown_command (f.window), "model.optimizer.lr=0.001235 "));
+  }
+
+  fixture_close (&f);
+}
+
+static gboolean
+variant_matches (GVariant *expected,
+                 GVariant *actual)
+{
+  if (actual == NULL)
+    return FALSE;
+  if (g_variant_equal (expected, actual))
+    return TRUE;
+
+  /* Numbers may differ in type (a use case's 4 for a float slider). */
+  if ((g_variant_is_of_type (expected, G_VARIANT_TYPE_INT64) ||
+       g_variant_is_of_type (expected, G_VARIANT_TYPE_DOUBLE)) &&
+      (g_variant_is_of_type (actual, G_VARIANT_TYPE_INT64) ||
+       g_variant_is_of_type (actual, G_VARIANT_TYPE_DOUBLE)))
+    {
+      double a = g_variant_is_of_type (expected, G_VARIANT_TYPE_INT64)
+                   ? (double) g_variant_get_int64 (expected) : g_variant_get_double (expected);
+      double b = g_variant_is_of_type (actual, G_VARIANT_TYPE_INT64)
+                   ? (double) g_variant_get_int64 (actual) : g_variant_get_double (actual);
+
+      return G_APPROX_VALUE (a, b, 1e-12);
+    }
+
+  return FALSE;
+}
+
+static void
+test_use_case (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autoptr(GPtrArray) use_cases = NULL;
+  const CbUseCase *use_case = NULL;
+  g_autofree char *id = NULL;
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *row;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  page = cb_window_get_page (f.window, "train");
+  form = page_form (f.window, "train");
+
+  use_cases = cb_form_get_use_cases (form);
+  g_assert_cmpuint (use_cases->len, >, 0);
+
+  /* The one that changes the most. */
+  for (guint i = 0; i < use_cases->len; i++)
+    {
+      const CbUseCase *candidate = g_ptr_array_index (use_cases, i);
+
+      if (use_case == NULL || candidate->n_params > use_case->n_params)
+        use_case = candidate;
+    }
+  id = g_strdup (use_case->id);
+  g_assert_nonnull (cb_page_get_use_case_row (page, id));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.apply-use-case", "s", id));
+
+  /* use_case may be gone with the old list if the architecture changed: look it up again. */
+  g_clear_pointer (&use_cases, g_ptr_array_unref);
+  use_cases = cb_form_get_use_cases (form);
+  use_case = NULL;
+  for (guint i = 0; i < use_cases->len; i++)
+    if (g_strcmp0 (((const CbUseCase *) g_ptr_array_index (use_cases, i))->id, id) == 0)
+      use_case = g_ptr_array_index (use_cases, i);
+  g_assert_nonnull (use_case);
+
+  for (guint i = 0; i < use_case->n_params; i++)
+    {
+      GVariant *actual;
+
+      if (cb_schema_find_field (cb_form_get_schema (form), use_case->param_names[i]) < 0)
+        continue;
+      actual = cb_form_get_value (form, use_case->param_names[i]);
+      if (!variant_matches (use_case->param_values[i], actual))
+        {
+          g_autofree char *e = g_variant_print (use_case->param_values[i], TRUE);
+          g_autofree char *a = actual ? g_variant_print (actual, TRUE) : g_strdup ("NULL");
+
+          g_error ("%s: expected %s, got %s", use_case->param_names[i], e, a);
+        }
+    }
+
+  /* The applied setup is marked and lists what it changed. */
+  row = cb_page_get_use_case_row (page, id);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "→"));
+
+  /* Reset brings the defaults back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.reset", NULL));
+  g_assert_cmpstr (form_string (form, "architecture"), ==, "dbnet");
+  g_assert_cmpstr (form_string (form, "encoder"), ==, "resnet18");
+
+  fixture_close (&f);
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ReadData;
+
+static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReadData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  data->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  data->done = TRUE;
+}
+
+static gboolean
+read_done (gpointer data)
+{
+  return ((ReadData *) data)->done;
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  ReadData data = { 0 };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, read_text_cb, &data);
+  spin_until (read_done, &data);
+  return data.text;
+}
+
+static void
+test_copy (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autofree char *copied = NULL;
+  g_autofree char *copied_test = NULL;
+  g_autofree char *multiline = NULL;
+
+  fixture_open (&f, demo, NULL, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.copy-command", NULL));
+  copied = read_clipboard (GTK_WIDGET (f.window));
+  g_assert_cmpstr (copied, ==,
+                   cb_command_get_display (cb_form_get_command (page_form (f.window, "train"))));
+
+  /* Another page, another command. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "test"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.copy-command", NULL));
+  copied_test = read_clipboard (GTK_WIDGET (f.window));
+  g_assert_cmpstr (copied_test, ==,
+                   cb_command_get_display (cb_form_get_command (page_form (f.window, "test"))));
+
+  /* The multi-line preview copies what it shows. */
+  g_settings_set_boolean (f.settings, "multiline-preview", TRUE);
+  g_assert_cmpstr (shown_command (f.window), ==,
+                   cb_command_get_display_multiline (cb_form_get_command (page_form (f.window,
+                                                                                     "test"))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.copy-command", NULL));
+  multiline = read_clipboard (GTK_WIDGET (f.window));
+  g_assert_cmpstr (multiline, ==, shown_command (f.window));
+
+  fixture_close (&f);
+}
+
+static void
+test_switch_pages (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  const char * const pages[] = { "train", "test", "predict" };
+  guint built[3];
+  guint updates;
+
+  fixture_open (&f, demo, NULL, TRUE);
+
+  for (guint i = 0; i < 3; i++)
+    built[i] = cb_page_get_n_rows_built (cb_window_get_page (f.window, pages[i]));
+
+  updates = cb_command_view_get_n_updates (cb_window_get_command_view (f.window));
+  for (guint n = 0; n < 100; n++)
+    {
+      const char *name = pages[n % 3];
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page",
+                                                 "s", name));
+      g_assert_true (cb_window_get_visible_page (f.window) ==
+                     cb_window_get_page (f.window, name));
+      g_assert_cmpstr (shown_command (f.window), ==,
+                       cb_command_get_display (cb_form_get_command (page_form (f.window, name))));
+      spin_pending ();
+    }
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (cb_page_get_n_rows_built (cb_window_get_page (f.window, pages[i])), ==,
+                      built[i]);
+  /* One preview update per switch, nothing else. */
+  g_assert_cmpuint (cb_command_view_get_n_updates (cb_window_get_command_view (f.window)), <=,
+                    updates + 100);
+
+  fixture_close (&f);
+}
+
+static void
+test_state (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  CbStateStore *store;
+  CbPage *train;
+  GtkWidget *entry;
+  g_autofree char *path = NULL;
+  guint writes;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  store = cb_window_get_state_store (f.window);
+  path = g_strdup (cb_state_store_get_path (store));
+  g_assert_true (g_str_has_prefix (path, g_get_user_state_dir ()));
+
+  /* Typing: no write per keystroke, one write after the pause. */
+  writes = cb_state_store_get_n_writes (store);
+  entry = cb_page_get_control (cb_window_get_page (f.window, "train"), "exp_name");
+  g_assert_true (ADW_IS_ENTRY_ROW (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "r");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "re");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "rec");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "receipts_v2");
+  g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes);
+  g_assert_true (cb_state_store_get_save_pending (store));
+  spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  g_assert_false (cb_state_store_get_save_pending (store));
+  g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* More values, on two pages; written when the window goes. */
+  gtk_switch_set_active (GTK_SWITCH (cb_page_get_control (cb_window_get_page (f.window, "train"),
+                                                          "wandb")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (cb_page_get_control (cb_window_get_page (f.window, "train"),
+                                                          "append-suffix")), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (cb_window_get_page (f.window, "test"),
+                                                            "exp_name")), "eval_night");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "predict"));
+
+  /* Closing saves the values at once, and the window's size and page in the settings. */
+  writes = cb_state_store_get_n_writes (store);
+  g_settings_set_int (f.settings, "window-width", 1);
+  g_settings_set_string (f.settings, "last-page", "train");
+  g_object_ref (f.window);
+  gtk_window_close (GTK_WINDOW (f.window));
+  g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
+  g_assert_cmpint (g_settings_get_int (f.settings, "window-width"), ==, 600);
+  g_assert_cmpint (g_settings_get_int (f.settings, "window-height"), ==, 500);
+  g_assert_false (g_settings_get_boolean (f.settings, "window-maximized"));
+  {
+    g_autofree char *last_page = g_settings_get_string (f.settings, "last-page");
+
+    g_assert_cmpstr (last_page, ==, "predict");
+  }
+  spin_pending ();
+  g_assert_finalize_object (g_steal_pointer (&f.window));
+
+  /* A new window on the same project gets them back. */
+  f.window = new_window (&f, NULL);
+  gtk_window_present (GTK_WINDOW (f.window));
+  spin_until (all_pages_built, f.window);
+
+  train = cb_window_get_page (f.window, "train");
+  g_assert_cmpstr (form_string (page_form (f.window, "train"), "exp_name"), ==, "receipts_v2");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cb_page_get_control (train, "exp_name"))),
+                   ==, "receipts_v2");
+  g_assert_true (g_variant_get_boolean (cb_form_get_value (page_form (f.window, "train"),
+                                                           "wandb")));
+  g_assert_false (cb_form_get_append_suffix (page_form (f.window, "train")));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (cb_page_get_control (train,
+                                                                          "append-suffix"))));
+  g_assert_cmpstr (form_string (page_form (f.window, "test"), "exp_name"), ==, "eval_night");
+  /* ...and opens on the page it was closed on. */
+  g_assert_true (cb_window_get_visible_page (f.window) == cb_window_get_page (f.window, "predict"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "train"));
+  g_assert_nonnull (strstr (shown_command (f.window), "exp_name=receipts_v2 "));
+
+  fixture_close (&f);
+}
+
+static void
+test_custom_schemas (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autofree char *schemas = fixture_path ("schemas");
+  CbPage *train, *test, *predict;
+  CbForm *form;
+  CbBanner *banner;
+  GtkWidget *turbo, *flavour, *city, *ratio;
+  guint chocolate;
+
+  fixture_open (&f, demo, schemas, TRUE);
+  train = cb_window_get_page (f.window, "train");
+  test = cb_window_get_page (f.window, "test");
+  predict = cb_window_get_page (f.window, "predict");
+  form = page_form (f.window, "train");
+
+  /* Keys the section table does not know: one group, every field a row. */
+  g_assert_cmpuint (cb_page_get_n_groups (train), ==, 1);
+  g_assert_cmpuint (cb_page_get_n_rows_built (train), ==, 5);
+  g_assert_null (cb_page_get_row (train, "append-suffix"));
+  g_assert_false (gtk_widget_get_visible (cb_page_get_row (train, "speed")));
+
+  turbo = cb_page_get_control (train, "turbo");
+  gtk_switch_set_active (GTK_SWITCH (turbo), TRUE);
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (train, "speed")));
+  g_assert_nonnull (strstr (shown_command (f.window), "run.speed=2"));
+
+  flavour = cb_page_get_control (train, "flavour");
+  g_assert_true (ADW_IS_COMBO_ROW (flavour));
+  chocolate = find_string (adw_combo_row_get_model (ADW_COMBO_ROW (flavour)), "chocolate");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (flavour), chocolate);
+  g_assert_cmpstr (form_string (form, "flavour"), ==, "chocolate");
+  g_assert_nonnull (strstr (shown_command (f.window), "run.flavour=chocolate"));
+
+  /* A slider with a printf format: the spin button shows it, the scale feeds the form. */
+  ratio = cb_page_get_control (train, "ratio");
+  g_assert_true (GTK_IS_SCALE (ratio));
+  gtk_range_set_value (GTK_RANGE (ratio), 0.5);
+  g_assert_cmpfloat_with_epsilon (g_variant_get_double (cb_form_get_value (form, "ratio")),
+                                  0.5, 1e-12);
+  g_assert_nonnull (strstr (shown_command (f.window), "run.ratio=0.5"));
+  {
+    GtkWidget *row = cb_page_get_row (train, "ratio");
+    GtkWidget *spin = NULL;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (row); w != NULL && spin == NULL;
+         w = gtk_widget_get_next_sibling (w))
+      {
+        /* the spin button is somewhere below the row */
+        GtkWidget *stack[64];
+        guint n = 0;
+
+        stack[n++] = w;
+        while (n > 0 && spin == NULL)
+          {
+            GtkWidget *cur = stack[--n];
+
+            if (GTK_IS_SPIN_BUTTON (cur))
+              spin = cur;
+            for (GtkWidget *c = gtk_widget_get_first_child (cur); c != NULL && n < 64;
+                 c = gtk_widget_get_next_sibling (c))
+              stack[n++] = c;
+          }
+      }
+    g_assert_nonnull (spin);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "0.50");
+  }
+
+  /* A broken schema: a status page with the file, line and column, not a crash. */
+  g_assert_nonnull (cb_page_get_error (test));
+  g_assert_nonnull (strstr (cb_page_get_error (test), "test.yaml:"));
+  g_assert_null (cb_page_get_form (test));
+  banner = CB_BANNER (cb_window_get_problems_banner (f.window));
+  g_assert_true (cb_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (cb_banner_get_details (banner), "test.yaml:"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "test"));
+  g_assert_cmpstr (shown_command (f.window), ==, "");
+  g_assert_nonnull (cb_command_view_get_problem (cb_window_get_command_view (f.window)));
+
+  /* A long list gets the searchable drop-down. */
+  city = cb_page_get_control (predict, "city");
+  g_assert_true (GTK_IS_DROP_DOWN (city));
+  g_assert_true (gtk_drop_down_get_enable_search (GTK_DROP_DOWN (city)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (city)), ==,
+                    find_string (gtk_drop_down_get_model (GTK_DROP_DOWN (city)), "oslo"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (city),
+                              find_string (gtk_drop_down_get_model (GTK_DROP_DOWN (city)),
+                                           "kyoto"));
+  g_assert_cmpstr (form_string (page_form (f.window, "predict"), "city"), ==, "kyoto");
+
+  fixture_close (&f);
+}
+
+static void
+test_broken_configs (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *broken = fixture_path ("broken-project");
+  CbBanner *banner;
+
+  fixture_open (&f, broken, NULL, TRUE);
+  banner = CB_BANNER (cb_window_get_problems_banner (f.window));
+
+  /* The pages open with what could be loaded. */
+  g_assert_cmpuint (cb_page_get_n_rows_built (cb_window_get_page (f.window, "train")), >, 0);
+  g_assert_cmpstr (form_string (page_form (f.window, "train"), "architecture"), ==, "dbnet");
+
+  /* The banner names the file, line and column. */
+  g_assert_true (cb_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (cb_banner_get_details (banner), "dbnet.yaml:4:"));
+
+  /* Dismissed, it stays closed for the same problems. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (banner), "banner.dismiss", NULL));
+  g_assert_false (cb_banner_get_revealed (banner));
+  g_object_notify (G_OBJECT (f.cache), "snapshot");
+  g_assert_false (cb_banner_get_revealed (banner));
+
+  fixture_close (&f);
+}
+
+static void
+test_no_configs (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autofree char *empty = fixture_path ("no-configs-project");
+  g_autofree char *configs = NULL;
+  CbBanner *banner;
+
+  f.project = cb_project_load (empty, problems);
+  forget_saved_values (f.project->root);
+  configs = cb_project_get_path (f.project, f.project->configs_dir);
+  f.cache = cb_config_cache_new (configs);
+  cb_config_cache_load_async (f.cache, NULL, NULL, NULL);
+  f.scanner = cb_checkpoint_scanner_new (f.project->root, f.project->outputs_dir);
+  cb_checkpoint_scanner_rescan (f.scanner);
+  f.backend = g_memory_settings_backend_new ();
+  f.settings = new_settings (f.backend);
+  f.window = g_object_new (CB_TYPE_WINDOW,
+                           "project", f.project,
+                           "config-cache", f.cache,
+                           "checkpoint-scanner", f.scanner,
+                           "settings", f.settings,
+                           "problems", problems,
+                           NULL);
+  gtk_window_present (GTK_WINDOW (f.window));
+  spin_until (cache_loaded, f.cache);
+  spin_until (all_pages_built, f.window);
+
+  banner = CB_BANNER (cb_window_get_problems_banner (f.window));
+  g_assert_true (cb_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (cb_banner_get_details (banner), "configs"));
+  g_assert_cmpuint (cb_page_get_n_rows_built (cb_window_get_page (f.window, "train")), >, 0);
+  g_assert_nonnull (strstr (shown_command (f.window), " runners/train.py "));
+
+  fixture_close (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *state_dir = NULL;
+  int ret;
+
+  /* GTK 4's AT-SPI backend needs a session bus, which a test under xvfb-run does not have
+   * (NO_AT_BRIDGE only concerns GTK 3). The "test" backend keeps the accessible state. */
+  g_setenv ("GTK_A11Y", "test", FALSE);
+
+  /* Saved form values go to a folder of our own. Not G_TEST_OPTION_ISOLATE_DIRS: it also
+   * hides XDG_DATA_DIRS, and with it the icon theme and the shared-mime-info database that
+   * gdk-pixbuf needs to recognise a symbolic icon's SVG. */
+  state_dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
+  g_assert_nonnull (state_dir);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("CB_TEST_TIMEOUT") != NULL)
+    timeout_s = MAX (1, (guint) g_ascii_strtoull (g_getenv ("CB_TEST_TIMEOUT"), NULL, 10));
+  gtk_init ();
+  adw_init ();
+
+  /* What AdwApplication would load: the windows are measured with the app's own style. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/ocrkit/CommandBuilder/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/window/demo/build", test_demo_build);
+  g_test_add_func ("/window/demo/lazy-build", test_lazy_build);
+  g_test_add_func ("/window/demo/visible-if", test_visible_if);
+  g_test_add_func ("/window/demo/architecture", test_architecture);
+  g_test_add_func ("/window/demo/use-case", test_use_case);
+  g_test_add_func ("/window/demo/copy", test_copy);
+  g_test_add_func ("/window/demo/switch-pages", test_switch_pages);
+  g_test_add_func ("/window/demo/state", test_state);
+  g_test_add_func ("/window/custom-schemas", test_custom_schemas);
+  g_test_add_func ("/window/broken-configs", test_broken_configs);
+  g_test_add_func ("/window/no-configs", test_no_configs);
+
+  ret = g_test_run ();
+
+  remove_tree (state_dir);
+  return ret;
+}
