@@ -42,10 +42,46 @@ find_settings_schema (void)
     }
 }
 
+/* The renderer is a measured decision (README, "Performance"): on the machines this tool
+ * runs on (often without a GPU, or over SSH/X forwarding), GTK's GL renderer runs on llvmpipe,
+ * costs about 95 ms and 60 MiB just to load Mesa at start-up, and draws each frame about 5x
+ * slower than the cairo renderer, which a forms-and-text window does not need. So cairo is the
+ * default; GSK_RENDERER or CB_RENDERER=gl in the environment overrides it. */
+static gboolean renderer_env_set;
+
+static void
+choose_renderer (void)
+{
+  const char *debug = g_getenv ("GDK_DEBUG");
+  g_autofree char *flags = NULL;
+
+  if (g_getenv ("GSK_RENDERER") != NULL || g_strcmp0 (g_getenv ("CB_RENDERER"), "gl") == 0)
+    return;
+
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  flags = debug && *debug ? g_strconcat (debug, ",gl-disable", NULL) : g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", flags, TRUE);
+  renderer_env_set = TRUE;
+}
+
+/* Once GTK has read them, the variables must not leak into the commands the app runs. */
+static void
+forget_renderer_env_cb (GApplication *app,
+                        gpointer      user_data)
+{
+  if (!renderer_env_set)
+    return;
+  g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
+  if (user_data != NULL)
+    g_setenv ("GDK_DEBUG", user_data, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *user_gdk_debug = NULL;
   g_autoptr(CbApplication) app = NULL;
 
   setlocale (LC_ALL, "");
@@ -69,6 +105,9 @@ main (int    argc,
   }
 
   find_settings_schema ();
+  user_gdk_debug = g_strdup (g_getenv ("GDK_DEBUG"));
+  choose_renderer ();
   app = cb_application_new ();
+  g_signal_connect_after (app, "startup", G_CALLBACK (forget_renderer_env_cb), user_gdk_debug);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -85,6 +85,10 @@ void                cb_form_save_state          (CbForm            *self,
                                                  GKeyFile          *key_file);
 void                cb_form_load_state          (CbForm            *self,
                                                  GKeyFile          *key_file);
+gboolean            cb_form_load_command        (CbForm            *self,
+                                                 const char * const *argv,
+                                                 char            ***unplaced,
+                                                 GError           **error);
 char               *cb_format_value             (const CbField     *field,
                                                  GVariant          *value);
 
