@@ -77,15 +77,35 @@ forget_renderer_env_cb (GApplication *app,
     g_setenv ("GDK_DEBUG", user_data, TRUE);
 }
 
+/* Translations: next to an installed binary, or the build tree's po/ when run from it. */
+static char *
+find_locale_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *bindir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *build_bindir = g_canonicalize_filename (BUILD_DATADIR "/../src", NULL);
+  g_autofree char *relocated = NULL;
+
+  if (bindir == NULL)
+    return g_strdup (LOCALEDIR);
+  if (g_str_equal (bindir, build_bindir))
+    return g_canonicalize_filename (BUILD_DATADIR "/../po", NULL);
+  relocated = g_build_filename (bindir, "..", "share", "locale", NULL);
+  if (g_file_test (relocated, G_FILE_TEST_IS_DIR))
+    return g_canonicalize_filename (relocated, NULL);
+  return g_strdup (LOCALEDIR);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *locale_dir = find_locale_dir ();
   g_autofree char *user_gdk_debug = NULL;
   g_autoptr(CbApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

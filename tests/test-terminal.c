@@ -902,6 +902,39 @@ test_search (Fixture       *fixture,
   g_assert_null (vte_terminal_search_get_regex (terminal));
 }
 
+/* A host that offers Stop itself hides the pane's button; term.stop still stops. */
+static void
+test_stop_button_hidden (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *stop_button = NULL;
+  GtkWidget *stack[256];
+  guint n = 0;
+
+  stack[n++] = GTK_WIDGET (fixture->pane);
+  while (n > 0 && stop_button == NULL)
+    {
+      GtkWidget *widget = stack[--n];
+
+      if (GTK_IS_BUTTON (widget) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "term.stop") == 0)
+        stop_button = widget;
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL && n < 256;
+           child = gtk_widget_get_next_sibling (child))
+        stack[n++] = child;
+    }
+  g_assert_nonnull (stop_button);
+  g_assert_true (gtk_widget_get_visible (stop_button));
+
+  cb_terminal_pane_set_show_stop_button (fixture->pane, FALSE);
+  g_assert_false (gtk_widget_get_visible (stop_button));
+
+  run_and_wait_ready (fixture, "sleep");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "term.stop", NULL));
+  g_assert_true (wait_for (fixture, finished, TIMEOUT_MS));
+  g_assert_cmpint (fixture->exit_signal, ==, SIGINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -932,6 +965,7 @@ main (int   argc,
   ADD ("/terminal/empty-argv", test_empty_argv);
   ADD ("/terminal/history", test_history);
   ADD ("/terminal/search", test_search);
+  ADD ("/terminal/stop-button-hidden", test_stop_button_hidden);
 
 #undef ADD
 

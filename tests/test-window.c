@@ -14,11 +14,14 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cb-banner.h"
 #include "cb-command-view.h"
 #include "cb-page.h"
 #include "cb-state-store.h"
+#include "cb-terminal-pane.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
 
@@ -388,7 +391,16 @@ test_lazy_build (void)
   spin_until (scanner_loaded, f.scanner);
   spin_pending ();
 
-  g_assert_cmpstr (form_string (page_form (f.window, "test"), "architecture"), ==, "dbnet");
+  /* The newest checkpoint is chosen, and what its run was trained with is filled in. */
+  {
+    CbForm *form = page_form (f.window, "test");
+    CbCheckpoint *chosen = cb_checkpoint_scanner_find (f.scanner,
+                                                       form_string (form, "checkpoint_path"));
+
+    g_assert_nonnull (chosen);
+    g_assert_cmpstr (form_string (form, "architecture"), ==,
+                     cb_checkpoint_get_run_info (chosen)->architecture);
+  }
   g_assert_cmpstr (shown_command (f.window), ==,
                    cb_command_get_display (cb_form_get_command (page_form (f.window, "test"))));
 
@@ -947,6 +959,729 @@ test_no_configs (void)
   fixture_close (&f);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Following the configs, checkpoint pickers, running                                   */
+
+/* Spins until @done, at most @ms milliseconds; returns whether @done came true. */
+static gboolean
+spin_until_ms (gboolean (*done) (gpointer),
+               gpointer   data,
+               guint      ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return done (data);
+}
+
+/* A copy of the demo project in a new temporary folder: runs may write to it. */
+static char *
+copy_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-window-demo-XXXXXX", &error);
+  char *dest;
+
+  g_assert_no_error (error);
+  dest = g_build_filename (tmp, "demo", NULL);
+  g_assert_true (cb_copy_demo_project (dest, &error));
+  g_assert_no_error (error);
+  return dest;
+}
+
+static void
+remove_copy (const char *dest)
+{
+  g_autofree char *tmp = g_path_get_dirname (dest);
+
+  remove_tree (dest);
+  g_rmdir (tmp);
+}
+
+static void
+replace_in_file (const char *path,
+                 const char *old,
+                 const char *new)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) edited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_nonnull (strstr (contents, old));
+  edited = g_string_new (contents);
+  g_string_replace (edited, old, new, 1);
+  g_assert_true (g_file_set_contents (path, edited->str, -1, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  GtkWidget  *combo;
+  const char *text;
+  gboolean    present;
+} ComboWait;
+
+static gboolean
+combo_has (gpointer data)
+{
+  ComboWait *wait = data;
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (wait->combo));
+
+  return (find_string (model, wait->text) != GTK_INVALID_LIST_POSITION) == wait->present;
+}
+
+static const char *
+combo_selected (GtkWidget *combo)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (combo));
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+/* The page's lists follow the configs folder: a new decoder file is offered within a
+ * second, a removed one goes, and a choice still offered is kept. */
+static void
+test_config_follows (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *copy = copy_demo ();
+  g_autofree char *meta = g_build_filename (copy, "configs", "ui_meta", "architectures",
+                                            "dbnet.yaml", NULL);
+  g_autofree char *decoder_file = g_build_filename (copy, "configs", "preset", "models",
+                                                    "decoder", "zz_test_decoder.yaml", NULL);
+  g_autoptr(GError) error = NULL;
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *decoder;
+  ComboWait wait = { 0 };
+
+  /* DBNet lists its compatible decoders; without that list it offers every decoder the
+   * configs have, new ones included. */
+  replace_in_file (meta, "compatible_decoders: [unet, fpn_decoder, pan_decoder]",
+                   "# compatible_decoders: any");
+
+  fixture_open (&f, copy, NULL, TRUE);
+  cb_config_cache_watch (f.cache);
+  page = cb_window_get_page (f.window, "train");
+  form = page_form (f.window, "train");
+  decoder = cb_page_get_control (page, "decoder");
+  g_assert_true (ADW_IS_COMBO_ROW (decoder));
+
+  wait.combo = decoder;
+  wait.text = "zz_test_decoder";
+  wait.present = FALSE;
+  g_assert_true (combo_has (&wait));
+
+  /* The user's choice, which the reloads must keep. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (decoder),
+                              find_string (adw_combo_row_get_model (ADW_COMBO_ROW (decoder)),
+                                           "pan"));
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "pan");
+
+  g_assert_true (g_file_set_contents (decoder_file,
+                                      "# @package model.decoder\n"
+                                      "_target_: ocr.models.decoder.zz.ZzDecoder\n",
+                                      -1, &error));
+  g_assert_no_error (error);
+  wait.present = TRUE;
+  g_assert_true (spin_until_ms (combo_has, &wait, 1000));
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "pan");
+  g_assert_cmpstr (combo_selected (decoder), ==, "pan");
+  g_assert_nonnull (strstr (shown_command (f.window), "decoder.name=pan "));
+
+  /* Chosen, then removed: gone from the list, and the page is back on the default. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (decoder),
+                              find_string (adw_combo_row_get_model (ADW_COMBO_ROW (decoder)),
+                                           "zz_test_decoder"));
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "zz_test_decoder");
+  g_assert_cmpint (g_unlink (decoder_file), ==, 0);
+  wait.present = FALSE;
+  g_assert_true (spin_until_ms (combo_has, &wait, 1000));
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "unet");
+  g_assert_cmpstr (combo_selected (decoder), ==, "unet");
+
+  fixture_close (&f);
+  remove_copy (copy);
+}
+
+static guint
+find_checkpoint (GListModel *model,
+                 const char *path)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCheckpoint) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (cb_checkpoint_get_path (item), path))
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* How many checkpoints the picker's popup lists for @text. */
+static guint
+search_checkpoints (GtkWidget  *dropdown,
+                    const char *text)
+{
+  GtkWidget *entry = find_descendant (dropdown, GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *list = find_descendant (dropdown, GTK_TYPE_LIST_VIEW);
+
+  g_assert_nonnull (entry);
+  g_assert_nonnull (list);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "search-changed");
+  spin_pending ();
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
+}
+
+#define RECEIPTS_LAST "outputs/receipts-dbnet-fpn_decoder-resnet34/checkpoints/last.ckpt"
+#define CRAFT_LAST    "outputs/3/checkpoints/last.ckpt"
+
+static void
+check_checkpoint_page (Fixture    *f,
+                       const char *page_name)
+{
+  CbPage *page = cb_window_get_page (f->window, page_name);
+  CbForm *form = page_form (f->window, page_name);
+  GListModel *shared = cb_checkpoint_scanner_get_model (f->scanner);
+  GtkWidget *picker = cb_page_get_control (page, "checkpoint_path");
+  GtkWidget *row = cb_page_get_row (page, "checkpoint_path");
+  GtkWidget *encoder = cb_page_get_control (page, "encoder");
+  GtkWidget *encoder_row = cb_page_get_row (page, "encoder");
+  const char *subtitle;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-page", "s",
+                                             page_name));
+
+  /* The picker shows the scanner's model itself. */
+  g_assert_true (GTK_IS_DROP_DOWN (picker));
+  g_assert_true (gtk_drop_down_get_model (GTK_DROP_DOWN (picker)) == shared);
+  g_assert_true (gtk_drop_down_get_enable_search (GTK_DROP_DOWN (picker)));
+
+  /* Choosing a checkpoint fills in what its run was trained with. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), find_checkpoint (shared, CRAFT_LAST));
+  g_assert_cmpstr (form_string (form, "checkpoint_path"), ==, CRAFT_LAST);
+  g_assert_cmpstr (form_string (form, "architecture"), ==, "craft");
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (picker), find_checkpoint (shared, RECEIPTS_LAST));
+  g_assert_cmpstr (form_string (form, "checkpoint_path"), ==, RECEIPTS_LAST);
+  g_assert_cmpstr (form_string (form, "architecture"), ==, "dbnet");
+  g_assert_cmpstr (form_string (form, "encoder"), ==, "resnet34");
+  g_assert_cmpstr (form_string (form, "decoder"), ==, "fpn_decoder");
+  g_assert_cmpstr (form_string (form, "preprocessing_profile"), ==, "lens_style");
+  g_assert_nonnull (cb_form_get_checkpoint_note (form));
+  g_assert_nonnull (strstr (shown_command (f->window), "checkpoint_path=" RECEIPTS_LAST));
+
+  /* The row tells what the chosen checkpoint's run was trained with. */
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_assert_nonnull (strstr (subtitle, "resnet34"));
+  g_assert_nonnull (strstr (subtitle, "lens_style"));
+  g_assert_false (gtk_widget_has_css_class (encoder_row, "cb-warning"));
+
+  /* Another encoder than the run's: allowed, with a warning on its row. */
+  g_assert_true (ADW_IS_COMBO_ROW (encoder));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (encoder),
+                              find_string (adw_combo_row_get_model (ADW_COMBO_ROW (encoder)),
+                                           "resnet18"));
+  g_assert_cmpstr (form_string (form, "encoder"), ==, "resnet18");
+  g_assert_true (cb_form_is_valid (form));
+  g_assert_true (gtk_widget_has_css_class (encoder_row, "cb-warning"));
+  g_assert_false (gtk_widget_has_css_class (encoder_row, "cb-invalid"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (encoder_row)),
+                            "resnet34"));
+
+  /* And back: the warning goes. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (encoder),
+                              find_string (adw_combo_row_get_model (ADW_COMBO_ROW (encoder)),
+                                           "resnet34"));
+  g_assert_false (gtk_widget_has_css_class (encoder_row, "cb-warning"));
+
+  /* The search matches anywhere in the run, the name, the components and the path. */
+  g_assert_cmpuint (search_checkpoints (picker, "resnet34"), ==, 3);
+  g_assert_cmpuint (search_checkpoints (picker, "hmean"), ==, 2);
+  g_assert_cmpuint (search_checkpoints (picker, "no such checkpoint"), ==, 0);
+  g_assert_cmpuint (search_checkpoints (picker, ""), ==, g_list_model_get_n_items (shared));
+  g_assert_cmpstr (form_string (form, "checkpoint_path"), ==, RECEIPTS_LAST);
+}
+
+static void
+test_checkpoint_pickers (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  GtkWidget *resume_picker;
+
+  fixture_open (&f, demo, NULL, TRUE);
+
+  check_checkpoint_page (&f, "test");
+  check_checkpoint_page (&f, "predict");
+
+  /* Train's resume picker shows the same model. */
+  resume_picker = cb_page_get_control (cb_window_get_page (f.window, "train"),
+                                       "checkpoint_path");
+  g_assert_true (gtk_drop_down_get_model (GTK_DROP_DOWN (resume_picker)) ==
+                 cb_checkpoint_scanner_get_model (f.scanner));
+
+  fixture_close (&f);
+}
+
+typedef struct
+{
+  guint  n_finished;
+  int    exit_status;
+  int    exit_signal;
+} RunWatch;
+
+static void
+finished_cb (CbTerminalPane *pane,
+             int             exit_status,
+             int             exit_signal,
+             double          seconds,
+             RunWatch       *watch)
+{
+  watch->n_finished++;
+  watch->exit_status = exit_status;
+  watch->exit_signal = exit_signal;
+}
+
+typedef struct
+{
+  RunWatch *watch;
+  guint     n;
+} FinishedWait;
+
+static gboolean
+finished_n (gpointer data)
+{
+  FinishedWait *wait = data;
+
+  return wait->watch->n_finished >= wait->n;
+}
+
+static void
+wait_finished (RunWatch *watch,
+               guint     n)
+{
+  FinishedWait wait = { watch, n };
+
+  g_assert_true (spin_until_ms (finished_n, &wait, 30000));
+}
+
+static gboolean
+run_enabled (CbWindow *window)
+{
+  CbCommandView *view = cb_window_get_command_view (window);
+
+  return gtk_widget_is_sensitive (cb_command_view_get_run_button (view));
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *prefix;
+} PrefixWait;
+
+static gboolean
+has_checkpoint_under (gpointer data)
+{
+  PrefixWait *wait = data;
+  guint n = g_list_model_get_n_items (wait->model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCheckpoint) item = g_list_model_get_item (wait->model, i);
+
+      if (g_str_has_prefix (cb_checkpoint_get_path (item), wait->prefix))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static const char *
+argv_value (const char * const *argv,
+            const char         *key)
+{
+  g_autofree char *prefix = g_strconcat (key, "=", NULL);
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    if (g_str_has_prefix (argv[i], prefix))
+      return argv[i] + strlen (prefix);
+  return NULL;
+}
+
+static gboolean
+terminal_has (CbTerminalPane *pane,
+              const char     *text)
+{
+  g_autofree char *all = cb_terminal_pane_dup_text (pane);
+
+  return strstr (all, text) != NULL;
+}
+
+typedef struct
+{
+  CbTerminalPane *pane;
+  const char     *text;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  return terminal_has (wait->pane, wait->text);
+}
+
+static gboolean
+wait_terminal_text (CbTerminalPane *pane,
+                    const char     *text)
+{
+  TextWait wait = { pane, text };
+
+  return spin_until_ms (text_shown, &wait, 5000);
+}
+
+/* The demo loop: train from the window, and the new checkpoint is offered on Test. */
+static void
+test_run_demo_loop (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *copy = copy_demo ();
+  g_autofree char *exp_name = g_strdup_printf ("loop%d_%" G_GINT64_FORMAT, (int) getpid (),
+                                               g_get_real_time () % 1000000);
+  g_autofree char *run_name = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *copied = NULL;
+  CbTerminalPane *pane;
+  CbPage *train;
+  CbForm *form;
+  RunWatch watch = { 0 };
+  PrefixWait wait;
+  CbRunHistory *history;
+  g_autoptr(CbRunRecord) record = NULL;
+  GtkWidget *test_picker;
+  int height;
+
+  g_setenv ("CB_DEMO_FAST", "1", TRUE);
+  fixture_open (&f, copy, NULL, TRUE);
+  pane = cb_window_get_terminal_pane (f.window);
+  train = cb_window_get_page (f.window, "train");
+  form = page_form (f.window, "train");
+  g_signal_connect (pane, "finished", G_CALLBACK (finished_cb), &watch);
+
+  /* A checkpoint chosen on Test, which the new ones must not displace. */
+  test_picker = cb_page_get_control (cb_window_get_page (f.window, "test"), "checkpoint_path");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (test_picker),
+                              find_checkpoint (cb_checkpoint_scanner_get_model (f.scanner),
+                                               RECEIPTS_LAST));
+  g_assert_cmpstr (form_string (page_form (f.window, "test"), "checkpoint_path"), ==,
+                   RECEIPTS_LAST);
+
+  /* Nothing spawned at start-up, and no terminal until the first run. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_false (cb_terminal_pane_get_running (pane));
+
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (train, "exp_name")), exp_name);
+  gtk_range_set_value (GTK_RANGE (cb_page_get_control (train, "max_epochs")), 2);
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 2);
+  g_assert_true (run_enabled (f.window));
+  display = g_strdup (cb_command_get_display (cb_form_get_command (form)));
+  run_name = g_strdup (argv_value (cb_command_get_argv (cb_form_get_command (form)),
+                                   "exp_name"));
+  g_assert_nonnull (run_name);
+  g_assert_true (g_str_has_prefix (run_name, exp_name));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_true (cb_terminal_pane_get_running (pane));
+  g_assert_false (run_enabled (f.window));
+  g_assert_true (cb_command_view_get_running (cb_window_get_command_view (f.window)));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (f.window)), "Running"));
+
+  wait_finished (&watch, 1);
+  g_assert_cmpint (watch.exit_status, ==, 0);
+  g_assert_cmpint (watch.exit_signal, ==, 0);
+  g_assert_true (wait_terminal_text (pane, "max_epochs=2"));
+  g_assert_true (terminal_has (pane, "Epoch 1"));
+  g_assert_true (run_enabled (f.window));
+  g_assert_false (cb_command_view_get_running (cb_window_get_command_view (f.window)));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (f.window)), "Running"));
+
+  /* The scanner looked again: Test offers the new run's checkpoints. */
+  prefix = g_strdup_printf ("outputs/%s/checkpoints/", run_name);
+  wait.model = gtk_drop_down_get_model (GTK_DROP_DOWN (cb_page_get_control (
+    cb_window_get_page (f.window, "test"), "checkpoint_path")));
+  wait.prefix = prefix;
+  g_assert_true (spin_until_ms (has_checkpoint_under, &wait, 10000));
+  g_assert_cmpstr (form_string (page_form (f.window, "test"), "checkpoint_path"), ==,
+                   RECEIPTS_LAST);
+  g_assert_cmpstr (cb_checkpoint_get_path (gtk_drop_down_get_selected_item (
+                     GTK_DROP_DOWN (test_picker))), ==, RECEIPTS_LAST);
+
+  /* The history has the run; loaded back, copied, run again. */
+  history = cb_terminal_pane_get_history (pane);
+  g_assert_nonnull (history);
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (history)), ==, 1);
+  record = g_list_model_get_item (cb_run_history_get_entries (history), 0);
+  g_assert_cmpstr (cb_run_record_get_page (record), ==, "train");
+  g_assert_cmpstr (cb_run_record_get_command (record), ==, display);
+
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (train, "exp_name")), "something_else");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "test"));
+  g_signal_emit_by_name (pane, "load-requested", record);
+  g_assert_true (cb_window_get_visible_page (f.window) == train);
+  g_assert_cmpstr (form_string (form, "exp_name"), ==, exp_name);
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 2);
+  g_assert_cmpstr (shown_command (f.window), ==, display);
+
+  g_signal_emit_by_name (pane, "copy-requested", record);
+  copied = read_clipboard (GTK_WIDGET (f.window));
+  g_assert_cmpstr (copied, ==, display);
+
+  g_signal_emit_by_name (pane, "rerun-requested", record);
+  g_assert_true (cb_terminal_pane_get_running (pane));
+  wait_finished (&watch, 2);
+  g_assert_cmpint (watch.exit_status, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (history)), ==, 2);
+
+  /* Ctrl+Shift+F: the terminal's search. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.find-in-output", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (
+    GTK_SEARCH_BAR (find_descendant (GTK_WIDGET (pane), GTK_TYPE_SEARCH_BAR))));
+
+  /* Hidden and shown again, with the height it had, which the settings keep. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  height = gtk_widget_get_height (GTK_WIDGET (pane));
+  g_assert_cmpint (height, >=, 120);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-terminal", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_cmpint (g_settings_get_int (f.settings, "terminal-height"), ==, height);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-terminal", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (pane)), ==, height);
+
+  g_signal_handlers_disconnect_by_data (pane, &watch);
+  fixture_close (&f);
+  g_unsetenv ("CB_DEMO_FAST");
+  remove_copy (copy);
+}
+
+/* A page with errors does not run. */
+static void
+test_run_invalid (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *copy = copy_demo ();
+  CbTerminalPane *pane;
+  GtkWidget *run_button;
+  const char *tooltip;
+
+  fixture_open (&f, copy, NULL, TRUE);
+  pane = cb_window_get_terminal_pane (f.window);
+  run_button = cb_command_view_get_run_button (cb_window_get_command_view (f.window));
+  g_assert_true (run_enabled (f.window));
+
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (cb_window_get_page (f.window, "train"),
+                                                            "exp_name")), "ab");
+  g_assert_false (cb_form_is_valid (page_form (f.window, "train")));
+  g_assert_false (run_enabled (f.window));
+  tooltip = gtk_widget_get_tooltip_text (run_button);
+  g_assert_true (g_str_has_prefix (tooltip, "Not runnable: "));
+  g_assert_nonnull (strstr (tooltip, cb_form_get_errors (page_form (f.window, "train"))[0]));
+
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL);
+  g_assert_false (cb_terminal_pane_get_running (pane));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (cb_window_get_page (f.window, "train"),
+                                                            "exp_name")), "abc");
+  g_assert_true (run_enabled (f.window));
+
+  fixture_close (&f);
+  remove_copy (copy);
+}
+
+/* A launcher that is not installed: the pane says so, clearly. */
+static void
+test_run_missing_launcher (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *copy = copy_demo ();
+  g_autofree char *settings = g_build_filename (copy, CB_PROJECT_SETTINGS_FILE, NULL);
+  CbTerminalPane *pane;
+  RunWatch watch = { 0 };
+
+  replace_in_file (settings, "launcher: [python3]", "launcher: [no-such-launcher-xyz]");
+  fixture_open (&f, copy, NULL, TRUE);
+  pane = cb_window_get_terminal_pane (f.window);
+  g_signal_connect (pane, "finished", G_CALLBACK (finished_cb), &watch);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  wait_finished (&watch, 1);
+  g_assert_cmpint (watch.exit_status, ==, -1);
+  /* VTE takes in what is fed in its own time. */
+  g_assert_true (wait_terminal_text (pane, "Could not start “no-such-launcher-xyz”"));
+  g_assert_true (terminal_has (pane, "Is it installed and on your PATH?"));
+  g_assert_nonnull (strstr (cb_terminal_pane_get_status_text (pane), "no-such-launcher-xyz"));
+  g_assert_true (run_enabled (f.window));
+
+  g_signal_handlers_disconnect_by_data (pane, &watch);
+  fixture_close (&f);
+  remove_copy (copy);
+}
+
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+/* Clicks the button of @dialog labelled @label, as the user would. */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  GtkWidget *stack[256];
+  guint n = 0;
+
+  stack[n++] = GTK_WIDGET (dialog);
+  while (n > 0)
+    {
+      GtkWidget *widget = stack[--n];
+
+      if (GTK_IS_BUTTON (widget) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+        {
+          /* "clicked" itself: activating a button clicks it a moment later. */
+          g_signal_emit_by_name (widget, "clicked");
+          return;
+        }
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL && n < 256;
+           child = gtk_widget_get_next_sibling (child))
+        stack[n++] = child;
+    }
+
+  g_error ("No button “%s” in the dialog", label);
+}
+
+static gboolean
+started (gpointer data)
+{
+  return cb_terminal_pane_get_pid (data) > 0;
+}
+
+/* Closed: gone from the toplevels (our reference keeps the object). */
+static gboolean
+window_closed (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (window == data)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Closing while a run goes asks first; "Stop and Close" stops the run, then closes. */
+static void
+test_close_while_running (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *copy = copy_demo ();
+  CbTerminalPane *pane;
+  AdwMessageDialog *dialog;
+  CbWindow *window;
+
+  g_setenv ("CB_DEMO_SECONDS", "60", TRUE);
+  fixture_open (&f, copy, NULL, TRUE);
+  pane = cb_window_get_terminal_pane (f.window);
+  cb_terminal_pane_set_stop_timeouts (pane, 2000, 2000);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  spin_until (started, pane);
+
+  /* Keep Running: nothing happens. */
+  gtk_window_close (GTK_WINDOW (f.window));
+  dialog = find_message_dialog (GTK_WINDOW (f.window));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop the run and close?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "stop"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  click_response (dialog, "_Keep Running");
+  spin_pending ();
+  g_assert_null (find_message_dialog (GTK_WINDOW (f.window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window)));
+  g_assert_true (cb_terminal_pane_get_running (pane));
+
+  /* Stop and Close: the run is stopped, and the window goes once it has ended. */
+  window = g_object_ref (g_steal_pointer (&f.window));
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  click_response (dialog, "_Stop and Close");
+  g_assert_false (window_closed (window));
+  spin_until (window_closed, window);
+  g_assert_false (cb_terminal_pane_get_running (pane));
+  spin_pending ();
+  g_assert_finalize_object (window);
+
+  g_unsetenv ("CB_DEMO_SECONDS");
+  fixture_close (&f);
+  remove_copy (copy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -989,6 +1724,12 @@ main (int    argc,
   g_test_add_func ("/window/demo/copy", test_copy);
   g_test_add_func ("/window/demo/switch-pages", test_switch_pages);
   g_test_add_func ("/window/demo/state", test_state);
+  g_test_add_func ("/window/demo/config-follows", test_config_follows);
+  g_test_add_func ("/window/demo/checkpoint-pickers", test_checkpoint_pickers);
+  g_test_add_func ("/window/run/demo-loop", test_run_demo_loop);
+  g_test_add_func ("/window/run/invalid", test_run_invalid);
+  g_test_add_func ("/window/run/missing-launcher", test_run_missing_launcher);
+  g_test_add_func ("/window/run/close-while-running", test_close_while_running);
   g_test_add_func ("/window/custom-schemas", test_custom_schemas);
   g_test_add_func ("/window/broken-configs", test_broken_configs);
   g_test_add_func ("/window/no-configs", test_no_configs);

@@ -114,6 +114,7 @@ int                cb_schema_find_field             (const CbSchema  *schema,
                                                      const char      *key);
 const char        *cb_field_type_to_string          (CbFieldType      type);
 gboolean           cb_options_source_is_known       (const char      *source);
+const char        *cb_schema_text                   (const char      *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSchema, cb_schema_unref)
 

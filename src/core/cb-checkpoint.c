@@ -17,6 +17,8 @@
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-yaml.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -614,12 +616,15 @@ cb_checkpoint_format_age (CbCheckpoint *self,
 
   age = MAX (now - self->mtime, 0);
   if (age < 60)
-    return g_strdup ("just now");
+    return g_strdup (_("just now"));
   if (age < 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " min ago", age / 60);
+    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (int) (age / 60)),
+                            (int) (age / 60));
   if (age < 86400)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " h ago", age / 3600);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " days ago", age / 86400);
+    return g_strdup_printf (ngettext ("%d h ago", "%d h ago", (int) (age / 3600)),
+                            (int) (age / 3600));
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (int) (age / 86400)),
+                          (int) (age / 86400));
 }
 
 gboolean

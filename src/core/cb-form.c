@@ -27,6 +27,8 @@
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -278,7 +280,7 @@ resolve_options (CbForm        *self,
       for (guint i = 0; i < field->n_options; i++)
         {
           g_ptr_array_add (c->options, g_strdup (field->options[i].value));
-          g_ptr_array_add (c->labels, g_strdup (field->options[i].label));
+          g_ptr_array_add (c->labels, g_strdup (cb_schema_text (field->options[i].label)));
         }
     }
   else if (g_strcmp0 (field->options_source, "checkpoints") == 0)
@@ -394,11 +396,11 @@ static char *
 format_info (const CbField *field,
              CbNode        *value)
 {
-  const char *template = field->info_template;
+  const char *template = cb_schema_text (field->info_template);
   GString *out;
 
   if (value == NULL || cb_node_is_null (value))
-    return g_strdup (field->info_fallback);
+    return g_strdup (cb_schema_text (field->info_fallback));
 
   if (cb_node_get_node_type (value) == CB_NODE_MAPPING)
     {
@@ -464,6 +466,7 @@ validate_field (CbForm        *self,
                 CbNode        *opt_meta)
 {
   GVariant *value = c->state.value;
+  const char *label = cb_schema_text (field->label);
   gboolean missing = variant_is_missing (value);
   double d;
 
@@ -473,12 +476,12 @@ validate_field (CbForm        *self,
       gboolean result = FALSE;
 
       if (cb_expr_evaluate (field->required_if, lookup_cb, &lookup, &result, NULL) && result)
-        set_error (c, self->errors, g_strdup_printf ("'%s' is required.", field->label));
+        set_error (c, self->errors, g_strdup_printf (_("'%s' is required."), label));
     }
 
   if (field->required && missing)
     {
-      set_error (c, self->errors, g_strdup_printf ("'%s' is required.", field->label));
+      set_error (c, self->errors, g_strdup_printf (_("'%s' is required."), label));
       return;
     }
   if (missing)
@@ -487,8 +490,8 @@ validate_field (CbForm        *self,
   if (field->min_length >= 0 && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
       g_utf8_strlen (g_variant_get_string (value, NULL), -1) < field->min_length)
     set_error (c, self->errors,
-               g_strdup_printf ("'%s' must be at least %" G_GINT64_FORMAT " characters long.",
-                                field->label, field->min_length));
+               g_strdup_printf (_("'%s' must be at least %d characters long."),
+                                label, (int) field->min_length));
 
   if ((g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ||
        g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE)) && variant_to_double (value, &d))
@@ -497,21 +500,21 @@ validate_field (CbForm        *self,
         {
           g_autofree char *n = number_text (field->min);
 
-          set_error (c, self->errors, g_strdup_printf ("'%s' must be >= %s.", field->label, n));
+          set_error (c, self->errors, g_strdup_printf (_("'%s' must be >= %s."), label, n));
         }
       if (field->has_max && d > field->max)
         {
           g_autofree char *n = number_text (field->max);
 
-          set_error (c, self->errors, g_strdup_printf ("'%s' must be <= %s.", field->label, n));
+          set_error (c, self->errors, g_strdup_printf (_("'%s' must be <= %s."), label, n));
         }
       if (field->has_range && (d < field->range[0] || d > field->range[1]))
         {
           g_autofree char *a = number_text (field->range[0]);
           g_autofree char *b = number_text (field->range[1]);
 
-          set_error (c, self->errors, g_strdup_printf ("'%s' must be between %s and %s.",
-                                                       field->label, a, b));
+          set_error (c, self->errors, g_strdup_printf (_("'%s' must be between %s and %s."),
+                                                       label, a, b));
         }
 
       /* The range the optimizer metadata allows. */
@@ -522,11 +525,11 @@ validate_field (CbForm        *self,
 
           if (c->state.has_min && d < c->state.min)
             set_error (c, self->errors,
-                       g_strdup_printf ("%s must be >= %s for optimizer '%s'.", field->label, lo,
+                       g_strdup_printf (_("%s must be >= %s for optimizer '%s'."), label, lo,
                                         optimizer_name));
           else if (c->state.has_max && d > c->state.max)
             set_error (c, self->errors,
-                       g_strdup_printf ("%s must be <= %s for optimizer '%s'.", field->label, hi,
+                       g_strdup_printf (_("%s must be <= %s for optimizer '%s'."), label, hi,
                                         optimizer_name));
         }
       else if (field->type == CB_FIELD_NUMBER_INPUT)
@@ -535,13 +538,13 @@ validate_field (CbForm        *self,
             {
               g_autofree char *n = number_text (c->state.min);
 
-              set_error (c, self->errors, g_strdup_printf ("'%s' must be >= %s.", field->label, n));
+              set_error (c, self->errors, g_strdup_printf (_("'%s' must be >= %s."), label, n));
             }
           else if (c->state.has_max && d > c->state.max)
             {
               g_autofree char *n = number_text (c->state.max);
 
-              set_error (c, self->errors, g_strdup_printf ("'%s' must be <= %s.", field->label, n));
+              set_error (c, self->errors, g_strdup_printf (_("'%s' must be <= %s."), label, n));
             }
         }
     }
@@ -559,8 +562,8 @@ validate_field (CbForm        *self,
           g_autofree char *list = g_strjoinv (", ", allowed);
 
           set_error (c, self->errors,
-                     g_strdup_printf ("%s '%s' is not compatible with the '%s' architecture. "
-                                      "Compatible: %s", field->label, v, arch_name, list));
+                     g_strdup_printf (_("%s '%s' is not compatible with the '%s' architecture. "
+                                        "Compatible: %s"), label, v, arch_name, list));
         }
     }
 }
@@ -618,7 +621,7 @@ compute_field (CbForm *self,
   const CbField *field = cb_schema_get_field (self->schema, index);
   Computed *c = &self->computed[index];
   g_autoptr(GVariant) default_value = NULL;
-  g_autoptr(GString) help = g_string_new (field->help);
+  g_autoptr(GString) help = g_string_new (cb_schema_text (field->help));
   const char *arch_name;
   const char *optimizer_name;
   CbNode *arch_meta;
@@ -865,7 +868,7 @@ compute_field (CbForm *self,
       const char *trained = cb_run_info_get (run, field->key);
 
       if (trained != NULL && !g_str_equal (trained, g_variant_get_string (c->state.value, NULL)))
-        c->warning = g_strdup_printf ("The checkpoint was trained with “%s”", trained);
+        c->warning = g_strdup_printf (_("The checkpoint was trained with “%s”"), trained);
     }
 
   g_ptr_array_add (c->options, NULL);
@@ -1044,7 +1047,7 @@ fill_from_checkpoint (CbForm *self)
     }
 
   if (changed)
-    self->checkpoint_note = g_strdup_printf ("Filled in from the run “%s”: %s",
+    self->checkpoint_note = g_strdup_printf (_("Filled in from the run “%s”: %s"),
                                              run->exp_name ? run->exp_name : path, note->str);
   return changed;
 }
@@ -1610,7 +1613,7 @@ cb_form_apply_use_case (CbForm          *self,
       field = cb_schema_get_field (self->schema, index);
       after = cb_format_value (field, self->computed[index].state.value);
       if (g_strcmp0 (g_ptr_array_index (before, i), after) != 0)
-        g_ptr_array_add (changes, g_strdup_printf ("%s: %s → %s", field->label,
+        g_ptr_array_add (changes, g_strdup_printf ("%s: %s → %s", cb_schema_text (field->label),
                                                    (char *) g_ptr_array_index (before, i), after));
     }
 

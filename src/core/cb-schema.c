@@ -616,6 +616,22 @@ static const char * const known_sources[] = {
   NULL
 };
 
+/**
+ * cb_schema_text:
+ * @text: (nullable): a label, help text or option label written in a schema
+ *
+ * The text in the user's language: the bundled schemas' strings are extracted into
+ * po/schema-strings.c and translated with the rest of the app; any other text stays as it is.
+ */
+const char *
+cb_schema_text (const char *text)
+{
+  /* g_dgettext ("") would return the catalogue's header. */
+  if (text == NULL || *text == '\0')
+    return text;
+  return g_dgettext (GETTEXT_PACKAGE, text);
+}
+
 gboolean
 cb_options_source_is_known (const char *source)
 {

@@ -8,6 +8,12 @@
  * else the project opened last; else the bundled demo project (copied to the user's data
  * folder so runs can write outputs/).
  *
+ * One instance per session: a second `command-builder [--project DIR]` hands its command
+ * line to the running instance and exits. The app actions below are exported on D-Bus, so
+ * `gapplication action org.ocrkit.CommandBuilder ACTION [PARAMETER]` drives the window
+ * from outside: switch-page ('train', 'test' or 'predict'), copy-command, run, stop and
+ * open-project ('/path/to/project', or '' for the folder chooser).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -162,6 +168,7 @@ cb_application_open_project (CbApplication  *self,
   configs_dir = cb_project_get_path (project, project->configs_dir);
   g_clear_object (&self->config_cache);
   self->config_cache = cb_config_cache_new (configs_dir);
+  cb_config_cache_watch (self->config_cache);
   cb_config_cache_load_async (self->config_cache, self->cancellable, load_cb, NULL);
 
   /* Prefetched before the user opens Test or Predict, and kept up to date as runs write
@@ -188,8 +195,7 @@ quit_action (GSimpleAction *action,
   CbApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Closing (rather than g_application_quit) lets each window save its state; the
-   * application ends with its last window. */
+  /* Closing (rather than only g_application_quit) lets each window save its state. */
   for (GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
@@ -197,6 +203,11 @@ quit_action (GSimpleAction *action,
       l = l->next;
       gtk_window_close (window);
     }
+
+  /* A D-Bus activated service would otherwise wait for its inactivity timeout. A window
+   * that refused to close (to ask first) keeps the application. */
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -228,6 +239,24 @@ about_action (GSimpleAction *action,
 }
 
 static void
+show_open_error (CbApplication *self,
+                 const char    *message)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  if (parent == NULL)
+    {
+      g_printerr ("command-builder: %s\n", message);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (parent, _("Could Not Open the Project"), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 open_project_response_cb (GtkNativeDialog *dialog,
                           int              response,
                           gpointer         user_data)
@@ -241,14 +270,7 @@ open_project_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GError) error = NULL;
 
       if (path != NULL && !cb_application_open_project (self, path, &error))
-        {
-          GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-          GtkWidget *message = adw_message_dialog_new (parent, _("Could Not Open the Project"),
-                                                       error->message);
-
-          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (message));
-        }
+        show_open_error (self, error->message);
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -256,11 +278,8 @@ open_project_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-open_project_action (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+choose_project (CbApplication *self)
 {
-  CbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkFileChooserNative *chooser;
 
@@ -283,10 +302,97 @@ open_project_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* app.open-project (s): '' asks with the folder chooser (the menu item, the header button,
+ * Ctrl+O); a path opens that project, as `gapplication action … open-project "'/path'"`
+ * does. A relative path is relative to the application's working directory. */
+static void
+open_project_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  CbApplication *self = user_data;
+  const char *path = g_variant_get_string (param, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (*path == '\0')
+    {
+      choose_project (self);
+      return;
+    }
+
+  if (!cb_application_open_project (self, path, &error))
+    show_open_error (self, error->message);
+}
+
+/* The window the forwarding actions act on; with none yet (a D-Bus activated service, or
+ * all windows closed) the application opens one as a plain launch would. */
+static CbWindow *
+get_window (CbApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = gtk_application_get_active_window (GTK_APPLICATION (self));
+    }
+
+  return window != NULL && CB_IS_WINDOW (window) ? CB_WINDOW (window) : NULL;
+}
+
+/* Forwards app.NAME to the window's win.NAME. The window installs its actions itself, so a
+ * missing one (an older window) is reported, not fatal. */
+static void
+forward_to_window (CbApplication *self,
+                   const char    *name,
+                   GVariant      *param)
+{
+  CbWindow *window = get_window (self);
+  g_autofree char *detailed = g_strconcat ("win.", name, NULL);
+
+  if (window == NULL)
+    {
+      g_message ("No window for app.%s", name);
+      return;
+    }
+
+  if (!gtk_widget_activate_action_variant (GTK_WIDGET (window), detailed, param))
+    g_message ("The window has no action %s", detailed);
+}
+
+static void
+switch_page_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  const char *page = g_variant_get_string (param, NULL);
+
+  if (!g_str_equal (page, "train") && !g_str_equal (page, "test") &&
+      !g_str_equal (page, "predict"))
+    {
+      g_message ("app.switch-page: no page '%s' (train, test or predict)", page);
+      return;
+    }
+
+  forward_to_window (user_data, "switch-page", param);
+}
+
+static void
+window_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  forward_to_window (user_data, g_action_get_name (G_ACTION (action)), param);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
-  { "open-project", open_project_action },
+  { "open-project", open_project_action, "s" },
+  { "switch-page", switch_page_action, "s" },
+  { "copy-command", window_action },
+  { "run", window_action },
+  { "stop", window_action },
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -306,7 +412,7 @@ cb_application_startup (GApplication *application)
                                          (const char * const[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (app, "app.about",
                                          (const char * const[]) { "F1", NULL });
-  gtk_application_set_accels_for_action (app, "app.open-project",
+  gtk_application_set_accels_for_action (app, "app.open-project('')",
                                          (const char * const[]) { "<Control>o", NULL });
   /* The window's own shortcuts (Ctrl+Shift+C, Ctrl+C, Alt+1…3) are bound in its class. */
 }
@@ -321,17 +427,42 @@ cb_application_activate (GApplication *application)
     g_printerr ("command-builder: %s\n", error->message);
 }
 
+/* `command-builder --version` answers locally, without starting or contacting an instance. */
+static int
+cb_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  return -1;
+}
+
+/* Runs in the primary instance, also for a second launch: its --project (or a folder given
+ * as the only argument) opens in this window. */
 static int
 cb_application_command_line (GApplication            *application,
                              GApplicationCommandLine *command_line)
 {
   CbApplication *self = CB_APPLICATION (application);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_auto(GStrv) arguments = g_application_command_line_get_arguments (command_line, NULL);
   g_autofree char *project = NULL;
   g_autofree char *absolute = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_dict_lookup (options, "project", "^ay", &project);
+
+  if (project == NULL && arguments[0] != NULL && arguments[1] != NULL)
+    {
+      guint first = g_str_equal (arguments[1], "--") ? 2 : 1;
+
+      if (arguments[first] != NULL)
+        project = g_strdup (arguments[first]);
+    }
 
   /* A relative --project is relative to where the command was typed, which for a remote
    * instance is not our own directory. */
@@ -383,6 +514,7 @@ cb_application_class_init (CbApplicationClass *klass)
   app_class->startup = cb_application_startup;
   app_class->activate = cb_application_activate;
   app_class->command_line = cb_application_command_line;
+  app_class->handle_local_options = cb_application_handle_local_options;
 }
 
 static void
@@ -391,14 +523,28 @@ cb_application_init (CbApplication *self)
   static const GOptionEntry options[] = {
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Open the project in DIR (a folder with configs/)"), N_("DIR") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and exit"), NULL },
     { NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  /* Translators: the arguments in "Usage: command-builder [OPTION…] [DIR]" */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[DIR]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Build, copy and run the Hydra commands of an "
                                               "OCR training project."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+    /* Translators: keep the command lines (print PAGE [KEY=VALUE…] …) as they are and
+     * start the descriptions in the same column */
+    _("Commands (print to the terminal; no window opens):\n"
+      "  print PAGE [KEY=VALUE…]   Print the command of a page: train, test or predict\n"
+      "  check                     Validate the schemas, the project settings and the configs\n"
+      "  list-options [SOURCE]     Print the options of each source, or of one\n"
+      "  list-checkpoints          Print the checkpoints under outputs/, newest first\n"
+      "\n"
+      "A running instance is reused: its window opens DIR.\n"
+      "See command-builder(1) for the details."));
 }
 
 CbApplication *

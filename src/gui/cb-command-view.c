@@ -1,4 +1,4 @@
-/* cb-command-view.c: the read-only, selectable command preview with its Copy button
+/* cb-command-view.c: the read-only, selectable command preview with its Copy and Run buttons
  *
  * A GtkTextView rather than a wrapping selectable GtkLabel: for a 600-character command the
  * text view costs about 0.8 ms per update (set, layout and paint of the frame, cairo
@@ -27,17 +27,38 @@ struct _CbCommandView
   char          *text;
   char          *problem;
   guint          n_updates;
+  gboolean       running;
 
   GtkWidget     *header_box;
   GtkWidget     *status_box;
   GtkLabel      *status_label;
   GtkWidget     *spacer;
+  GtkWidget     *terminal_button;
   GtkWidget     *copy_button;
+  GtkWidget     *run_button;
+  GtkWidget     *stop_button;
   GtkWidget     *scroller;
   GtkTextView   *text_view;
 };
 
 G_DEFINE_FINAL_TYPE (CbCommandView, cb_command_view, GTK_TYPE_WIDGET)
+
+/* Why Run does what it does, or why it cannot. */
+static void
+update_run_tooltip (CbCommandView *self)
+{
+  g_autofree char *tooltip = NULL;
+
+  if (self->running)
+    tooltip = g_strdup (_("A command is running in the terminal"));
+  else if (self->problem != NULL)
+    /* Translators: the tooltip of Run when the form has errors */
+    tooltip = g_strdup_printf (_("Not runnable: %s"), self->problem);
+  else
+    tooltip = g_strdup (_("Run the command in the terminal below (Ctrl+Return)"));
+
+  gtk_widget_set_tooltip_text (self->run_button, tooltip);
+}
 
 static gboolean
 copy_shortcut_cb (GtkWidget *widget,
@@ -89,7 +110,10 @@ cb_command_view_class_init (CbCommandViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_box);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_label);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, spacer);
+  gtk_widget_class_bind_template_child (widget_class, CbCommandView, terminal_button);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCommandView, run_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCommandView, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, scroller);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, text_view);
 
@@ -112,6 +136,8 @@ cb_command_view_init (CbCommandView *self)
                                gtk_callback_action_new (copy_shortcut_cb, self, NULL));
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), controller);
+
+  update_run_tooltip (self);
 }
 
 GtkWidget *
@@ -160,6 +186,7 @@ cb_command_view_set_command (CbCommandView *self,
           gtk_widget_set_tooltip_text (self->status_box, status);
         }
 
+      update_run_tooltip (self);
       gtk_widget_set_visible (self->status_box, problem != NULL);
       gtk_widget_set_visible (self->spacer, problem == NULL);
       if (problem != NULL)
@@ -223,4 +250,44 @@ cb_command_view_get_n_updates (CbCommandView *self)
   g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), 0);
 
   return self->n_updates;
+}
+
+/**
+ * cb_command_view_set_running:
+ * @running: whether a command is running in the window's terminal
+ *
+ * Shows Stop instead of Run while a command runs. What they do is the window's (`win.run`,
+ * `win.stop`), and so is whether they can.
+ */
+void
+cb_command_view_set_running (CbCommandView *self,
+                             gboolean       running)
+{
+  g_return_if_fail (CB_IS_COMMAND_VIEW (self));
+
+  running = !!running;
+  if (self->running == running)
+    return;
+
+  self->running = running;
+  gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_visible (self->run_button, !running);
+  update_run_tooltip (self);
+}
+
+gboolean
+cb_command_view_get_running (CbCommandView *self)
+{
+  g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), FALSE);
+
+  return self->running;
+}
+
+/* Returns: (transfer none): the Run button, for tests */
+GtkWidget *
+cb_command_view_get_run_button (CbCommandView *self)
+{
+  g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), NULL);
+
+  return self->run_button;
 }

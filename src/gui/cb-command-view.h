@@ -1,4 +1,4 @@
-/* cb-command-view.h: the read-only, selectable command preview with its Copy button
+/* cb-command-view.h: the read-only, selectable command preview with its Copy and Run buttons
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +22,9 @@ const char *cb_command_view_get_problem       (CbCommandView *self);
 gboolean    cb_command_view_has_selection     (CbCommandView *self);
 char       *cb_command_view_get_selected_text (CbCommandView *self);
 guint       cb_command_view_get_n_updates     (CbCommandView *self);
+void        cb_command_view_set_running       (CbCommandView *self,
+                                               gboolean       running);
+gboolean    cb_command_view_get_running       (CbCommandView *self);
+GtkWidget  *cb_command_view_get_run_button    (CbCommandView *self);
 
 G_END_DECLS

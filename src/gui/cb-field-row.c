@@ -5,7 +5,8 @@
  *
  *   text_input    AdwEntryRow
  *   checkbox      AdwActionRow + GtkSwitch (the activatable widget)
- *   selectbox     AdwComboRow; a searchable GtkDropDown in an AdwActionRow for long lists
+ *   selectbox     AdwComboRow; a searchable GtkDropDown in an AdwActionRow for long lists;
+ *                 for checkpoints, a searchable GtkDropDown over the scanner's shared model
  *   slider        AdwActionRow + GtkScale and a GtkSpinButton sharing one GtkAdjustment
  *   number_input  AdwActionRow + GtkSpinButton
  *   info          AdwActionRow whose subtitle is the text
@@ -14,6 +15,13 @@
  * shows it and reports edits back with cb_form_set_value(). cb_field_row_update() only
  * touches what changed since the last update, and blocks the row's own handler while it
  * sets a widget, so that showing a value never feeds back into the form.
+ *
+ * A checkpoint picker shows the scanner's model itself (every picker of every page shares
+ * one GListModel of CbCheckpoint). That model changes under the drop-down when a scan ends,
+ * and the drop-down's selection then moves by itself (it follows positions, and picks an
+ * item when its own is removed). Such moves are not the user's: while the model emits
+ * items-changed the row neither reports selections to the form nor sets one, and once every
+ * handler has run (the form's included) it selects what the form chose.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +35,7 @@
 #include <string.h>
 
 #include "cb-field-row.h"
+#include "cb/cb-checkpoint.h"
 
 typedef enum
 {
@@ -34,6 +43,7 @@ typedef enum
   ROW_SWITCH,
   ROW_COMBO,
   ROW_SEARCH,
+  ROW_CHECKPOINT,
   ROW_SLIDER,
   ROW_NUMBER,
   ROW_INFO,
@@ -50,17 +60,23 @@ struct _CbFieldRow
   GtkWidget      *control;        /* switch, drop-down, scale or spin button; unowned */
   GtkSpinButton  *spin;           /* slider and number rows; unowned */
   GtkWidget      *error_icon;     /* unowned */
+  GtkWidget      *warning_icon;   /* unowned */
   GtkStringList  *model;          /* selectbox labels; owned */
   GtkAdjustment  *adjustment;     /* slider and number rows; owned */
 
   gpointer        handler_instance;
   gulong          handler_id;
 
+  GListModel     *checkpoints;    /* checkpoint rows: the shared model; owned */
+  gulong          checkpoints_handler;
+
   /* What is shown now, so that an update changes only what the form changed. */
   char          **values;
   char          **labels;
   char           *subtitle;
   char           *error;
+  char           *warning;
+  char           *checkpoint;     /* checkpoint rows: the path shown */
   gboolean        visible;
   gboolean        has_range;
   double          min;
@@ -340,7 +356,7 @@ label_control (CbFieldRow *self,
                GtkWidget  *control)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (control),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->field->label,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, cb_schema_text (self->field->label),
                                   -1);
 }
 
@@ -355,17 +371,47 @@ new_error_icon (void)
   return icon;
 }
 
+/* Same glyph as an error, in the warning colour: the value is allowed, but look again. */
+static GtkWidget *
+new_warning_icon (void)
+{
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (icon, FALSE);
+  return icon;
+}
+
+static void
+add_status_icons (CbFieldRow *self,
+                  GtkWidget  *row)
+{
+  self->error_icon = new_error_icon ();
+  self->warning_icon = new_warning_icon ();
+
+  if (ADW_IS_ENTRY_ROW (row))
+    {
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), self->warning_icon);
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), self->error_icon);
+    }
+  else
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->warning_icon);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->error_icon);
+    }
+}
+
 static GtkWidget *
 new_action_row (CbFieldRow *self)
 {
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->field->label);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
 
-  self->error_icon = new_error_icon ();
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->error_icon);
+  add_status_icons (self, row);
   return row;
 }
 
@@ -423,9 +469,8 @@ build_entry (CbFieldRow *self)
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->field->label);
-  self->error_icon = new_error_icon ();
-  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), self->error_icon);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
+  add_status_icons (self, row);
 
   self->row = row;
   self->control = row;
@@ -454,10 +499,9 @@ build_combo (CbFieldRow *self)
   GtkWidget *row = adw_combo_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->field->label);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  self->error_icon = new_error_icon ();
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->error_icon);
+  add_status_icons (self, row);
 
   self->model = gtk_string_list_new (NULL);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (self->model));
@@ -466,6 +510,8 @@ build_combo (CbFieldRow *self)
   self->control = row;
   connect_control (self, row, "notify::selected", G_CALLBACK (selected_cb));
 }
+
+static void improve_search (GtkWidget *dropdown);
 
 static void
 build_search (CbFieldRow *self)
@@ -482,6 +528,7 @@ build_search (CbFieldRow *self)
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
   gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
   gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
+  improve_search (dropdown);
   gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
   label_control (self, dropdown);
@@ -491,6 +538,409 @@ build_search (CbFieldRow *self)
   self->row = row;
   self->control = dropdown;
   connect_control (self, dropdown, "notify::selected", G_CALLBACK (selected_cb));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Checkpoint picker                                                                    */
+
+static gboolean
+model_is_changing (GListModel *model)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (model);
+
+  return hint != NULL && hint->signal_id == g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
+}
+
+/* "last", "epoch 18 · step 3895", "best · hmean 0.8920"; the file name when its name says
+ * nothing. */
+static char *
+checkpoint_label (CbCheckpoint *checkpoint)
+{
+  g_autofree char *description = cb_checkpoint_describe (checkpoint);
+
+  if (description == NULL || *description == '\0')
+    return g_strdup (cb_checkpoint_get_basename (checkpoint));
+  return g_steal_pointer (&description);
+}
+
+/* What the search of the drop-down matches: the run first (a prefix match finds it), then
+ * what the name and the run's config say, then the path. */
+static char *
+checkpoint_search_text (CbCheckpoint *checkpoint,
+                        gpointer      user_data)
+{
+  static const char * const components[] = {
+    "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile", NULL
+  };
+  const CbRunInfo *info = cb_checkpoint_get_run_info (checkpoint);
+  g_autofree char *label = checkpoint_label (checkpoint);
+  GString *text = g_string_new (cb_checkpoint_get_run (checkpoint));
+
+  g_string_append_printf (text, " %s %s", label, cb_checkpoint_get_path (checkpoint));
+  for (guint i = 0; info != NULL && components[i] != NULL; i++)
+    {
+      const char *value = cb_run_info_get (info, components[i]);
+
+      if (value != NULL)
+        g_string_append_printf (text, " %s", value);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Two things GtkDropDown of GTK 4.8 lacks, done with public calls on its popup; where the
+ * pieces are not what they were, the drop-down keeps its own behaviour.
+ *
+ * - It filters by prefix (search-match-mode came in 4.12): its filter is reachable, as the
+ *   popup's list view shows a single selection over a filter model.
+ * - Typing with the focus on the list does not reach the search entry. */
+static void
+improve_search (GtkWidget *dropdown)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (dropdown); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *popover_child;
+      GtkWidget *list;
+      GtkWidget *entry;
+
+      if (!GTK_IS_POPOVER (child))
+        continue;
+
+      /* popover → box → (search box → entry, scrolled window → list view) */
+      popover_child = gtk_popover_get_child (GTK_POPOVER (child));
+      if (popover_child == NULL)
+        return;
+      list = find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
+      entry = find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
+
+      if (entry != NULL)
+        gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (entry), child);
+
+      if (list != NULL)
+        {
+          GtkSelectionModel *selection = gtk_list_view_get_model (GTK_LIST_VIEW (list));
+          GListModel *filtered = NULL;
+          GtkFilter *filter = NULL;
+
+          if (GTK_IS_SINGLE_SELECTION (selection))
+            filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
+          if (GTK_IS_FILTER_LIST_MODEL (filtered))
+            filter = gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered));
+
+          if (GTK_IS_STRING_FILTER (filter))
+            gtk_string_filter_set_match_mode (GTK_STRING_FILTER (filter),
+                                              GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+        }
+      return;
+    }
+}
+
+/* The closed drop-down: "run · last", on one line. */
+static void
+setup_checkpoint_button_cb (GtkSignalListItemFactory *factory,
+                            GtkListItem              *item,
+                            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_checkpoint_button_cb (GtkSignalListItemFactory *factory,
+                           GtkListItem              *item,
+                           gpointer                  user_data)
+{
+  CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
+  g_autofree char *label = checkpoint_label (checkpoint);
+  g_autofree char *text = g_strdup_printf ("%s · %s", cb_checkpoint_get_run (checkpoint), label);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+/* The popup: the run over "what · how old", and a check mark on the chosen one. */
+static void
+setup_checkpoint_item_cb (GtkSignalListItemFactory *factory,
+                          GtkListItem              *item,
+                          gpointer                  user_data)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_widget_add_css_class (box, "cb-checkpoint-item");
+  /* The popup is as wide as its widest item: wider than the drop-down, so that runs and
+   * names fit. */
+  gtk_widget_set_size_request (box, 340, -1);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 44);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 44);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (row), check);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+update_check_mark (GtkDropDown *dropdown,
+                   GParamSpec  *pspec,
+                   GtkListItem *item)
+{
+  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (check, gtk_drop_down_get_selected_item (dropdown) ==
+                                 gtk_list_item_get_item (item) ? 1 : 0);
+}
+
+static void
+bind_checkpoint_item_cb (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         gpointer                  user_data)
+{
+  GtkDropDown *dropdown = user_data;
+  CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *title = gtk_widget_get_first_child (box);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *label = checkpoint_label (checkpoint);
+  g_autofree char *age = cb_checkpoint_format_age (checkpoint,
+                                                   g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *details = g_strdup_printf ("%s · %s", label, age);
+
+  gtk_label_set_label (GTK_LABEL (title), cb_checkpoint_get_run (checkpoint));
+  gtk_label_set_label (GTK_LABEL (subtitle), details);
+  gtk_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
+
+  g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_check_mark), item);
+  update_check_mark (dropdown, NULL, item);
+}
+
+static void
+unbind_checkpoint_item_cb (GtkSignalListItemFactory *factory,
+                           GtkListItem              *item,
+                           gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (user_data, update_check_mark, item);
+}
+
+static guint
+find_checkpoint (GListModel *model,
+                 const char *path)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; path != NULL && i < n; i++)
+    {
+      g_autoptr(CbCheckpoint) checkpoint = g_list_model_get_item (model, i);
+
+      if (g_str_equal (cb_checkpoint_get_path (checkpoint), path))
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Selects @path (nothing when it is not in the model). Returns TRUE if the selection moved. */
+static gboolean
+select_checkpoint (CbFieldRow *self,
+                   const char *path)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (self->control);
+  CbCheckpoint *selected = gtk_drop_down_get_selected_item (dropdown);
+  guint position;
+
+  g_free (self->checkpoint);
+  self->checkpoint = g_strdup (path);
+
+  if (selected != NULL && path != NULL && g_str_equal (cb_checkpoint_get_path (selected), path))
+    return FALSE;
+
+  position = find_checkpoint (self->checkpoints, path);
+  if (position == gtk_drop_down_get_selected (dropdown))
+    return FALSE;
+
+  gtk_drop_down_set_selected (dropdown, position);
+  return TRUE;
+}
+
+static void
+checkpoint_selected_cb (GtkDropDown *dropdown,
+                        GParamSpec  *pspec,
+                        CbFieldRow  *self)
+{
+  CbCheckpoint *checkpoint;
+
+  /* The selection following the model, not the user: see the top of the file. */
+  if (model_is_changing (self->checkpoints))
+    return;
+
+  checkpoint = gtk_drop_down_get_selected_item (dropdown);
+  if (checkpoint == NULL)
+    return;
+
+  set_form_value (self, g_variant_new_string (cb_checkpoint_get_path (checkpoint)));
+}
+
+static void update_help (CbFieldRow *self, const CbFieldState *state);
+
+/* After every other handler of the model's items-changed, the form's and the selection's
+ * included: select what the form chose. */
+static void
+checkpoints_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        CbFieldRow *self)
+{
+  const CbFieldState *state = cb_form_get_field_state (self->form, self->index);
+  const char *path = NULL;
+
+  if (state == NULL || !state->visible)
+    return;
+
+  if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
+    path = g_variant_get_string (state->value, NULL);
+
+  g_signal_handler_block (self->handler_instance, self->handler_id);
+  select_checkpoint (self, path);
+  g_signal_handler_unblock (self->handler_instance, self->handler_id);
+
+  /* The run facts of the subtitle may have arrived with the scan. */
+  g_clear_pointer (&self->subtitle, g_free);
+  update_help (self, state);
+}
+
+static void
+build_checkpoint (CbFieldRow *self,
+                  GListModel *checkpoints)
+{
+  GtkWidget *row = new_action_row (self);
+  GtkWidget *dropdown;
+  GtkExpression *expression;
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
+
+  self->checkpoints = g_object_ref (checkpoints);
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                            G_CALLBACK (checkpoint_search_text), NULL, NULL);
+  dropdown = gtk_drop_down_new (g_object_ref (checkpoints), expression);
+
+  /* The factories belong to the drop-down: it outlives what they bind. */
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_checkpoint_button_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_checkpoint_button_cb), NULL);
+  g_signal_connect (list_factory, "setup", G_CALLBACK (setup_checkpoint_item_cb), NULL);
+  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_checkpoint_item_cb), dropdown);
+  g_signal_connect (list_factory, "unbind", G_CALLBACK (unbind_checkpoint_item_cb), dropdown);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
+  gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
+  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
+  improve_search (dropdown);
+  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
+  gtk_widget_add_css_class (dropdown, "cb-checkpoint-dropdown");
+  label_control (self, dropdown);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), dropdown);
+
+  self->row = row;
+  self->control = dropdown;
+  connect_control (self, dropdown, "notify::selected", G_CALLBACK (checkpoint_selected_cb));
+  self->checkpoints_handler = g_signal_connect_after (checkpoints, "items-changed",
+                                                      G_CALLBACK (checkpoints_changed_cb), self);
+}
+
+/* What the chosen checkpoint's run was trained with, and how old the file is:
+ *   Trained with dbnet · resnet34 · fpn_decoder · db_head · db_loss
+ *   Preprocessing lens_style · saved 3 h ago */
+static char *
+describe_checkpoint_run (CbFieldRow *self)
+{
+  static const char * const components[] = {
+    "architecture", "encoder", "decoder", "head", "loss", NULL
+  };
+  g_autoptr(CbCheckpoint) checkpoint = NULL;
+  g_autoptr(GString) facts = g_string_new (NULL);
+  g_autofree char *age = NULL;
+  const CbRunInfo *info;
+  CbCheckpoint *selected;
+
+  if (self->checkpoint == NULL)
+    return NULL;
+
+  /* Runs on every edit of the page: the selected item, not a walk of the model, unless the
+   * selection is catching up with the model (checkpoints_changed_cb()). */
+  selected = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (self->control));
+  if (selected != NULL && g_str_equal (cb_checkpoint_get_path (selected), self->checkpoint))
+    checkpoint = g_object_ref (selected);
+  else
+    {
+      guint position = find_checkpoint (self->checkpoints, self->checkpoint);
+
+      if (position == GTK_INVALID_LIST_POSITION)
+        return NULL;
+      checkpoint = g_list_model_get_item (self->checkpoints, position);
+    }
+
+  info = cb_checkpoint_get_run_info (checkpoint);
+  for (guint i = 0; info != NULL && components[i] != NULL; i++)
+    {
+      const char *value = cb_run_info_get (info, components[i]);
+
+      if (value != NULL)
+        g_string_append_printf (facts, "%s%s", facts->len > 0 ? " · " : "", value);
+    }
+
+  age = cb_checkpoint_format_age (checkpoint, g_get_real_time () / G_USEC_PER_SEC);
+  if (facts->len == 0)
+    /* Translators: %s is an age such as "3 h ago" */
+    return g_strdup_printf (_("Saved %s; the run’s config was not found"), age);
+
+  if (cb_run_info_get (info, "preprocessing_profile") != NULL)
+    /* Translators: "Trained with dbnet · resnet34 · fpn_decoder
+Preprocessing lens_style ·
+     * saved 3 h ago" */
+    return g_strdup_printf (_("Trained with %s\nPreprocessing %s · saved %s"), facts->str,
+                            cb_run_info_get (info, "preprocessing_profile"), age);
+
+  /* Translators: "Trained with dbnet · resnet34 · fpn_decoder
+Saved 3 h ago" */
+  return g_strdup_printf (_("Trained with %s\nSaved %s"), facts->str, age);
 }
 
 /* The page scrolls under the pointer, and a scale or a spin button it passes over would
@@ -606,7 +1056,8 @@ build_info (CbFieldRow *self)
 
 static RowKind
 choose_kind (const CbField      *field,
-             const CbFieldState *state)
+             const CbFieldState *state,
+             GListModel         *checkpoints)
 {
   switch (field->type)
     {
@@ -615,6 +1066,8 @@ choose_kind (const CbField      *field,
     case CB_FIELD_CHECKBOX:
       return ROW_SWITCH;
     case CB_FIELD_SELECTBOX:
+      if (g_strcmp0 (field->options_source, "checkpoints") == 0 && checkpoints != NULL)
+        return ROW_CHECKPOINT;
       if (g_strcmp0 (field->options_source, "checkpoints") == 0 ||
           (state != NULL && state->n_options > CB_FIELD_ROW_SEARCH_THRESHOLD))
         return ROW_SEARCH;
@@ -634,17 +1087,22 @@ choose_kind (const CbField      *field,
  * cb_field_row_new:
  * @form: the form (not referenced: the caller keeps it alive longer than the row)
  * @index: the field's index in the form's schema
+ * @checkpoints: (nullable): the #GListModel of #CbCheckpoint that @form takes its
+ *   checkpoint options from (cb_form_set_checkpoint_model()); a checkpoint field then gets
+ *   a picker that shows the model itself
  *
  * Builds the row for one field and shows the form's current state in it.
  */
 CbFieldRow *
-cb_field_row_new (CbForm *form,
-                  guint   index)
+cb_field_row_new (CbForm     *form,
+                  guint       index,
+                  GListModel *checkpoints)
 {
   CbFieldRow *self;
   const CbFieldState *state;
 
   g_return_val_if_fail (CB_IS_FORM (form), NULL);
+  g_return_val_if_fail (checkpoints == NULL || G_IS_LIST_MODEL (checkpoints), NULL);
 
   self = g_new0 (CbFieldRow, 1);
   self->form = form;
@@ -654,7 +1112,7 @@ cb_field_row_new (CbForm *form,
   self->digits = 3;
 
   state = cb_form_get_field_state (form, index);
-  self->kind = choose_kind (self->field, state);
+  self->kind = choose_kind (self->field, state, checkpoints);
 
   switch (self->kind)
     {
@@ -669,6 +1127,9 @@ cb_field_row_new (CbForm *form,
       break;
     case ROW_SEARCH:
       build_search (self);
+      break;
+    case ROW_CHECKPOINT:
+      build_checkpoint (self, checkpoints);
       break;
     case ROW_SLIDER:
       build_slider (self);
@@ -699,16 +1160,21 @@ cb_field_row_free (CbFieldRow *self)
 
   if (self->handler_id != 0)
     g_clear_signal_handler (&self->handler_id, self->handler_instance);
+  if (self->checkpoints != NULL)
+    g_clear_signal_handler (&self->checkpoints_handler, self->checkpoints);
   if (self->spin != NULL)
     g_signal_handlers_disconnect_by_data (self->spin, self);
 
   g_clear_object (&self->adjustment);
   g_clear_object (&self->model);
+  g_clear_object (&self->checkpoints);
   g_clear_object (&self->row);
   g_clear_pointer (&self->values, g_strfreev);
   g_clear_pointer (&self->labels, g_strfreev);
   g_clear_pointer (&self->subtitle, g_free);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->warning, g_free);
+  g_clear_pointer (&self->checkpoint, g_free);
   g_free (self);
 }
 
@@ -824,7 +1290,8 @@ update_options (CbFieldRow         *self,
   if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
     value = g_variant_get_string (state->value, NULL);
 
-  for (guint i = 0; value != NULL && self->values[i] != NULL; i++)
+  /* values stays NULL while the first state has no options (strv_equal_n (NULL, …, 0)). */
+  for (guint i = 0; value != NULL && self->values != NULL && self->values[i] != NULL; i++)
     if (g_strcmp0 (self->values[i], value) == 0)
       {
         position = i;
@@ -920,11 +1387,24 @@ compose_subtitle (CbFieldRow         *self,
       return g_strdup (_("No metadata available."));
     }
 
-  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH) && state->n_options == 0)
+  /* A warning takes the subtitle while it lasts; the help stays in the tooltip. */
+  if (state->warning != NULL)
+    return g_strdup (state->warning);
+
+  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH || self->kind == ROW_CHECKPOINT) &&
+      state->n_options == 0)
     {
       if (state->help != NULL)
         return g_strdup_printf ("%s\n%s", _("Nothing to choose from"), state->help);
       return g_strdup (_("Nothing to choose from"));
+    }
+
+  if (self->kind == ROW_CHECKPOINT)
+    {
+      char *facts = describe_checkpoint_run (self);
+
+      if (facts != NULL)
+        return facts;
     }
 
   return g_strdup (state->help);
@@ -951,16 +1431,26 @@ update_help (CbFieldRow         *self,
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->row),
                                    self->subtitle ? self->subtitle : "");
-      /* Long help is cut after three lines; the tooltip has all of it. */
-      if (self->kind != ROW_INFO && self->subtitle != NULL &&
+      /* Long help is cut after three lines; the tooltip has all of it. When a warning or
+       * the checkpoint's run takes the subtitle, the tooltip keeps the help. */
+      if (self->kind != ROW_INFO && self->kind != ROW_CHECKPOINT && self->subtitle != NULL &&
           (strlen (self->subtitle) > 90 || strchr (self->subtitle, '\n') != NULL))
         gtk_widget_set_tooltip_text (self->row, self->subtitle);
+      else if (self->kind != ROW_INFO && state->help != NULL &&
+               g_strcmp0 (state->help, self->subtitle) != 0)
+        gtk_widget_set_tooltip_text (self->row, state->help);
       else
         gtk_widget_set_tooltip_text (self->row, NULL);
     }
 
   if (self->control != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->control),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    self->subtitle ? self->subtitle : "",
+                                    -1);
+  /* A slider row has two controls: the spin button beside the scale says the same. */
+  if (self->spin != NULL && GTK_WIDGET (self->spin) != self->control)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->spin),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                     self->subtitle ? self->subtitle : "",
                                     -1);
@@ -994,6 +1484,32 @@ update_error (CbFieldRow         *self,
                                  self->error ? GTK_ACCESSIBLE_INVALID_TRUE
                                              : GTK_ACCESSIBLE_INVALID_FALSE,
                                  -1);
+}
+
+/* A warning: the value is allowed but probably not what the user wants (it differs from
+ * what the chosen checkpoint was trained with). Shown apart from errors: its own icon, the
+ * warning colour, and the subtitle (see compose_subtitle()). */
+static void
+update_warning (CbFieldRow         *self,
+                const CbFieldState *state)
+{
+  if (g_strcmp0 (state->warning, self->warning) == 0)
+    return;
+
+  g_free (self->warning);
+  self->warning = g_strdup (state->warning);
+
+  if (self->warning != NULL)
+    {
+      gtk_widget_add_css_class (self->row, self->kind == ROW_ENTRY ? "warning" : "cb-warning");
+      gtk_widget_set_tooltip_text (self->warning_icon, self->warning);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->row, "warning");
+      gtk_widget_remove_css_class (self->row, "cb-warning");
+    }
+  gtk_widget_set_visible (self->warning_icon, self->warning != NULL);
 }
 
 static gboolean
@@ -1030,6 +1546,26 @@ update_value (CbFieldRow         *self,
     case ROW_COMBO:
     case ROW_SEARCH:
       return update_options (self, state);
+
+    case ROW_CHECKPOINT:
+      {
+        const char *path = NULL;
+
+        if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
+          path = g_variant_get_string (state->value, NULL);
+        gtk_widget_set_sensitive (self->row, state->n_options > 0);
+
+        /* Positions are stale until the drop-down's selection has seen the change;
+         * checkpoints_changed_cb() selects once it has. */
+        if (model_is_changing (self->checkpoints))
+          {
+            g_free (self->checkpoint);
+            self->checkpoint = g_strdup (path);
+            return FALSE;
+          }
+
+        return select_checkpoint (self, path);
+      }
 
     case ROW_SLIDER:
     case ROW_NUMBER:
@@ -1090,6 +1626,7 @@ cb_field_row_update (CbFieldRow         *self,
 
   update_help (self, state);
   update_error (self, state);
+  update_warning (self, state);
 
   return changed;
 }

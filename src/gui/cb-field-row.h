@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 typedef struct _CbFieldRow CbFieldRow;
 
 CbFieldRow *cb_field_row_new           (CbForm             *form,
-                                        guint               index);
+                                        guint               index,
+                                        GListModel         *checkpoints);
 void        cb_field_row_free          (CbFieldRow         *self);
 GtkWidget  *cb_field_row_get_widget    (CbFieldRow         *self);
 GtkWidget  *cb_field_row_get_control   (CbFieldRow         *self);

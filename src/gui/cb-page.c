@@ -90,8 +90,10 @@ struct _CbPage
 
   char                *page_name;
   CbConfigCache       *config_cache;
+  GListModel          *checkpoints;     /* the scanner's shared model, for the pickers */
   CbForm              *form;
   char                *error;
+  char                *checkpoint_note; /* the form's, as last shown */
 
   GPtrArray           *rows;            /* CbFieldRow, in schema order */
   GPtrArray           *groups;          /* AdwPreferencesGroup, unowned */
@@ -127,6 +129,7 @@ enum {
   PROP_0,
   PROP_PAGE_NAME,
   PROP_CONFIG_CACHE,
+  PROP_CHECKPOINT_MODEL,
   PROP_FORM,
   N_PROPS
 };
@@ -531,7 +534,7 @@ build_rows (CbPage *self)
       else
         group = ensure_group (self, by_section, NULL);
 
-      row = cb_field_row_new (self->form, i);
+      row = cb_field_row_new (self->form, i, self->checkpoints);
       add_row (self, group, row);
 
       if (g_str_equal (field->key, "exp_name") && g_str_equal (self->page_name, "train"))
@@ -558,7 +561,7 @@ replace_row (CbPage *self,
   g_assert (GTK_IS_LIST_BOX (list_box));
 
   position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (old_widget));
-  new_row = cb_field_row_new (self->form, index);
+  new_row = cb_field_row_new (self->form, index, self->checkpoints);
   gtk_list_box_insert (GTK_LIST_BOX (list_box), cb_field_row_get_widget (new_row), position);
   adw_preferences_group_remove (group, old_widget);
 
@@ -654,11 +657,35 @@ update_page (CbPage *self)
     set_active_use_case (self, NULL, NULL);
 }
 
+/* Choosing a checkpoint filled in what its run was trained with: say so, once per change,
+ * to whoever is looking at the page. The checkpoint row's subtitle keeps the run's facts. */
+static void
+update_checkpoint_note (CbPage   *self,
+                        gboolean  announce)
+{
+  const char *note = cb_form_get_checkpoint_note (self->form);
+
+  if (g_strcmp0 (note, self->checkpoint_note) == 0)
+    return;
+
+  g_free (self->checkpoint_note);
+  self->checkpoint_note = g_strdup (note);
+
+  if (announce && note != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      AdwToast *toast = adw_toast_new (note);
+
+      adw_toast_set_timeout (toast, 4);
+      show_toast (self, toast);
+    }
+}
+
 static void
 form_changed_cb (CbForm *form,
                  CbPage *self)
 {
   update_page (self);
+  update_checkpoint_note (self, TRUE);
 }
 
 static void
@@ -720,6 +747,7 @@ cb_page_dispose (GObject *object)
 
   g_clear_object (&self->form);
   g_clear_object (&self->config_cache);
+  g_clear_object (&self->checkpoints);
   g_clear_pointer (&self->use_cases, g_ptr_array_unref);
   g_clear_pointer (&self->use_cases_snapshot, cb_config_snapshot_unref);
   g_clear_pointer (&self->undo_state, g_key_file_unref);
@@ -739,6 +767,7 @@ cb_page_finalize (GObject *object)
   g_clear_pointer (&self->use_case_rows, g_array_unref);
   g_clear_pointer (&self->page_name, g_free);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->checkpoint_note, g_free);
   g_clear_pointer (&self->active_use_case, g_free);
   g_clear_pointer (&self->active_changes, g_free);
 
@@ -761,6 +790,10 @@ cb_page_get_property (GObject    *object,
 
     case PROP_CONFIG_CACHE:
       g_value_set_object (value, self->config_cache);
+      break;
+
+    case PROP_CHECKPOINT_MODEL:
+      g_value_set_object (value, self->checkpoints);
       break;
 
     case PROP_FORM:
@@ -793,6 +826,10 @@ cb_page_set_property (GObject      *object,
       cb_page_set_config_cache (self, g_value_get_object (value));
       break;
 
+    case PROP_CHECKPOINT_MODEL:
+      cb_page_set_checkpoint_model (self, g_value_get_object (value));
+      break;
+
     case PROP_FORM:
       cb_page_set_form (self, g_value_get_object (value));
       break;
@@ -818,6 +855,9 @@ cb_page_class_init (CbPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONFIG_CACHE] =
     g_param_spec_object ("config-cache", NULL, NULL, CB_TYPE_CONFIG_CACHE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHECKPOINT_MODEL] =
+    g_param_spec_object ("checkpoint-model", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FORM] =
     g_param_spec_object ("form", NULL, NULL, CB_TYPE_FORM,
@@ -914,6 +954,33 @@ cb_page_set_config_cache (CbPage        *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIG_CACHE]);
 }
 
+GListModel *
+cb_page_get_checkpoint_model (CbPage *self)
+{
+  g_return_val_if_fail (CB_IS_PAGE (self), NULL);
+
+  return self->checkpoints;
+}
+
+/**
+ * cb_page_set_checkpoint_model:
+ * @checkpoints: (nullable): a #GListModel of #CbCheckpoint: the model the page's form takes
+ *   its checkpoint options from, usually the application scanner's shared one
+ *
+ * The checkpoint pickers of the page show @checkpoints itself. Set it before the form: rows
+ * are built once.
+ */
+void
+cb_page_set_checkpoint_model (CbPage     *self,
+                              GListModel *checkpoints)
+{
+  g_return_if_fail (CB_IS_PAGE (self));
+  g_return_if_fail (checkpoints == NULL || G_IS_LIST_MODEL (checkpoints));
+
+  if (g_set_object (&self->checkpoints, checkpoints))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKPOINT_MODEL]);
+}
+
 CbForm *
 cb_page_get_form (CbPage *self)
 {
@@ -962,6 +1029,7 @@ cb_page_set_form (CbPage *self,
       build_rows (self);
       g_signal_connect_object (form, "changed", G_CALLBACK (form_changed_cb), self, 0);
       update_page (self);
+      update_checkpoint_note (self, FALSE);
       gtk_stack_set_visible_child_name (self->content_stack, "form");
     }
   else if (self->error == NULL)

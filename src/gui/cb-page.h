@@ -21,6 +21,9 @@ const char    *cb_page_get_page_name      (CbPage        *self);
 CbConfigCache *cb_page_get_config_cache   (CbPage        *self);
 void           cb_page_set_config_cache   (CbPage        *self,
                                            CbConfigCache *config_cache);
+GListModel    *cb_page_get_checkpoint_model (CbPage      *self);
+void           cb_page_set_checkpoint_model (CbPage      *self,
+                                           GListModel    *checkpoints);
 CbForm        *cb_page_get_form           (CbPage        *self);
 void           cb_page_set_form           (CbPage        *self,
                                            CbForm        *form);

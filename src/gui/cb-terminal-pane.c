@@ -60,6 +60,7 @@ struct _CbTerminalPane
   GtkImage          *status_icon;
   GtkLabel          *status_label;
   GtkMenuButton     *history_button;
+  GtkWidget         *stop_button;
   GtkPopover        *history_popover;
   GtkListBox        *history_list;
   GtkSearchBar      *search_bar;
@@ -1320,6 +1321,7 @@ cb_terminal_pane_class_init (CbTerminalPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, status_icon);
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, status_label);
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_button);
+  gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_popover);
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, history_list);
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, search_bar);
@@ -1650,6 +1652,22 @@ cb_terminal_pane_set_history (CbTerminalPane *self,
                            self, NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+}
+
+/**
+ * cb_terminal_pane_set_show_stop_button:
+ * @show: whether the status strip has its own Stop button
+ *
+ * For a host that offers Stop itself (the window puts it where Run was): one Stop button
+ * on screen is enough. `term.stop` works either way.
+ */
+void
+cb_terminal_pane_set_show_stop_button (CbTerminalPane *self,
+                                       gboolean        show)
+{
+  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
+
+  gtk_widget_set_visible (self->stop_button, show);
 }
 
 /* Returns: (transfer none): the terminal, for tests and for focus handling */

@@ -1,10 +1,14 @@
-/* cb-window.c: the main window: page tabs, the pages, the command preview
+/* cb-window.c: the main window: page tabs, the pages, the command preview, the terminal
  *
  * Start-up builds only the visible page. The other two are built in low-priority idle
  * callbacks once the first frame has been painted, one page per callback, so that they
  * never delay a frame and a first visit of a tab costs what a later visit costs. After
  * that a tab switch only shows an already-built page and puts its command in the
  * preview: no schema parsing, no disk access, no widgets built.
+ *
+ * Every checkpoint picker shows the application scanner's one model. Running, the terminal
+ * pane below the pages, the run history and closing while a run goes are in
+ * cb-window-run.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +20,10 @@
 #include <glib/gi18n.h>
 
 #include "cb-window.h"
+#include "cb-window-private.h"
 #include "cb-banner.h"
 #include "cb-gui-types.h"
+#include "cb-terminal-pane.h"
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-schema.h"
@@ -25,43 +31,6 @@
 #include <string.h>
 
 static const char * const page_names[] = { "train", "test", "predict" };
-
-struct _CbWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  CbProject            *project;
-  CbConfigCache        *config_cache;
-  CbCheckpointScanner  *checkpoint_scanner;
-  GSettings            *settings;
-  char                 *schemas_dir;
-  CbStateStore         *state_store;
-  GPtrArray            *project_problems;  /* CbProblem, given at construction */
-  GPtrArray            *schema_problems;   /* CbProblem, from the pages' schemas */
-  char                 *dismissed_problems;
-  char                **checkpoints;
-
-  gulong                after_paint_handler;
-  GdkFrameClock        *after_paint_clock;
-  guint                 build_source;
-
-  AdwToast             *copy_toast;        /* weak */
-
-  /* template */
-  AdwToastOverlay      *toast_overlay;
-  AdwHeaderBar         *header_bar;
-  GtkWidget            *project_button;
-  GtkLabel             *project_name_label;
-  GtkLabel             *project_path_label;
-  GtkStackSwitcher     *switcher;
-  GtkMenuButton        *menu_button;
-  CbBanner             *problems_banner;
-  GtkStack             *stack;
-  CbPage               *train_page;
-  CbPage               *test_page;
-  CbPage               *predict_page;
-  CbCommandView        *command_view;
-};
 
 enum {
   PROP_0,
@@ -71,6 +40,7 @@ enum {
   PROP_SETTINGS,
   PROP_SCHEMAS_DIR,
   PROP_PROBLEMS,
+  PROP_TERMINAL_VISIBLE,
   N_PROPS
 };
 
@@ -270,8 +240,14 @@ build_page (CbWindow *self,
   cb_form_set_project (form, self->project);
   if (self->config_cache != NULL && cb_config_cache_get_loaded (self->config_cache))
     cb_form_set_snapshot (form, cb_config_cache_get_snapshot (self->config_cache));
-  if (self->checkpoints != NULL)
-    cb_form_set_checkpoints (form, (const char * const *) self->checkpoints);
+  if (self->checkpoint_scanner != NULL)
+    {
+      GListModel *checkpoints = cb_checkpoint_scanner_get_model (self->checkpoint_scanner);
+
+      /* One model for every picker: its rows show it, the form takes its options from it. */
+      cb_form_set_checkpoint_model (form, checkpoints);
+      cb_page_set_checkpoint_model (page, checkpoints);
+    }
   if (self->state_store != NULL)
     cb_state_store_add_form (self->state_store, form);
   cb_form_thaw (form);
@@ -372,6 +348,7 @@ update_preview (CbWindow *self)
                                      ? _("this page could not be loaded")
                                      : NULL);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-command", FALSE);
+      _cb_window_update_run_action (self);
       return;
     }
   else
@@ -389,6 +366,7 @@ update_preview (CbWindow *self)
                                    errors != NULL && errors[0] != NULL ? errors[0] : NULL);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-command",
                                      text != NULL && *text != '\0');
+      _cb_window_update_run_action (self);
     }
 }
 
@@ -403,6 +381,13 @@ show_copy_toast (CbWindow   *self,
   adw_toast_set_timeout (self->copy_toast, 2);
   g_object_add_weak_pointer (G_OBJECT (self->copy_toast), (gpointer *) &self->copy_toast);
   adw_toast_overlay_add_toast (self->toast_overlay, self->copy_toast);
+}
+
+void
+_cb_window_show_toast (CbWindow   *self,
+                       const char *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
@@ -458,37 +443,6 @@ multiline_changed_cb (GSettings  *settings,
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Checkpoints                                                                          */
-
-static void
-checkpoints_scanned_cb (CbCheckpointScanner *scanner,
-                        CbWindow            *self)
-{
-  g_strfreev (self->checkpoints);
-  self->checkpoints = cb_checkpoint_scanner_get_paths (scanner);
-
-  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
-    {
-      CbForm *form = cb_page_get_form (page_for_name (self, page_names[i]));
-
-      if (form != NULL)
-        cb_form_set_checkpoints (form, (const char * const *) self->checkpoints);
-    }
-}
-
-static void
-setup_checkpoints (CbWindow *self)
-{
-  if (self->checkpoint_scanner == NULL)
-    return;
-
-  g_signal_connect_object (self->checkpoint_scanner, "scanned",
-                           G_CALLBACK (checkpoints_scanned_cb), self, 0);
-  if (cb_checkpoint_scanner_get_loaded (self->checkpoint_scanner))
-    self->checkpoints = cb_checkpoint_scanner_get_paths (self->checkpoint_scanner);
-}
-
-/* ------------------------------------------------------------------------------------ */
 /* Window state                                                                         */
 
 static void
@@ -508,6 +462,7 @@ save_window_state (CbWindow *self)
                           gtk_window_is_maximized (GTK_WINDOW (self)));
   if (page != NULL)
     g_settings_set_string (self->settings, "last-page", cb_page_get_page_name (page));
+  _cb_window_save_terminal_height (self);
   g_settings_apply (self->settings);
 }
 
@@ -515,6 +470,10 @@ static gboolean
 cb_window_close_request (GtkWindow *window)
 {
   CbWindow *self = CB_WINDOW (window);
+
+  /* A run is going: the user decides first (and the window closes when it has ended). */
+  if (_cb_window_close_blocked (self))
+    return TRUE;
 
   save_window_state (self);
   cb_window_save_state (self);
@@ -572,6 +531,8 @@ setup_project (CbWindow *self)
   /* Translators: the window title; %s is the project's folder name */
   title = g_strdup_printf (_("Command Builder — %s"), self->project->name);
   gtk_window_set_title (GTK_WINDOW (self), title);
+  g_free (self->title);
+  self->title = g_steal_pointer (&title);
 
   if (home != NULL && g_str_has_prefix (self->project->root, home) &&
       (self->project->root[strlen (home)] == '/' || self->project->root[strlen (home)] == '\0'))
@@ -640,7 +601,7 @@ cb_window_constructed (GObject *object)
                            G_CALLBACK (multiline_changed_cb), self, 0);
 
   setup_project (self);
-  setup_checkpoints (self);
+  _cb_window_init_run (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     cb_page_set_config_cache (page_for_name (self, page_names[i]), self->config_cache);
@@ -690,6 +651,7 @@ cb_window_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->copy_toast), (gpointer *) &self->copy_toast);
   self->copy_toast = NULL;
 
+  _cb_window_dispose_run (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -710,7 +672,7 @@ cb_window_finalize (GObject *object)
   g_clear_pointer (&self->project_problems, g_ptr_array_unref);
   g_clear_pointer (&self->schema_problems, g_ptr_array_unref);
   g_clear_pointer (&self->dismissed_problems, g_free);
-  g_clear_pointer (&self->checkpoints, g_strfreev);
+  g_clear_pointer (&self->title, g_free);
 
   G_OBJECT_CLASS (cb_window_parent_class)->finalize (object);
 }
@@ -747,6 +709,10 @@ cb_window_get_property (GObject    *object,
 
     case PROP_PROBLEMS:
       g_value_set_boxed (value, self->project_problems);
+      break;
+
+    case PROP_TERMINAL_VISIBLE:
+      g_value_set_boolean (value, self->terminal_visible);
       break;
 
     default:
@@ -794,6 +760,10 @@ cb_window_set_property (GObject      *object,
       }
       break;
 
+    case PROP_TERMINAL_VISIBLE:
+      _cb_window_set_terminal_visible (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -835,11 +805,16 @@ cb_window_class_init (CbWindowClass *klass)
   properties[PROP_PROBLEMS] =
     g_param_spec_boxed ("problems", NULL, NULL, G_TYPE_PTR_ARRAY,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Whether the terminal pane is shown under the pages (win.show-terminal). */
+  properties[PROP_TERMINAL_VISIBLE] =
+    g_param_spec_boolean ("terminal-visible", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CB_TYPE_BANNER);
   g_type_ensure (CB_TYPE_COMMAND_VIEW);
   g_type_ensure (CB_TYPE_PAGE);
+  g_type_ensure (CB_TYPE_TERMINAL_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/ocrkit/CommandBuilder/cb-window.ui");
@@ -850,12 +825,16 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, project_path_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, switcher);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, run_indicator);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, run_spinner);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, problems_banner);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, test_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, predict_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, command_view);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, terminal_pane);
 
   gtk_widget_class_install_action (widget_class, "win.copy-command", NULL, copy_command_action);
   gtk_widget_class_install_action (widget_class, "win.switch-page", "s", switch_page_action);
@@ -877,6 +856,8 @@ cb_window_class_init (CbWindowClass *klass)
                                        "win.switch-page", "s", "test");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_3, GDK_ALT_MASK,
                                        "win.switch-page", "s", "predict");
+
+  _cb_window_class_init_run (widget_class);
 }
 
 static void
@@ -989,6 +970,14 @@ cb_window_get_state_store (CbWindow *self)
   g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
 
   return self->state_store;
+}
+
+CbTerminalPane *
+cb_window_get_terminal_pane (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  return self->terminal_pane;
 }
 
 GtkWidget *

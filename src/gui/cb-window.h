@@ -1,4 +1,4 @@
-/* cb-window.h: the main window: page tabs, the pages, the command preview
+/* cb-window.h: the main window: page tabs, the pages, the command preview, the terminal
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +13,7 @@
 #include "cb-command-view.h"
 #include "cb-page.h"
 #include "cb-state-store.h"
+#include "cb-terminal-pane.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,7 @@ void           cb_window_set_visible_page    (CbWindow            *self,
 void           cb_window_build_all_pages     (CbWindow            *self);
 CbCommandView *cb_window_get_command_view    (CbWindow            *self);
 CbStateStore  *cb_window_get_state_store     (CbWindow            *self);
+CbTerminalPane *cb_window_get_terminal_pane  (CbWindow            *self);
 GtkWidget     *cb_window_get_problems_banner (CbWindow            *self);
 gboolean       cb_window_save_state          (CbWindow            *self);
 

@@ -1,0 +1,78 @@
+/* cb-window-private.h: what cb-window.c and cb-window-run.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cb-window.h"
+#include "cb-banner.h"
+#include "cb-terminal-pane.h"
+#include "cb/cb-run-history.h"
+
+G_BEGIN_DECLS
+
+struct _CbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CbProject            *project;
+  CbConfigCache        *config_cache;
+  CbCheckpointScanner  *checkpoint_scanner;
+  GSettings            *settings;
+  char                 *schemas_dir;
+  CbStateStore         *state_store;
+  GPtrArray            *project_problems;  /* CbProblem, given at construction */
+  GPtrArray            *schema_problems;   /* CbProblem, from the pages' schemas */
+  char                 *dismissed_problems;
+  char                 *title;             /* the window title while nothing runs */
+
+  gulong                after_paint_handler;
+  GdkFrameClock        *after_paint_clock;
+  guint                 build_source;
+
+  AdwToast             *copy_toast;        /* weak */
+
+  /* Running (cb-window-run.c) */
+  CbRunHistory         *run_history;
+  GtkWidget            *close_dialog;      /* weak */
+  guint                 terminal_height_tick;
+  guint                 terminal_visible : 1;
+  guint                 close_after_run : 1;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  GtkWidget            *project_button;
+  GtkLabel             *project_name_label;
+  GtkLabel             *project_path_label;
+  GtkStackSwitcher     *switcher;
+  GtkMenuButton        *menu_button;
+  GtkWidget            *run_indicator;
+  GtkSpinner           *run_spinner;
+  CbBanner             *problems_banner;
+  GtkPaned             *paned;
+  GtkStack             *stack;
+  CbPage               *train_page;
+  CbPage               *test_page;
+  CbPage               *predict_page;
+  CbCommandView        *command_view;
+  CbTerminalPane       *terminal_pane;
+};
+
+/* The terminal pane's least and default heights; the pages keep at least MIN_PAGES_HEIGHT. */
+#define CB_WINDOW_MIN_TERMINAL_HEIGHT 120
+#define CB_WINDOW_MIN_PAGES_HEIGHT    160
+
+void      _cb_window_class_init_run     (GtkWidgetClass *widget_class);
+void      _cb_window_init_run           (CbWindow       *self);
+void      _cb_window_dispose_run        (CbWindow       *self);
+void      _cb_window_update_run_action  (CbWindow       *self);
+gboolean  _cb_window_close_blocked      (CbWindow       *self);
+void      _cb_window_save_terminal_height (CbWindow     *self);
+void      _cb_window_set_terminal_visible (CbWindow     *self,
+                                           gboolean      visible);
+void      _cb_window_show_toast         (CbWindow       *self,
+                                         const char     *title);
+
+G_END_DECLS

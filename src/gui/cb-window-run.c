@@ -1,0 +1,515 @@
+/* cb-window-run.c: running the visible page's command in the window's terminal pane
+ *
+ * The terminal pane sits under the pages and the command preview, as the end child of a
+ * vertical GtkPaned. It stays hidden until the first run of a session (nothing is spawned
+ * at start-up) and then keeps the height the user gave it last (GSettings
+ * "terminal-height"); win.show-terminal hides and shows it.
+ *
+ *   win.run     Ctrl+Return   runs the page's argv in the project root; disabled while the
+ *                             page has errors and while a run goes (the pane refuses a
+ *                             second one too)
+ *   win.stop                  the pane's stop ladder (Ctrl+C, SIGTERM, SIGKILL); Escape is
+ *                             left alone, it belongs to the fields and popovers
+ *   win.find-in-output  Ctrl+Shift+F
+ *   win.show-terminal   the pane shown or hidden
+ *
+ * When a run ends, the checkpoint scanner looks again, so that the checkpoints the run
+ * wrote appear in the pickers of Test and Predict. Each project has one run history (kept
+ * by the pane); from it a run can be copied, run again or loaded back into its page.
+ * Closing the window while a run goes asks first.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cb-window-private.h"
+#include "cb/cb-form.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* The terminal's place                                                                 */
+
+/* The paned's handle: its one child that is neither the pages nor the pane. */
+static int
+handle_height (CbWindow *self)
+{
+  GtkWidget *paned = GTK_WIDGET (self->paned);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (paned); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child != gtk_paned_get_start_child (self->paned) &&
+          child != gtk_paned_get_end_child (self->paned))
+        {
+          int minimum = 0;
+
+          gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, -1, &minimum, NULL, NULL, NULL);
+          return minimum;
+        }
+    }
+
+  return 0;
+}
+
+/* Gives the pane its remembered height. FALSE when the paned has no size yet. */
+static gboolean
+apply_terminal_height (CbWindow *self)
+{
+  int paned_height = gtk_widget_get_height (GTK_WIDGET (self->paned));
+  int height = g_settings_get_int (self->settings, "terminal-height");
+
+  if (paned_height <= 0)
+    return FALSE;
+
+  height = CLAMP (height, CB_WINDOW_MIN_TERMINAL_HEIGHT,
+                  MAX (CB_WINDOW_MIN_TERMINAL_HEIGHT,
+                       paned_height - CB_WINDOW_MIN_PAGES_HEIGHT));
+  gtk_paned_set_position (self->paned, paned_height - height - handle_height (self));
+  return TRUE;
+}
+
+static gboolean
+terminal_height_tick_cb (GtkWidget     *widget,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (!apply_terminal_height (self))
+    return G_SOURCE_CONTINUE;
+
+  self->terminal_height_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Remembers the pane's height, if it is shown and has one. */
+void
+_cb_window_save_terminal_height (CbWindow *self)
+{
+  int height;
+
+  if (!self->terminal_visible || !gtk_widget_get_mapped (GTK_WIDGET (self->terminal_pane)))
+    return;
+
+  height = gtk_widget_get_height (GTK_WIDGET (self->terminal_pane));
+  if (height > 0 && height != g_settings_get_int (self->settings, "terminal-height"))
+    g_settings_set_int (self->settings, "terminal-height", height);
+}
+
+void
+_cb_window_set_terminal_visible (CbWindow *self,
+                                 gboolean  visible)
+{
+  GtkWidget *pane = GTK_WIDGET (self->terminal_pane);
+
+  visible = !!visible;
+  if (self->terminal_visible == visible)
+    return;
+
+  if (!visible)
+    {
+      GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+      _cb_window_save_terminal_height (self);
+      if (self->terminal_height_tick != 0)
+        gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->terminal_height_tick);
+      self->terminal_height_tick = 0;
+
+      /* Keyboard users keep a place: the command, just above. */
+      if (focus != NULL && gtk_widget_is_ancestor (focus, pane))
+        gtk_widget_child_focus (GTK_WIDGET (self->command_view), GTK_DIR_TAB_FORWARD);
+    }
+
+  self->terminal_visible = visible;
+  gtk_widget_set_visible (pane, visible);
+
+  if (visible && !apply_terminal_height (self) && self->terminal_height_tick == 0)
+    self->terminal_height_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                               terminal_height_tick_cb,
+                                                               NULL, NULL);
+
+  g_object_notify (G_OBJECT (self), "terminal-visible");
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Running                                                                              */
+
+static gboolean
+run_argv (CbWindow           *self,
+          const char * const *argv,
+          const char         *display_text,
+          const char         *page_name)
+{
+  g_autoptr(GError) error = NULL;
+
+  _cb_window_set_terminal_visible (self, TRUE);
+
+  if (!cb_terminal_pane_run_full (self->terminal_pane, argv,
+                                  self->project != NULL ? self->project->root : NULL,
+                                  display_text, page_name, &error))
+    {
+      _cb_window_show_toast (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Run can while the visible page builds a valid command and nothing runs. Its tooltip
+ * (the command view's) says why not. Called on every edit and tab switch: no more than a
+ * few flag reads. */
+void
+_cb_window_update_run_action (CbWindow *self)
+{
+  CbPage *page = cb_window_get_visible_page (self);
+  CbForm *form = page != NULL ? cb_page_get_form (page) : NULL;
+  gboolean runnable = FALSE;
+
+  if (form != NULL && cb_form_is_valid (form) &&
+      !cb_terminal_pane_get_running (self->terminal_pane))
+    {
+      CbCommand *command = cb_form_get_command (form);
+      const char * const *argv = command != NULL ? cb_command_get_argv (command) : NULL;
+
+      runnable = argv != NULL && argv[0] != NULL;
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", runnable);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  CbPage *page = cb_window_get_visible_page (self);
+  CbForm *form = page != NULL ? cb_page_get_form (page) : NULL;
+  CbCommand *command;
+
+  if (form == NULL || !cb_form_is_valid (form))
+    return;
+
+  command = cb_form_get_command (form);
+  run_argv (self, cb_command_get_argv (command), cb_command_get_display (command),
+            cb_page_get_page_name (page));
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  cb_terminal_pane_stop (CB_WINDOW (widget)->terminal_pane);
+}
+
+static void
+find_in_output_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  _cb_window_set_terminal_visible (self, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->terminal_pane), "term.search", NULL);
+}
+
+static void
+update_running (CbWindow *self)
+{
+  gboolean running = cb_terminal_pane_get_running (self->terminal_pane);
+  const char *title = self->title != NULL ? self->title : _("Command Builder");
+
+  gtk_widget_set_visible (self->run_indicator, running);
+  gtk_spinner_set_spinning (self->run_spinner, running);
+  cb_command_view_set_running (self->command_view, running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+
+  if (running)
+    {
+      /* Translators: the window title while a command runs; %s is the usual title */
+      g_autofree char *running_title = g_strdup_printf (_("%s — Running"), title);
+
+      gtk_window_set_title (GTK_WINDOW (self), running_title);
+    }
+  else
+    gtk_window_set_title (GTK_WINDOW (self), title);
+
+  _cb_window_update_run_action (self);
+}
+
+static void
+running_changed_cb (CbTerminalPane *pane,
+                    GParamSpec     *pspec,
+                    CbWindow       *self)
+{
+  update_running (self);
+}
+
+static void
+status_changed_cb (CbTerminalPane *pane,
+                   GParamSpec     *pspec,
+                   CbWindow       *self)
+{
+  gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (pane));
+}
+
+static gboolean
+close_after_run_cb (gpointer user_data)
+{
+  if (!gtk_widget_in_destruction (GTK_WIDGET (user_data)))
+    gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+finished_cb (CbTerminalPane *pane,
+             int             exit_status,
+             int             exit_signal,
+             double          seconds,
+             CbWindow       *self)
+{
+  /* New checkpoints, for Test and Predict: unchanged folders are not read again. */
+  if (self->checkpoint_scanner != NULL)
+    cb_checkpoint_scanner_rescan (self->checkpoint_scanner);
+
+  if (self->close_after_run)
+    {
+      /* Not from inside the pane's own signal: the pane goes with the window. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_after_run_cb, g_object_ref (self),
+                       g_object_unref);
+      return;
+    }
+
+  /* The pane's status strip says how it ended; with the pane hidden, a toast does. */
+  if (!self->terminal_visible)
+    _cb_window_show_toast (self, cb_terminal_pane_get_status_text (pane));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The run history                                                                      */
+
+static void
+copy_requested_cb (CbTerminalPane *pane,
+                   CbRunRecord    *record,
+                   CbWindow       *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          cb_run_record_get_command (record));
+  _cb_window_show_toast (self, _("Command copied"));
+}
+
+static void
+rerun_requested_cb (CbTerminalPane *pane,
+                    CbRunRecord    *record,
+                    CbWindow       *self)
+{
+  run_argv (self, cb_run_record_get_argv (record), cb_run_record_get_command (record),
+            cb_run_record_get_page (record));
+}
+
+static void
+load_requested_cb (CbTerminalPane *pane,
+                   CbRunRecord    *record,
+                   CbWindow       *self)
+{
+  const char *page_name = cb_run_record_get_page (record);
+  CbPage *page = page_name != NULL ? cb_window_get_page (self, page_name) : NULL;
+  CbForm *form;
+  g_auto(GStrv) unplaced = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (page == NULL)
+    {
+      _cb_window_show_toast (self, _("This run does not say which page built it"));
+      return;
+    }
+
+  cb_window_set_visible_page (self, page_name);
+  form = cb_page_get_form (page);
+  if (form == NULL)
+    {
+      _cb_window_show_toast (self, _("This page could not be loaded"));
+      return;
+    }
+
+  if (!cb_form_load_command (form, cb_run_record_get_argv (record), &unplaced, &error))
+    {
+      /* Translators: %s says why, e.g. "not a command of the train page" */
+      message = g_strdup_printf (_("Could not load the command: %s"), error->message);
+    }
+  else if (unplaced != NULL && unplaced[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (" ", unplaced);
+
+      /* Translators: %s lists overrides such as "trainer.fast_dev_run=true" */
+      message = g_strdup_printf (_("Loaded, except what no field takes: %s"), joined);
+    }
+  else
+    message = g_strdup (_("Command loaded into the page"));
+
+  _cb_window_show_toast (self, message);
+}
+
+static void
+setup_history (CbWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  path = cb_run_history_path_for_project (self->project->root);
+  self->run_history = cb_run_history_new (path);
+  if (!cb_run_history_load (self->run_history, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not read the run history: %s"),
+                                                  error->message);
+
+      g_message ("%s", message);
+      _cb_window_show_toast (self, message);
+    }
+
+  cb_terminal_pane_set_history (self->terminal_pane, self->run_history);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Closing while a run goes                                                             */
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   CbWindow         *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+
+  if (!cb_terminal_pane_get_running (self->terminal_pane))
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  /* The window closes on `finished`, once nothing of the run is left. */
+  self->close_after_run = TRUE;
+  cb_terminal_pane_stop (self->terminal_pane);
+}
+
+/* TRUE when the window must stay open for now: a run is going. Asks the user. */
+gboolean
+_cb_window_close_blocked (CbWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (!cb_terminal_pane_get_running (self->terminal_pane))
+    return FALSE;
+
+  /* Asked and answered "Stop and Close": closing again takes the next step at once. */
+  if (self->close_after_run)
+    {
+      cb_terminal_pane_stop (self->terminal_pane);
+      return TRUE;
+    }
+
+  if (self->close_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->close_dialog));
+      return TRUE;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the run and close?"),
+                                   _("A command is still running in the terminal. Closing "
+                                     "the window stops it: Ctrl+C first, then SIGTERM and "
+                                     "SIGKILL if it does not end."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Running"),
+                                    "stop", _("_Stop and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+
+  self->close_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Set-up                                                                               */
+
+void
+_cb_window_class_init_run (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.find-in-output", NULL,
+                                   find_in_output_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-terminal",
+                                            "terminal-visible");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.find-in-output", NULL);
+}
+
+/* At construction; spawns nothing. */
+void
+_cb_window_init_run (CbWindow *self)
+{
+  setup_history (self);
+
+  /* Stop takes Run's place above the pane: the pane's own would be a second one. */
+  cb_terminal_pane_set_show_stop_button (self->terminal_pane, FALSE);
+
+  g_signal_connect_object (self->terminal_pane, "notify::running",
+                           G_CALLBACK (running_changed_cb), self, 0);
+  g_signal_connect_object (self->terminal_pane, "notify::status-text",
+                           G_CALLBACK (status_changed_cb), self, 0);
+  g_signal_connect_object (self->terminal_pane, "finished",
+                           G_CALLBACK (finished_cb), self, 0);
+  g_signal_connect_object (self->terminal_pane, "copy-requested",
+                           G_CALLBACK (copy_requested_cb), self, 0);
+  g_signal_connect_object (self->terminal_pane, "rerun-requested",
+                           G_CALLBACK (rerun_requested_cb), self, 0);
+  g_signal_connect_object (self->terminal_pane, "load-requested",
+                           G_CALLBACK (load_requested_cb), self, 0);
+
+  update_running (self);
+}
+
+void
+_cb_window_dispose_run (CbWindow *self)
+{
+  if (self->terminal_height_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->terminal_height_tick);
+  self->terminal_height_tick = 0;
+
+  if (self->close_dialog != NULL)
+    {
+      GtkWidget *dialog = self->close_dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
+      self->close_dialog = NULL;
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+
+  if (self->terminal_pane != NULL)
+    g_signal_handlers_disconnect_by_data (self->terminal_pane, self);
+
+  g_clear_object (&self->run_history);
+}

@@ -1,0 +1,888 @@
+/* bench-app.c: the app's real code, timed as a user feels it (scripts/bench runs it)
+ *
+ *   bench-app [--mode startup|full|census|cache] [--project DIR] [--switches N] [--edits N]
+ *             [--gap-ms MS] [--experiment NAME[,NAME...]]
+ *
+ * startup, full: runs CbApplication as command-builder does (the project given with
+ *   --project, the window built by the application), and measures with bench-common.c:
+ *   exec (CB_BENCH_T0_NS, set by bench-launch) to the window's first painted frame, the memory
+ *   then, the first visit of Test and Predict, the memory after every tab was shown; "full"
+ *   adds the switch series (idle, and with the focus in a field of the page being left) and
+ *   the edit series (the batch size scale of Train, to the preview's text updated and
+ *   painted), and the core's own time for the same edit. One JSON object on stdout.
+ * census: prints the rows of every page (kinds, visibility, texts, options) for bench-bare,
+ *   so that the floor has the same widgets.
+ * cache: times the config cache load of DIR/configs (--project), in this thread and through
+ *   the cache's worker thread.
+ * session: the scripted session of scripts/leak-check (every tab 100 times, every field
+ *   edited, copy, reset, the demo run and stopped if the window has win.run), then quits as
+ *   Ctrl+Q does and tears everything down, so that valgrind sees what is left.
+ *
+ * Experiments (--experiment) change the window's widgets the way a fix in src/gui would, to
+ * measure the fix before it is made; see docs/performance.md.
+ *
+ * The renderer is whatever GSK_RENDERER and GDK_DEBUG say: this program does not go through
+ * main.c, so scripts/bench sets them for each series.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-common.h"
+#include "cb-application.h"
+#include "cb-command-view.h"
+#include "cb-page.h"
+#include "cb-terminal-pane.h"
+#include "cb-window.h"
+#include "cb/cb-command.h"
+#include "cb/cb-config.h"
+#include "cb/cb-form.h"
+#include "cb/cb-problem.h"
+
+#include <vte/vte.h>
+
+typedef struct
+{
+  char          *mode;
+  char          *project;
+  int            n_switches;
+  int            n_shortcuts;
+  int            n_edits;
+  int            gap_ms;
+  char          *experiment;
+
+  CbApplication *app;
+  CbWindow      *window;
+  BenchScenario  scenario;
+  GtkAdjustment *edit_adjustment;
+  double         edit_values[2];
+  GtkTextBuffer *preview_buffer;
+  char          *same_text;
+  const char    *session_result;
+} App;
+
+static gboolean
+has_experiment (App        *self,
+                const char *name)
+{
+  g_auto(GStrv) names = NULL;
+
+  if (self->experiment == NULL)
+    return FALSE;
+  names = g_strsplit (self->experiment, ",", -1);
+  return g_strv_contains ((const char * const *) names, name);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+for_each_descendant (GtkWidget *root,
+                     GType      type,
+                     void     (*func) (GtkWidget *widget, gpointer data),
+                     gpointer   data)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    func (root, data);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    for_each_descendant (child, type, func, data);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The scenario's hooks                                                                 */
+
+static void
+switch_to (gpointer    data,
+           const char *page)
+{
+  App *self = data;
+
+  /* What Alt+1…3 and the tabs do. */
+  gtk_widget_activate_action (GTK_WIDGET (self->window), "win.switch-page", "s", page);
+}
+
+static gboolean
+pages_built (gpointer data)
+{
+  App *self = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    if (!cb_page_is_built (cb_window_get_page (self->window, bench_page_names[i])))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+edit (gpointer data,
+      guint    i)
+{
+  App *self = data;
+
+  gtk_adjustment_set_value (self->edit_adjustment, self->edit_values[i % 2]);
+}
+
+static gboolean
+edit_shown (gpointer data,
+            guint    i)
+{
+  App *self = data;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = g_strdup_printf ("batch_size=%.0f", self->edit_values[i % 2]);
+
+  gtk_text_buffer_get_bounds (self->preview_buffer, &start, &end);
+  text = gtk_text_buffer_get_text (self->preview_buffer, &start, &end, FALSE);
+  return strstr (text, expected) != NULL;
+}
+
+/* Experiments: the window's widgets as a fix would leave them. */
+static void
+clear_subtitle (GtkWidget *row,
+                gpointer   data)
+{
+  if (ADW_IS_ACTION_ROW (row))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
+}
+
+static void
+one_line_subtitle (GtkWidget *row,
+                   gpointer   data)
+{
+  if (ADW_IS_ACTION_ROW (row))
+    adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+}
+
+static void
+no_tooltip (GtkWidget *widget,
+            gpointer   data)
+{
+  gtk_widget_set_has_tooltip (widget, FALSE);
+}
+
+/* Replaces the window's handler of tab switches: puts the page's command in the preview
+ * with nothing else (preview-text-only), or sets the same text again (preview-same-text). */
+static void
+emulated_switch_cb (GtkStack   *stack,
+                    GParamSpec *pspec,
+                    App        *self)
+{
+  CbCommandView *view = cb_window_get_command_view (self->window);
+  CbPage *page = cb_window_get_visible_page (self->window);
+  CbCommand *command = cb_form_get_command (cb_page_get_form (page));
+  const char *text = command ? cb_command_get_display (command) : "";
+
+  if (has_experiment (self, "preview-text-only"))
+    cb_command_view_set_command (view, text, NULL);
+  else if (has_experiment (self, "preview-same-text"))
+    gtk_text_buffer_set_text (self->preview_buffer, self->same_text, -1);
+}
+
+static void
+prepare (gpointer data)
+{
+  App *self = data;
+  GtkStack *stack = self->scenario.stack;
+  GtkWidget *command_view = GTK_WIDGET (cb_window_get_command_view (self->window));
+
+  if (has_experiment (self, "stack-not-homogeneous"))
+    {
+      gtk_stack_set_hhomogeneous (stack, FALSE);
+      gtk_stack_set_vhomogeneous (stack, FALSE);
+    }
+  if (has_experiment (self, "stack-crossfade"))
+    {
+      gtk_stack_set_transition_type (stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+      gtk_stack_set_transition_duration (stack, 100);
+    }
+  if (has_experiment (self, "preview-fixed-height"))
+    {
+      GtkWidget *scroller = find_descendant (command_view, GTK_TYPE_SCROLLED_WINDOW);
+
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), FALSE);
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 96);
+    }
+  if (has_experiment (self, "no-preview-update") || has_experiment (self, "preview-text-only") ||
+      has_experiment (self, "preview-same-text"))
+    g_signal_handlers_block_matched (stack, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->window);
+  if (has_experiment (self, "preview-text-only") || has_experiment (self, "preview-same-text"))
+    {
+      self->same_text = g_strdup (cb_command_view_get_text (
+        cb_window_get_command_view (self->window)));
+      g_signal_connect (stack, "notify::visible-child", G_CALLBACK (emulated_switch_cb), self);
+    }
+  if (has_experiment (self, "no-subtitles"))
+    for_each_descendant (GTK_WIDGET (stack), ADW_TYPE_ACTION_ROW, clear_subtitle, NULL);
+  if (has_experiment (self, "one-line-subtitles"))
+    for_each_descendant (GTK_WIDGET (stack), ADW_TYPE_ACTION_ROW, one_line_subtitle, NULL);
+  if (has_experiment (self, "unfocus"))
+    gtk_root_set_focus (GTK_ROOT (self->window), NULL);
+  if (has_experiment (self, "no-tooltips"))
+    for_each_descendant (GTK_WIDGET (self->window), GTK_TYPE_WIDGET, no_tooltip, NULL);
+}
+
+/* The core's share of an edit: the same value change on a form of its own (no widgets
+ * listening), in µs. */
+static void
+core_edit_json (App     *self,
+                GString *json)
+{
+  CbPage *page = cb_window_get_page (self->window, "train");
+  CbForm *shown = cb_page_get_form (page);
+  g_autoptr(CbForm) form = cb_form_new (cb_form_get_schema (shown), "train");
+  g_autoptr(GArray) us = g_array_new (FALSE, FALSE, sizeof (double));
+
+  cb_form_set_project (form, cb_window_get_project (self->window));
+  cb_form_set_snapshot (form, cb_form_get_snapshot (shown));
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GVariant) value = g_variant_ref_sink (
+        g_variant_new_int64 ((gint64) self->edit_values[i % 2]));
+      gint64 t = bench_now_ns ();
+      const char *text;
+      double v;
+
+      cb_form_set_value (form, "batch_size", value);
+      text = cb_command_get_display (cb_form_get_command (form));
+      v = (bench_now_ns () - t) / 1e3;
+      g_assert (text != NULL);
+      g_array_append_val (us, v);
+    }
+
+  g_string_append (json, ", ");
+  bench_json_stats (json, "core_edit_us", us);
+}
+
+static void
+extra_json (gpointer data,
+            GString *json)
+{
+  App *self = data;
+  CbPage *train = cb_window_get_page (self->window, "train");
+  const char *text = cb_command_view_get_text (cb_window_get_command_view (self->window));
+
+  g_string_append (json, ", \"experiment\": ");
+  bench_json_escape (json, self->experiment ? self->experiment : "");
+  g_string_append (json, ", ");
+  bench_json_census (json, "census", GTK_WIDGET (self->window));
+  g_string_append_printf (json, ", \"rows_built\": [%u, %u, %u]",
+                          cb_page_get_n_rows_built (train),
+                          cb_page_get_n_rows_built (cb_window_get_page (self->window, "test")),
+                          cb_page_get_n_rows_built (cb_window_get_page (self->window,
+                                                                        "predict")));
+  g_string_append_printf (json, ", \"preview_chars\": %zu", text ? strlen (text) : 0);
+  g_string_append (json, ", \"page_errors\": {");
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    {
+      CbForm *form = cb_page_get_form (cb_window_get_page (self->window, bench_page_names[i]));
+      const char * const *errors = form ? cb_form_get_errors (form) : NULL;
+
+      g_string_append_printf (json, "%s\"%s\": ", i ? ", " : "", bench_page_names[i]);
+      bench_json_escape (json, errors && errors[0] ? errors[0] : "");
+    }
+  g_string_append (json, "}");
+  if (g_str_equal (self->mode, "full"))
+    core_edit_json (self, json);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Census: the rows of every page, for bench-bare                                       */
+
+static const char *
+row_kind (GtkWidget *row)
+{
+  if (ADW_IS_ENTRY_ROW (row))
+    return "entry";
+  if (ADW_IS_COMBO_ROW (row))
+    return "combo";
+  if (find_descendant (row, GTK_TYPE_SCALE) != NULL)
+    return "slider";
+  if (find_descendant (row, GTK_TYPE_SPIN_BUTTON) != NULL)
+    return "number";
+  if (find_descendant (row, GTK_TYPE_SWITCH) != NULL)
+    return "switch";
+  if (find_descendant (row, GTK_TYPE_DROP_DOWN) != NULL)
+    return "dropdown";
+  if (find_descendant (row, GTK_TYPE_BUTTON) != NULL)
+    return "button";
+  return "info";
+}
+
+/* Appends TAB and @text, escaped (g_strescape: no tab or newline is left in it). */
+static void
+census_field (GString    *out,
+              const char *text)
+{
+  g_autofree char *escaped = g_strescape (text ? text : "", NULL);
+
+  g_string_append_c (out, '\t');
+  g_string_append (out, escaped);
+}
+
+static GListModel *
+row_options (GtkWidget *row)
+{
+  GtkWidget *dropdown;
+
+  if (ADW_IS_COMBO_ROW (row))
+    return adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  if ((dropdown = find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
+    return gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+  return NULL;
+}
+
+/* What the row's control shows: an entry's or a spin button's text, a switch's state, the
+ * position of the selected option. */
+static char *
+row_value (GtkWidget *row)
+{
+  GtkWidget *control;
+
+  if (ADW_IS_ENTRY_ROW (row))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+  if (ADW_IS_COMBO_ROW (row))
+    return g_strdup_printf ("%u", adw_combo_row_get_selected (ADW_COMBO_ROW (row)));
+  if ((control = find_descendant (row, GTK_TYPE_SPIN_BUTTON)) != NULL)
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (control)));
+  if ((control = find_descendant (row, GTK_TYPE_SWITCH)) != NULL)
+    return g_strdup (gtk_switch_get_active (GTK_SWITCH (control)) ? "1" : "0");
+  if ((control = find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
+    return g_strdup_printf ("%u", gtk_drop_down_get_selected (GTK_DROP_DOWN (control)));
+  return g_strdup ("");
+}
+
+/* One line per item, fields separated by tabs, texts escaped:
+ *   page NAME
+ *   group VISIBLE TITLE DESCRIPTION
+ *   row KIND VISIBLE TITLE SUBTITLE VALUE [OPTION...]
+ *   pill LABEL
+ *   preview TEXT
+ *   terminal VISIBLE */
+static void
+census_rows (GtkWidget *widget,
+             GString   *out)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    {
+      g_string_append_printf (out, "group\t%d", gtk_widget_get_visible (widget));
+      census_field (out, adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)));
+      census_field (out, adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget)));
+      g_string_append_c (out, '\n');
+    }
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      GListModel *options = row_options (widget);
+      g_autofree char *value = row_value (widget);
+
+      g_string_append_printf (out, "row\t%s\t%d", row_kind (widget),
+                              gtk_widget_get_visible (widget));
+      census_field (out, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+      census_field (out, ADW_IS_ACTION_ROW (widget)
+                           ? adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) : NULL);
+      census_field (out, value);
+      for (guint i = 0; options != NULL && i < g_list_model_get_n_items (options); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (options, i);
+
+          census_field (out, GTK_IS_STRING_OBJECT (item)
+                               ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "");
+        }
+      g_string_append_c (out, '\n');
+      return;
+    }
+  else if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "pill"))
+    {
+      g_string_append (out, "pill");
+      census_field (out, gtk_button_get_label (GTK_BUTTON (widget)));
+      g_string_append_c (out, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    census_rows (child, out);
+}
+
+static gboolean
+print_census_cb (gpointer data)
+{
+  App *self = data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *text = cb_command_view_get_text (cb_window_get_command_view (self->window));
+
+  /* Once the option lists have arrived. */
+  if (!pages_built (self) || !cb_config_cache_get_loaded (cb_window_get_config_cache (self->window)))
+    return G_SOURCE_CONTINUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    {
+      g_string_append_printf (out, "page\t%s\n", bench_page_names[i]);
+      census_rows (GTK_WIDGET (cb_window_get_page (self->window, bench_page_names[i])), out);
+    }
+  g_string_append (out, "preview");
+  census_field (out, text);
+  g_string_append_c (out, '\n');
+  {
+    GtkWidget *terminal = find_descendant (GTK_WIDGET (self->window), VTE_TYPE_TERMINAL);
+
+    if (terminal != NULL)
+      g_string_append_printf (out, "terminal\t%d\n", gtk_widget_is_visible (terminal));
+  }
+
+  fputs (out->str, stdout);
+  fflush (stdout);
+  _exit (0);
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Session: a scripted session for scripts/leak-check                                   */
+
+/* Runs what is due, then lets a frame or two be drawn. */
+static void
+drain (void)
+{
+  bench_spin_ms (2);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+typedef struct
+{
+  CbTerminalPane *pane;
+  gboolean        running;
+} RunWait;
+
+static gboolean
+run_state_is (gpointer data)
+{
+  RunWait *wait = data;
+
+  return cb_terminal_pane_get_running (wait->pane) == wait->running;
+}
+
+/* Every control of @page changed once (and most back): entries, switches, combo rows,
+ * drop-downs, scales and spin buttons; the suggested setups applied. */
+static void
+edit_controls (GtkWidget *widget,
+               guint      round)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_is_sensitive (widget))
+    return;
+
+  if (ADW_IS_ENTRY_ROW (widget))
+    {
+      g_autofree char *text = g_strdup_printf ("leak_check_%u", round);
+      g_autofree char *before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
+
+      gtk_editable_set_text (GTK_EDITABLE (widget), text);
+      drain ();
+      gtk_editable_set_text (GTK_EDITABLE (widget), before);
+      drain ();
+      return;
+    }
+  if (ADW_IS_COMBO_ROW (widget))
+    {
+      GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (widget));
+      guint before = adw_combo_row_get_selected (ADW_COMBO_ROW (widget));
+
+      for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+        {
+          adw_combo_row_set_selected (ADW_COMBO_ROW (widget), i);
+          drain ();
+        }
+      adw_combo_row_set_selected (ADW_COMBO_ROW (widget), before);
+      drain ();
+      return;
+    }
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+      guint before = gtk_drop_down_get_selected (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+        {
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), i);
+          drain ();
+        }
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), before);
+      drain ();
+      return;
+    }
+  if (GTK_IS_SWITCH (widget))
+    {
+      gboolean before = gtk_switch_get_active (GTK_SWITCH (widget));
+
+      gtk_switch_set_active (GTK_SWITCH (widget), !before);
+      drain ();
+      gtk_switch_set_active (GTK_SWITCH (widget), before);
+      drain ();
+      return;
+    }
+  if (GTK_IS_SPIN_BUTTON (widget))
+    {
+      gtk_spin_button_spin (GTK_SPIN_BUTTON (widget), GTK_SPIN_STEP_FORWARD, 0);
+      drain ();
+      gtk_spin_button_spin (GTK_SPIN_BUTTON (widget), GTK_SPIN_STEP_BACKWARD, 0);
+      drain ();
+      return;
+    }
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                 "page.apply-use-case") == 0)
+    {
+      g_signal_emit_by_name (widget, "clicked");
+      drain ();
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      edit_controls (child, round);
+      child = next;
+    }
+}
+
+static gboolean
+session_cb (gpointer data)
+{
+  App *self = data;
+  GtkWidget *window = GTK_WIDGET (self->window);
+  CbTerminalPane *pane;
+  const char *run_result = "skipped: the window has no win.run action";
+
+  if (!gtk_widget_get_mapped (window) || !pages_built (self) ||
+      !cb_config_cache_get_loaded (cb_window_get_config_cache (self->window)))
+    return G_SOURCE_CONTINUE;
+
+  /* Every tab, 100 times. */
+  for (guint i = 0; i < 100; i++)
+    for (guint p = 0; p < G_N_ELEMENTS (bench_page_names); p++)
+      {
+        gtk_widget_activate_action (window, "win.switch-page", "s",
+                                    bench_page_names[(p + 1) % 3]);
+        drain ();
+      }
+
+  /* Every field of every page, then the preview's two forms, then copy and reset. */
+  for (guint p = 0; p < G_N_ELEMENTS (bench_page_names); p++)
+    {
+      CbPage *page = cb_window_get_page (self->window, bench_page_names[p]);
+
+      gtk_widget_activate_action (window, "win.switch-page", "s", bench_page_names[p]);
+      drain ();
+      edit_controls (GTK_WIDGET (page), p);
+      gtk_widget_activate_action (window, "win.multiline-preview", NULL);
+      drain ();
+      gtk_widget_activate_action (window, "win.multiline-preview", NULL);
+      drain ();
+      gtk_widget_activate_action (window, "win.copy-command", NULL);
+      drain ();
+    }
+  gtk_widget_activate_action (window, "win.switch-page", "s", "train");
+  drain ();
+  gtk_widget_activate_action (GTK_WIDGET (cb_window_get_page (self->window, "train")),
+                              "page.reset", NULL);
+  drain ();
+
+  /* Run the demo's training and stop it, if the window can by now. */
+  pane = CB_TERMINAL_PANE (find_descendant (window, CB_TYPE_TERMINAL_PANE));
+  if (pane != NULL && gtk_widget_activate_action (window, "win.run", NULL))
+    {
+      RunWait started = { pane, TRUE }, ended = { pane, FALSE };
+
+      if (!bench_spin_until (run_state_is, &started, 60000))
+        run_result = "failed: win.run started nothing within 60 s";
+      else
+        {
+          bench_spin_ms (3000);
+          gtk_widget_activate_action (window, "win.stop", NULL);
+          run_result = bench_spin_until (run_state_is, &ended, 120000)
+                         ? "ran and stopped"
+                         : "failed: the run did not stop within 120 s";
+        }
+    }
+  g_printerr ("leak-check session: run and stop: %s\n", run_result);
+  self->session_result = run_result;
+
+  /* Quit as the user does: Ctrl+Q closes the windows, and the application ends. */
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The application                                                                      */
+
+static void
+startup_cb (GApplication  *app,
+            BenchScenario *sc)
+{
+  bench_scenario_mark (sc, "app-startup");
+}
+
+static void
+mark_cb (GObject    *object,
+         GParamSpec *pspec,
+         const char *name)
+{
+  App *self = g_object_get_data (object, "bench-app");
+
+  if (self->scenario.first_paint == 0)
+    bench_scenario_mark (&self->scenario, name);
+}
+
+static void
+scanned_mark_cb (GObject    *scanner,
+                 const char *name)
+{
+  mark_cb (scanner, NULL, name);
+}
+
+/* Marks the config snapshot's arrival (before the pages handle it, and after) and the
+ * checkpoint scan's, while start-up lasts. */
+static void
+realize_marks_cb (GtkWidget *window,
+                  App       *self)
+{
+  CbConfigCache *cache = cb_window_get_config_cache (self->window);
+  g_autoptr(CbCheckpointScanner) scanner = NULL;
+
+  g_object_get (window, "checkpoint-scanner", &scanner, NULL);
+  if (cache != NULL)
+    {
+      g_object_set_data (G_OBJECT (cache), "bench-app", self);
+      if (cb_config_cache_get_loaded (cache))
+        bench_scenario_mark (&self->scenario, "configs-loaded-before-realize");
+      g_signal_connect (cache, "notify::loaded", G_CALLBACK (mark_cb), (gpointer) "configs-arrive");
+      g_signal_connect_after (cache, "notify::loaded", G_CALLBACK (mark_cb),
+                              (gpointer) "configs-shown");
+    }
+  if (scanner != NULL)
+    {
+      g_object_set_data (G_OBJECT (scanner), "bench-app", self);
+      g_signal_connect (scanner, "scanned", G_CALLBACK (scanned_mark_cb),
+                        (gpointer) "checkpoints-arrive");
+      g_signal_connect_after (scanner, "scanned", G_CALLBACK (scanned_mark_cb),
+                              (gpointer) "checkpoints-shown");
+    }
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 App            *self)
+{
+  if (!CB_IS_WINDOW (window) || self->window != NULL)
+    return;
+
+  self->window = CB_WINDOW (window);
+
+  if (g_str_equal (self->mode, "census"))
+    {
+      g_timeout_add (100, print_census_cb, self);
+      return;
+    }
+  if (g_str_equal (self->mode, "session"))
+    {
+      g_timeout_add (100, session_cb, self);
+      return;
+    }
+
+  /* When the app's background work lands on the UI thread during start-up. */
+  g_signal_connect_after (window, "realize", G_CALLBACK (realize_marks_cb), self);
+
+  self->scenario.window = GTK_WIDGET (window);
+  self->scenario.stack =
+    GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (cb_window_get_page (self->window,
+                                                                      "train"))));
+  bench_scenario_watch (&self->scenario);
+}
+
+/* The value of the first edit and of the second, alternately: two steps of the scale. */
+static void
+prepare_edit (App *self)
+{
+  CbPage *train = cb_window_get_page (self->window, "train");
+  GtkWidget *scale = cb_page_get_control (train, "batch_size");
+  double lower, upper, step, value;
+
+  if (scale == NULL || !GTK_IS_RANGE (scale))
+    bench_fail ("Train has no batch_size scale");
+
+  self->edit_adjustment = gtk_range_get_adjustment (GTK_RANGE (scale));
+  lower = gtk_adjustment_get_lower (self->edit_adjustment);
+  upper = gtk_adjustment_get_upper (self->edit_adjustment);
+  step = gtk_adjustment_get_step_increment (self->edit_adjustment);
+  value = gtk_adjustment_get_value (self->edit_adjustment);
+  self->edit_values[0] = value + step <= upper ? value + step : value - step;
+  self->edit_values[1] = value;
+  if (self->edit_values[0] < lower)
+    bench_fail ("the batch_size scale has no room to move");
+
+  self->preview_buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+    find_descendant (GTK_WIDGET (cb_window_get_command_view (self->window)),
+                     GTK_TYPE_TEXT_VIEW)));
+}
+
+static void
+prepare_all (gpointer data)
+{
+  App *self = data;
+
+  prepare_edit (self);
+  prepare (self);
+}
+
+static int
+run_cache (App *self)
+{
+  g_autofree char *configs = g_build_filename (self->project, "configs", NULL);
+  g_autoptr(GArray) sync_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) async_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GString) json = g_string_new ("{");
+  guint n_files = 0;
+
+  for (guint i = 0; i < 21; i++)
+    {
+      g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+      gint64 t = bench_now_ns ();
+      g_autoptr(CbConfigSnapshot) snapshot = cb_config_snapshot_load (configs, problems);
+      double ms = (bench_now_ns () - t) / 1e6;
+
+      n_files = cb_config_snapshot_get_n_files_parsed (snapshot);
+      if (i > 0) /* the first warms the page cache */
+        g_array_append_val (sync_ms, ms);
+    }
+
+  /* Through the cache: the worker thread's load and the hand-over to this thread. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(CbConfigCache) cache = cb_config_cache_new (configs);
+      gint64 t = bench_now_ns ();
+      double ms;
+
+      cb_config_cache_load_async (cache, NULL, NULL, NULL);
+      while (!cb_config_cache_get_loaded (cache))
+        g_main_context_iteration (NULL, TRUE);
+      ms = (bench_now_ns () - t) / 1e6;
+      g_array_append_val (async_ms, ms);
+    }
+
+  g_string_append (json, "\"configs\": ");
+  bench_json_escape (json, configs);
+  g_string_append_printf (json, ", \"files_parsed\": %u, ", n_files);
+  bench_json_stats (json, "load_ms", sync_ms);
+  g_string_append (json, ", ");
+  bench_json_stats (json, "async_load_ms", async_ms);
+  g_string_append (json, "}\n");
+  fputs (json->str, stdout);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  App self = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &self.mode, "startup, full, census, cache or session",
+      "MODE" },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &self.project, "The project", "DIR" },
+    { "switches", 0, 0, G_OPTION_ARG_INT, &self.n_switches, "Switches per series", "N" },
+    { "shortcuts", 0, 0, G_OPTION_ARG_INT, &self.n_shortcuts, "Alt+N switches, focus on a tab",
+      "N" },
+    { "edits", 0, 0, G_OPTION_ARG_INT, &self.n_edits, "Edits", "N" },
+    { "gap-ms", 0, 0, G_OPTION_ARG_INT, &self.gap_ms, "Idle time before each request", "MS" },
+    { "experiment", 0, 0, G_OPTION_ARG_STRING, &self.experiment, "Experiments", "NAMES" },
+    { NULL }
+  };
+  g_autofree char *project = NULL;
+  int status;
+
+  bench_scenario_mark (&self.scenario, "main");
+  self.n_switches = 300;
+  self.n_shortcuts = 100;
+  self.n_edits = 100;
+  self.gap_ms = 50;
+
+  context = g_option_context_new ("- time the app's real code");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    bench_fail ("%s", error->message);
+  if (self.mode == NULL)
+    self.mode = g_strdup ("startup");
+  if (self.project == NULL)
+    self.project = g_build_filename (cb_data_dir (), "demo-project", NULL);
+
+  if (g_str_equal (self.mode, "cache"))
+    return run_cache (&self);
+
+  self.scenario.program = "app";
+  self.scenario.mode = self.mode;
+  self.scenario.n_switches = self.n_switches;
+  self.scenario.n_shortcuts = self.n_shortcuts;
+  self.scenario.n_edits = self.n_edits;
+  self.scenario.gap_ms = self.gap_ms;
+  self.scenario.experiment = self.experiment;
+  self.scenario.switch_to = switch_to;
+  self.scenario.pages_built = pages_built;
+  self.scenario.prepare = prepare_all;
+  self.scenario.edit = edit;
+  self.scenario.edit_shown = edit_shown;
+  self.scenario.extra_json = extra_json;
+  self.scenario.data = &self;
+
+  /* As command-builder starts, but never handing over to an instance already running. */
+  self.app = cb_application_new ();
+  g_application_set_flags (G_APPLICATION (self.app),
+                           g_application_get_flags (G_APPLICATION (self.app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (self.app, "window-added", G_CALLBACK (window_added_cb), &self);
+  g_signal_connect_after (self.app, "startup", G_CALLBACK (startup_cb), &self.scenario);
+
+  project = g_strdup (self.project);
+  {
+    char *app_argv[] = { argv[0], "--project", project, NULL };
+
+    status = g_application_run (G_APPLICATION (self.app), 3, app_argv);
+  }
+
+  g_object_unref (self.app);
+  if (self.session_result != NULL && !g_str_has_prefix (self.session_result, "failed"))
+    g_print ("session: %s\n", self.session_result);
+  else if (self.session_result != NULL)
+    status = 1;
+  g_free (self.mode);
+  g_free (self.project);
+  g_free (self.experiment);
+  g_free (self.same_text);
+  return status;
+}
