@@ -310,6 +310,48 @@ extra_json (gpointer data,
     core_edit_json (self, json);
 }
 
+/* configs-before-window: the config snapshot is loaded before the window builds its first
+ * page (as if the application waited for its worker), so that the page is built once with
+ * its option lists instead of being built and then updated when the snapshot arrives. */
+static void (*window_constructed) (GObject *object);
+
+static void
+stop_duplicate_cb (GObject    *cache,
+                   GParamSpec *pspec,
+                   gpointer    data)
+{
+  /* The worker's copy of the snapshot already installed: as if the cache knew it had it. */
+  g_signal_stop_emission_by_name (cache, "notify");
+  if (g_str_equal (g_param_spec_get_name (pspec), "snapshot"))
+    g_signal_handlers_disconnect_by_func (cache, stop_duplicate_cb, data);
+}
+
+static void
+constructed_after_configs (GObject *object)
+{
+  g_autoptr(CbConfigCache) cache = NULL;
+
+  g_object_get (object, "config-cache", &cache, NULL);
+  if (cache != NULL && !cb_config_cache_get_loaded (cache))
+    {
+      cb_config_cache_load_sync (cache);
+      g_signal_connect (cache, "notify::snapshot", G_CALLBACK (stop_duplicate_cb), NULL);
+    }
+  window_constructed (object);
+}
+
+static void
+early_experiments (App *self)
+{
+  if (has_experiment (self, "configs-before-window"))
+    {
+      GObjectClass *klass = g_type_class_ref (CB_TYPE_WINDOW);
+
+      window_constructed = klass->constructed;
+      klass->constructed = constructed_after_configs;
+    }
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Census: the rows of every page, for bench-bare                                       */
 
@@ -664,6 +706,62 @@ scanned_mark_cb (GObject    *scanner,
   mark_cb (scanner, NULL, name);
 }
 
+/* results-after-first-frame: the config snapshot and the checkpoint scan, if they land
+ * before the first frame, reach the window and the pages only after it (as if their tasks
+ * returned at a priority below GDK's redraw). */
+static void
+block_results (App      *self,
+               gboolean  block)
+{
+  CbConfigCache *cache = cb_window_get_config_cache (self->window);
+  g_autoptr(CbCheckpointScanner) scanner = NULL;
+  gpointer targets[4];
+
+  targets[0] = self->window;
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    targets[i + 1] = cb_window_get_page (self->window, bench_page_names[i]);
+  g_object_get (self->window, "checkpoint-scanner", &scanner, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      if (block)
+        {
+          g_signal_handlers_block_matched (cache, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                           targets[i]);
+          if (scanner != NULL)
+            g_signal_handlers_block_matched (scanner, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                             targets[i]);
+        }
+      else
+        {
+          g_signal_handlers_unblock_matched (cache, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                             targets[i]);
+          if (scanner != NULL)
+            g_signal_handlers_unblock_matched (scanner, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                               targets[i]);
+        }
+    }
+
+  if (!block)
+    {
+      if (cb_config_cache_get_loaded (cache))
+        {
+          g_object_notify (G_OBJECT (cache), "loaded");
+          g_object_notify (G_OBJECT (cache), "snapshot");
+        }
+      if (scanner != NULL && cb_checkpoint_scanner_get_loaded (scanner))
+        g_signal_emit_by_name (scanner, "scanned");
+    }
+}
+
+static void
+unblock_results_cb (GdkFrameClock *clock,
+                    App           *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, unblock_results_cb, self);
+  block_results (self, FALSE);
+}
+
 /* Marks the config snapshot's arrival (before the pages handle it, and after) and the
  * checkpoint scan's, while start-up lasts. */
 static void
@@ -674,6 +772,12 @@ realize_marks_cb (GtkWidget *window,
   g_autoptr(CbCheckpointScanner) scanner = NULL;
 
   g_object_get (window, "checkpoint-scanner", &scanner, NULL);
+  if (has_experiment (self, "results-after-first-frame"))
+    {
+      block_results (self, TRUE);
+      g_signal_connect_after (gtk_widget_get_frame_clock (window), "after-paint",
+                              G_CALLBACK (unblock_results_cb), self);
+    }
   if (cache != NULL)
     {
       g_object_set_data (G_OBJECT (cache), "bench-app", self);
@@ -682,6 +786,10 @@ realize_marks_cb (GtkWidget *window,
       g_signal_connect (cache, "notify::loaded", G_CALLBACK (mark_cb), (gpointer) "configs-arrive");
       g_signal_connect_after (cache, "notify::loaded", G_CALLBACK (mark_cb),
                               (gpointer) "configs-shown");
+      g_signal_connect (cache, "notify::snapshot", G_CALLBACK (mark_cb),
+                        (gpointer) "snapshot-arrive");
+      g_signal_connect_after (cache, "notify::snapshot", G_CALLBACK (mark_cb),
+                              (gpointer) "snapshot-shown");
     }
   if (scanner != NULL)
     {
@@ -710,6 +818,9 @@ window_added_cb (GtkApplication *app,
     }
   if (g_str_equal (self->mode, "session"))
     {
+      /* Under valgrind every pixel costs: a small window, and no animation frames. */
+      gtk_window_set_default_size (window, 600, 500);
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
       g_timeout_add (100, session_cb, self);
       return;
     }
@@ -860,6 +971,8 @@ main (int    argc,
   self.scenario.extra_json = extra_json;
   self.scenario.data = &self;
 
+  early_experiments (&self);
+
   /* As command-builder starts, but never handing over to an instance already running. */
   self.app = cb_application_new ();
   g_application_set_flags (G_APPLICATION (self.app),
@@ -884,5 +997,6 @@ main (int    argc,
   g_free (self.project);
   g_free (self.experiment);
   g_free (self.same_text);
+  g_clear_pointer (&self.scenario.marks, g_array_unref);
   return status;
 }

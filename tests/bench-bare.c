@@ -633,8 +633,6 @@ activate_cb (GApplication *app,
   self->window = new_window (self, ADW_APPLICATION (app));
   self->scenario.window = self->window;
   self->scenario.stack = self->stack;
-  /* As in the app, "window" is marked once the window's own widgets exist, before the rows. */
-  bench_scenario_watch (&self->scenario);
 
   /* The visible page before the first frame; the others after it, unless --build all. */
   build_page (self, &self->pages[0]);
@@ -645,6 +643,10 @@ activate_cb (GApplication *app,
     }
   else
     g_signal_connect_after (self->window, "realize", G_CALLBACK (realize_cb), self);
+
+  /* As in the app (its window is added to the application once constructed, with its
+   * visible page built), "window" is marked now. */
+  bench_scenario_watch (&self->scenario);
 
   self->scenario.edit = self->edit_adjustment ? edit : NULL;
   gtk_window_present (GTK_WINDOW (self->window));

@@ -686,7 +686,7 @@ bench_add_css (const char *css)
 }
 
 /* no-switcher-transition: the tabs change colour at once instead of in 200 ms of frames;
- * no-transitions: no CSS transition anywhere. */
+ * no-transitions: no CSS transition anywhere; flat-cards: see below. */
 void
 bench_common_experiments (const char *experiment)
 {
@@ -696,6 +696,9 @@ bench_common_experiments (const char *experiment)
     bench_add_css ("stackswitcher > button { transition: none; }");
   if (strstr (experiment, "no-transitions") != NULL)
     bench_add_css ("* { transition: none; }");
+  /* The preference groups' lists drawn with a 1 px outline instead of blurred shadows. */
+  if (strstr (experiment, "flat-cards") != NULL)
+    bench_add_css ("list.boxed-list { box-shadow: 0 0 0 1px alpha(black, 0.09); }");
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -781,6 +784,7 @@ run_scenario_cb (gpointer data)
     {
       const BenchFrame *f = &sc->first_frame;
 
+      g_string_append_printf (json, ", \"t0_ns\": %" G_GINT64_FORMAT, sc->t0);
       g_string_append (json, ", \"startup_marks_ms\": {");
       for (guint i = 0; sc->marks != NULL && i < sc->marks->len; i++)
         {
@@ -812,6 +816,12 @@ run_scenario_cb (gpointer data)
   bench_common_experiments (sc->experiment);
   if (sc->prepare != NULL)
     sc->prepare (sc->data);
+  /* prepaint: one full repaint of the window in idle time, before the first click. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "prepaint") != NULL)
+    {
+      gtk_widget_queue_draw (sc->window);
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
 
   /* First visits: Test, then Predict; then back to Train, which was shown at start. */
   {
@@ -830,6 +840,13 @@ run_scenario_cb (gpointer data)
     json_number (json, g_array_index (totals, double, reversed ? 0 : 1));
     g_string_append (json, "}, ");
     bench_json_samples (json, "first_visit", first);
+    /* CLOCK_MONOTONIC, for `perf record -k mono` and `perf report --time`. */
+    g_string_append_printf (json, ", \"first_visit_spans_ns\": [[%" G_GINT64_FORMAT ", %"
+                            G_GINT64_FORMAT "], [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]]",
+                            g_array_index (first, BenchSample, 0).request,
+                            g_array_index (first, BenchSample, 0).frame.after_paint,
+                            g_array_index (first, BenchSample, 1).request,
+                            g_array_index (first, BenchSample, 1).frame.after_paint);
   }
   sample = scenario_switch (sc, &tabs, "train");
   json_key_number (json, "back_to_train_ms", (sample.frame.after_paint - sample.request) / 1e6);
