@@ -715,6 +715,97 @@ test_switch_pages (void)
   fixture_close (&f);
 }
 
+/* The preview's height after the window drew its next frame. */
+static int
+drawn_preview_height (CbWindow *window)
+{
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  spin_pending ();
+  return gtk_widget_get_height (GTK_WIDGET (cb_window_get_command_view (window)));
+}
+
+/* The preview keeps its height whatever command it shows, so that a tab switch or an edit
+ * never lays the whole window out again; the multi-line view is taller, and as steady. */
+static void
+test_preview_height (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  const char * const pages[] = { "train", "test", "predict" };
+  CbCommandView *view;
+  GtkWidget *stack;
+  int height, stack_height, multiline_height;
+  guint n_lines[3];
+
+  fixture_open (&f, demo, NULL, TRUE);
+  view = cb_window_get_command_view (f.window);
+  stack = gtk_widget_get_parent (GTK_WIDGET (cb_window_get_page (f.window, "train")));
+
+  height = drawn_preview_height (f.window);
+  stack_height = gtk_widget_get_height (stack);
+  g_assert_cmpint (height, >, 0);
+  g_assert_false (cb_command_view_get_multiline (view));
+
+  for (guint n = 0; n < 6; n++)
+    {
+      const char *name = pages[n % 3];
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page",
+                                                 "s", name));
+      g_assert_cmpint (drawn_preview_height (f.window), ==, height);
+      g_assert_cmpint (gtk_widget_get_height (stack), ==, stack_height);
+    }
+
+  /* The pages' commands take different numbers of lines at this width (a preview sized to
+   * its text would have changed its height above). */
+  for (guint i = 0; i < 3; i++)
+    {
+      GtkWidget *text_view;
+      GtkTextIter iter;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page",
+                                                 "s", pages[i]));
+      drawn_preview_height (f.window);
+      text_view = gtk_scrolled_window_get_child (
+        GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (GTK_WIDGET (view))));
+      g_assert_true (GTK_IS_TEXT_VIEW (text_view));
+      gtk_text_buffer_get_start_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text_view)),
+                                      &iter);
+      for (n_lines[i] = 1; gtk_text_view_forward_display_line (GTK_TEXT_VIEW (text_view), &iter);)
+        n_lines[i]++;
+    }
+  g_test_message ("lines of the commands: %u, %u, %u", n_lines[0], n_lines[1], n_lines[2]);
+  g_assert_true (n_lines[0] != n_lines[2]);
+
+  /* An edit that makes the command much longer scrolls it instead. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
+                                             "train"));
+  cb_form_set_value (page_form (f.window, "train"), "exp_name",
+                     g_variant_new_string ("a_much_longer_experiment_name_that_wraps_the_"
+                                           "command_onto_more_lines_than_it_had_before_"
+                                           "and_then_some_more_of_it_to_be_sure"));
+  g_assert_nonnull (strstr (shown_command (f.window), "a_much_longer_experiment_name"));
+  g_assert_cmpint (drawn_preview_height (f.window), ==, height);
+  g_assert_cmpint (gtk_widget_get_height (stack), ==, stack_height);
+
+  /* The multi-line view holds more lines, and keeps its own height across pages. */
+  g_settings_set_boolean (f.settings, "multiline-preview", TRUE);
+  g_assert_true (cb_command_view_get_multiline (view));
+  multiline_height = drawn_preview_height (f.window);
+  g_assert_cmpint (multiline_height, >, height);
+  for (guint n = 0; n < 3; n++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page",
+                                                 "s", pages[n]));
+      g_assert_cmpint (drawn_preview_height (f.window), ==, multiline_height);
+    }
+
+  g_settings_set_boolean (f.settings, "multiline-preview", FALSE);
+  g_assert_cmpint (drawn_preview_height (f.window), ==, height);
+
+  fixture_close (&f);
+}
+
 static void
 test_state (void)
 {
@@ -1723,6 +1814,7 @@ main (int    argc,
   g_test_add_func ("/window/demo/use-case", test_use_case);
   g_test_add_func ("/window/demo/copy", test_copy);
   g_test_add_func ("/window/demo/switch-pages", test_switch_pages);
+  g_test_add_func ("/window/demo/preview-height", test_preview_height);
   g_test_add_func ("/window/demo/state", test_state);
   g_test_add_func ("/window/demo/config-follows", test_config_follows);
   g_test_add_func ("/window/demo/checkpoint-pickers", test_checkpoint_pickers);

@@ -5,6 +5,12 @@
  * renderer) against about 4.7 ms for the label, whose height-for-width measurement lays the
  * text out several times.
  *
+ * Its height is a fixed number of lines of the text's font (more in the multi-line view),
+ * whatever the command: a longer one scrolls. A preview that grew and shrank with its text
+ * would make the whole window be measured, allocated and painted again on every tab switch
+ * (each page has its own command) and on the first visit of each page; docs/performance.md
+ * has the figures.
+ *
  * Ctrl+C copies the selection when part of the command is selected, and the whole command
  * (win.copy-command, with a toast) otherwise.
  *
@@ -28,6 +34,10 @@ struct _CbCommandView
   char          *problem;
   guint          n_updates;
   gboolean       running;
+  gboolean       multiline;
+
+  int            line_height;         /* of the text's font, in pixels */
+  guint          line_height_serial;  /* of the text view's PangoContext it was measured in */
 
   GtkWidget     *header_box;
   GtkWidget     *status_box;
@@ -42,6 +52,36 @@ struct _CbCommandView
 };
 
 G_DEFINE_FINAL_TYPE (CbCommandView, cb_command_view, GTK_TYPE_WIDGET)
+
+/* How many lines of text the preview shows: the command wrapped, or one option a line. */
+#define WRAPPED_LINES   5
+#define MULTILINE_LINES 10
+
+/* The height of the text area: a number of lines of the font the text view uses now (its
+ * PangoContext follows the CSS, and changes its serial when the font changes), plus the
+ * margins. Not the text's own height, which changes with the command. A longer command
+ * scrolls; the lines shown are whole lines. */
+static int
+get_text_area_height (CbCommandView *self)
+{
+  GtkWidget *text_view = GTK_WIDGET (self->text_view);
+  PangoContext *context = gtk_widget_get_pango_context (text_view);
+  guint serial = pango_context_get_serial (context);
+
+  if (self->line_height <= 0 || serial != self->line_height_serial)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (text_view, "Xg");
+
+      pango_layout_get_pixel_size (layout, NULL, &self->line_height);
+      self->line_height_serial = serial;
+    }
+
+  return (self->multiline ? MULTILINE_LINES : WRAPPED_LINES) * self->line_height +
+         gtk_text_view_get_top_margin (self->text_view) +
+         gtk_text_view_get_bottom_margin (self->text_view) +
+         gtk_widget_get_margin_top (self->scroller) +
+         gtk_widget_get_margin_bottom (self->scroller);
+}
 
 /* Why Run does what it does, or why it cannot. */
 static void
@@ -75,6 +115,63 @@ copy_shortcut_cb (GtkWidget *widget,
 }
 
 static void
+cb_command_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  CbCommandView *self = CB_COMMAND_VIEW (widget);
+  int header_min, header_nat, text_min, text_nat;
+
+  gtk_widget_measure (self->header_box, orientation, for_size,
+                      &header_min, &header_nat, NULL, NULL);
+  gtk_widget_measure (self->scroller, orientation, for_size, &text_min, &text_nat, NULL, NULL);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MAX (header_min, text_min);
+      *natural = MAX (header_nat, text_nat);
+    }
+  else
+    {
+      int text_height = MAX (get_text_area_height (self), text_min);
+
+      *minimum = header_min + text_height;
+      *natural = header_nat + text_height;
+    }
+}
+
+/* The header its natural height, the text area the rest: the header on top, as a vertical
+ * box would place them. */
+static void
+cb_command_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  CbCommandView *self = CB_COMMAND_VIEW (widget);
+  int header_min, header_nat, header_height;
+
+  gtk_widget_measure (self->header_box, GTK_ORIENTATION_VERTICAL, width,
+                      &header_min, &header_nat, NULL, NULL);
+  header_height = CLAMP (header_nat, header_min, MAX (header_min, height));
+  gtk_widget_size_allocate (self->header_box,
+                            &(GtkAllocation) { 0, 0, width, header_height }, -1);
+  gtk_widget_size_allocate (self->scroller,
+                            &(GtkAllocation) { 0, header_height, width,
+                                               MAX (height - header_height, 0) }, -1);
+}
+
+static GtkSizeRequestMode
+cb_command_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
 cb_command_view_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), CB_TYPE_COMMAND_VIEW);
@@ -101,6 +198,10 @@ cb_command_view_class_init (CbCommandViewClass *klass)
 
   object_class->dispose = cb_command_view_dispose;
   object_class->finalize = cb_command_view_finalize;
+
+  widget_class->measure = cb_command_view_measure;
+  widget_class->size_allocate = cb_command_view_size_allocate;
+  widget_class->get_request_mode = cb_command_view_get_request_mode;
 
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
 
@@ -281,6 +382,35 @@ cb_command_view_get_running (CbCommandView *self)
   g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), FALSE);
 
   return self->running;
+}
+
+/**
+ * cb_command_view_set_multiline:
+ * @multiline: whether the command is shown one option a line
+ *
+ * The multi-line view is taller (it holds more lines); either height stays the same
+ * whatever the command shown.
+ */
+void
+cb_command_view_set_multiline (CbCommandView *self,
+                               gboolean       multiline)
+{
+  g_return_if_fail (CB_IS_COMMAND_VIEW (self));
+
+  multiline = !!multiline;
+  if (self->multiline == multiline)
+    return;
+
+  self->multiline = multiline;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+cb_command_view_get_multiline (CbCommandView *self)
+{
+  g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), FALSE);
+
+  return self->multiline;
 }
 
 /* Returns: (transfer none): the Run button, for tests */

@@ -25,6 +25,9 @@ guint       cb_command_view_get_n_updates     (CbCommandView *self);
 void        cb_command_view_set_running       (CbCommandView *self,
                                                gboolean       running);
 gboolean    cb_command_view_get_running       (CbCommandView *self);
+void        cb_command_view_set_multiline     (CbCommandView *self,
+                                               gboolean       multiline);
+gboolean    cb_command_view_get_multiline     (CbCommandView *self);
 GtkWidget  *cb_command_view_get_run_button    (CbCommandView *self);
 
 G_END_DECLS

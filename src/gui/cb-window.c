@@ -355,13 +355,14 @@ update_preview (CbWindow *self)
     {
       CbCommand *command = cb_form_get_command (form);
       const char * const *errors = cb_form_get_errors (form);
+      gboolean multiline = g_settings_get_boolean (self->settings, "multiline-preview");
       const char *text = NULL;
 
       if (command != NULL)
-        text = g_settings_get_boolean (self->settings, "multiline-preview")
-                 ? cb_command_get_display_multiline (command)
-                 : cb_command_get_display (command);
+        text = multiline ? cb_command_get_display_multiline (command)
+                         : cb_command_get_display (command);
 
+      cb_command_view_set_multiline (self->command_view, multiline);
       cb_command_view_set_command (self->command_view, text,
                                    errors != NULL && errors[0] != NULL ? errors[0] : NULL);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-command",
