@@ -47,6 +47,10 @@ gboolean          cb_checkpoint_name_parse        (const char         *basename,
                                                    CbCheckpointName   *out);
 void              cb_checkpoint_name_clear        (CbCheckpointName   *name);
 CbRunInfo        *cb_run_info_read                (const char         *run_dir);
+CbRunInfo        *cb_run_info_parse               (const char         *overrides,
+                                                   gsize               overrides_length,
+                                                   const char         *config,
+                                                   gsize               config_length);
 CbRunInfo        *cb_run_info_copy                (const CbRunInfo    *info);
 void              cb_run_info_free                (CbRunInfo          *info);
 const char       *cb_run_info_get                 (const CbRunInfo    *info,

@@ -30,10 +30,12 @@
  */
 
 #define G_LOG_DOMAIN "cb-checkpoint-scanner"
+#define _GNU_SOURCE   /* getdents64 */
 
 #include "config.h"
 
 #include "cb/cb-checkpoint-scanner.h"
+#include "cb-checkpoint-private.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,8 +59,9 @@ typedef struct
 typedef struct
 {
   gatomicrefcount  ref_count;
-  guint64          stamp;    /* mtimes and sizes of overrides.yaml and config.yaml mixed */
-  CbRunInfo       *info;     /* may be NULL */
+  gint64           hydra_mtime;  /* of the .hydra folder; 0 without one */
+  guint64          stamp;        /* mtimes and sizes of overrides.yaml and config.yaml mixed */
+  CbRunInfo       *info;         /* may be NULL */
 } RunEntry;
 
 /* A folder's identity, for the visited set of a walk. */
@@ -225,6 +228,9 @@ typedef struct
   GString       *path;          /* the folder being walked, absolute */
   GString       *rel;           /* the same, as shown: outputs_rel/... */
   GString       *scratch;       /* a run folder and its config files */
+  int            outputs_fd;    /* the outputs folder, while walking; else -1 */
+  gsize          outputs_abs_len;
+  char          *dents;         /* getdents64 buffer */
 } Walk;
 
 static void
@@ -246,6 +252,9 @@ walk_free (Walk *walk)
     g_string_free (walk->rel, TRUE);
   if (walk->scratch != NULL)
     g_string_free (walk->scratch, TRUE);
+  if (walk->outputs_fd >= 0)
+    close (walk->outputs_fd);
+  g_free (walk->dents);
   g_free (walk);
 }
 
@@ -255,82 +264,121 @@ stat_mtime_ns (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
-/* Reads the folder at walk->path. Returns NULL if it is gone or cannot be opened. */
+#define DENTS_SIZE (32 * 1024)
+
+/* Adds one entry of the folder open at @fd to @listing. */
+static void
+add_entry (Walk          *walk,
+           DirListing    *listing,
+           int            fd,
+           const char    *name,
+           unsigned char  type)
+{
+  gboolean is_ckpt;
+  struct stat st;
+
+  /* Hidden entries (and . and ..) are not walked. */
+  if (name[0] == '.')
+    return;
+
+  if (type == DT_DIR)
+    {
+      g_ptr_array_add (listing->subdirs, g_strdup (name));
+      return;
+    }
+  is_ckpt = g_str_has_suffix (name, ".ckpt");
+  if (type == DT_REG && !is_ckpt)
+    return;
+  if (type != DT_LNK && type != DT_UNKNOWN && !is_ckpt)
+    return;
+
+  /* Follows symlinks; a dangling one is skipped. */
+  if (fstatat (fd, name, &st, 0) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    g_ptr_array_add (listing->subdirs, g_strdup (name));
+  else if (S_ISREG (st.st_mode) && is_ckpt)
+    {
+      FileEntry *file = g_new0 (FileEntry, 1);
+
+      file->name = g_strdup (name);
+      file->size = st.st_size;
+      file->mtime = st.st_mtim.tv_sec;
+      g_ptr_array_add (listing->files, file);
+    }
+}
+
+/* Reads the folder open at @fd (stat-ed as @dir_st). The entries come straight from
+ * getdents64 where there is one: opendir() would stat the folder again and ask for its flags,
+ * two system calls per folder that the walk has no use for. */
 static DirListing *
 read_listing (Walk              *walk,
+              int                fd,
               const struct stat *dir_st)
 {
   DirListing *listing;
-  DIR *dir;
-  struct dirent *entry;
-  int fd;
 
-  dir = opendir (walk->path->str);
-  if (dir == NULL)
-    {
-      if (errno != ENOENT && errno != ENOTDIR)
-        walk->stats.n_unreadable++;
-      return NULL;
-    }
   walk->stats.n_dirs_read++;
-  fd = dirfd (dir);
   listing = dir_listing_new (dir_st);
   listing->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_entry_free);
   listing->subdirs = g_ptr_array_new_with_free_func (g_free);
 
-  while ((entry = readdir (dir)) != NULL)
+#ifdef HAVE_GETDENTS64
+  for (;;)
     {
-      const char *name = entry->d_name;
-      unsigned char type = entry->d_type;
-      gboolean is_ckpt;
+      gssize n = getdents64 (fd, walk->dents, DENTS_SIZE);
+      gssize pos = 0;
 
-      /* Hidden entries (and . and ..) are not walked. */
-      if (name[0] == '.')
+      if (n < 0 && errno == EINTR)
         continue;
-
-      if (type == DT_DIR)
+      if (n <= 0)
+        break;   /* the end, or the folder went away meanwhile */
+      while (pos < n)
         {
-          g_ptr_array_add (listing->subdirs, g_strdup (name));
-          continue;
-        }
-      is_ckpt = g_str_has_suffix (name, ".ckpt");
-      if (type == DT_REG && !is_ckpt)
-        continue;
-      if ((type == DT_LNK || type == DT_UNKNOWN) || is_ckpt)
-        {
-          struct stat st;
+          const struct dirent64 *entry = (const struct dirent64 *) (walk->dents + pos);
 
-          /* Follows symlinks; a dangling one is skipped. */
-          if (fstatat (fd, name, &st, 0) != 0)
-            continue;
-          if (S_ISDIR (st.st_mode))
-            g_ptr_array_add (listing->subdirs, g_strdup (name));
-          else if (S_ISREG (st.st_mode) && is_ckpt)
-            {
-              FileEntry *file = g_new0 (FileEntry, 1);
-
-              file->name = g_strdup (name);
-              file->size = st.st_size;
-              file->mtime = st.st_mtim.tv_sec;
-              g_ptr_array_add (listing->files, file);
-            }
+          add_entry (walk, listing, fd, entry->d_name, entry->d_type);
+          pos += entry->d_reclen;
         }
     }
+#else
+  {
+    int dup_fd = dup (fd);
+    DIR *dir = dup_fd >= 0 ? fdopendir (dup_fd) : NULL;
+    struct dirent *entry;
 
-  closedir (dir);
+    if (dir == NULL && dup_fd >= 0)
+      close (dup_fd);
+    while (dir != NULL && (entry = readdir (dir)) != NULL)
+      add_entry (walk, listing, fd, entry->d_name, entry->d_type);
+    if (dir != NULL)
+      closedir (dir);
+  }
+#endif
+
   return listing;
 }
 
-/* The run folder is the first @run_dir_len bytes of walk->path. */
+/* The run folder is the first @run_dir_len bytes of walk->path. Its facts are taken over
+ * from the previous walk unless its .hydra folder changed or, when @dirty (a folder of the
+ * run was read again, as when a run starts again in the same folder and Hydra rewrites its
+ * files in place), its two files did. */
 static RunEntry *
-run_entry_for (Walk  *walk,
-               gsize  run_dir_len)
+run_entry_for (Walk     *walk,
+               gsize     run_dir_len,
+               gboolean  dirty)
 {
   GString *run_dir = walk->scratch;
   RunEntry *entry;
   RunEntry *old = NULL;
   char *old_key = NULL;
+  g_autofree char *overrides = NULL;
+  g_autofree char *config = NULL;
+  gsize overrides_length = 0, config_length = 0;
+  const char *sub;
+  gsize sub_len;
   struct stat st;
+  gint64 hydra_mtime = 0;
   guint64 stamp = 0;   /* unsigned: the mixing wraps around, which is defined */
 
   g_string_truncate (run_dir, 0);
@@ -339,30 +387,64 @@ run_entry_for (Walk  *walk,
   if (entry != NULL)
     return entry;
 
-  g_string_append (run_dir, "/.hydra/overrides.yaml");
-  if (stat (run_dir->str, &st) == 0)
-    stamp ^= (guint64) stat_mtime_ns (&st) * 31 + (guint64) st.st_size;
-  g_string_truncate (run_dir, run_dir_len);
-  g_string_append (run_dir, "/.hydra/config.yaml");
-  if (stat (run_dir->str, &st) == 0)
-    stamp ^= (guint64) stat_mtime_ns (&st) * 17 + (guint64) st.st_size + 1;
-  g_string_truncate (run_dir, run_dir_len);
-
   if (walk->prev_runs != NULL)
     g_hash_table_lookup_extended (walk->prev_runs, run_dir->str, (gpointer *) &old_key,
                                   (gpointer *) &old);
-  if (old != NULL && old->stamp == stamp)
+
+  /* Paths relative to the outputs folder: fewer components to look up. */
+  sub = run_dir_len > walk->outputs_abs_len ? walk->path->str + walk->outputs_abs_len + 1 : NULL;
+  sub_len = sub != NULL ? run_dir_len - walk->outputs_abs_len - 1 : 0;
+  g_string_truncate (run_dir, 0);
+  if (sub != NULL)
+    {
+      g_string_append_len (run_dir, sub, sub_len);
+      g_string_append_c (run_dir, '/');
+    }
+  sub_len = run_dir->len;
+  g_string_append (run_dir, ".hydra");
+  if (fstatat (walk->outputs_fd, run_dir->str, &st, 0) == 0 && S_ISDIR (st.st_mode))
+    hydra_mtime = stat_mtime_ns (&st);
+
+  if (old != NULL && !dirty && old->hydra_mtime == hydra_mtime)
     entry = run_entry_ref (old);
-  else
+  else if (hydra_mtime == 0)
     {
       entry = g_new0 (RunEntry, 1);
       g_atomic_ref_count_init (&entry->ref_count);
+      walk->changed = TRUE;
+    }
+  else
+    {
+      struct stat overrides_st, config_st;
+
+      g_string_append (run_dir, "/overrides.yaml");
+      overrides = cb_read_small_file_at (walk->outputs_fd, run_dir->str, &overrides_st,
+                                         &overrides_length);
+      if (overrides != NULL)
+        stamp ^= (guint64) stat_mtime_ns (&overrides_st) * 31 + (guint64) overrides_st.st_size;
+      g_string_truncate (run_dir, sub_len);
+      g_string_append (run_dir, ".hydra/config.yaml");
+      config = cb_read_small_file_at (walk->outputs_fd, run_dir->str, &config_st,
+                                      &config_length);
+      if (config != NULL)
+        stamp ^= (guint64) stat_mtime_ns (&config_st) * 17 + (guint64) config_st.st_size + 1;
+
+      entry = g_new0 (RunEntry, 1);
+      g_atomic_ref_count_init (&entry->ref_count);
+      entry->hydra_mtime = hydra_mtime;
       entry->stamp = stamp;
-      entry->info = stamp != 0 ? cb_run_info_read (run_dir->str) : NULL;
-      walk->stats.n_runs_read += stamp != 0;
+      if (old != NULL && old->stamp == stamp)
+        entry->info = cb_run_info_copy (old->info);   /* the same files: no parsing */
+      else
+        {
+          entry->info = cb_run_info_parse (overrides, overrides_length, config, config_length);
+          walk->stats.n_runs_read += entry->info != NULL;
+        }
       walk->changed = TRUE;
     }
 
+  g_string_truncate (run_dir, 0);
+  g_string_append_len (run_dir, walk->path->str, run_dir_len);
   g_hash_table_insert (walk->runs,
                        old_key ? g_ref_string_acquire (old_key)
                                : g_ref_string_new_len (run_dir->str, run_dir->len),
@@ -418,48 +500,92 @@ make_items (Walk       *walk,
     }
 }
 
-/* Walks walk->path (shown as walk->rel); @name is its last component, NULL for outputs. */
+/* Walks the folder @name in @parent_fd, or (@parent_fd -1) walk->path's part below the
+ * outputs folder in walk->outputs_fd; walk->path and walk->rel name it, absolute and as
+ * shown. @name is NULL for outputs itself. @parent_read: its parent was read in this walk.
+ *
+ * A folder seen in the previous walk is stat-ed first, and read only if it changed; a new
+ * one is opened and stat-ed through its descriptor. Folders are looked up relative to their
+ * parent's descriptor where the parent was opened: one path component each. */
 static void
 walk_dir (Walk       *walk,
+          int         parent_fd,
           const char *name,
-          guint       depth)
+          guint       depth,
+          gboolean    parent_read)
 {
   DirListing *listing = NULL;
   DirListing *old = NULL;
   char *old_key = NULL;
+  const char *at_name;
+  int at_fd;
+  int fd = -1;
+  gboolean read = FALSE;
   DirId id;
   struct stat st;
 
   if (g_cancellable_is_cancelled (walk->cancellable))
     return;
 
-  if (stat (walk->path->str, &st) != 0 || !S_ISDIR (st.st_mode))
-    return;
-
-  id.dev = (guint64) st.st_dev;
-  id.ino = (guint64) st.st_ino;
-  if (g_hash_table_contains (walk->visited, &id))
+  if (parent_fd >= 0)
     {
-      walk->stats.n_loops++;
-      return;
+      at_fd = parent_fd;
+      at_name = name;
+    }
+  else
+    {
+      at_fd = walk->outputs_fd;
+      at_name = walk->path->len > walk->outputs_abs_len
+                  ? walk->path->str + walk->outputs_abs_len + 1 : ".";
     }
 
   if (walk->prev_dirs != NULL)
     g_hash_table_lookup_extended (walk->prev_dirs, walk->path->str, (gpointer *) &old_key,
                                   (gpointer *) &old);
-  if (old != NULL && old->mtime_ns == stat_mtime_ns (&st) && dir_id_equal (&old->id, &id))
+  if (old != NULL)
     {
-      listing = dir_listing_ref (old);
-      walk->stats.n_dirs_reused++;
-    }
-  else
-    {
-      listing = read_listing (walk, &st);
-      walk->changed = TRUE;
+      if (fstatat (at_fd, at_name, &st, 0) != 0 || !S_ISDIR (st.st_mode))
+        return;
+      id.dev = (guint64) st.st_dev;
+      id.ino = (guint64) st.st_ino;
+      if (g_hash_table_contains (walk->visited, &id))
+        {
+          walk->stats.n_loops++;
+          return;
+        }
+      if (old->mtime_ns == stat_mtime_ns (&st) && dir_id_equal (&old->id, &id))
+        {
+          listing = dir_listing_ref (old);
+          walk->stats.n_dirs_reused++;
+        }
     }
 
   if (listing == NULL)
-    return;
+    {
+      fd = openat (at_fd, at_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0)
+        {
+          if (errno != ENOENT && errno != ENOTDIR)
+            walk->stats.n_unreadable++;
+          return;
+        }
+      if (fstat (fd, &st) != 0)
+        {
+          close (fd);
+          return;
+        }
+      id.dev = (guint64) st.st_dev;
+      id.ino = (guint64) st.st_ino;
+      if (old == NULL && g_hash_table_contains (walk->visited, &id))
+        {
+          walk->stats.n_loops++;
+          close (fd);
+          return;
+        }
+      listing = read_listing (walk, fd, &st);
+      read = TRUE;
+      walk->changed = TRUE;
+    }
 
   if (listing->files->len > 0)
     {
@@ -467,9 +593,11 @@ walk_dir (Walk       *walk,
       const char *relative = walk->rel->len > walk->outputs_rel_len
                                ? walk->rel->str + walk->outputs_rel_len + 1 : "";
       gboolean in_checkpoints = name != NULL && g_str_equal (name, "checkpoints");
-      RunEntry *run_entry = run_entry_for (walk, in_checkpoints
-                                                   ? walk->path->len - strlen ("/checkpoints")
-                                                   : walk->path->len);
+      RunEntry *run_entry = run_entry_for (walk,
+                                           in_checkpoints
+                                             ? walk->path->len - strlen ("/checkpoints")
+                                             : walk->path->len,
+                                           read || (in_checkpoints && parent_read));
 
       if (listing == old && old->run != run_entry)
         {
@@ -521,10 +649,13 @@ walk_dir (Walk       *walk,
       g_string_append (walk->path, child);
       g_string_append_c (walk->rel, '/');
       g_string_append (walk->rel, child);
-      walk_dir (walk, child, depth + 1);
+      walk_dir (walk, fd, child, depth + 1, read);
       g_string_truncate (walk->path, path_len);
       g_string_truncate (walk->rel, rel_len);
     }
+
+  if (fd >= 0)
+    close (fd);
 }
 
 static int
@@ -599,7 +730,16 @@ walk_run (Walk *walk)
   gint64 start = g_get_monotonic_time ();
 
   walk->stats.thread = g_thread_self ();
-  walk_dir (walk, NULL, 0);
+  walk->outputs_fd = open (walk->outputs_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+  if (walk->outputs_fd >= 0)
+    {
+      walk->dents = g_malloc (DENTS_SIZE);
+      walk_dir (walk, -1, NULL, 0, FALSE);
+      close (walk->outputs_fd);
+      walk->outputs_fd = -1;
+    }
+  else if (errno != ENOENT && errno != ENOTDIR)
+    walk->stats.n_unreadable++;
   /* Its keys are the listings, which the main thread may free from now on. */
   g_clear_pointer (&walk->visited, g_hash_table_unref);
 
@@ -843,6 +983,8 @@ walk_new (CbCheckpointScanner *self,
   strip_trailing_slashes (walk->outputs_abs);
   walk->outputs_rel_len = strlen (walk->outputs_rel);
   walk->path = g_string_new (walk->outputs_abs);
+  walk->outputs_abs_len = walk->path->len;
+  walk->outputs_fd = -1;
   walk->rel = g_string_new (walk->outputs_rel);
   walk->scratch = g_string_new (NULL);
   walk->max_depth = self->max_depth;

@@ -15,12 +15,17 @@
 #include "config.h"
 
 #include "cb/cb-checkpoint.h"
-#include "cb/cb-yaml.h"
+#include "cb-checkpoint-private.h"
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
 
 struct _CbCheckpoint
 {
@@ -223,11 +228,9 @@ cb_checkpoint_name_clear (CbCheckpointName *name)
 
 /* ---- run info ------------------------------------------------------------------------ */
 
-void
-cb_run_info_free (CbRunInfo *info)
+static void
+cb_run_info_clear (CbRunInfo *info)
 {
-  if (info == NULL)
-    return;
   g_free (info->exp_name);
   g_free (info->architecture);
   g_free (info->encoder);
@@ -235,6 +238,15 @@ cb_run_info_free (CbRunInfo *info)
   g_free (info->head);
   g_free (info->loss);
   g_free (info->preprocessing_profile);
+  memset (info, 0, sizeof *info);
+}
+
+void
+cb_run_info_free (CbRunInfo *info)
+{
+  if (info == NULL)
+    return;
+  cb_run_info_clear (info);
   g_free (info);
 }
 
@@ -309,125 +321,291 @@ set_if_unset (char       **slot,
     *slot = g_strdup (value);
 }
 
+/* ---- reading a run's .hydra files ------------------------------------------------------
+ *
+ * Straight from libyaml's events, without building a tree: a run folder is read for every
+ * checkpoint folder a scan finds, thousands of them in a big outputs/. Only the few scalars
+ * the facts need are kept. Anchors and aliases (which Hydra never writes) are not followed. */
+
+#define MAX_HYDRA_FILE_SIZE (4 * 1024 * 1024)
+
+static gboolean
+is_plain_null (const yaml_event_t *event)
+{
+  const char *value = (const char *) event->data.scalar.value;
+
+  if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+      event->data.scalar.style != YAML_ANY_SCALAR_STYLE)
+    return FALSE;
+  return value[0] == '\0' || g_str_equal (value, "~") || g_str_equal (value, "null") ||
+         g_str_equal (value, "Null") || g_str_equal (value, "NULL");
+}
+
+typedef struct
+{
+  gboolean mapping;
+  gboolean expect_key;
+  gsize    path_len;   /* the path's length where this collection started */
+} Frame;
+
+/* Calls @found for every non-null scalar value at a mapping path ("model.encoder.name";
+ * values inside sequences have none) of the YAML in @data. FALSE on a syntax error. */
+static gboolean
+yaml_scan_paths (const char *data,
+                 gsize       length,
+                 void      (*found) (const char *path, const char *value, gpointer user_data),
+                 gpointer    user_data)
+{
+  yaml_parser_t parser;
+  yaml_event_t event;
+  Frame frames[32];
+  guint depth = 0;         /* frames in use; deeper collections are only counted */
+  guint too_deep = 0;
+  char path[512];
+  gsize path_len = 0;
+  gboolean ok = TRUE;
+  gboolean done = FALSE;
+
+  yaml_parser_initialize (&parser);
+  yaml_parser_set_input_string (&parser, (const unsigned char *) data, length);
+
+  while (!done)
+    {
+      if (!yaml_parser_parse (&parser, &event))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      switch (event.type)
+        {
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+          if (depth == G_N_ELEMENTS (frames) || too_deep > 0)
+            too_deep++;
+          else
+            {
+              Frame *frame = &frames[depth++];
+
+              frame->mapping = event.type == YAML_MAPPING_START_EVENT;
+              frame->expect_key = TRUE;
+              frame->path_len = path_len;
+            }
+          break;
+
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+          if (too_deep > 0)
+            too_deep--;
+          else if (depth > 0)
+            depth--;
+          G_GNUC_FALLTHROUGH;
+        case YAML_ALIAS_EVENT:
+          /* A collection or an alias ends the value of its parent's key. */
+          if (too_deep == 0 && depth > 0 && frames[depth - 1].mapping)
+            {
+              Frame *parent = &frames[depth - 1];
+
+              if (parent->expect_key)
+                {
+                  /* It was a key (complex keys exist in YAML): its value has no path. */
+                  path_len = G_N_ELEMENTS (path);
+                  parent->expect_key = FALSE;
+                }
+              else
+                {
+                  path_len = parent->path_len;
+                  parent->expect_key = TRUE;
+                }
+            }
+          break;
+
+        case YAML_SCALAR_EVENT:
+          if (too_deep > 0 || depth == 0 || !frames[depth - 1].mapping)
+            {
+              /* A document that is one scalar, or an item of a sequence. */
+              if (depth > 0 && too_deep == 0 && path_len == 0 && !frames[depth - 1].mapping &&
+                  depth == 1)
+                found (NULL, (const char *) event.data.scalar.value, user_data);
+              break;
+            }
+          {
+            Frame *frame = &frames[depth - 1];
+
+            if (frame->expect_key)
+              {
+                gsize key_len = event.data.scalar.length;
+
+                /* Paths that do not fit cannot be one we look for: mark them unusable. */
+                if (frame->path_len >= G_N_ELEMENTS (path) ||
+                    frame->path_len + key_len + 2 > G_N_ELEMENTS (path))
+                  path_len = G_N_ELEMENTS (path);
+                else
+                  {
+                    path_len = frame->path_len;
+                    if (path_len > 0)
+                      path[path_len++] = '.';
+                    memcpy (path + path_len, event.data.scalar.value, key_len);
+                    path_len += key_len;
+                    path[path_len] = '\0';
+                  }
+                frame->expect_key = FALSE;
+              }
+            else
+              {
+                if (path_len < G_N_ELEMENTS (path) && !is_plain_null (&event))
+                  found (path, (const char *) event.data.scalar.value, user_data);
+                path_len = frame->path_len;
+                frame->expect_key = TRUE;
+              }
+          }
+          break;
+
+        case YAML_STREAM_END_EVENT:
+          done = TRUE;
+          break;
+
+        case YAML_NO_EVENT:
+        case YAML_STREAM_START_EVENT:
+        case YAML_DOCUMENT_START_EVENT:
+        case YAML_DOCUMENT_END_EVENT:
+        default:
+          break;
+        }
+
+      yaml_event_delete (&event);
+    }
+
+  yaml_parser_delete (&parser);
+  return ok;
+}
+
 /* What the overrides say about the preprocessing profile, applied only when neither the
  * overrides nor the config name it. */
 typedef struct
 {
-  char     *dataset_preset;
-  gboolean  office;
-  gboolean  camscanner;
-} ProfileHints;
+  CbRunInfo *info;
+  char      *dataset_preset;
+  gboolean   office;
+  gboolean   camscanner;
+} Overrides;
 
+/* One "key=value" item of overrides.yaml (a sequence of strings at the top). */
 static void
-read_overrides (CbRunInfo    *info,
-                const char   *path,
-                ProfileHints *hints)
+override_found (const char *path,
+                const char *item,
+                gpointer    user_data)
 {
-  g_autoptr(CbNode) root = cb_yaml_load_file (path, NULL);
+  Overrides *o = user_data;
+  CbRunInfo *info = o->info;
+  const char *eq = strchr (item, '=');
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
 
-  if (root == NULL || cb_node_get_node_type (root) != CB_NODE_SEQUENCE)
+  if (path != NULL || eq == NULL)
     return;
+  key = g_strndup (item, eq - item);
+  value = unquote_value (eq + 1);
 
-  for (guint i = 0; i < cb_node_get_n_children (root); i++)
+  if (g_str_equal (key, "exp_name"))
+    set_if_unset (&info->exp_name, value);
+  else if (g_str_equal (key, "model/architectures") ||
+           g_str_equal (key, "model.architecture_name"))
+    set_if_unset (&info->architecture, value);
+  else if (g_str_equal (key, "model.encoder.model_name"))
+    set_if_unset (&info->encoder, value);
+  else if (g_str_equal (key, "model.component_overrides.decoder.name"))
+    set_if_unset (&info->decoder, value);
+  else if (g_str_equal (key, "model.component_overrides.head.name"))
+    set_if_unset (&info->head, value);
+  else if (g_str_equal (key, "model.component_overrides.loss.name"))
+    set_if_unset (&info->loss, value);
+  else if (g_str_equal (key, "preprocessing_profile"))
+    set_if_unset (&info->preprocessing_profile, value);
+  else if (g_str_equal (key, "+preset/datasets"))
     {
-      const char *item = cb_node_get_scalar (cb_node_get_child (root, i));
-      const char *eq;
-      g_autofree char *key = NULL;
-      g_autofree char *value = NULL;
-
-      if (item == NULL || (eq = strchr (item, '=')) == NULL)
-        continue;
-      key = g_strndup (item, eq - item);
-      value = unquote_value (eq + 1);
-
-      if (g_str_equal (key, "exp_name"))
-        set_if_unset (&info->exp_name, value);
-      else if (g_str_equal (key, "model/architectures") ||
-               g_str_equal (key, "model.architecture_name"))
-        set_if_unset (&info->architecture, value);
-      else if (g_str_equal (key, "model.encoder.model_name"))
-        set_if_unset (&info->encoder, value);
-      else if (g_str_equal (key, "model.component_overrides.decoder.name"))
-        set_if_unset (&info->decoder, value);
-      else if (g_str_equal (key, "model.component_overrides.head.name"))
-        set_if_unset (&info->head, value);
-      else if (g_str_equal (key, "model.component_overrides.loss.name"))
-        set_if_unset (&info->loss, value);
-      else if (g_str_equal (key, "preprocessing_profile"))
-        set_if_unset (&info->preprocessing_profile, value);
-      else if (g_str_equal (key, "+preset/datasets"))
-        {
-          g_free (hints->dataset_preset);
-          hints->dataset_preset = g_strdup (value);
-        }
-      else if (g_str_equal (key, "preprocessing.enhancement_method") &&
-               g_str_equal (value, "office_lens"))
-        hints->office = TRUE;
-      else if (g_str_equal (key, "preprocessing.document_detection_use_camscanner") &&
-               g_ascii_strcasecmp (value, "true") == 0)
-        hints->camscanner = TRUE;
+      g_free (o->dataset_preset);
+      o->dataset_preset = g_strdup (value);
     }
+  else if (g_str_equal (key, "preprocessing.enhancement_method") &&
+           g_str_equal (value, "office_lens"))
+    o->office = TRUE;
+  else if (g_str_equal (key, "preprocessing.document_detection_use_camscanner") &&
+           g_ascii_strcasecmp (value, "true") == 0)
+    o->camscanner = TRUE;
 }
 
 /* The profiles of the OCR project are recognisable by the overrides they add. */
 static const char *
-infer_profile (const ProfileHints *hints)
+infer_profile (const Overrides *o)
 {
-  if (hints->dataset_preset == NULL)
+  if (o->dataset_preset == NULL)
     return "none";
-  if (g_str_equal (hints->dataset_preset, "preprocessing_docTR_demo"))
+  if (g_str_equal (o->dataset_preset, "preprocessing_docTR_demo"))
     return "doctr_demo";
-  if (hints->camscanner)
+  if (o->camscanner)
     return "camscanner";
-  if (hints->office)
+  if (o->office)
     return "lens_style_office";
-  if (g_str_equal (hints->dataset_preset, "preprocessing"))
+  if (g_str_equal (o->dataset_preset, "preprocessing"))
     return "lens_style";
   return NULL;
 }
 
-static const char *
-first_string (CbNode             *root,
-              const char * const *paths)
-{
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      CbNode *node = cb_node_lookup_path (root, paths[i]);
+/* Where config.yaml may say each fact, in order of preference. */
+enum { FACT_EXP, FACT_ARCH, FACT_ENC, FACT_DEC, FACT_HEAD, FACT_LOSS, FACT_PROFILE, N_FACTS };
 
-      if (node != NULL && cb_node_get_node_type (node) == CB_NODE_SCALAR && !cb_node_is_null (node))
-        return cb_node_get_scalar (node);
-    }
-  return NULL;
-}
+static const struct
+{
+  const char *path;
+  guint       fact;
+  guint       rank;
+} config_paths[] = {
+  { "exp_name", FACT_EXP, 0 },
+  { "model.architecture_name", FACT_ARCH, 0 },
+  { "model.architectures", FACT_ARCH, 1 },
+  { "model.architecture", FACT_ARCH, 2 },
+  { "architecture", FACT_ARCH, 3 },
+  { "model.encoder.model_name", FACT_ENC, 0 },
+  { "model.component_overrides.decoder.name", FACT_DEC, 0 },
+  { "model.decoder.name", FACT_DEC, 1 },
+  { "model.component_overrides.head.name", FACT_HEAD, 0 },
+  { "model.head.name", FACT_HEAD, 1 },
+  { "model.component_overrides.loss.name", FACT_LOSS, 0 },
+  { "model.loss.name", FACT_LOSS, 1 },
+  { "preprocessing_profile", FACT_PROFILE, 0 },
+  { "ui.preprocessing_profile", FACT_PROFILE, 1 },
+};
+
+typedef struct
+{
+  char *value[N_FACTS];
+  guint rank[N_FACTS];
+} ConfigFacts;
 
 static void
-read_config (CbRunInfo  *info,
-             const char *path)
+config_found (const char *path,
+              const char *value,
+              gpointer    user_data)
 {
-  static const char * const exp[] = { "exp_name", NULL };
-  static const char * const arch[] = { "model.architecture_name", "model.architectures",
-                                       "model.architecture", "architecture", NULL };
-  static const char * const enc[] = { "model.encoder.model_name", NULL };
-  static const char * const dec[] = { "model.component_overrides.decoder.name",
-                                      "model.decoder.name", NULL };
-  static const char * const head[] = { "model.component_overrides.head.name",
-                                       "model.head.name", NULL };
-  static const char * const loss[] = { "model.component_overrides.loss.name",
-                                       "model.loss.name", NULL };
-  static const char * const profile[] = { "preprocessing_profile", "ui.preprocessing_profile",
-                                          NULL };
-  g_autoptr(CbNode) root = cb_yaml_load_file (path, NULL);
+  ConfigFacts *facts = user_data;
 
-  if (root == NULL)
+  if (path == NULL)
     return;
+  for (guint i = 0; i < G_N_ELEMENTS (config_paths); i++)
+    if (g_str_equal (path, config_paths[i].path))
+      {
+        guint fact = config_paths[i].fact;
 
-  set_if_unset (&info->exp_name, first_string (root, exp));
-  set_if_unset (&info->architecture, first_string (root, arch));
-  set_if_unset (&info->encoder, first_string (root, enc));
-  set_if_unset (&info->decoder, first_string (root, dec));
-  set_if_unset (&info->head, first_string (root, head));
-  set_if_unset (&info->loss, first_string (root, loss));
-  set_if_unset (&info->preprocessing_profile, first_string (root, profile));
+        /* The first of the preferred path wins, as a lookup in a tree would. */
+        if (facts->value[fact] == NULL || config_paths[i].rank < facts->rank[fact])
+          {
+            g_free (facts->value[fact]);
+            facts->value[fact] = g_strdup (value);
+            facts->rank[fact] = config_paths[i].rank;
+          }
+        return;
+      }
 }
 
 static gboolean
@@ -437,35 +615,126 @@ run_info_complete (const CbRunInfo *info)
          info->loss && info->preprocessing_profile;
 }
 
-/* Reads <run_dir>/.hydra/overrides.yaml (what was asked for) and then, only for what that
- * does not say, config.yaml (what it resolved to); each file is parsed at most once.
- * Returns NULL when the run has neither. */
+/* The run's facts from the contents of its .hydra/overrides.yaml (what was asked for) and,
+ * only for what that does not say, config.yaml (what it resolved to). Either may be NULL
+ * (missing); NULL when both are. A file that is not valid YAML says nothing. */
 CbRunInfo *
-cb_run_info_read (const char *run_dir)
+cb_run_info_parse (const char *overrides,
+                   gsize       overrides_length,
+                   const char *config,
+                   gsize       config_length)
 {
-  g_autofree char *overrides = g_build_filename (run_dir, ".hydra", "overrides.yaml", NULL);
-  g_autofree char *config = g_build_filename (run_dir, ".hydra", "config.yaml", NULL);
-  gboolean have_overrides = g_file_test (overrides, G_FILE_TEST_IS_REGULAR);
-  ProfileHints hints = { NULL, FALSE, FALSE };
+  Overrides o = { NULL, NULL, FALSE, FALSE };
   CbRunInfo *info;
 
-  if (!have_overrides && !g_file_test (config, G_FILE_TEST_IS_REGULAR))
+  if (overrides == NULL && config == NULL)
     return NULL;
 
   info = g_new0 (CbRunInfo, 1);
-  if (have_overrides)
-    read_overrides (info, overrides, &hints);
+  if (overrides != NULL)
+    {
+      CbRunInfo said = { NULL, };
+
+      o.info = &said;
+      if (yaml_scan_paths (overrides, overrides_length, override_found, &o))
+        *info = said;
+      else
+        {
+          cb_run_info_clear (&said);
+          g_clear_pointer (&o.dataset_preset, g_free);
+          o.office = o.camscanner = FALSE;
+        }
+      o.info = info;
+    }
 
   /* An explicit profile in the config beats the inference from overrides, so the config is
    * read unless the overrides named everything, the profile included. */
-  if (!run_info_complete (info))
-    read_config (info, config);
+  if (config != NULL && !run_info_complete (info))
+    {
+      ConfigFacts facts = { { NULL, }, { 0, } };
 
-  if (info->preprocessing_profile == NULL && have_overrides)
-    info->preprocessing_profile = g_strdup (infer_profile (&hints));
+      if (yaml_scan_paths (config, config_length, config_found, &facts))
+        {
+          set_if_unset (&info->exp_name, facts.value[FACT_EXP]);
+          set_if_unset (&info->architecture, facts.value[FACT_ARCH]);
+          set_if_unset (&info->encoder, facts.value[FACT_ENC]);
+          set_if_unset (&info->decoder, facts.value[FACT_DEC]);
+          set_if_unset (&info->head, facts.value[FACT_HEAD]);
+          set_if_unset (&info->loss, facts.value[FACT_LOSS]);
+          set_if_unset (&info->preprocessing_profile, facts.value[FACT_PROFILE]);
+        }
+      for (guint i = 0; i < N_FACTS; i++)
+        g_free (facts.value[i]);
+    }
 
-  g_free (hints.dataset_preset);
+  if (info->preprocessing_profile == NULL && overrides != NULL)
+    info->preprocessing_profile = g_strdup (infer_profile (&o));
+
+  g_free (o.dataset_preset);
   return info;
+}
+
+/* Reads a whole small file into a NUL-terminated buffer; NULL if it is missing, not a
+ * regular file, too big or unreadable. */
+char *
+cb_read_small_file_at (int          dir_fd,
+                       const char  *path,
+                       struct stat *st_out,
+                       gsize       *length)
+{
+  struct stat st;
+  char *data;
+  gsize done = 0;
+  int fd;
+
+  fd = openat (dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_HYDRA_FILE_SIZE)
+    {
+      close (fd);
+      return NULL;
+    }
+
+  data = g_malloc ((gsize) st.st_size + 1);
+  while (done < (gsize) st.st_size)
+    {
+      gssize n = read (fd, data + done, (gsize) st.st_size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;   /* shrunk meanwhile: what was there */
+      done += (gsize) n;
+    }
+  close (fd);
+
+  data[done] = '\0';
+  if (st_out != NULL)
+    *st_out = st;
+  *length = done;
+  return data;
+}
+
+/* Reads <run_dir>/.hydra/overrides.yaml and config.yaml; NULL when the run has neither. */
+CbRunInfo *
+cb_run_info_read (const char *run_dir)
+{
+  g_autofree char *overrides = NULL;
+  g_autofree char *config = NULL;
+  gsize overrides_length = 0, config_length = 0;
+  int fd;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+
+  fd = open (run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  overrides = cb_read_small_file_at (fd, ".hydra/overrides.yaml", NULL, &overrides_length);
+  config = cb_read_small_file_at (fd, ".hydra/config.yaml", NULL, &config_length);
+  close (fd);
+
+  return cb_run_info_parse (overrides, overrides_length, config, config_length);
 }
 
 /* ---- the object ---------------------------------------------------------------------- */
