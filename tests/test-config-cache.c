@@ -253,6 +253,105 @@ test_follows_changes (Fixture       *fixture,
   }
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  int *status = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *status = cb_config_cache_load_finish (CB_CONFIG_CACHE (object), result, &error) ? 1 : 2;
+  if (*status == 2)
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static gboolean
+status_set (gpointer data)
+{
+  return *(int *) data != 0;
+}
+
+/* Spins the main context until @done, at most @timeout_ms. */
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data,
+            guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+/* A finished load is installed on demand, before its callback reaches the main context;
+ * the callback then notifies nothing more. */
+static void
+test_install_finished (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CbConfigCache) cache = cb_config_cache_new (fixture->configs);
+  guint n_snapshots = 0, n_loaded = 0;
+  int status = 0;
+
+  g_signal_connect (cache, "notify::snapshot", G_CALLBACK (count_cb), &n_snapshots);
+  g_signal_connect (cache, "notify::loaded", G_CALLBACK (count_cb), &n_loaded);
+
+  /* Nothing started: nothing to install. */
+  g_assert_false (cb_config_cache_install_finished (cache, 0));
+
+  cb_config_cache_load_async (cache, NULL, load_done_cb, &status);
+  /* No main-context iteration: the worker's result is taken here (waiting for it). */
+  g_assert_true (cb_config_cache_install_finished (cache, 10 * G_USEC_PER_SEC));
+  g_assert_true (cb_config_cache_get_loaded (cache));
+  g_assert_cmpuint (cb_config_cache_get_n_loads (cache), ==, 1);
+  g_assert_cmpuint (n_snapshots, ==, 1);
+  g_assert_cmpuint (n_loaded, ==, 1);
+  g_assert_true (cb_config_cache_get_last_loader_thread (cache) != (gpointer) g_thread_self ());
+  g_assert_true (strv_has (cb_config_snapshot_get_options (cb_config_cache_get_snapshot (cache),
+                                                           "models.architectures"), "dbnet"));
+  g_assert_cmpint (status, ==, 0);
+
+  /* Taken once only; the callback finds nothing left to do. */
+  g_assert_true (cb_config_cache_install_finished (cache, 0));
+  spin_until (status_set, &status, 5000);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpuint (cb_config_cache_get_n_loads (cache), ==, 1);
+  g_assert_cmpuint (n_snapshots, ==, 1);
+  g_assert_cmpuint (n_loaded, ==, 1);
+}
+
+/* A cancelled load is never installed, on demand or by its callback. */
+static void
+test_install_cancelled (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CbConfigCache) cache = cb_config_cache_new (fixture->configs);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  int status = 0;
+
+  cb_config_cache_load_async (cache, cancellable, load_done_cb, &status);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (cb_config_cache_install_finished (cache, 10 * G_USEC_PER_SEC));
+  spin_until (status_set, &status, 5000);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_false (cb_config_cache_get_loaded (cache));
+  g_assert_cmpuint (cb_config_cache_get_n_loads (cache), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +362,10 @@ main (int   argc,
               test_loads_on_worker_thread, fixture_teardown);
   g_test_add ("/config-cache/follows-changes", Fixture, NULL, fixture_setup,
               test_follows_changes, fixture_teardown);
+  g_test_add ("/config-cache/install-finished", Fixture, NULL, fixture_setup,
+              test_install_finished, fixture_teardown);
+  g_test_add ("/config-cache/install-cancelled", Fixture, NULL, fixture_setup,
+              test_install_cancelled, fixture_teardown);
 
   return g_test_run ();
 }

@@ -408,6 +408,63 @@ test_lazy_build (void)
 }
 
 static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* The application starts the config load before GTK initialises; the window takes the
+ * finished snapshot when it is built, so that its first page has its option lists before
+ * the first frame, and nothing arrives later to make it lay them out again. */
+static void
+test_snapshot_before_first_frame (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autofree char *configs = NULL;
+  GtkWidget *arch;
+  guint n_snapshots = 0;
+
+  f.project = cb_project_load (demo, problems);
+  forget_saved_values (f.project->root);
+  configs = cb_project_get_path (f.project, f.project->configs_dir);
+  f.cache = cb_config_cache_new (configs);
+  f.scanner = cb_checkpoint_scanner_new (f.project->root, f.project->outputs_dir);
+  f.backend = g_memory_settings_backend_new ();
+  f.settings = new_settings (f.backend);
+
+  /* Started, not yet delivered: no main-context iteration until the window is built. */
+  cb_config_cache_load_async (f.cache, NULL, NULL, NULL);
+  cb_checkpoint_scanner_rescan (f.scanner);
+  g_assert_false (cb_config_cache_get_loaded (f.cache));
+
+  f.window = new_window (&f, NULL);
+  g_assert_true (cb_config_cache_get_loaded (f.cache));
+  g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
+  arch = cb_page_get_control (cb_window_get_page (f.window, "train"), "architecture");
+  g_assert_true (ADW_IS_COMBO_ROW (arch));
+  g_assert_cmpuint (find_string (adw_combo_row_get_model (ADW_COMBO_ROW (arch)), "craft"), !=,
+                    GTK_INVALID_LIST_POSITION);
+  g_assert_cmpstr (form_string (page_form (f.window, "train"), "architecture"), ==, "dbnet");
+
+  /* The load's callback, when it runs, changes nothing. */
+  g_signal_connect (f.cache, "notify::snapshot", G_CALLBACK (count_notify_cb), &n_snapshots);
+  gtk_window_present (GTK_WINDOW (f.window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  spin_until (scanner_loaded, f.scanner);
+  spin_until (all_pages_built, f.window);
+  spin_pending ();
+  g_assert_cmpuint (n_snapshots, ==, 0);
+  g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
+  g_signal_handlers_disconnect_by_func (f.cache, count_notify_cb, &n_snapshots);
+
+  fixture_close (&f);
+}
+
+static void
 test_visible_if (void)
 {
   Fixture f = { 0 };
@@ -1809,6 +1866,7 @@ main (int    argc,
 
   g_test_add_func ("/window/demo/build", test_demo_build);
   g_test_add_func ("/window/demo/lazy-build", test_lazy_build);
+  g_test_add_func ("/window/demo/snapshot-before-first-frame", test_snapshot_before_first_frame);
   g_test_add_func ("/window/demo/visible-if", test_visible_if);
   g_test_add_func ("/window/demo/architecture", test_architecture);
   g_test_add_func ("/window/demo/use-case", test_use_case);

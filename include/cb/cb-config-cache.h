@@ -30,6 +30,8 @@ gboolean          cb_config_cache_load_finish   (CbConfigCache        *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 void              cb_config_cache_load_sync     (CbConfigCache        *self);
+gboolean          cb_config_cache_install_finished (CbConfigCache     *self,
+                                                    gint64             wait_us);
 void              cb_config_cache_watch         (CbConfigCache        *self);
 guint             cb_config_cache_get_n_loads   (CbConfigCache        *self);
 gpointer          cb_config_cache_get_last_loader_thread (CbConfigCache *self);

@@ -6,6 +6,11 @@
  * a GTask worker thread that gets a copy of its inputs (the folder and the previous
  * snapshot, so unchanged files are not parsed again) and returns a new snapshot plus its
  * problems; the main thread then swaps it in and notifies "snapshot".
+ *
+ * The main thread can also take a finished load's result before the task's callback runs
+ * (cb_config_cache_install_finished): a window built at start-up gets the snapshot the
+ * worker made while GTK initialised, instead of getting it with the callback, which would
+ * land between the window's map and its first frame and make it lay out its rows again.
  */
 
 #define G_LOG_DOMAIN "cb-config-cache"
@@ -22,6 +27,7 @@ struct _CbConfigCache
   CbConfigSnapshot *snapshot;
   GPtrArray        *problems;
   GCancellable     *cancellable;   /* the running reload, replaced by a newer one */
+  struct _LoadData *latest;        /* the load started last, until it is installed */
   GHashTable       *monitors;      /* folder -> GFileMonitor */
   guint             reload_id;
   guint             n_loads;
@@ -65,22 +71,43 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (CbConfigCache, cb_config_cache, G_TYPE_OBJECT)
 
-typedef struct
+/* Shared by the task and, for the load started last, the cache. The worker sets result,
+ * problems, loader_thread and done under the lock; the main thread takes them under it. */
+typedef struct _LoadData
 {
+  gatomicrefcount   ref_count;
+  GMutex            mutex;
+  GCond             cond;
   char             *configs_dir;
+  GCancellable     *cancellable;
   CbConfigSnapshot *previous;
   CbConfigSnapshot *result;
   GPtrArray        *problems;
   GThread          *loader_thread;
+  gboolean          done;         /* the worker has finished */
+  gboolean          installed;    /* the main thread took the result (main thread only) */
 } LoadData;
 
-static void
-load_data_free (LoadData *data)
+static LoadData *
+load_data_ref (LoadData *data)
 {
+  g_atomic_ref_count_inc (&data->ref_count);
+  return data;
+}
+
+static void
+load_data_unref (LoadData *data)
+{
+  if (!g_atomic_ref_count_dec (&data->ref_count))
+    return;
+
   g_free (data->configs_dir);
+  g_clear_object (&data->cancellable);
   g_clear_pointer (&data->previous, cb_config_snapshot_unref);
   g_clear_pointer (&data->result, cb_config_snapshot_unref);
   g_clear_pointer (&data->problems, g_ptr_array_unref);
+  g_mutex_clear (&data->mutex);
+  g_cond_clear (&data->cond);
   g_free (data);
 }
 
@@ -88,6 +115,9 @@ static void
 install_result (CbConfigCache *self,
                 LoadData      *data)
 {
+  if (data == self->latest)
+    g_clear_pointer (&self->latest, load_data_unref);
+
   g_clear_pointer (&self->snapshot, cb_config_snapshot_unref);
   self->snapshot = g_steal_pointer (&data->result);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
@@ -253,6 +283,7 @@ cb_config_cache_finalize (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->latest, load_data_unref);
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_clear_pointer (&self->configs_dir, g_free);
@@ -380,13 +411,25 @@ load_worker (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *data = task_data;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(CbConfigSnapshot) result = NULL;
+
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      problems = cb_problem_list_new ();
+      result = cb_config_snapshot_reload (data->configs_dir, data->previous, problems);
+    }
+
+  g_mutex_lock (&data->mutex);
+  data->loader_thread = g_thread_self ();
+  data->problems = g_steal_pointer (&problems);
+  data->result = g_steal_pointer (&result);
+  data->done = TRUE;
+  g_cond_broadcast (&data->cond);
+  g_mutex_unlock (&data->mutex);
 
   if (g_task_return_error_if_cancelled (task))
     return;
-
-  data->loader_thread = g_thread_self ();
-  data->problems = cb_problem_list_new ();
-  data->result = cb_config_snapshot_reload (data->configs_dir, data->previous, data->problems);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -403,8 +446,13 @@ load_done_cb (GObject      *object,
   if (g_task_propagate_boolean (G_TASK (result), &error) &&
       !g_cancellable_is_cancelled (g_task_get_cancellable (outer)))
     {
-      self->last_loader_thread = data->loader_thread;
-      install_result (self, data);
+      /* Unless cb_config_cache_install_finished() took it already. */
+      if (!data->installed)
+        {
+          data->installed = TRUE;
+          self->last_loader_thread = data->loader_thread;
+          install_result (self, data);
+        }
       g_task_return_boolean (outer, TRUE);
     }
   else if (error != NULL)
@@ -431,13 +479,71 @@ cb_config_cache_load_async (CbConfigCache       *self,
   g_task_set_source_tag (outer, cb_config_cache_load_async);
 
   data = g_new0 (LoadData, 1);
+  g_atomic_ref_count_init (&data->ref_count);
+  g_mutex_init (&data->mutex);
+  g_cond_init (&data->cond);
   data->configs_dir = g_strdup (self->configs_dir);
+  data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   data->previous = self->loaded ? cb_config_snapshot_ref (self->snapshot) : NULL;
+
+  g_clear_pointer (&self->latest, load_data_unref);
+  self->latest = load_data_ref (data);
 
   task = g_task_new (self, cancellable, load_done_cb, g_steal_pointer (&outer));
   g_task_set_source_tag (task, load_worker);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_unref);
   g_task_run_in_thread (task, load_worker);
+}
+
+/**
+ * cb_config_cache_install_finished:
+ * @wait_us: how long to wait for a load still running in its worker, in µs (0: not at all)
+ *
+ * Installs the result of the load started last if its worker has finished (waiting at most
+ * @wait_us for it), now, without waiting for the task's callback to reach the main
+ * context; the callback then finds nothing left to do, and notifies nothing. For a window
+ * built at start-up, so that it is built with its option lists rather than measured and
+ * painted again when they arrive. Main thread only.
+ *
+ * Returns: whether the cache is loaded now
+ */
+gboolean
+cb_config_cache_install_finished (CbConfigCache *self,
+                                  gint64         wait_us)
+{
+  LoadData *data;
+  gboolean done;
+
+  g_return_val_if_fail (CB_IS_CONFIG_CACHE (self), FALSE);
+
+  data = self->latest;
+  if (data == NULL || data->installed)
+    return self->loaded;
+
+  g_mutex_lock (&data->mutex);
+  if (!data->done && wait_us > 0)
+    {
+      gint64 end_time = g_get_monotonic_time () + wait_us;
+
+      while (!data->done)
+        if (!g_cond_wait_until (&data->cond, &data->mutex, end_time))
+          break;
+    }
+  done = data->done;
+  g_mutex_unlock (&data->mutex);
+
+  /* After done the worker no longer touches data: no lock needed to take its result. */
+  if (done && data->result != NULL &&
+      (data->cancellable == NULL || !g_cancellable_is_cancelled (data->cancellable)))
+    {
+      load_data_ref (data);
+      data->installed = TRUE;
+      self->last_loader_thread = data->loader_thread;
+      install_result (self, data);
+      load_data_unref (data);
+    }
+
+  return self->loaded;
 }
 
 gboolean

@@ -1,8 +1,11 @@
 /* cb-application.c: the application: command line, project, config cache, app actions
  *
  * The application owns the one CbProject and the one CbConfigCache of the process and
- * hands them to its window. The cache load starts in a worker thread before the window is
- * created, so the option lists usually arrive within the window's first frames.
+ * hands them to its window. The project named on the command line (or the one start-up
+ * would choose) is opened before GTK initialises: its config load and checkpoint scan run
+ * in worker threads while GTK starts, and the window takes the finished config snapshot
+ * when it is built (cb_config_cache_install_finished), so that its first page is built
+ * once, with its option lists, and its first frame is not delayed by their arrival.
  *
  * Which project opens: --project DIR; else the current directory if it holds configs/;
  * else the project opened last; else the bundled demo project (copied to the user's data
@@ -25,6 +28,7 @@
 
 #include "cb-application.h"
 #include "cb-window.h"
+#include "cb/cb-cli.h"
 #include "cb/cb-problem.h"
 
 struct _CbApplication
@@ -37,6 +41,8 @@ struct _CbApplication
   GPtrArray      *project_problems;
   GCancellable   *cancellable;
   GSettings      *settings;
+  char           *startup_project;   /* --project or DIR, for the early start */
+  char           *first_word;        /* of the command line, if it is not an option */
 };
 
 G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
@@ -116,17 +122,13 @@ show_window (CbApplication *self)
     gtk_window_close (old_window);
 }
 
-/**
- * cb_application_open_project:
- * @dir: (nullable): the project folder, or %NULL to choose one as at start-up
- *
- * Makes @dir the project of the application: loads it, starts loading its configs and
- * scanning its checkpoints in worker threads, and shows a window for it.
- */
-gboolean
-cb_application_open_project (CbApplication  *self,
-                             const char     *dir,
-                             GError        **error)
+/* Makes @dir the project of the application, without a window: loads it, and starts
+ * loading its configs and scanning its checkpoints in worker threads. Nothing is done if
+ * it is the project already. */
+static gboolean
+load_project (CbApplication  *self,
+              const char     *dir,
+              GError        **error)
 {
   g_autofree char *root = NULL;
   g_autofree char *cwd = g_get_current_dir ();
@@ -134,17 +136,12 @@ cb_application_open_project (CbApplication  *self,
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   CbProject *project;
 
-  g_return_val_if_fail (CB_IS_APPLICATION (self), FALSE);
-
   root = resolve_project_root (self, dir, cwd, error);
   if (root == NULL)
     return FALSE;
 
   if (self->project != NULL && g_strcmp0 (self->project->root, root) == 0)
-    {
-      show_window (self);
-      return TRUE;
-    }
+    return TRUE;
 
   project = cb_project_load (root, problems);
   if (project == NULL)
@@ -179,6 +176,25 @@ cb_application_open_project (CbApplication  *self,
   cb_checkpoint_scanner_watch (self->checkpoint_scanner);
 
   g_settings_set_string (get_settings (self), "last-project", project->root);
+  return TRUE;
+}
+
+/**
+ * cb_application_open_project:
+ * @dir: (nullable): the project folder, or %NULL to choose one as at start-up
+ *
+ * Makes @dir the project of the application: loads it, starts loading its configs and
+ * scanning its checkpoints in worker threads, and shows a window for it.
+ */
+gboolean
+cb_application_open_project (CbApplication  *self,
+                             const char     *dir,
+                             GError        **error)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), FALSE);
+
+  if (!load_project (self, dir, error))
+    return FALSE;
 
   show_window (self);
   return TRUE;
@@ -401,7 +417,13 @@ static const GActionEntry app_actions[] = {
 static void
 cb_application_startup (GApplication *application)
 {
+  CbApplication *self = CB_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
+
+  /* Only the primary instance gets here, before GTK initialises (in the parent's startup,
+   * 60 ms or more): the project's configs load and its checkpoints are scanned meanwhile.
+   * Errors are reported when the command line is handled, which opens the same project. */
+  load_project (self, self->startup_project, NULL);
 
   G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
 
@@ -432,13 +454,40 @@ static int
 cb_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
+  CbApplication *self = CB_APPLICATION (application);
+  g_autofree char *project = NULL;
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EXIT_SUCCESS;
     }
 
+  /* The project the command line will open, as cb_application_command_line() finds it. */
+  if (!g_variant_dict_lookup (options, "project", "^ay", &project) && self->first_word != NULL)
+    project = g_strdup (self->first_word);
+  g_free (self->startup_project);
+  self->startup_project = g_steal_pointer (&project);
+
   return -1;
+}
+
+/* Notes the folder given without --project (a word that is not an option), which the
+ * option parser leaves to cb_application_command_line(). */
+static gboolean
+cb_application_local_command_line (GApplication   *application,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  CbApplication *self = CB_APPLICATION (application);
+  const char *word = cb_cli_first_word (g_strv_length (*arguments), *arguments);
+
+  g_free (self->first_word);
+  self->first_word = g_strdup (word);
+
+  return G_APPLICATION_CLASS (cb_application_parent_class)->local_command_line (application,
+                                                                                arguments,
+                                                                                exit_status);
 }
 
 /* Runs in the primary instance, also for a second launch: its --project (or a folder given
@@ -499,6 +548,8 @@ cb_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->project, cb_project_unref);
   g_clear_pointer (&self->project_problems, g_ptr_array_unref);
+  g_clear_pointer (&self->startup_project, g_free);
+  g_clear_pointer (&self->first_word, g_free);
 
   G_OBJECT_CLASS (cb_application_parent_class)->dispose (object);
 }
@@ -515,6 +566,7 @@ cb_application_class_init (CbApplicationClass *klass)
   app_class->activate = cb_application_activate;
   app_class->command_line = cb_application_command_line;
   app_class->handle_local_options = cb_application_handle_local_options;
+  app_class->local_command_line = cb_application_local_command_line;
 }
 
 static void

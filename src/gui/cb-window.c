@@ -32,6 +32,10 @@
 
 static const char * const page_names[] = { "train", "test", "predict" };
 
+/* How long a new window waits for a config load that is still running (a real project's
+ * configs load in under 10 ms). */
+#define SNAPSHOT_WAIT_MS 50
+
 enum {
   PROP_0,
   PROP_PROJECT,
@@ -603,6 +607,13 @@ cb_window_constructed (GObject *object)
 
   setup_project (self);
   _cb_window_init_run (self);
+
+  /* The application started loading the configs before GTK initialised: the load is
+   * usually done by now, its callback not yet run. Take its snapshot now (or wait a little
+   * for it), so that the first page is built with its option lists: costs less than
+   * measuring and painting the rows again when the callback lands before the first frame. */
+  if (self->config_cache != NULL)
+    cb_config_cache_install_finished (self->config_cache, SNAPSHOT_WAIT_MS * 1000);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     cb_page_set_config_cache (page_for_name (self, page_names[i]), self->config_cache);
