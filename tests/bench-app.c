@@ -19,7 +19,13 @@
  *   Ctrl+Q does and tears everything down, so that valgrind sees what is left.
  *
  * Experiments (--experiment) change the window's widgets the way a fix in src/gui would, to
- * measure the fix before it is made; see docs/performance.md.
+ * measure the fix before it is made; see docs/performance.md. Here: relayout-before-click
+ * (the window allocated at other sizes once before the first click), no-preview-update (tab
+ * switches leave the preview alone), stack-not-homogeneous, stack-crossfade, no-subtitles,
+ * one-line-subtitles, unfocus, no-tooltips, and results-after-first-frame (the config
+ * snapshot and the checkpoint scan reach the window only after its first frame); in
+ * bench-common.c, for the floor too: first-predict, prepaint, flat-cards,
+ * no-switcher-transition, no-transitions.
  *
  * The renderer is whatever GSK_RENDERER and GDK_DEBUG say: this program does not go through
  * main.c, so scripts/bench sets them for each series.
@@ -64,7 +70,6 @@ typedef struct
   GtkAdjustment *edit_adjustment;
   double         edit_values[2];
   GtkTextBuffer *preview_buffer;
-  char          *same_text;
   const char    *session_result;
 } App;
 
@@ -184,30 +189,11 @@ no_tooltip (GtkWidget *widget,
   gtk_widget_set_has_tooltip (widget, FALSE);
 }
 
-/* Replaces the window's handler of tab switches: puts the page's command in the preview
- * with nothing else (preview-text-only), or sets the same text again (preview-same-text). */
-static void
-emulated_switch_cb (GtkStack   *stack,
-                    GParamSpec *pspec,
-                    App        *self)
-{
-  CbCommandView *view = cb_window_get_command_view (self->window);
-  CbPage *page = cb_window_get_visible_page (self->window);
-  CbCommand *command = cb_form_get_command (cb_page_get_form (page));
-  const char *text = command ? cb_command_get_display (command) : "";
-
-  if (has_experiment (self, "preview-text-only"))
-    cb_command_view_set_command (view, text, NULL);
-  else if (has_experiment (self, "preview-same-text"))
-    gtk_text_buffer_set_text (self->preview_buffer, self->same_text, -1);
-}
-
 static void
 prepare (gpointer data)
 {
   App *self = data;
   GtkStack *stack = self->scenario.stack;
-  GtkWidget *command_view = GTK_WIDGET (cb_window_get_command_view (self->window));
 
   if (has_experiment (self, "stack-not-homogeneous"))
     {
@@ -219,22 +205,20 @@ prepare (gpointer data)
       gtk_stack_set_transition_type (stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
       gtk_stack_set_transition_duration (stack, 100);
     }
-  if (has_experiment (self, "preview-fixed-height"))
+  /* The preview made taller once the pages are built: the whole window is allocated again
+   * at other sizes and repainted before the first click (docs/performance.md, "first
+   * visit"). */
+  if (has_experiment (self, "relayout-before-click"))
     {
-      GtkWidget *scroller = find_descendant (command_view, GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *view = GTK_WIDGET (cb_window_get_command_view (self->window));
+      GtkWidget *scroller = find_descendant (view, GTK_TYPE_SCROLLED_WINDOW);
 
-      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), FALSE);
-      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 96);
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller),
+                                                  gtk_widget_get_height (scroller) + 24);
     }
-  if (has_experiment (self, "no-preview-update") || has_experiment (self, "preview-text-only") ||
-      has_experiment (self, "preview-same-text"))
+  /* The window's handler of tab switches (the preview's text) not run. */
+  if (has_experiment (self, "no-preview-update"))
     g_signal_handlers_block_matched (stack, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->window);
-  if (has_experiment (self, "preview-text-only") || has_experiment (self, "preview-same-text"))
-    {
-      self->same_text = g_strdup (cb_command_view_get_text (
-        cb_window_get_command_view (self->window)));
-      g_signal_connect (stack, "notify::visible-child", G_CALLBACK (emulated_switch_cb), self);
-    }
   if (has_experiment (self, "no-subtitles"))
     for_each_descendant (GTK_WIDGET (stack), ADW_TYPE_ACTION_ROW, clear_subtitle, NULL);
   if (has_experiment (self, "one-line-subtitles"))
@@ -308,48 +292,6 @@ extra_json (gpointer data,
   g_string_append (json, "}");
   if (g_str_equal (self->mode, "full"))
     core_edit_json (self, json);
-}
-
-/* configs-before-window: the config snapshot is loaded before the window builds its first
- * page (as if the application waited for its worker), so that the page is built once with
- * its option lists instead of being built and then updated when the snapshot arrives. */
-static void (*window_constructed) (GObject *object);
-
-static void
-stop_duplicate_cb (GObject    *cache,
-                   GParamSpec *pspec,
-                   gpointer    data)
-{
-  /* The worker's copy of the snapshot already installed: as if the cache knew it had it. */
-  g_signal_stop_emission_by_name (cache, "notify");
-  if (g_str_equal (g_param_spec_get_name (pspec), "snapshot"))
-    g_signal_handlers_disconnect_by_func (cache, stop_duplicate_cb, data);
-}
-
-static void
-constructed_after_configs (GObject *object)
-{
-  g_autoptr(CbConfigCache) cache = NULL;
-
-  g_object_get (object, "config-cache", &cache, NULL);
-  if (cache != NULL && !cb_config_cache_get_loaded (cache))
-    {
-      cb_config_cache_load_sync (cache);
-      g_signal_connect (cache, "notify::snapshot", G_CALLBACK (stop_duplicate_cb), NULL);
-    }
-  window_constructed (object);
-}
-
-static void
-early_experiments (App *self)
-{
-  if (has_experiment (self, "configs-before-window"))
-    {
-      GObjectClass *klass = g_type_class_ref (CB_TYPE_WINDOW);
-
-      window_constructed = klass->constructed;
-      klass->constructed = constructed_after_configs;
-    }
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -971,8 +913,6 @@ main (int    argc,
   self.scenario.extra_json = extra_json;
   self.scenario.data = &self;
 
-  early_experiments (&self);
-
   /* As command-builder starts, but never handing over to an instance already running. */
   self.app = cb_application_new ();
   g_application_set_flags (G_APPLICATION (self.app),
@@ -996,7 +936,6 @@ main (int    argc,
   g_free (self.mode);
   g_free (self.project);
   g_free (self.experiment);
-  g_free (self.same_text);
   g_clear_pointer (&self.scenario.marks, g_array_unref);
   return status;
 }
