@@ -82,6 +82,23 @@ create_in_place (const char *path,
     set_mtime (path, mtime);
 }
 
+/* Rewrites an existing file as Hydra does (open "w", write, close): no new entry, so the
+ * folder's time stays; the file's time is moved a second on, as a later write would. */
+static void
+rewrite_in_place (const char *path,
+                  const char *contents)
+{
+  struct stat st;
+  int fd;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  fd = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, contents, strlen (contents)), ==, (gssize) strlen (contents));
+  g_assert_cmpint (close (fd), ==, 0);
+  set_mtime (path, (gint64) st.st_mtim.tv_sec + 1);
+}
+
 /* Sets the time of every folder under @path (symlinks not followed) an hour back. */
 static void
 age_folders (const char *path)
@@ -1167,6 +1184,136 @@ test_walk_cancel (Fixture       *fixture,
 
 /* ---- rescans ---------------------------------------------------------------------------- */
 
+/* A tree big enough to be shared out between threads, with the symlinks that make parts
+ * meet: one run linking into a later run (whose folder the earlier part then owns), a link
+ * back to outputs/, a folder linking to itself, nested layouts and runs with and without
+ * .hydra. */
+static void
+make_shared_tree (Fixture *fixture)
+{
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *ckpt = NULL;
+      g_autofree char *run = g_strdup_printf ("run%02u", i);
+
+      ckpt = g_strdup_printf ("%s/checkpoints/epoch-%02u_step-%04u.ckpt", run, i, i * 10);
+      add_ckpt (fixture, ckpt, 100 + i);
+      g_free (ckpt);
+      ckpt = g_strdup_printf ("%s/checkpoints/last.ckpt", run);
+      add_ckpt (fixture, ckpt, 100 + i);
+      if (i % 3 == 0)
+        {
+          g_autofree char *dir = g_build_filename (fixture->outputs, run, NULL);
+          g_autofree char *text = g_strdup_printf ("- exp_name=run %u\n", i);
+
+          write_file (dir, ".hydra/overrides.yaml", text, 0);
+        }
+      if (i % 7 == 0)
+        {
+          g_free (ckpt);
+          ckpt = g_strdup_printf ("%s/sweep/%u/checkpoints/best-hmean-0.%u.ckpt", run, i, i);
+          add_ckpt (fixture, ckpt, 50 + i);
+        }
+      if (i % 11 == 0)
+        {
+          g_free (ckpt);
+          ckpt = g_strdup_printf ("%s/direct.ckpt", run);
+          add_ckpt (fixture, ckpt, 20 + i);
+        }
+    }
+  {
+    g_autofree char *into_later = g_build_filename (fixture->outputs, "run10", "later", NULL);
+    g_autofree char *back = g_build_filename (fixture->outputs, "run70", "back", NULL);
+    g_autofree char *again = g_build_filename (fixture->outputs, "run05", "checkpoints", "again",
+                                               NULL);
+
+    g_assert_cmpint (symlink ("../run50", into_later), ==, 0);
+    g_assert_cmpint (symlink ("..", back), ==, 0);
+    g_assert_cmpint (symlink (".", again), ==, 0);
+  }
+  age_folders (fixture->root);
+}
+
+/* Everything a walk says, for comparing two. */
+static char *
+describe_scan (CbCheckpointScanner *scanner)
+{
+  const CbScanStats *stats = cb_checkpoint_scanner_get_stats (scanner);
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "read %u reused %u loops %u deep %u unreadable %u ckpts %u "
+                          "runs %u\n", stats->n_dirs_read, stats->n_dirs_reused, stats->n_loops,
+                          stats->n_too_deep, stats->n_unreadable, stats->n_checkpoints,
+                          stats->n_runs_read);
+  for (guint i = 0; i < n_items (scanner); i++)
+    {
+      CbCheckpoint *item = item_at (scanner, i);
+      const CbRunInfo *info = cb_checkpoint_get_run_info (item);
+
+      g_string_append_printf (out, "%s\t%s\t%s\n", cb_checkpoint_get_path (item),
+                              cb_checkpoint_get_run (item),
+                              info && info->exp_name ? info->exp_name : "-");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_walk_threads_same_result (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  CbCheckpointScanner *one = scanner_new (fixture);
+  CbCheckpointScanner *four = scanner_new (fixture);
+  g_autofree char *by_one = NULL;
+  g_autofree char *by_four = NULL;
+  const CbScanStats *stats;
+
+  make_shared_tree (fixture);
+  cb_checkpoint_scanner_set_max_threads (one, 1);
+  cb_checkpoint_scanner_set_max_threads (four, 4);
+
+  scan (one);
+  scan (four);
+  by_one = describe_scan (one);
+  by_four = describe_scan (four);
+  g_assert_cmpstr (by_four, ==, by_one);
+
+  /* What one thread finds: run50 is walked as run10/later (first in order), so outputs/run50
+   * itself is a loop, and so are run70/back and run05/checkpoints/again. */
+  stats = cb_checkpoint_scanner_get_stats (four);
+  g_assert_cmpuint (stats->n_loops, ==, 3);
+  g_assert_cmpuint (stats->n_checkpoints, ==, 80 * 2 + 12 + 8);
+  g_assert_true (has_path (four, "outputs/run10/later/checkpoints/last.ckpt"));
+  g_assert_false (has_path (four, "outputs/run50/checkpoints/last.ckpt"));
+  g_assert_true (has_path (four, "outputs/run77/sweep/77/checkpoints/best-hmean-0.77.ckpt"));
+
+  /* Unchanged: nothing read, on either. */
+  scan (one);
+  scan (four);
+  g_assert_cmpuint (cb_checkpoint_scanner_get_stats (four)->n_dirs_read, ==, 0);
+  g_clear_pointer (&by_one, g_free);
+  g_clear_pointer (&by_four, g_free);
+  by_one = describe_scan (one);
+  by_four = describe_scan (four);
+  g_assert_cmpstr (by_four, ==, by_one);
+
+  /* One checkpoint more, in a run one thread or another walks: one folder read by each. */
+  add_ckpt (fixture, "run63/checkpoints/epoch-99_step-9999.ckpt", 5000);
+  scan (one);
+  scan (four);
+  g_assert_cmpuint (cb_checkpoint_scanner_get_stats (one)->n_dirs_read, ==, 1);
+  g_assert_cmpuint (cb_checkpoint_scanner_get_stats (four)->n_dirs_read, ==, 1);
+  g_clear_pointer (&by_one, g_free);
+  g_clear_pointer (&by_four, g_free);
+  by_one = describe_scan (one);
+  by_four = describe_scan (four);
+  g_assert_cmpstr (by_four, ==, by_one);
+  g_assert_cmpstr (cb_checkpoint_get_path (item_at (four, 0)), ==,
+                   "outputs/run63/checkpoints/epoch-99_step-9999.ckpt");
+
+  finalize_scanner (one);
+  finalize_scanner (four);
+}
+
 static void
 test_rescan_unchanged (Fixture       *fixture,
                        gconstpointer  data)
@@ -1187,18 +1334,47 @@ test_rescan_unchanged (Fixture       *fixture,
   /* The run facts survive the reuse. */
   g_assert_cmpstr (cb_checkpoint_get_run_info (item_at (scanner, 5))->exp_name, ==, "my run");
 
-  /* A run's config changes: only that run is parsed again, no folder is read. */
+  /* The run starts again in the same folder: Hydra rewrites .hydra/overrides.yaml in place
+   * (no folder's time changes), and the trainer writes a new checkpoint. The checkpoint
+   * folder is read again, and with it the run's files: only that run is parsed again. */
   {
     g_autofree char *run_old = g_build_filename (fixture->outputs, "run_old", NULL);
     g_autofree char *overrides = g_build_filename (run_old, ".hydra", "overrides.yaml", NULL);
+    g_autofree char *hydra = g_build_filename (run_old, ".hydra", NULL);
+    struct stat before, after;
 
-    write_file (run_old, ".hydra/overrides.yaml", "- exp_name=renamed\n", 0);
-    set_mtime (overrides, T0);
+    g_assert_cmpint (stat (hydra, &before), ==, 0);
+    rewrite_in_place (overrides, "- exp_name=renamed\n");
+    g_assert_cmpint (stat (hydra, &after), ==, 0);
+    g_assert_true (before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+                   before.st_mtim.tv_nsec == after.st_mtim.tv_nsec);
+
+    /* Nothing else changed yet: the facts are what they were, no file was read. */
     scan (scanner);
     stats = cb_checkpoint_scanner_get_stats (scanner);
+    g_assert_cmpuint (stats->n_dirs_read, ==, 0);
+    g_assert_cmpuint (stats->n_runs_read, ==, 0);
+    g_assert_cmpstr (cb_checkpoint_get_run_info (item_at (scanner, 5))->exp_name, ==, "my run");
+
+    add_ckpt (fixture, "run_old/checkpoints/epoch-02_step-000020.ckpt", 950);
+    scan (scanner);
+    stats = cb_checkpoint_scanner_get_stats (scanner);
+    g_assert_cmpuint (stats->n_dirs_read, ==, 1);
     g_assert_cmpuint (stats->n_runs_read, ==, 1);
-    g_assert_cmpstr (cb_checkpoint_get_run_info (item_at (scanner, 5))->exp_name, ==,
-                     "renamed");
+    for (guint i = 0; i < n_items (scanner); i++)
+      {
+        CbCheckpoint *item = item_at (scanner, i);
+
+        if (g_str_equal (cb_checkpoint_get_run (item), "run_old"))
+          g_assert_cmpstr (cb_checkpoint_get_run_info (item)->exp_name, ==, "renamed");
+      }
+
+    /* Read again with the same contents and time: not parsed again. */
+    add_ckpt (fixture, "run_old/checkpoints/epoch-03_step-000030.ckpt", 960);
+    scan (scanner);
+    stats = cb_checkpoint_scanner_get_stats (scanner);
+    g_assert_cmpuint (stats->n_dirs_read, ==, 1);
+    g_assert_cmpuint (stats->n_runs_read, ==, 0);
   }
 
   finalize_scanner (scanner);
@@ -1441,6 +1617,7 @@ main (int   argc,
   ADD ("/scanner/walk/deleted-concurrently", test_walk_deleted_concurrently);
   ADD ("/scanner/walk/cancel", test_walk_cancel);
   ADD ("/scanner/walk/big-tree", test_walk_big_tree);
+  ADD ("/scanner/walk/threads-same-result", test_walk_threads_same_result);
 
   ADD ("/scanner/rescan/unchanged", test_rescan_unchanged);
   ADD ("/scanner/rescan/added-reads-changed-folder", test_rescan_added_reads_changed_folder);

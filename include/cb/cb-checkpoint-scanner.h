@@ -36,6 +36,8 @@ const CbScanStats   *cb_checkpoint_scanner_get_stats    (CbCheckpointScanner  *s
 gboolean             cb_checkpoint_scanner_get_loaded   (CbCheckpointScanner  *self);
 void                 cb_checkpoint_scanner_set_max_depth (CbCheckpointScanner *self,
                                                          guint                 max_depth);
+void                 cb_checkpoint_scanner_set_max_threads (CbCheckpointScanner *self,
+                                                           guint                max_threads);
 void                 cb_checkpoint_scanner_scan_async   (CbCheckpointScanner  *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

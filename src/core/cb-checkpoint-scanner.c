@@ -48,6 +48,7 @@
 #define DEFAULT_MAX_DEPTH 8
 #define RESCAN_DELAY_MS 400
 #define MAX_WATCHED_RUNS 256
+#define DENTS_SIZE (32 * 1024)
 
 typedef struct
 {
@@ -59,7 +60,6 @@ typedef struct
 typedef struct
 {
   gatomicrefcount  ref_count;
-  gint64           hydra_mtime;  /* of the .hydra folder; 0 without one */
   guint64          stamp;        /* mtimes and sizes of overrides.yaml and config.yaml mixed */
   CbRunInfo       *info;         /* may be NULL */
 } RunEntry;
@@ -82,6 +82,7 @@ typedef struct
   GPtrArray       *subdirs;  /* char*: folder names (symlinks to folders included) */
   RunEntry        *run;      /* the run facts the items were made with; NULL without files */
   GPtrArray       *items;    /* CbCheckpoint, one per file; NULL without files */
+  gboolean         has_links; /* some of the subdirs are symlinks */
 } DirListing;
 
 struct _CbCheckpointScanner
@@ -90,6 +91,7 @@ struct _CbCheckpointScanner
   char            *project_root;
   char            *outputs_dir;   /* relative to the root, or absolute */
   guint            max_depth;
+  guint            max_threads;
   GListStore      *store;
   GHashTable      *dirs;          /* abs path (GRefString) -> DirListing, of the last walk */
   GHashTable      *runs;          /* abs run path (GRefString) -> RunEntry */
@@ -205,33 +207,138 @@ typedef struct
   gint64        run_newest;
 } SortEntry;
 
+typedef struct _Walk Walk;
+
+/* Where a thread is in the walk, and what it has visited. */
 typedef struct
+{
+  GString       *path;          /* the folder being walked, absolute */
+  GString       *rel;           /* the same, as shown: outputs_rel/... */
+  GString       *scratch;       /* a run folder and its config files */
+  char          *dents;         /* getdents64 buffer */
+  GHashTable    *visited;       /* DirId, inside listings the walk holds */
+} Cursor;
+
+typedef struct
+{
+  char          *key;           /* abs path (GRefString) */
+  DirListing    *listing;
+} Found;
+
+/* What is found in the whole tree, or in a parallel walk below one folder of outputs/. */
+typedef struct
+{
+  Walk          *walk;
+  Cursor        *cur;
+  GArray        *dirs;          /* Found */
+  GHashTable    *runs;          /* abs run path (GRefString) -> RunEntry; NULL until one */
+  GArray        *ids;           /* DirId of each folder visited (parallel parts only) */
+  GPtrArray     *items;         /* CbCheckpoint, in walk order */
+  gboolean       changed;       /* a folder was read or an object made */
+  gboolean       met_link;      /* a folder was reached through a symlink */
+  CbScanStats    stats;         /* the counters */
+} Part;
+
+struct _Walk
 {
   /* inputs (copies, or read-only tables shared with the main thread) */
   char          *root;
   char          *outputs_abs;
+  gsize          outputs_abs_len;
   char          *outputs_rel;
   gsize          outputs_rel_len;
   guint          max_depth;
+  guint          max_threads;
   GHashTable    *prev_dirs;
   GHashTable    *prev_runs;
+  GCancellable  *cancellable;
+  int            outputs_fd;    /* the outputs folder, while walking; else -1 */
   /* outputs */
   GHashTable    *dirs;
   GHashTable    *runs;
-  GHashTable    *visited;       /* DirId, inside the listings of walk->dirs */
   GPtrArray     *items;         /* CbCheckpoint */
   gboolean       changed;       /* a folder was read or an object made: sort and apply */
   gboolean       unchanged;     /* the result is the previous one: nothing to apply */
   CbScanStats    stats;
-  GCancellable  *cancellable;
-  /* scratch */
-  GString       *path;          /* the folder being walked, absolute */
-  GString       *rel;           /* the same, as shown: outputs_rel/... */
-  GString       *scratch;       /* a run folder and its config files */
-  int            outputs_fd;    /* the outputs folder, while walking; else -1 */
-  gsize          outputs_abs_len;
-  char          *dents;         /* getdents64 buffer */
-} Walk;
+  /* the folders of outputs/ walked by several threads */
+  DirListing    *top;           /* outputs/ */
+  int            top_fd;        /* open if it was read, else -1 */
+  gboolean       top_read;
+  Part         **parts;         /* one per chunk of folders of outputs/ */
+  guint          n_parts;
+  guint          chunk;         /* folders of outputs/ per part */
+  gint           next_part;
+  GMutex         cursors_lock;
+  GPtrArray     *cursors;       /* of the threads, freed after the join */
+};
+
+static Cursor *
+cursor_new (Walk       *walk,
+            GHashTable *visited)
+{
+  Cursor *cur = g_new0 (Cursor, 1);
+
+  cur->path = g_string_new (walk->outputs_abs);
+  cur->rel = g_string_new (walk->outputs_rel);
+  cur->scratch = g_string_new (NULL);
+  cur->dents = g_malloc (DENTS_SIZE);
+  cur->visited = visited ? g_hash_table_ref (visited)
+                         : g_hash_table_new (dir_id_hash, dir_id_equal);
+  return cur;
+}
+
+static void
+cursor_free (Cursor *cur)
+{
+  g_string_free (cur->path, TRUE);
+  g_string_free (cur->rel, TRUE);
+  g_string_free (cur->scratch, TRUE);
+  g_free (cur->dents);
+  g_hash_table_unref (cur->visited);
+  g_free (cur);
+}
+
+static void
+found_clear (Found *found)
+{
+  g_ref_string_release (found->key);
+  dir_listing_unref (found->listing);
+}
+
+static Part *
+part_new (Walk     *walk,
+          Cursor   *cur,
+          gboolean  record_ids)
+{
+  Part *part = g_new0 (Part, 1);
+
+  part->walk = walk;
+  part->cur = cur;
+  part->dirs = g_array_new (FALSE, FALSE, sizeof (Found));
+  g_array_set_clear_func (part->dirs, (GDestroyNotify) found_clear);
+  part->ids = record_ids ? g_array_new (FALSE, FALSE, sizeof (DirId)) : NULL;
+  part->items = g_ptr_array_new_with_free_func (g_object_unref);
+  return part;
+}
+
+static GHashTable *
+runs_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release,
+                                (GDestroyNotify) run_entry_unref);
+}
+
+static void
+part_free (Part *part)
+{
+  if (part == NULL)
+    return;
+  g_clear_pointer (&part->items, g_ptr_array_unref);
+  g_clear_pointer (&part->dirs, g_array_unref);
+  g_clear_pointer (&part->runs, g_hash_table_unref);
+  g_clear_pointer (&part->ids, g_array_unref);
+  g_free (part);
+}
 
 static void
 walk_free (Walk *walk)
@@ -241,20 +348,12 @@ walk_free (Walk *walk)
   g_free (walk->outputs_rel);
   g_clear_pointer (&walk->prev_dirs, g_hash_table_unref);
   g_clear_pointer (&walk->prev_runs, g_hash_table_unref);
-  g_clear_pointer (&walk->visited, g_hash_table_unref);
   g_clear_pointer (&walk->dirs, g_hash_table_unref);
   g_clear_pointer (&walk->runs, g_hash_table_unref);
   g_clear_pointer (&walk->items, g_ptr_array_unref);
   g_clear_object (&walk->cancellable);
-  if (walk->path != NULL)
-    g_string_free (walk->path, TRUE);
-  if (walk->rel != NULL)
-    g_string_free (walk->rel, TRUE);
-  if (walk->scratch != NULL)
-    g_string_free (walk->scratch, TRUE);
   if (walk->outputs_fd >= 0)
     close (walk->outputs_fd);
-  g_free (walk->dents);
   g_free (walk);
 }
 
@@ -264,11 +363,9 @@ stat_mtime_ns (const struct stat *st)
   return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
-#define DENTS_SIZE (32 * 1024)
-
 /* Adds one entry of the folder open at @fd to @listing. */
 static void
-add_entry (Walk          *walk,
+add_entry (Part          *part,
            DirListing    *listing,
            int            fd,
            const char    *name,
@@ -296,7 +393,10 @@ add_entry (Walk          *walk,
   if (fstatat (fd, name, &st, 0) != 0)
     return;
   if (S_ISDIR (st.st_mode))
-    g_ptr_array_add (listing->subdirs, g_strdup (name));
+    {
+      g_ptr_array_add (listing->subdirs, g_strdup (name));
+      listing->has_links = TRUE;
+    }
   else if (S_ISREG (st.st_mode) && is_ckpt)
     {
       FileEntry *file = g_new0 (FileEntry, 1);
@@ -312,13 +412,13 @@ add_entry (Walk          *walk,
  * getdents64 where there is one: opendir() would stat the folder again and ask for its flags,
  * two system calls per folder that the walk has no use for. */
 static DirListing *
-read_listing (Walk              *walk,
+read_listing (Part              *part,
               int                fd,
               const struct stat *dir_st)
 {
   DirListing *listing;
 
-  walk->stats.n_dirs_read++;
+  part->stats.n_dirs_read++;
   listing = dir_listing_new (dir_st);
   listing->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_entry_free);
   listing->subdirs = g_ptr_array_new_with_free_func (g_free);
@@ -326,7 +426,7 @@ read_listing (Walk              *walk,
 #ifdef HAVE_GETDENTS64
   for (;;)
     {
-      gssize n = getdents64 (fd, walk->dents, DENTS_SIZE);
+      gssize n = getdents64 (fd, part->cur->dents, DENTS_SIZE);
       gssize pos = 0;
 
       if (n < 0 && errno == EINTR)
@@ -335,9 +435,9 @@ read_listing (Walk              *walk,
         break;   /* the end, or the folder went away meanwhile */
       while (pos < n)
         {
-          const struct dirent64 *entry = (const struct dirent64 *) (walk->dents + pos);
+          const struct dirent64 *entry = (const struct dirent64 *) (part->cur->dents + pos);
 
-          add_entry (walk, listing, fd, entry->d_name, entry->d_type);
+          add_entry (part, listing, fd, entry->d_name, entry->d_type);
           pos += entry->d_reclen;
         }
     }
@@ -350,7 +450,7 @@ read_listing (Walk              *walk,
     if (dir == NULL && dup_fd >= 0)
       close (dup_fd);
     while (dir != NULL && (entry = readdir (dir)) != NULL)
-      add_entry (walk, listing, fd, entry->d_name, entry->d_type);
+      add_entry (part, listing, fd, entry->d_name, entry->d_type);
     if (dir != NULL)
       closedir (dir);
   }
@@ -359,31 +459,25 @@ read_listing (Walk              *walk,
   return listing;
 }
 
-/* The run folder is the first @run_dir_len bytes of walk->path. Its facts are taken over
- * from the previous walk unless its .hydra folder changed or, when @dirty (a folder of the
- * run was read again, as when a run starts again in the same folder and Hydra rewrites its
- * files in place), its two files did. */
+/* The run folder is the first @run_dir_len bytes of the cursor's path. Its facts are taken
+ * over from the previous walk unless @dirty: a folder of the run was read again, as when a
+ * run starts again in the same folder and Hydra rewrites its .hydra files (in place: that
+ * changes no folder's time). Then its files are read again, and parsed again if they
+ * changed. */
 static RunEntry *
-run_entry_for (Walk     *walk,
+run_entry_for (Part     *part,
                gsize     run_dir_len,
                gboolean  dirty)
 {
-  GString *run_dir = walk->scratch;
+  Walk *walk = part->walk;
+  GString *run_dir = part->cur->scratch;
   RunEntry *entry;
   RunEntry *old = NULL;
   char *old_key = NULL;
-  g_autofree char *overrides = NULL;
-  g_autofree char *config = NULL;
-  gsize overrides_length = 0, config_length = 0;
-  const char *sub;
-  gsize sub_len;
-  struct stat st;
-  gint64 hydra_mtime = 0;
-  guint64 stamp = 0;   /* unsigned: the mixing wraps around, which is defined */
 
   g_string_truncate (run_dir, 0);
-  g_string_append_len (run_dir, walk->path->str, run_dir_len);
-  entry = g_hash_table_lookup (walk->runs, run_dir->str);
+  g_string_append_len (run_dir, part->cur->path->str, run_dir_len);
+  entry = part->runs ? g_hash_table_lookup (part->runs, run_dir->str) : NULL;
   if (entry != NULL)
     return entry;
 
@@ -391,33 +485,27 @@ run_entry_for (Walk     *walk,
     g_hash_table_lookup_extended (walk->prev_runs, run_dir->str, (gpointer *) &old_key,
                                   (gpointer *) &old);
 
-  /* Paths relative to the outputs folder: fewer components to look up. */
-  sub = run_dir_len > walk->outputs_abs_len ? walk->path->str + walk->outputs_abs_len + 1 : NULL;
-  sub_len = sub != NULL ? run_dir_len - walk->outputs_abs_len - 1 : 0;
-  g_string_truncate (run_dir, 0);
-  if (sub != NULL)
-    {
-      g_string_append_len (run_dir, sub, sub_len);
-      g_string_append_c (run_dir, '/');
-    }
-  sub_len = run_dir->len;
-  g_string_append (run_dir, ".hydra");
-  if (fstatat (walk->outputs_fd, run_dir->str, &st, 0) == 0 && S_ISDIR (st.st_mode))
-    hydra_mtime = stat_mtime_ns (&st);
-
-  if (old != NULL && !dirty && old->hydra_mtime == hydra_mtime)
+  if (old != NULL && !dirty)
     entry = run_entry_ref (old);
-  else if (hydra_mtime == 0)
-    {
-      entry = g_new0 (RunEntry, 1);
-      g_atomic_ref_count_init (&entry->ref_count);
-      walk->changed = TRUE;
-    }
   else
     {
+      g_autofree char *overrides = NULL;
+      g_autofree char *config = NULL;
+      gsize overrides_length = 0, config_length = 0;
       struct stat overrides_st, config_st;
+      guint64 stamp = 0;   /* unsigned: the mixing wraps around, which is defined */
+      gsize sub_len;
 
-      g_string_append (run_dir, "/overrides.yaml");
+      /* Paths relative to the outputs folder: fewer components to look up. */
+      g_string_truncate (run_dir, 0);
+      if (run_dir_len > walk->outputs_abs_len)
+        {
+          g_string_append_len (run_dir, part->cur->path->str + walk->outputs_abs_len + 1,
+                               run_dir_len - walk->outputs_abs_len - 1);
+          g_string_append_c (run_dir, '/');
+        }
+      sub_len = run_dir->len;
+      g_string_append (run_dir, ".hydra/overrides.yaml");
       overrides = cb_read_small_file_at (walk->outputs_fd, run_dir->str, &overrides_st,
                                          &overrides_length);
       if (overrides != NULL)
@@ -429,23 +517,24 @@ run_entry_for (Walk     *walk,
       if (config != NULL)
         stamp ^= (guint64) stat_mtime_ns (&config_st) * 17 + (guint64) config_st.st_size + 1;
 
-      entry = g_new0 (RunEntry, 1);
-      g_atomic_ref_count_init (&entry->ref_count);
-      entry->hydra_mtime = hydra_mtime;
-      entry->stamp = stamp;
       if (old != NULL && old->stamp == stamp)
-        entry->info = cb_run_info_copy (old->info);   /* the same files: no parsing */
+        entry = run_entry_ref (old);   /* the same files: not parsed again */
       else
         {
+          entry = g_new0 (RunEntry, 1);
+          g_atomic_ref_count_init (&entry->ref_count);
+          entry->stamp = stamp;
           entry->info = cb_run_info_parse (overrides, overrides_length, config, config_length);
-          walk->stats.n_runs_read += entry->info != NULL;
+          part->stats.n_runs_read += entry->info != NULL;
+          part->changed = TRUE;
         }
-      walk->changed = TRUE;
+      g_string_truncate (run_dir, 0);
+      g_string_append_len (run_dir, part->cur->path->str, run_dir_len);
     }
 
-  g_string_truncate (run_dir, 0);
-  g_string_append_len (run_dir, walk->path->str, run_dir_len);
-  g_hash_table_insert (walk->runs,
+  if (part->runs == NULL)
+    part->runs = runs_table_new ();
+  g_hash_table_insert (part->runs,
                        old_key ? g_ref_string_acquire (old_key)
                                : g_ref_string_new_len (run_dir->str, run_dir->len),
                        entry);
@@ -456,18 +545,18 @@ run_entry_for (Walk     *walk,
  * previous listing of the folder are taken over for files that did not change, as long as the
  * run's facts did not either. */
 static void
-make_items (Walk       *walk,
+make_items (Part       *part,
             DirListing *listing,
             DirListing *old,
             RunEntry   *run_entry,
             const char *run)
 {
   g_autoptr(GHashTable) old_items = NULL;
-  gsize rel_len = walk->rel->len;
+  gsize rel_len = part->cur->rel->len;
 
   listing->run = run_entry_ref (run_entry);
   listing->items = g_ptr_array_new_full (listing->files->len, g_object_unref);
-  walk->changed = TRUE;
+  part->changed = TRUE;
 
   if (old != NULL && old->items != NULL && old->run == run_entry)
     {
@@ -490,30 +579,34 @@ make_items (Walk       *walk,
         item = g_object_ref (item);
       else
         {
-          g_string_append_c (walk->rel, '/');
-          g_string_append (walk->rel, file->name);
-          item = cb_checkpoint_new (walk->rel->str, run, file->size, file->mtime,
+          g_string_append_c (part->cur->rel, '/');
+          g_string_append (part->cur->rel, file->name);
+          item = cb_checkpoint_new (part->cur->rel->str, run, file->size, file->mtime,
                                     run_entry->info);
-          g_string_truncate (walk->rel, rel_len);
+          g_string_truncate (part->cur->rel, rel_len);
         }
       g_ptr_array_add (listing->items, item);
     }
 }
 
-/* Walks the folder @name in @parent_fd, or (@parent_fd -1) walk->path's part below the
- * outputs folder in walk->outputs_fd; walk->path and walk->rel name it, absolute and as
+/* Visits the folder @name in @parent_fd, or (@parent_fd -1) part->cur->path's part below the
+ * outputs folder in walk->outputs_fd; part->cur->path and part->cur->rel name it, absolute and as
  * shown. @name is NULL for outputs itself. @parent_read: its parent was read in this walk.
+ * Returns its listing (in part->dirs), with its checkpoints added to part->items; *@fd_out
+ * is the folder open (to be closed by the caller) if it was read, else -1. NULL if it is not
+ * a folder, is gone, cannot be read or was visited already.
  *
  * A folder seen in the previous walk is stat-ed first, and read only if it changed; a new
  * one is opened and stat-ed through its descriptor. Folders are looked up relative to their
  * parent's descriptor where the parent was opened: one path component each. */
-static void
-walk_dir (Walk       *walk,
-          int         parent_fd,
-          const char *name,
-          guint       depth,
-          gboolean    parent_read)
+static DirListing *
+visit_dir (Part       *part,
+           int         parent_fd,
+           const char *name,
+           gboolean    parent_read,
+           int        *fd_out)
 {
+  Walk *walk = part->walk;
   DirListing *listing = NULL;
   DirListing *old = NULL;
   char *old_key = NULL;
@@ -524,8 +617,9 @@ walk_dir (Walk       *walk,
   DirId id;
   struct stat st;
 
+  *fd_out = -1;
   if (g_cancellable_is_cancelled (walk->cancellable))
-    return;
+    return NULL;
 
   if (parent_fd >= 0)
     {
@@ -535,28 +629,28 @@ walk_dir (Walk       *walk,
   else
     {
       at_fd = walk->outputs_fd;
-      at_name = walk->path->len > walk->outputs_abs_len
-                  ? walk->path->str + walk->outputs_abs_len + 1 : ".";
+      at_name = part->cur->path->len > walk->outputs_abs_len
+                  ? part->cur->path->str + walk->outputs_abs_len + 1 : ".";
     }
 
   if (walk->prev_dirs != NULL)
-    g_hash_table_lookup_extended (walk->prev_dirs, walk->path->str, (gpointer *) &old_key,
+    g_hash_table_lookup_extended (walk->prev_dirs, part->cur->path->str, (gpointer *) &old_key,
                                   (gpointer *) &old);
   if (old != NULL)
     {
       if (fstatat (at_fd, at_name, &st, 0) != 0 || !S_ISDIR (st.st_mode))
-        return;
+        return NULL;
       id.dev = (guint64) st.st_dev;
       id.ino = (guint64) st.st_ino;
-      if (g_hash_table_contains (walk->visited, &id))
+      if (g_hash_table_contains (part->cur->visited, &id))
         {
-          walk->stats.n_loops++;
-          return;
+          part->stats.n_loops++;
+          return NULL;
         }
       if (old->mtime_ns == stat_mtime_ns (&st) && dir_id_equal (&old->id, &id))
         {
           listing = dir_listing_ref (old);
-          walk->stats.n_dirs_reused++;
+          part->stats.n_dirs_reused++;
         }
     }
 
@@ -566,37 +660,37 @@ walk_dir (Walk       *walk,
       if (fd < 0)
         {
           if (errno != ENOENT && errno != ENOTDIR)
-            walk->stats.n_unreadable++;
-          return;
+            part->stats.n_unreadable++;
+          return NULL;
         }
       if (fstat (fd, &st) != 0)
         {
           close (fd);
-          return;
+          return NULL;
         }
       id.dev = (guint64) st.st_dev;
       id.ino = (guint64) st.st_ino;
-      if (old == NULL && g_hash_table_contains (walk->visited, &id))
+      if (old == NULL && g_hash_table_contains (part->cur->visited, &id))
         {
-          walk->stats.n_loops++;
+          part->stats.n_loops++;
           close (fd);
-          return;
+          return NULL;
         }
-      listing = read_listing (walk, fd, &st);
+      listing = read_listing (part, fd, &st);
       read = TRUE;
-      walk->changed = TRUE;
+      part->changed = TRUE;
     }
 
   if (listing->files->len > 0)
     {
       /* outputs/<run>/checkpoints/x.ckpt belongs to <run>; other layouts to their folder. */
-      const char *relative = walk->rel->len > walk->outputs_rel_len
-                               ? walk->rel->str + walk->outputs_rel_len + 1 : "";
+      const char *relative = part->cur->rel->len > walk->outputs_rel_len
+                               ? part->cur->rel->str + walk->outputs_rel_len + 1 : "";
       gboolean in_checkpoints = name != NULL && g_str_equal (name, "checkpoints");
-      RunEntry *run_entry = run_entry_for (walk,
+      RunEntry *run_entry = run_entry_for (part,
                                            in_checkpoints
-                                             ? walk->path->len - strlen ("/checkpoints")
-                                             : walk->path->len,
+                                             ? part->cur->path->len - strlen ("/checkpoints")
+                                             : part->cur->path->len,
                                            read || (in_checkpoints && parent_read));
 
       if (listing == old && old->run != run_entry)
@@ -607,12 +701,13 @@ walk_dir (Walk       *walk,
 
           made->files = g_ptr_array_ref (listing->files);
           made->subdirs = g_ptr_array_ref (listing->subdirs);
+          made->has_links = listing->has_links;
           dir_listing_unref (listing);
           listing = made;
         }
       if (listing->items == NULL)
         {
-          /* A copy: walk->rel grows while the items are made. "a/b/checkpoints" -> "a/b";
+          /* A copy: part->cur->rel grows while the items are made. "a/b/checkpoints" -> "a/b";
            * "checkpoints" right in outputs has no run. */
           gsize rel_len = strlen (relative);
           g_autofree char *run = !in_checkpoints ? g_strdup (relative)
@@ -620,42 +715,82 @@ walk_dir (Walk       *walk,
                                    ? g_strndup (relative, rel_len - strlen ("/checkpoints"))
                                    : g_strdup ("");
 
-          make_items (walk, listing, old, run_entry, run);
+          make_items (part, listing, old, run_entry, run);
         }
 
       for (guint i = 0; i < listing->items->len; i++)
-        g_ptr_array_add (walk->items, g_object_ref (g_ptr_array_index (listing->items, i)));
+        g_ptr_array_add (part->items, g_object_ref (g_ptr_array_index (listing->items, i)));
     }
 
   /* Keys are shared with the previous table: a rescan copies no path. */
-  g_hash_table_insert (walk->dirs,
-                       old_key ? g_ref_string_acquire (old_key)
-                               : g_ref_string_new_len (walk->path->str, walk->path->len),
-                       listing);
-  g_hash_table_add (walk->visited, &listing->id);
+  {
+    Found found = {
+      old_key ? g_ref_string_acquire (old_key)
+              : g_ref_string_new_len (part->cur->path->str, part->cur->path->len),
+      listing
+    };
 
-  for (guint i = 0; i < listing->subdirs->len; i++)
+    g_array_append_val (part->dirs, found);
+  }
+  g_hash_table_add (part->cur->visited, &listing->id);
+  if (part->ids != NULL)
+    g_array_append_val (part->ids, listing->id);
+  part->met_link |= listing->has_links;
+
+  *fd_out = fd;
+  return listing;
+}
+
+static void walk_children (Part       *part,
+                           DirListing *listing,
+                           int         fd,
+                           guint       depth,
+                           gboolean    read);
+
+/* Visits the child @name of the folder at part->cur->path (open at @parent_fd, or -1), and walks
+ * what is below it. */
+static void
+walk_child (Part       *part,
+            int         parent_fd,
+            const char *name,
+            guint       depth,
+            gboolean    parent_read)
+{
+  gsize path_len = part->cur->path->len;
+  gsize rel_len = part->cur->rel->len;
+  DirListing *listing;
+  int fd;
+
+  if (depth > part->walk->max_depth)
     {
-      const char *child = g_ptr_array_index (listing->subdirs, i);
-      gsize path_len = walk->path->len;
-      gsize rel_len = walk->rel->len;
-
-      if (depth + 1 > walk->max_depth)
-        {
-          walk->stats.n_too_deep++;
-          continue;
-        }
-      g_string_append_c (walk->path, '/');
-      g_string_append (walk->path, child);
-      g_string_append_c (walk->rel, '/');
-      g_string_append (walk->rel, child);
-      walk_dir (walk, fd, child, depth + 1, read);
-      g_string_truncate (walk->path, path_len);
-      g_string_truncate (walk->rel, rel_len);
+      part->stats.n_too_deep++;
+      return;
     }
 
+  g_string_append_c (part->cur->path, '/');
+  g_string_append (part->cur->path, name);
+  g_string_append_c (part->cur->rel, '/');
+  g_string_append (part->cur->rel, name);
+
+  listing = visit_dir (part, parent_fd, name, parent_read, &fd);
+  if (listing != NULL)
+    walk_children (part, listing, fd, depth, fd >= 0);
   if (fd >= 0)
     close (fd);
+
+  g_string_truncate (part->cur->path, path_len);
+  g_string_truncate (part->cur->rel, rel_len);
+}
+
+static void
+walk_children (Part       *part,
+               DirListing *listing,
+               int         fd,
+               guint       depth,
+               gboolean    read)
+{
+  for (guint i = 0; i < listing->subdirs->len; i++)
+    walk_child (part, fd, g_ptr_array_index (listing->subdirs, i), depth + 1, read);
 }
 
 static int
@@ -723,25 +858,223 @@ sort_items (GPtrArray *items)
     items->pdata[i] = entries[i].item;
 }
 
+/* ---- several threads ---------------------------------------------------------------
+ *
+ * The folders of outputs/ (the runs) are shared out between threads: the walk is made of
+ * system calls, and a big outputs/ has thousands of runs. Each folder is walked as a part of
+ * its own, and the parts are joined in their order, so the result is the one a walk on one
+ * thread gives; a part that met a folder an earlier part had met (a symlink from one run into
+ * another) is walked again, in order, with what the earlier ones visited. */
+
+#define MIN_FOLDERS_PER_THREAD 16
+#define MAX_THREADS 4
+
+static gpointer
+part_worker (gpointer data)
+{
+  Walk *walk = data;
+  Cursor *cur = cursor_new (walk, NULL);
+  guint n = walk->top->subdirs->len;
+  guint i;
+
+  /* Freed after the join: the visited set points into the parts' listings. */
+  g_mutex_lock (&walk->cursors_lock);
+  g_ptr_array_add (walk->cursors, cur);
+  g_mutex_unlock (&walk->cursors_lock);
+  g_hash_table_add (cur->visited, &walk->top->id);
+
+  while ((i = (guint) g_atomic_int_add (&walk->next_part, 1)) < walk->n_parts &&
+         !g_cancellable_is_cancelled (walk->cancellable))
+    {
+      Part *part = part_new (walk, cur, TRUE);
+
+      for (guint k = i * walk->chunk; k < MIN ((i + 1) * walk->chunk, n); k++)
+        walk_child (part, walk->top_fd, g_ptr_array_index (walk->top->subdirs, k), 1,
+                    walk->top_read);
+      part->cur = NULL;
+      walk->parts[i] = part;
+    }
+
+  return NULL;
+}
+
+/* Whether @part visited a folder that the parts before it did. */
+static gboolean
+part_meets_earlier (Part       *part,
+                    GHashTable *visited)
+{
+  for (guint i = 0; i < part->ids->len; i++)
+    if (g_hash_table_contains (visited, &g_array_index (part->ids, DirId, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Moves what @part found into @into (the part of outputs/ itself). */
+static void
+part_join (Part *into,
+           Part *part)
+{
+  if (part->dirs->len > 0)
+    {
+      g_array_append_vals (into->dirs, part->dirs->data, part->dirs->len);
+      g_array_set_clear_func (part->dirs, NULL);   /* moved */
+      g_array_set_size (part->dirs, 0);
+    }
+
+  if (part->runs != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if (into->runs == NULL)
+        into->runs = runs_table_new ();
+      g_hash_table_iter_init (&iter, part->runs);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_hash_table_iter_steal (&iter);
+          if (g_hash_table_contains (into->runs, key))
+            {
+              g_ref_string_release (key);
+              run_entry_unref (value);
+            }
+          else
+            g_hash_table_insert (into->runs, key, value);
+        }
+    }
+
+  g_ptr_array_extend_and_steal (into->items, g_steal_pointer (&part->items));
+  into->changed |= part->changed;
+  into->stats.n_dirs_read += part->stats.n_dirs_read;
+  into->stats.n_dirs_reused += part->stats.n_dirs_reused;
+  into->stats.n_unreadable += part->stats.n_unreadable;
+  into->stats.n_loops += part->stats.n_loops;
+  into->stats.n_too_deep += part->stats.n_too_deep;
+  into->stats.n_runs_read += part->stats.n_runs_read;
+}
+
+/* Walks the folders of outputs/ on @n_threads threads and joins what they found into @top
+ * (whose cursor's visited set is the walk's). */
+static void
+walk_top_parallel (Walk  *walk,
+                   Part  *top,
+                   guint  n_threads)
+{
+  guint n_folders = walk->top->subdirs->len;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  gboolean met_link = top->met_link;
+  guint n;
+
+  /* Chunks of folders, enough of them for the threads to end together. */
+  walk->chunk = CLAMP (n_folders / (n_threads * 16), 1, 64);
+  n = walk->n_parts = (n_folders + walk->chunk - 1) / walk->chunk;
+  walk->parts = g_new0 (Part *, n);
+  walk->cursors = g_ptr_array_new_with_free_func ((GDestroyNotify) cursor_free);
+  g_mutex_init (&walk->cursors_lock);
+  for (guint t = 1; t < n_threads; t++)
+    {
+      GThread *thread = g_thread_try_new ("cb-scan", part_worker, walk, NULL);
+
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
+    }
+  part_worker (walk);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+  g_clear_pointer (&walk->cursors, g_ptr_array_unref);
+  g_mutex_clear (&walk->cursors_lock);
+
+  for (guint i = 0; i < n; i++)
+    met_link |= walk->parts[i] != NULL && walk->parts[i]->met_link;
+
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (walk->cancellable); i++)
+    {
+      Part *part = walk->parts[i];
+
+      /* Only symlinks make two parts meet (or a part meet outputs/ itself). */
+      if (met_link && (part == NULL || part_meets_earlier (part, top->cur->visited)))
+        {
+          /* Walked again, after the earlier ones, as one thread would have. */
+          part_free (part);
+          part = part_new (walk, top->cur, FALSE);
+          for (guint k = i * walk->chunk; k < MIN ((i + 1) * walk->chunk, n_folders); k++)
+            walk_child (part, walk->top_fd, g_ptr_array_index (walk->top->subdirs, k), 1,
+                        walk->top_read);
+          walk->parts[i] = part;
+        }
+      else if (met_link)
+        {
+          for (guint k = 0; k < part->ids->len; k++)
+            g_hash_table_add (top->cur->visited, &g_array_index (part->ids, DirId, k));
+        }
+      if (part != NULL)
+        part_join (top, part);
+    }
+
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&walk->parts[i], part_free);
+  g_clear_pointer (&walk->parts, g_free);
+}
+
 /* Runs the walk where it is called; the caller checks for cancellation. */
 static void
 walk_run (Walk *walk)
 {
   gint64 start = g_get_monotonic_time ();
+  Cursor *cur;
+  Part *part;
 
   walk->stats.thread = g_thread_self ();
+  cur = cursor_new (walk, NULL);
+  part = part_new (walk, cur, FALSE);
+
   walk->outputs_fd = open (walk->outputs_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
   if (walk->outputs_fd >= 0)
     {
-      walk->dents = g_malloc (DENTS_SIZE);
-      walk_dir (walk, -1, NULL, 0, FALSE);
+      walk->top = visit_dir (part, -1, NULL, FALSE, &walk->top_fd);
+      walk->top_read = walk->top_fd >= 0;
+      if (walk->top != NULL)
+        {
+          guint n = walk->top->subdirs->len;
+          guint n_threads = MIN (walk->max_threads, n / MIN_FOLDERS_PER_THREAD);
+
+          if (n_threads > 1 && walk->max_depth > 0)
+            walk_top_parallel (walk, part, n_threads);
+          else
+            walk_children (part, walk->top, walk->top_fd, 0, walk->top_read);
+        }
+      if (walk->top_fd >= 0)
+        close (walk->top_fd);
+      walk->top_fd = -1;
+      walk->top = NULL;
       close (walk->outputs_fd);
       walk->outputs_fd = -1;
     }
   else if (errno != ENOENT && errno != ENOTDIR)
-    walk->stats.n_unreadable++;
-  /* Its keys are the listings, which the main thread may free from now on. */
-  g_clear_pointer (&walk->visited, g_hash_table_unref);
+    part->stats.n_unreadable++;
+
+  /* Its keys are in the listings, which the main thread may free from now on. */
+  cursor_free (cur);
+
+  walk->dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                      (GDestroyNotify) g_ref_string_release,
+                                      (GDestroyNotify) dir_listing_unref);
+  for (guint i = 0; i < part->dirs->len; i++)
+    {
+      Found *found = &g_array_index (part->dirs, Found, i);
+
+      g_hash_table_insert (walk->dirs, found->key, found->listing);
+    }
+  g_array_set_clear_func (part->dirs, NULL);   /* moved */
+  walk->runs = part->runs ? g_steal_pointer (&part->runs) : runs_table_new ();
+  walk->items = g_steal_pointer (&part->items);
+  walk->changed = part->changed;
+  walk->stats.n_dirs_read = part->stats.n_dirs_read;
+  walk->stats.n_dirs_reused = part->stats.n_dirs_reused;
+  walk->stats.n_unreadable = part->stats.n_unreadable;
+  walk->stats.n_loops = part->stats.n_loops;
+  walk->stats.n_too_deep = part->stats.n_too_deep;
+  walk->stats.n_runs_read = part->stats.n_runs_read;
+  part_free (part);
 
   /* Every folder reused as it was, the same number of them (so the same ones), every object
    * reused: the walk met the same objects in the same order as the previous one, and the
@@ -982,22 +1315,13 @@ walk_new (CbCheckpointScanner *self,
   strip_trailing_slashes (walk->outputs_rel);
   strip_trailing_slashes (walk->outputs_abs);
   walk->outputs_rel_len = strlen (walk->outputs_rel);
-  walk->path = g_string_new (walk->outputs_abs);
-  walk->outputs_abs_len = walk->path->len;
+  walk->outputs_abs_len = strlen (walk->outputs_abs);
   walk->outputs_fd = -1;
-  walk->rel = g_string_new (walk->outputs_rel);
-  walk->scratch = g_string_new (NULL);
+  walk->top_fd = -1;
   walk->max_depth = self->max_depth;
+  walk->max_threads = self->max_threads;
   walk->prev_dirs = self->dirs ? g_hash_table_ref (self->dirs) : NULL;
   walk->prev_runs = self->runs ? g_hash_table_ref (self->runs) : NULL;
-  walk->dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                      (GDestroyNotify) g_ref_string_release,
-                                      (GDestroyNotify) dir_listing_unref);
-  walk->runs = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                      (GDestroyNotify) g_ref_string_release,
-                                      (GDestroyNotify) run_entry_unref);
-  walk->visited = g_hash_table_new (dir_id_hash, dir_id_equal);
-  walk->items = g_ptr_array_new_with_free_func (g_object_unref);
   walk->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
 
   return walk;
@@ -1273,6 +1597,7 @@ cb_checkpoint_scanner_init (CbCheckpointScanner *self)
 {
   self->store = g_list_store_new (CB_TYPE_CHECKPOINT);
   self->max_depth = DEFAULT_MAX_DEPTH;
+  self->max_threads = CLAMP (g_get_num_processors (), 1, MAX_THREADS);
   self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -1317,6 +1642,17 @@ cb_checkpoint_scanner_set_max_depth (CbCheckpointScanner *self,
 {
   g_return_if_fail (CB_IS_CHECKPOINT_SCANNER (self));
   self->max_depth = max_depth;
+}
+
+/* How many threads a walk may use (for outputs/ folders with enough folders in it); 0 is
+ * one per processor, up to 4. */
+void
+cb_checkpoint_scanner_set_max_threads (CbCheckpointScanner *self,
+                                       guint                max_threads)
+{
+  g_return_if_fail (CB_IS_CHECKPOINT_SCANNER (self));
+  self->max_threads = max_threads > 0 ? max_threads
+                                      : CLAMP (g_get_num_processors (), 1, MAX_THREADS);
 }
 
 char **
