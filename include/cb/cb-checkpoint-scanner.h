@@ -25,6 +25,7 @@ typedef struct
   guint    n_too_deep;       /* folders beyond the depth bound */
   guint    n_checkpoints;
   guint    n_runs_read;      /* .hydra configs parsed */
+  guint    n_threads;        /* threads the walk used */
   double   seconds;
   gpointer thread;           /* the thread the walk ran on */
 } CbScanStats;

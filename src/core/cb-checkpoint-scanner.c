@@ -953,8 +953,8 @@ part_join (Part *into,
 }
 
 /* Walks the folders of outputs/ on @n_threads threads and joins what they found into @top
- * (whose cursor's visited set is the walk's). */
-static void
+ * (whose cursor's visited set is the walk's). Returns the number of threads it had. */
+static guint
 walk_top_parallel (Walk  *walk,
                    Part  *top,
                    guint  n_threads)
@@ -1013,6 +1013,7 @@ walk_top_parallel (Walk  *walk,
   for (guint i = 0; i < n; i++)
     g_clear_pointer (&walk->parts[i], part_free);
   g_clear_pointer (&walk->parts, g_free);
+  return threads->len + 1;
 }
 
 /* Runs the walk where it is called; the caller checks for cancellation. */
@@ -1024,6 +1025,7 @@ walk_run (Walk *walk)
   Part *part;
 
   walk->stats.thread = g_thread_self ();
+  walk->stats.n_threads = 1;
   cur = cursor_new (walk, NULL);
   part = part_new (walk, cur, FALSE);
 
@@ -1038,7 +1040,7 @@ walk_run (Walk *walk)
           guint n_threads = MIN (walk->max_threads, n / MIN_FOLDERS_PER_THREAD);
 
           if (n_threads > 1 && walk->max_depth > 0)
-            walk_top_parallel (walk, part, n_threads);
+            walk->stats.n_threads = walk_top_parallel (walk, part, n_threads);
           else
             walk_children (part, walk->top, walk->top_fd, 0, walk->top_read);
         }
