@@ -268,8 +268,7 @@ struct _Walk
   guint          n_parts;
   guint          chunk;         /* folders of outputs/ per part */
   gint           next_part;
-  GMutex         cursors_lock;
-  GPtrArray     *cursors;       /* of the threads, freed after the join */
+  Cursor       **cursors;       /* one per thread, freed after the join */
 };
 
 static Cursor *
@@ -869,18 +868,23 @@ sort_items (GPtrArray *items)
 #define MIN_FOLDERS_PER_THREAD 16
 #define MAX_THREADS 4
 
+typedef struct
+{
+  Walk  *walk;
+  guint  index;
+} Worker;
+
 static gpointer
 part_worker (gpointer data)
 {
-  Walk *walk = data;
+  Worker *worker = data;
+  Walk *walk = worker->walk;
   Cursor *cur = cursor_new (walk, NULL);
   guint n = walk->top->subdirs->len;
   guint i;
 
   /* Freed after the join: the visited set points into the parts' listings. */
-  g_mutex_lock (&walk->cursors_lock);
-  g_ptr_array_add (walk->cursors, cur);
-  g_mutex_unlock (&walk->cursors_lock);
+  walk->cursors[worker->index] = cur;
   g_hash_table_add (cur->visited, &walk->top->id);
 
   while ((i = (guint) g_atomic_int_add (&walk->next_part, 1)) < walk->n_parts &&
@@ -961,6 +965,7 @@ walk_top_parallel (Walk  *walk,
 {
   guint n_folders = walk->top->subdirs->len;
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autofree Worker *workers = g_new0 (Worker, n_threads);
   gboolean met_link = top->met_link;
   guint n;
 
@@ -968,20 +973,25 @@ walk_top_parallel (Walk  *walk,
   walk->chunk = CLAMP (n_folders / (n_threads * 16), 1, 64);
   n = walk->n_parts = (n_folders + walk->chunk - 1) / walk->chunk;
   walk->parts = g_new0 (Part *, n);
-  walk->cursors = g_ptr_array_new_with_free_func ((GDestroyNotify) cursor_free);
-  g_mutex_init (&walk->cursors_lock);
+  walk->cursors = g_new0 (Cursor *, n_threads);
+  for (guint t = 0; t < n_threads; t++)
+    {
+      workers[t].walk = walk;
+      workers[t].index = t;
+    }
   for (guint t = 1; t < n_threads; t++)
     {
-      GThread *thread = g_thread_try_new ("cb-scan", part_worker, walk, NULL);
+      GThread *thread = g_thread_try_new ("cb-scan", part_worker, &workers[t], NULL);
 
       if (thread != NULL)
         g_ptr_array_add (threads, thread);
     }
-  part_worker (walk);
+  part_worker (&workers[0]);
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (g_ptr_array_index (threads, t));
-  g_clear_pointer (&walk->cursors, g_ptr_array_unref);
-  g_mutex_clear (&walk->cursors_lock);
+  for (guint t = 0; t < n_threads; t++)
+    g_clear_pointer (&walk->cursors[t], cursor_free);
+  g_clear_pointer (&walk->cursors, g_free);
 
   for (guint i = 0; i < n; i++)
     met_link |= walk->parts[i] != NULL && walk->parts[i]->met_link;
