@@ -1524,6 +1524,74 @@ test_rescan_twice_quickly (Fixture       *fixture,
 
 /* ---- watching --------------------------------------------------------------------------- */
 
+/* Monitors for the most recently changed runs only, and they follow what changes. */
+static void
+test_watch_bounded (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CbCheckpointScanner *scanner = scanner_new (fixture);
+  g_autofree char *outputs = g_strdup (fixture->outputs);
+  gint64 now = (gint64) time (NULL);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *ckpt = g_strdup_printf ("run%03u/checkpoints/last.ckpt", i);
+
+      add_ckpt (fixture, ckpt, i);
+    }
+  make_dirs (fixture->outputs);
+  {
+    g_autofree char *fresh = g_build_filename (fixture->outputs, "fresh", NULL);
+
+    make_dirs (fresh);
+  }
+  age_folders (fixture->root);
+  /* run000..run299 changed in that order, one second apart, the fresh run last of all. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/run%03u/checkpoints", outputs, i);
+
+      set_mtime (dir, now - 1000 + i);
+    }
+  {
+    g_autofree char *fresh = g_build_filename (fixture->outputs, "fresh", NULL);
+
+    set_mtime (fresh, now - 10);
+  }
+
+  cb_checkpoint_scanner_watch (scanner);
+  scan (scanner);
+  /* outputs/, the fresh run and the 255 most recent checkpoint folders. */
+  g_assert_cmpuint (cb_checkpoint_scanner_get_n_watched (scanner), ==, 1 + 256);
+  g_assert_true (cb_checkpoint_scanner_is_watching (scanner, outputs));
+  {
+    g_autofree char *fresh = g_build_filename (outputs, "fresh", NULL);
+    g_autofree char *newest = g_strdup_printf ("%s/run299/checkpoints", outputs);
+    g_autofree char *last_in = g_strdup_printf ("%s/run045/checkpoints", outputs);
+    g_autofree char *first_out = g_strdup_printf ("%s/run044/checkpoints", outputs);
+
+    g_assert_true (cb_checkpoint_scanner_is_watching (scanner, fresh));
+    g_assert_true (cb_checkpoint_scanner_is_watching (scanner, newest));
+    g_assert_true (cb_checkpoint_scanner_is_watching (scanner, last_in));
+    g_assert_false (cb_checkpoint_scanner_is_watching (scanner, first_out));
+  }
+
+  /* An old run gets a new checkpoint (seen by a rescan, as after a run in the app): it is
+   * watched now, the least recent of the others no longer, and the count stays. */
+  add_ckpt (fixture, "run000/checkpoints/epoch-01_step-000001.ckpt", 5000);
+  scan (scanner);
+  g_assert_cmpuint (cb_checkpoint_scanner_get_n_watched (scanner), ==, 1 + 256);
+  {
+    g_autofree char *revived = g_strdup_printf ("%s/run000/checkpoints", outputs);
+    g_autofree char *dropped = g_strdup_printf ("%s/run045/checkpoints", outputs);
+
+    g_assert_true (cb_checkpoint_scanner_is_watching (scanner, revived));
+    g_assert_false (cb_checkpoint_scanner_is_watching (scanner, dropped));
+  }
+
+  finalize_scanner (scanner);
+}
+
 static void
 test_watch (Fixture       *fixture,
             gconstpointer  data)
@@ -1625,6 +1693,7 @@ main (int   argc,
   ADD ("/scanner/rescan/twice-quickly", test_rescan_twice_quickly);
 
   ADD ("/scanner/watch/new-checkpoint", test_watch);
+  ADD ("/scanner/watch/bounded", test_watch_bounded);
 #undef ADD
 
   return g_test_run ();

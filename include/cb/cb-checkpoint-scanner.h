@@ -48,6 +48,9 @@ gboolean             cb_checkpoint_scanner_scan_finish  (CbCheckpointScanner  *s
                                                          GError              **error);
 void                 cb_checkpoint_scanner_rescan       (CbCheckpointScanner  *self);
 void                 cb_checkpoint_scanner_watch        (CbCheckpointScanner  *self);
+guint                cb_checkpoint_scanner_get_n_watched (CbCheckpointScanner *self);
+gboolean             cb_checkpoint_scanner_is_watching  (CbCheckpointScanner  *self,
+                                                         const char           *path);
 gboolean             cb_checkpoint_scanner_scan_sync    (CbCheckpointScanner  *self,
                                                          GCancellable         *cancellable,
                                                          GError              **error);

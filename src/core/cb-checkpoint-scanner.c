@@ -120,6 +120,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CbCheckpointScanner, cb_checkpoint_scanner, G_TYPE_OBJECT)
 
 static void arm_monitors (CbCheckpointScanner *self);
+static void strip_trailing_slashes (char *path);
 
 static void
 file_entry_free (FileEntry *entry)
@@ -1459,66 +1460,124 @@ monitor_changed_cb (GFileMonitor      *monitor,
     }
 }
 
+/* Moves the monitor of @path from self->monitors to @kept, creating it if there is none. */
 static void
 watch_dir (CbCheckpointScanner *self,
+           GHashTable          *kept,
            const char          *path)
 {
   g_autoptr(GFile) file = NULL;
   GFileMonitor *monitor;
+  gpointer key = NULL, value = NULL;
 
-  if (g_hash_table_contains (self->monitors, path))
+  if (g_hash_table_contains (kept, path))
     return;
+  if (g_hash_table_steal_extended (self->monitors, path, &key, &value))
+    {
+      g_hash_table_insert (kept, key, value);
+      return;
+    }
 
   file = g_file_new_for_path (path);
   monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
   if (monitor == NULL)
     return;
   g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, 0);
-  g_hash_table_insert (self->monitors, g_strdup (path), monitor);
+  g_hash_table_insert (kept, g_strdup (path), monitor);
 }
 
-/* Watches the outputs folder, its run folders and their checkpoints/ folders (for the most
- * recent runs), and the project root while outputs/ does not exist. */
+typedef struct
+{
+  const char *path;   /* a key of self->dirs */
+  gint64      mtime_ns;
+} WatchCandidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const WatchCandidate *ca = a;
+  const WatchCandidate *cb = b;
+
+  if (ca->mtime_ns != cb->mtime_ns)
+    return ca->mtime_ns < cb->mtime_ns ? 1 : -1;
+  return strcmp (ca->path, cb->path);
+}
+
+/* Watches the outputs folder and, for the MAX_WATCHED_RUNS most recently changed runs, their
+ * checkpoints/ folder (or the run folder while it has none: a fresh run); the project root
+ * while outputs/ does not exist. Monitors of folders no longer among them are dropped. What
+ * to watch comes from the last walk's listings: nothing is read from disk here, on the main
+ * thread. */
 static void
 arm_monitors (CbCheckpointScanner *self)
 {
   g_autofree char *outputs = g_path_is_absolute (self->outputs_dir)
                                ? g_strdup (self->outputs_dir)
                                : g_build_filename (self->project_root, self->outputs_dir, NULL);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  guint n_watched = 0;
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      g_object_unref);
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (WatchCandidate));
+  g_autoptr(GString) path = g_string_new (NULL);
+  DirListing *top;
 
-  if (!g_file_test (outputs, G_FILE_TEST_IS_DIR))
+  strip_trailing_slashes (outputs);
+  top = self->dirs ? g_hash_table_lookup (self->dirs, outputs) : NULL;
+  if (top == NULL)
+    watch_dir (self, kept, self->project_root);
+  else
     {
-      watch_dir (self, self->project_root);
-      return;
+      watch_dir (self, kept, outputs);
+
+      for (guint i = 0; i < top->subdirs->len; i++)
+        {
+          const char *name = g_ptr_array_index (top->subdirs, i);
+          WatchCandidate candidate = { NULL, 0 };
+          gpointer key, listing;
+
+          g_string_printf (path, "%s/%s/checkpoints", outputs, name);
+          if (g_hash_table_lookup_extended (self->dirs, path->str, &key, &listing))
+            {
+              candidate.path = key;
+              candidate.mtime_ns = ((DirListing *) listing)->mtime_ns;
+            }
+          else
+            {
+              g_string_truncate (path, path->len - strlen ("/checkpoints"));
+              if (g_hash_table_lookup_extended (self->dirs, path->str, &key, &listing))
+                {
+                  candidate.path = key;
+                  candidate.mtime_ns = ((DirListing *) listing)->mtime_ns;
+                }
+            }
+          if (candidate.path != NULL)
+            g_array_append_val (candidates, candidate);
+        }
+
+      g_array_sort (candidates, compare_candidates);
+      for (guint i = 0; i < MIN (candidates->len, MAX_WATCHED_RUNS); i++)
+        watch_dir (self, kept, g_array_index (candidates, WatchCandidate, i).path);
     }
-  watch_dir (self, outputs);
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (outputs, 0, NULL);
-    const char *name;
+  /* What is left in self->monitors is no longer watched. */
+  g_hash_table_unref (self->monitors);
+  self->monitors = g_steal_pointer (&kept);
+}
 
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL && n_watched < MAX_WATCHED_RUNS)
-      {
-        g_autofree char *run = g_build_filename (outputs, name, NULL);
-        g_autofree char *ckpts = g_build_filename (run, "checkpoints", NULL);
+/* For tests: how many folders are watched now, and whether @path (absolute) is. */
+guint
+cb_checkpoint_scanner_get_n_watched (CbCheckpointScanner *self)
+{
+  g_return_val_if_fail (CB_IS_CHECKPOINT_SCANNER (self), 0);
+  return g_hash_table_size (self->monitors);
+}
 
-        if (name[0] == '.')
-          continue;
-        if (g_hash_table_contains (self->dirs, ckpts))
-          {
-            watch_dir (self, ckpts);
-            n_watched++;
-          }
-        else if (g_hash_table_contains (self->dirs, run) && n_items < MAX_WATCHED_RUNS)
-          {
-            /* A fresh run folder: its checkpoints/ will appear inside it. */
-            watch_dir (self, run);
-            n_watched++;
-          }
-      }
-  }
+gboolean
+cb_checkpoint_scanner_is_watching (CbCheckpointScanner *self,
+                                   const char          *path)
+{
+  g_return_val_if_fail (CB_IS_CHECKPOINT_SCANNER (self), FALSE);
+  return g_hash_table_contains (self->monitors, path);
 }
 
 void
