@@ -42,6 +42,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -868,6 +869,7 @@ sort_items (GPtrArray *items)
 
 #define MIN_FOLDERS_PER_THREAD 16
 #define MAX_THREADS 4
+#define EXTRA_THREAD_NICE 10
 
 typedef struct
 {
@@ -883,6 +885,13 @@ part_worker (gpointer data)
   Cursor *cur = cursor_new (walk, NULL);
   guint n = walk->top->subdirs->len;
   guint i;
+
+#ifdef __linux__
+  /* The extra threads yield to the UI thread when both want the processor, as at start-up,
+   * and run at full speed on an idle one. (On Linux a thread has a nice value of its own.) */
+  if (worker->index > 0)
+    setpriority (PRIO_PROCESS, (id_t) gettid (), EXTRA_THREAD_NICE);
+#endif
 
   /* Freed after the join: the visited set points into the parts' listings. */
   walk->cursors[worker->index] = cur;
