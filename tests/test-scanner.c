@@ -1314,6 +1314,54 @@ test_walk_threads_same_result (Fixture       *fixture,
   finalize_scanner (four);
 }
 
+/* The window's start-up path: the result applied as soon as the worker is done, before its
+ * callback; the callback then changes nothing. */
+static void
+test_install_finished (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CbCheckpointScanner *scanner = scanner_new (fixture);
+  GListModel *model = cb_checkpoint_scanner_get_model (scanner);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  ScanResult res = { 0 };
+  guint scanned = 0;
+
+  make_layout (fixture);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), changes);
+  g_signal_connect_swapped (scanner, "scanned", G_CALLBACK (count_cb), &scanned);
+
+  /* Nothing started: nothing to install. */
+  g_assert_false (cb_checkpoint_scanner_install_finished (scanner, 0));
+
+  cb_checkpoint_scanner_scan_async (scanner, NULL, scan_done_cb, &res);
+  /* No main loop iteration: the callback cannot have run. */
+  g_assert_true (cb_checkpoint_scanner_install_finished (scanner, 10 * G_USEC_PER_SEC));
+  g_assert_false (res.done);
+  g_assert_true (cb_checkpoint_scanner_get_loaded (scanner));
+  g_assert_cmpuint (n_items (scanner), ==, 6);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (scanned, ==, 1);
+  assert_paths (scanner, layout_paths);
+  /* Again: nothing more to do. */
+  g_assert_true (cb_checkpoint_scanner_install_finished (scanner, 0));
+  g_assert_cmpuint (scanned, ==, 1);
+
+  /* The callback finds it done: no second update, no second signal, a normal result. */
+  spin_until (&res.done, SCAN_TIMEOUT_MS);
+  g_assert_no_error (res.error);
+  g_assert_true (res.ok);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (scanned, ==, 1);
+
+  /* The next scan installs through its callback as before: it is unchanged, so quiet. */
+  scan (scanner);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (scanned, ==, 2);
+  g_assert_cmpuint (cb_checkpoint_scanner_get_stats (scanner)->n_dirs_read, ==, 0);
+
+  finalize_scanner (scanner);
+}
+
 static void
 test_rescan_unchanged (Fixture       *fixture,
                        gconstpointer  data)
@@ -1688,6 +1736,7 @@ main (int   argc,
   ADD ("/scanner/walk/threads-same-result", test_walk_threads_same_result);
 
   ADD ("/scanner/rescan/unchanged", test_rescan_unchanged);
+  ADD ("/scanner/install-finished", test_install_finished);
   ADD ("/scanner/rescan/added-reads-changed-folder", test_rescan_added_reads_changed_folder);
   ADD ("/scanner/rescan/model-in-place", test_model_updated_in_place);
   ADD ("/scanner/rescan/twice-quickly", test_rescan_twice_quickly);

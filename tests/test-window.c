@@ -419,6 +419,16 @@ count_notify_cb (GObject    *object,
  * finished snapshot when it is built, so that its first page has its option lists before
  * the first frame, and nothing arrives later to make it lay them out again. */
 static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *count)
+{
+  (*count)++;
+}
+
+static void
 test_snapshot_before_first_frame (void)
 {
   Fixture f = { 0 };
@@ -427,6 +437,7 @@ test_snapshot_before_first_frame (void)
   g_autofree char *configs = NULL;
   GtkWidget *arch;
   guint n_snapshots = 0;
+  guint n_checkpoints, n_model_changes = 0;
 
   f.project = cb_project_load (demo, problems);
   forget_saved_values (f.project->root);
@@ -444,6 +455,12 @@ test_snapshot_before_first_frame (void)
   f.window = new_window (&f, NULL);
   g_assert_true (cb_config_cache_get_loaded (f.cache));
   g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
+  /* The checkpoint scan too: its list is full before the window's first frame. */
+  g_assert_true (cb_checkpoint_scanner_get_loaded (f.scanner));
+  n_checkpoints = g_list_model_get_n_items (cb_checkpoint_scanner_get_model (f.scanner));
+  g_assert_cmpuint (n_checkpoints, >, 0);
+  g_signal_connect (cb_checkpoint_scanner_get_model (f.scanner), "items-changed",
+                    G_CALLBACK (count_items_changed_cb), &n_model_changes);
   arch = cb_page_get_control (cb_window_get_page (f.window, "train"), "architecture");
   g_assert_true (ADW_IS_COMBO_ROW (arch));
   g_assert_cmpuint (find_string (adw_combo_row_get_model (ADW_COMBO_ROW (arch)), "craft"), !=,
@@ -460,6 +477,12 @@ test_snapshot_before_first_frame (void)
   g_assert_cmpuint (n_snapshots, ==, 0);
   g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
   g_signal_handlers_disconnect_by_func (f.cache, count_notify_cb, &n_snapshots);
+  /* The scan's callback, when it ran, changed nothing either. */
+  g_assert_cmpuint (n_model_changes, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (cb_checkpoint_scanner_get_model (f.scanner)), ==,
+                    n_checkpoints);
+  g_signal_handlers_disconnect_by_func (cb_checkpoint_scanner_get_model (f.scanner),
+                                        count_items_changed_cb, &n_model_changes);
 
   fixture_close (&f);
 }

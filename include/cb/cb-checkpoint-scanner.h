@@ -47,6 +47,8 @@ gboolean             cb_checkpoint_scanner_scan_finish  (CbCheckpointScanner  *s
                                                          GAsyncResult         *result,
                                                          GError              **error);
 void                 cb_checkpoint_scanner_rescan       (CbCheckpointScanner  *self);
+gboolean             cb_checkpoint_scanner_install_finished (CbCheckpointScanner *self,
+                                                             gint64               wait_us);
 void                 cb_checkpoint_scanner_watch        (CbCheckpointScanner  *self);
 guint                cb_checkpoint_scanner_get_n_watched (CbCheckpointScanner *self);
 gboolean             cb_checkpoint_scanner_is_watching  (CbCheckpointScanner  *self,

@@ -98,6 +98,7 @@ struct _CbCheckpointScanner
   GHashTable      *runs;          /* abs run path (GRefString) -> RunEntry */
   CbScanStats      stats;
   GCancellable    *cancellable;   /* of the current rescan */
+  GTask           *latest;        /* the walk of the latest scan, until its callback */
   GHashTable      *monitors;      /* abs path -> GFileMonitor */
   guint            rescan_id;
   gboolean         loaded;
@@ -266,6 +267,11 @@ struct _Walk
   DirListing    *top;           /* outputs/ */
   int            top_fd;        /* open if it was read, else -1 */
   gboolean       top_read;
+  /* the end of the walk, for cb_checkpoint_scanner_install_finished() */
+  GMutex         lock;
+  GCond          cond;
+  gboolean       done;          /* under lock: the worker is done with the walk */
+  gboolean       installed;     /* main thread: the result was applied before its callback */
   Part         **parts;         /* one per chunk of folders of outputs/ */
   guint          n_parts;
   guint          chunk;         /* folders of outputs/ per part */
@@ -355,6 +361,8 @@ walk_free (Walk *walk)
   g_clear_object (&walk->cancellable);
   if (walk->outputs_fd >= 0)
     close (walk->outputs_fd);
+  g_mutex_clear (&walk->lock);
+  g_cond_clear (&walk->cond);
   g_free (walk);
 }
 
@@ -1122,6 +1130,11 @@ scan_worker (GTask        *task,
   Walk *walk = task_data;
 
   walk_run (walk);
+  g_mutex_lock (&walk->lock);
+  walk->done = TRUE;
+  g_cond_broadcast (&walk->cond);
+  g_mutex_unlock (&walk->lock);
+
   if (g_task_return_error_if_cancelled (task))
     return;
   g_task_return_boolean (task, TRUE);
@@ -1272,24 +1285,11 @@ apply_items (CbCheckpointScanner *self,
     }
 }
 
+/* Applies a finished walk's result: the tables for the next walk, the model, the signals. */
 static void
-scan_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+install_walk (CbCheckpointScanner *self,
+              Walk                *walk)
 {
-  CbCheckpointScanner *self = CB_CHECKPOINT_SCANNER (object);
-  GTask *outer = user_data;
-  Walk *walk = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      walk_release (walk);
-      g_task_return_error (outer, g_steal_pointer (&error));
-      g_object_unref (outer);
-      return;
-    }
-
   g_clear_pointer (&self->dirs, g_hash_table_unref);
   self->dirs = g_steal_pointer (&walk->dirs);
   g_clear_pointer (&self->runs, g_hash_table_unref);
@@ -1308,9 +1308,83 @@ scan_done_cb (GObject      *object,
 
   if (self->watch)
     arm_monitors (self);
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CbCheckpointScanner *self = CB_CHECKPOINT_SCANNER (object);
+  GTask *outer = user_data;
+  Walk *walk = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (self->latest == G_TASK (result))
+    g_clear_object (&self->latest);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      walk_release (walk);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      g_object_unref (outer);
+      return;
+    }
+
+  /* Unless cb_checkpoint_scanner_install_finished() applied it already. */
+  if (!walk->installed)
+    install_walk (self, walk);
 
   g_task_return_boolean (outer, TRUE);
   g_object_unref (outer);
+}
+
+/**
+ * cb_checkpoint_scanner_install_finished:
+ * @wait_us: how long to wait for the latest walk to end, at most
+ *
+ * Applies the result of the latest walk now if its worker is done (or is done within
+ * @wait_us), instead of when its callback runs from the main loop. A window built at
+ * start-up calls it before it binds its pickers, so that they are full in its first frame
+ * rather than filled (and measured again) just before it. Main thread only.
+ *
+ * Returns: whether the scanner has a result (#CbCheckpointScanner:loaded)
+ */
+gboolean
+cb_checkpoint_scanner_install_finished (CbCheckpointScanner *self,
+                                        gint64               wait_us)
+{
+  Walk *walk;
+  gboolean done;
+
+  g_return_val_if_fail (CB_IS_CHECKPOINT_SCANNER (self), FALSE);
+
+  if (self->latest == NULL)
+    return self->loaded;
+  walk = g_task_get_task_data (self->latest);
+  if (walk->installed)
+    return self->loaded;
+
+  g_mutex_lock (&walk->lock);
+  if (!walk->done && wait_us > 0)
+    {
+      gint64 end_time = g_get_monotonic_time () + wait_us;
+
+      while (!walk->done)
+        if (!g_cond_wait_until (&walk->cond, &walk->lock, end_time))
+          break;
+    }
+  done = walk->done;
+  g_mutex_unlock (&walk->lock);
+
+  /* After done the worker no longer touches the walk. */
+  if (done && !g_cancellable_is_cancelled (walk->cancellable))
+    {
+      walk->installed = TRUE;
+      install_walk (self, walk);
+    }
+
+  return self->loaded;
 }
 
 static void
@@ -1345,6 +1419,8 @@ walk_new (CbCheckpointScanner *self,
   walk->prev_dirs = self->dirs ? g_hash_table_ref (self->dirs) : NULL;
   walk->prev_runs = self->runs ? g_hash_table_ref (self->runs) : NULL;
   walk->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_mutex_init (&walk->lock);
+  g_cond_init (&walk->cond);
 
   return walk;
 }
@@ -1366,6 +1442,7 @@ cb_checkpoint_scanner_scan_async (CbCheckpointScanner *self,
   task = g_task_new (self, cancellable, scan_done_cb, outer);
   g_task_set_source_tag (task, scan_worker);
   g_task_set_task_data (task, walk_new (self, cancellable), (GDestroyNotify) walk_free);
+  g_set_object (&self->latest, task);
   g_task_run_in_thread (task, scan_worker);
 }
 
@@ -1613,6 +1690,7 @@ cb_checkpoint_scanner_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->rescan_id, g_source_remove);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
+  g_clear_object (&self->latest);
 
   G_OBJECT_CLASS (cb_checkpoint_scanner_parent_class)->dispose (object);
 }

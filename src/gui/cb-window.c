@@ -35,6 +35,7 @@ static const char * const page_names[] = { "train", "test", "predict" };
 /* How long a new window waits for a config load that is still running (a real project's
  * configs load in under 10 ms). */
 #define SNAPSHOT_WAIT_MS 50
+#define SCAN_WAIT_MS 10
 
 enum {
   PROP_0,
@@ -614,6 +615,10 @@ cb_window_constructed (GObject *object)
    * measuring and painting the rows again when the callback lands before the first frame. */
   if (self->config_cache != NULL)
     cb_config_cache_install_finished (self->config_cache, SNAPSHOT_WAIT_MS * 1000);
+  /* The same for the checkpoint scan, which also started before GTK did; a big outputs/ may
+   * still be walking, and is not waited for long: its pickers fill when it is done. */
+  if (self->checkpoint_scanner != NULL)
+    cb_checkpoint_scanner_install_finished (self->checkpoint_scanner, SCAN_WAIT_MS * 1000);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     cb_page_set_config_cache (page_for_name (self, page_names[i]), self->config_cache);
