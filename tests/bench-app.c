@@ -24,7 +24,8 @@
  * switches leave the preview alone), stack-not-homogeneous, stack-crossfade, no-subtitles,
  * one-line-subtitles, unfocus, no-tooltips, and results-after-first-frame (the config
  * snapshot and the checkpoint scan reach the window only after its first frame); in
- * bench-common.c, for the floor too: first-predict, prepaint, flat-cards,
+ * bench-common.c, for the floor too: first-predict, prepaint, damage-blip (the page area
+ * repainted once in idle time, as the app's warm-up does), measure-hidden, flat-cards,
  * no-switcher-transition, no-transitions.
  *
  * The renderer is whatever GSK_RENDERER and GDK_DEBUG say: this program does not go through

@@ -816,6 +816,32 @@ run_scenario_cb (gpointer data)
   bench_common_experiments (sc->experiment);
   if (sc->prepare != NULL)
     sc->prepare (sc->data);
+  /* damage-blip: one repaint of the whole stack in idle time: a nearly transparent
+   * background on it for a frame, so that its render nodes differ from the last frame's. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "damage-blip") != NULL)
+    {
+      bench_add_css (".bench-blip { background-color: rgba(0,0,0,0.004); }");
+      gtk_widget_add_css_class (GTK_WIDGET (sc->stack), "bench-blip");
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+      gtk_widget_remove_css_class (GTK_WIDGET (sc->stack), "bench-blip");
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
+  /* measure-hidden: the pages not shown measured at the stack's width, in idle time. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "measure-hidden") != NULL)
+    {
+      int width = gtk_widget_get_width (GTK_WIDGET (sc->stack));
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (!gtk_widget_get_child_visible (child))
+          {
+            int min, nat;
+
+            gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+            gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
+          }
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
   /* prepaint: one full repaint of the window in idle time, before the first click. */
   if (sc->experiment != NULL && strstr (sc->experiment, "prepaint") != NULL)
     {

@@ -418,6 +418,105 @@ count_notify_cb (GObject    *object,
 /* The application starts the config load before GTK initialises; the window takes the
  * finished snapshot when it is built, so that its first page has its option lists before
  * the first frame, and nothing arrives later to make it lay them out again. */
+typedef struct
+{
+  GtkWidget *stack;
+  guint      painted_with;   /* frames painted with the warm-up class on the stack */
+  guint      painted_after;  /* frames painted without it, after one with it */
+} WarmUpLog;
+
+static void
+warm_up_after_paint_cb (GdkFrameClock *clock,
+                        WarmUpLog     *log)
+{
+  if (gtk_widget_has_css_class (log->stack, "cb-warm-up"))
+    log->painted_with++;
+  else if (log->painted_with > 0)
+    log->painted_after++;
+}
+
+static gboolean
+warm_up_done (gpointer data)
+{
+  WarmUpLog *log = data;
+
+  return log->painted_after > 0;
+}
+
+static void
+warm_up_realize_cb (GtkWidget *window,
+                    WarmUpLog *log)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (warm_up_after_paint_cb), log);
+}
+
+/* Opens the demo in a window whose painted frames @log sees from the first one. */
+static void
+warm_up_open (Fixture   *f,
+              WarmUpLog *log)
+{
+  g_autofree char *demo = demo_project_dir ();
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autofree char *configs = NULL;
+
+  f->project = cb_project_load (demo, problems);
+  forget_saved_values (f->project->root);
+  configs = cb_project_get_path (f->project, f->project->configs_dir);
+  f->cache = cb_config_cache_new (configs);
+  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
+  f->backend = g_memory_settings_backend_new ();
+  f->settings = new_settings (f->backend);
+  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
+  cb_checkpoint_scanner_rescan (f->scanner);
+
+  f->window = new_window (f, NULL);
+  log->stack = gtk_widget_get_parent (GTK_WIDGET (cb_window_get_page (f->window, "train")));
+  g_signal_connect (f->window, "realize", G_CALLBACK (warm_up_realize_cb), log);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+warm_up_close (Fixture   *f,
+               WarmUpLog *log)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (f->window)),
+                                        warm_up_after_paint_cb, log);
+  fixture_close (f);
+}
+
+/* Once the pages are built, the page area is repainted once (one frame with a background
+ * no one sees), so that the user's first tab switch does not pay for the first large
+ * repaint; a switch on screen before that cancels it. */
+static void
+test_warm_up_paint (void)
+{
+  Fixture f = { 0 };
+  WarmUpLog log = { 0 };
+
+  warm_up_open (&f, &log);
+  spin_until (all_pages_built, f.window);
+  spin_until (warm_up_done, &log);
+  g_assert_cmpuint (log.painted_with, ==, 1);
+  g_assert_false (gtk_widget_has_css_class (log.stack, "cb-warm-up"));
+  /* Once only. */
+  gtk_widget_queue_draw (GTK_WIDGET (f.window));
+  spin_for (200);
+  g_assert_cmpuint (log.painted_with, ==, 1);
+  warm_up_close (&f, &log);
+
+  /* A switch on screen before the pages are built: no warm-up. */
+  memset (&log, 0, sizeof log);
+  warm_up_open (&f, &log);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f.window)));
+  g_assert_false (all_pages_built (f.window));
+  gtk_stack_set_visible_child_name (GTK_STACK (log.stack), "test");
+  spin_until (all_pages_built, f.window);
+  spin_for (200);
+  g_assert_cmpuint (log.painted_with, ==, 0);
+  warm_up_close (&f, &log);
+}
+
 static void
 count_items_changed_cb (GListModel *model,
                         guint       position,
@@ -1890,6 +1989,7 @@ main (int    argc,
   g_test_add_func ("/window/demo/build", test_demo_build);
   g_test_add_func ("/window/demo/lazy-build", test_lazy_build);
   g_test_add_func ("/window/demo/snapshot-before-first-frame", test_snapshot_before_first_frame);
+  g_test_add_func ("/window/demo/warm-up-paint", test_warm_up_paint);
   g_test_add_func ("/window/demo/visible-if", test_visible_if);
   g_test_add_func ("/window/demo/architecture", test_architecture);
   g_test_add_func ("/window/demo/use-case", test_use_case);

@@ -30,6 +30,9 @@ struct _CbWindow
   gulong                after_paint_handler;
   GdkFrameClock        *after_paint_clock;
   guint                 build_source;
+  gulong                warm_up_handler;
+  GdkFrameClock        *warm_up_clock;
+  gboolean              switched;      /* the user went to another tab */
 
   AdwToast             *copy_toast;        /* weak */
 
