@@ -826,6 +826,17 @@ run_scenario_cb (gpointer data)
       gtk_widget_remove_css_class (GTK_WIDGET (sc->stack), "bench-blip");
       bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
     }
+  /* prefocus: the Test tab takes the focus and gives it back to Train's, in idle time. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "prefocus") != NULL)
+    {
+      GtkWidget *test_tab = bench_find_tab (sc->window, "test");
+      GtkWidget *train_tab = bench_find_tab (sc->window, "train");
+
+      gtk_widget_grab_focus (test_tab);
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+      gtk_widget_grab_focus (train_tab);
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
   /* measure-hidden: the pages not shown measured at the stack's width, in idle time. */
   if (sc->experiment != NULL && strstr (sc->experiment, "measure-hidden") != NULL)
     {
