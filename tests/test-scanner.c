@@ -1362,6 +1362,116 @@ test_install_finished (Fixture       *fixture,
   finalize_scanner (scanner);
 }
 
+/* Symlinks from runs into other runs at several depths, under a depth bound: the threads'
+ * parts meet in every way, and the walk still gives what one thread gives. */
+static void
+test_walk_threads_links_and_depth (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  static const char * const levels[] = { "", "/a", "/a/b", "/a/b/c", "/a/b/c/d", "/a/b/c/d/e" };
+
+  for (guint seed = 1; seed <= 4; seed++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+      g_autofree char *name = g_strdup_printf ("outputs%u", seed);
+      g_autofree char *outputs = g_build_filename (fixture->root, name, NULL);
+
+      for (guint i = 0; i < 64; i++)
+        for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+          {
+            g_autofree char *path = g_strdup_printf ("%s/r%02u%s/x.ckpt", outputs, i, levels[l]);
+            g_autofree char *dir = g_path_get_dirname (path);
+
+            make_dirs (dir);
+            create_in_place (path, T0 + i * 10 + l);
+          }
+      for (guint k = 0; k < 24; k++)
+        {
+          guint from = g_rand_int_range (rand, 0, 64), to = g_rand_int_range (rand, 0, 64);
+          guint from_level = g_rand_int_range (rand, 0, 4), to_level = g_rand_int_range (rand, 1, 4);
+          g_autofree char *target = g_strdup_printf ("%s/r%02u%s", outputs, to, levels[to_level]);
+          g_autofree char *link = g_strdup_printf ("%s/r%02u%s/l%u", outputs, from,
+                                                   levels[from_level], k);
+
+          g_assert_cmpint (symlink (target, link), ==, 0);
+        }
+      age_folders (outputs);
+
+      for (guint depth = 2; depth <= 5; depth++)
+        {
+          CbCheckpointScanner *one = cb_checkpoint_scanner_new (fixture->root, name);
+          g_autofree char *by_one = NULL;
+
+          cb_checkpoint_scanner_set_max_threads (one, 1);
+          cb_checkpoint_scanner_set_max_depth (one, depth);
+          scan (one);
+          by_one = describe_scan (one);
+
+          for (guint rep = 0; rep < 3; rep++)
+            {
+              CbCheckpointScanner *four = cb_checkpoint_scanner_new (fixture->root, name);
+              g_autofree char *by_four = NULL;
+
+              cb_checkpoint_scanner_set_max_threads (four, 4);
+              cb_checkpoint_scanner_set_max_depth (four, depth);
+              scan (four);
+              g_assert_cmpuint (cb_checkpoint_scanner_get_stats (four)->n_threads, >, 1);
+              by_four = describe_scan (four);
+              g_assert_cmpstr (by_four, ==, by_one);
+              finalize_scanner (four);
+            }
+          finalize_scanner (one);
+        }
+    }
+}
+
+/* What the run-facts reader takes from YAML, and what it leaves: values inside sequences and
+ * complex keys have no path; the last of a duplicated key wins; only the first document. */
+static void
+test_run_info_yaml_shapes (void)
+{
+  static const struct
+  {
+    const char *config;
+    const char *exp_name;
+    const char *loss;
+  } cases[] = {
+    { "model:\n  loss: [ {name: ctc} ]\n", NULL, NULL },
+    { "- exp_name: foo\n", NULL, NULL },
+    { "? {exp_name: k}\n: v\n", NULL, NULL },
+    { "exp_name: a\nexp_name: b\n", "b", NULL },
+    { "exp_name: a\n---\nexp_name: z\n", "a", NULL },
+    { "stages:\n  - {exp_name: no}\n  - x\nexp_name: yes\nmodel: {loss: {name: db_loss}}\n",
+      "yes", "db_loss" },
+    { "model:\n  component_overrides:\n    loss:\n      name: dice\n  loss:\n    name: other\n",
+      NULL, "dice" },
+    { "exp_name: ~\n", NULL, NULL },
+    { "exp_name: \"quoted: yes\"\n", "quoted: yes", NULL },
+    { "exp_name: [unclosed\n", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CbRunInfo) info = cb_run_info_parse (NULL, 0, cases[i].config,
+                                                     strlen (cases[i].config));
+
+      g_test_message ("case %u: %s", i, cases[i].config);
+      g_assert_nonnull (info);
+      g_assert_cmpstr (info->exp_name, ==, cases[i].exp_name);
+      g_assert_cmpstr (info->loss, ==, cases[i].loss);
+    }
+
+  /* overrides.yaml: its strings, around an item that is not one. */
+  {
+    const char *overrides = "- exp_name=x\n- {a: b}\n- model/architectures=craft\n";
+    g_autoptr(CbRunInfo) info = cb_run_info_parse (overrides, strlen (overrides), NULL, 0);
+
+    g_assert_cmpstr (info->exp_name, ==, "x");
+    g_assert_cmpstr (info->architecture, ==, "craft");
+    g_assert_cmpstr (info->preprocessing_profile, ==, "none");
+  }
+}
+
 static void
 test_rescan_unchanged (Fixture       *fixture,
                        gconstpointer  data)
@@ -1720,6 +1830,7 @@ main (int   argc,
   ADD ("/checkpoint/run-info/config-only", test_run_info_config_only);
   ADD ("/checkpoint/run-info/neither", test_run_info_neither);
   ADD ("/checkpoint/run-info/profiles", test_run_info_profiles);
+  g_test_add_func ("/checkpoint/run-info/yaml-shapes", test_run_info_yaml_shapes);
 
   ADD ("/scanner/walk/layouts", test_walk_layouts);
   ADD ("/scanner/walk/order", test_walk_order);
@@ -1734,6 +1845,7 @@ main (int   argc,
   ADD ("/scanner/walk/cancel", test_walk_cancel);
   ADD ("/scanner/walk/big-tree", test_walk_big_tree);
   ADD ("/scanner/walk/threads-same-result", test_walk_threads_same_result);
+  ADD ("/scanner/walk/threads-links-and-depth", test_walk_threads_links_and_depth);
 
   ADD ("/scanner/rescan/unchanged", test_rescan_unchanged);
   ADD ("/scanner/install-finished", test_install_finished);

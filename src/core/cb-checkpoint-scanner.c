@@ -44,6 +44,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_DEPTH 8
@@ -440,6 +441,13 @@ read_listing (Part              *part,
 
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && errno != ENOENT)
+        {
+          /* Read in part: counted, and never taken for the folder as it is. */
+          part->stats.n_unreadable++;
+          listing->mtime_ns = G_MININT64;
+          break;
+        }
       if (n <= 0)
         break;   /* the end, or the folder went away meanwhile */
       while (pos < n)
@@ -647,7 +655,13 @@ visit_dir (Part       *part,
                                   (gpointer *) &old);
   if (old != NULL)
     {
-      if (fstatat (at_fd, at_name, &st, 0) != 0 || !S_ISDIR (st.st_mode))
+      if (fstatat (at_fd, at_name, &st, 0) != 0)
+        {
+          if (errno != ENOENT && errno != ENOTDIR)
+            part->stats.n_unreadable++;
+          return NULL;
+        }
+      if (!S_ISDIR (st.st_mode))
         return NULL;
       id.dev = (guint64) st.st_dev;
       id.ino = (guint64) st.st_ino;
@@ -898,18 +912,31 @@ part_worker (gpointer data)
   /* The extra threads yield to the UI thread when both want the processor, as at start-up,
    * and run at full speed on an idle one. (On Linux a thread has a nice value of its own.) */
   if (worker->index > 0)
-    setpriority (PRIO_PROCESS, (id_t) gettid (), EXTRA_THREAD_NICE);
+    {
+      id_t tid = (id_t) syscall (SYS_gettid);
+      int nice_value;
+
+      errno = 0;
+      nice_value = getpriority (PRIO_PROCESS, tid);
+      if (errno == 0)
+        setpriority (PRIO_PROCESS, tid, MIN (nice_value + EXTRA_THREAD_NICE, 19));
+    }
 #endif
 
   /* Freed after the join: the visited set points into the parts' listings. */
   walk->cursors[worker->index] = cur;
-  g_hash_table_add (cur->visited, &walk->top->id);
 
   while ((i = (guint) g_atomic_int_add (&walk->next_part, 1)) < walk->n_parts &&
          !g_cancellable_is_cancelled (walk->cancellable))
     {
       Part *part = part_new (walk, cur, TRUE);
 
+      /* Each part walks as if it were the first: what it meets of the parts before it is
+       * found by the join (its ids), which walks it again after them. A visited set carried
+       * over from this thread's earlier parts would skip folders they saw, and those may
+       * not be seen where one thread walks them (the depth bound counts from another path). */
+      g_hash_table_remove_all (cur->visited);
+      g_hash_table_add (cur->visited, &walk->top->id);
       for (guint k = i * walk->chunk; k < MIN ((i + 1) * walk->chunk, n); k++)
         walk_child (part, walk->top_fd, g_ptr_array_index (walk->top->subdirs, k), 1,
                     walk->top_read);

@@ -387,6 +387,10 @@ yaml_scan_paths (const char *data,
             {
               Frame *frame = &frames[depth++];
 
+              /* An item of a sequence, or a key (YAML has complex keys), has no path, and
+               * neither has anything inside it. */
+              if (depth > 1 && (!frames[depth - 2].mapping || frames[depth - 2].expect_key))
+                path_len = G_N_ELEMENTS (path);
               frame->mapping = event.type == YAML_MAPPING_START_EVENT;
               frame->expect_key = TRUE;
               frame->path_len = path_len;
@@ -402,7 +406,9 @@ yaml_scan_paths (const char *data,
           G_GNUC_FALLTHROUGH;
         case YAML_ALIAS_EVENT:
           /* A collection or an alias ends the value of its parent's key. */
-          if (too_deep == 0 && depth > 0 && frames[depth - 1].mapping)
+          if (too_deep == 0 && depth > 0 && !frames[depth - 1].mapping)
+            path_len = frames[depth - 1].path_len;   /* the next item of the sequence */
+          else if (too_deep == 0 && depth > 0 && frames[depth - 1].mapping)
             {
               Frame *parent = &frames[depth - 1];
 
@@ -462,13 +468,14 @@ yaml_scan_paths (const char *data,
           break;
 
         case YAML_STREAM_END_EVENT:
+        case YAML_DOCUMENT_END_EVENT:
+          /* The first document is the file's, as a YAML loader reads it. */
           done = TRUE;
           break;
 
         case YAML_NO_EVENT:
         case YAML_STREAM_START_EVENT:
         case YAML_DOCUMENT_START_EVENT:
-        case YAML_DOCUMENT_END_EVENT:
         default:
           break;
         }
@@ -597,8 +604,9 @@ config_found (const char *path,
       {
         guint fact = config_paths[i].fact;
 
-        /* The first of the preferred path wins, as a lookup in a tree would. */
-        if (facts->value[fact] == NULL || config_paths[i].rank < facts->rank[fact])
+        /* The preferred path wins; of the same key twice, the last, as a YAML loader
+         * keeps it. */
+        if (facts->value[fact] == NULL || config_paths[i].rank <= facts->rank[fact])
           {
             g_free (facts->value[fact]);
             facts->value[fact] = g_strdup (value);
