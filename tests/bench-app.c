@@ -47,6 +47,7 @@
 #include "cb-command-view.h"
 #include "cb-page.h"
 #include "cb-terminal-pane.h"
+#include "cb-widget-util.h"
 #include "cb-window.h"
 #include "cb/cb-command.h"
 #include "cb/cb-config.h"
@@ -84,25 +85,6 @@ has_experiment (App        *self,
     return FALSE;
   names = g_strsplit (self->experiment, ",", -1);
   return g_strv_contains ((const char * const *) names, name);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -212,7 +194,7 @@ prepare (gpointer data)
   if (has_experiment (self, "relayout-before-click"))
     {
       GtkWidget *view = GTK_WIDGET (cb_window_get_command_view (self->window));
-      GtkWidget *scroller = find_descendant (view, GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *scroller = cb_widget_find_descendant (view, GTK_TYPE_SCROLLED_WINDOW);
 
       gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller),
                                                   gtk_widget_get_height (scroller) + 24);
@@ -305,15 +287,15 @@ row_kind (GtkWidget *row)
     return "entry";
   if (ADW_IS_COMBO_ROW (row))
     return "combo";
-  if (find_descendant (row, GTK_TYPE_SCALE) != NULL)
+  if (cb_widget_find_descendant (row, GTK_TYPE_SCALE) != NULL)
     return "slider";
-  if (find_descendant (row, GTK_TYPE_SPIN_BUTTON) != NULL)
+  if (cb_widget_find_descendant (row, GTK_TYPE_SPIN_BUTTON) != NULL)
     return "number";
-  if (find_descendant (row, GTK_TYPE_SWITCH) != NULL)
+  if (cb_widget_find_descendant (row, GTK_TYPE_SWITCH) != NULL)
     return "switch";
-  if (find_descendant (row, GTK_TYPE_DROP_DOWN) != NULL)
+  if (cb_widget_find_descendant (row, GTK_TYPE_DROP_DOWN) != NULL)
     return "dropdown";
-  if (find_descendant (row, GTK_TYPE_BUTTON) != NULL)
+  if (cb_widget_find_descendant (row, GTK_TYPE_BUTTON) != NULL)
     return "button";
   return "info";
 }
@@ -336,7 +318,7 @@ row_options (GtkWidget *row)
 
   if (ADW_IS_COMBO_ROW (row))
     return adw_combo_row_get_model (ADW_COMBO_ROW (row));
-  if ((dropdown = find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
+  if ((dropdown = cb_widget_find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
     return gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
   return NULL;
 }
@@ -352,11 +334,11 @@ row_value (GtkWidget *row)
     return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
   if (ADW_IS_COMBO_ROW (row))
     return g_strdup_printf ("%u", adw_combo_row_get_selected (ADW_COMBO_ROW (row)));
-  if ((control = find_descendant (row, GTK_TYPE_SPIN_BUTTON)) != NULL)
+  if ((control = cb_widget_find_descendant (row, GTK_TYPE_SPIN_BUTTON)) != NULL)
     return g_strdup (gtk_editable_get_text (GTK_EDITABLE (control)));
-  if ((control = find_descendant (row, GTK_TYPE_SWITCH)) != NULL)
+  if ((control = cb_widget_find_descendant (row, GTK_TYPE_SWITCH)) != NULL)
     return g_strdup (gtk_switch_get_active (GTK_SWITCH (control)) ? "1" : "0");
-  if ((control = find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
+  if ((control = cb_widget_find_descendant (row, GTK_TYPE_DROP_DOWN)) != NULL)
     return g_strdup_printf ("%u", gtk_drop_down_get_selected (GTK_DROP_DOWN (control)));
   return g_strdup ("");
 }
@@ -432,7 +414,7 @@ print_census_cb (gpointer data)
   census_field (out, text);
   g_string_append_c (out, '\n');
   {
-    GtkWidget *terminal = find_descendant (GTK_WIDGET (self->window), VTE_TYPE_TERMINAL);
+    GtkWidget *terminal = cb_widget_find_descendant (GTK_WIDGET (self->window), VTE_TYPE_TERMINAL);
 
     if (terminal != NULL)
       g_string_append_printf (out, "terminal\t%d\n", gtk_widget_is_visible (terminal));
@@ -597,7 +579,7 @@ session_cb (gpointer data)
   drain ();
 
   /* Run the demo's training and stop it, if the window can by now. */
-  pane = CB_TERMINAL_PANE (find_descendant (window, CB_TYPE_TERMINAL_PANE));
+  pane = CB_TERMINAL_PANE (cb_widget_find_descendant (window, CB_TYPE_TERMINAL_PANE));
   if (pane != NULL && gtk_widget_activate_action (window, "win.run", NULL))
     {
       RunWait started = { pane, TRUE }, ended = { pane, FALSE };
@@ -800,7 +782,7 @@ prepare_edit (App *self)
     bench_fail ("the batch_size scale has no room to move");
 
   self->preview_buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-    find_descendant (GTK_WIDGET (cb_window_get_command_view (self->window)),
+    cb_widget_find_descendant (GTK_WIDGET (cb_window_get_command_view (self->window)),
                      GTK_TYPE_TEXT_VIEW)));
 }
 

@@ -30,6 +30,7 @@
 #include "cb-state-store.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
+#include "cb-test-util.h"
 
 static const char * const pages[] = { "train", "test", "predict" };
 static guint timeout_s = 20;
@@ -47,37 +48,6 @@ typedef struct
 
 /* ------------------------------------------------------------------------------------ */
 /* Main loop helpers                                                                    */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static void
-spin_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static gboolean
 cache_loaded (gpointer data)
@@ -108,28 +78,18 @@ only_reference (gpointer object)
   return g_atomic_int_get ((int *) &G_OBJECT (object)->ref_count) == 1;
 }
 
+/* Spins the default main context until @done returns TRUE, failing after timeout_s. */
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data)
+{
+  g_assert_true (cb_test_spin_until (done, data, timeout_s * 1000));
+}
+
 static gboolean
 page_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -197,7 +157,7 @@ fixture_open (Fixture *fixture)
   spin_until (scanner_loaded, fixture->scanner);
   cb_window_build_all_pages (fixture->window);
   spin_until (all_pages_built, fixture->window);
-  spin_pending ();
+  cb_test_spin_pending ();
 }
 
 static void
@@ -206,7 +166,7 @@ fixture_close (Fixture *fixture)
   CbWindow *window = g_steal_pointer (&fixture->window);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_pending ();
+  cb_test_spin_pending ();
 
   spin_until (only_reference, fixture->scanner);
   spin_until (only_reference, fixture->cache);
@@ -500,7 +460,7 @@ test_controls (void)
 
       cb_window_set_visible_page (fixture.window, pages[p]);
       spin_until (page_mapped, page);
-      spin_pending ();
+      cb_test_spin_pending ();
 
       collect_controls (GTK_WIDGET (fixture.window), controls);
       g_assert_cmpuint (controls->len, >, 5);
@@ -557,7 +517,7 @@ test_field_rows (void)
 
       cb_window_set_visible_page (fixture.window, pages[p]);
       spin_until (page_mapped, page);
-      spin_pending ();
+      cb_test_spin_pending ();
       collect_controls (GTK_WIDGET (page), controls);
 
       for (guint i = 0; i < controls->len; i++)
@@ -618,6 +578,6 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  remove_tree (state_dir);
+  cb_test_remove_tree (state_dir);
   return ret;
 }

@@ -11,6 +11,7 @@
 #include "cb/cb-config-cache.h"
 #include "cb/cb-form.h"
 #include "cb/cb-problem.h"
+#include "cb-test-util.h"
 
 typedef struct
 {
@@ -52,28 +53,10 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->root);
+  cb_test_remove_tree (fixture->root);
   g_free (fixture->root);
   g_free (fixture->configs);
 }
@@ -280,21 +263,13 @@ status_set (gpointer data)
   return *(int *) data != 0;
 }
 
-/* Spins the main context until @done, at most @timeout_ms. */
+/* Spins the main context until @done, failing after @timeout_ms. */
 static void
 spin_until (gboolean (*done) (gpointer),
             gpointer   data,
             guint      timeout_ms)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
+  g_assert_true (cb_test_spin_until (done, data, timeout_ms));
 }
 
 /* A finished load is installed on demand, before its callback reaches the main context;

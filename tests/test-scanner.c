@@ -22,6 +22,7 @@
 
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-checkpoint.h"
+#include "cb-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1700000000)
 #define SCAN_TIMEOUT_MS 120000
@@ -118,32 +119,6 @@ age_folders (const char *path)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  if (lstat (path, &st) != 0)
-    return;
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_unlink (path);
-      return;
-    }
-
-  g_chmod (path, 0755);
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -159,9 +134,9 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->root);
+  cb_test_remove_tree (fixture->root);
   if (fixture->elsewhere != NULL)
-    remove_tree (fixture->elsewhere);
+    cb_test_remove_tree (fixture->elsewhere);
   g_free (fixture->root);
   g_free (fixture->outputs);
   g_free (fixture->elsewhere);
@@ -224,17 +199,6 @@ spin_until (const gboolean *done,
   if (!timed_out)
     g_source_remove (id);
   g_assert_false (timed_out);
-}
-
-/* Spins the default main context for @ms whatever happens. */
-static void
-spin_for (guint ms)
-{
-  gboolean over = FALSE;
-
-  g_timeout_add (ms, flag_cb, &over);
-  while (!over)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -819,7 +783,7 @@ test_walk_symlink_elsewhere (Fixture       *fixture,
   g_assert_cmpuint (cb_checkpoint_scanner_get_stats (scanner)->n_unreadable, ==, 0);
 
   /* The target goes away: no folder under outputs/ changes, yet its checkpoint goes. */
-  remove_tree (target);
+  cb_test_remove_tree (target);
   scan (scanner);
   g_assert_cmpuint (cb_checkpoint_scanner_get_stats (scanner)->n_dirs_read, ==, 0);
   g_assert_false (has_path (scanner, "outputs/linked/checkpoints/e.ckpt"));
@@ -940,8 +904,8 @@ test_walk_deleted_between_scans (Fixture       *fixture,
   g_assert_cmpuint (n_items (scanner), ==, 6);
 
   /* A run folder and a checkpoints/ folder disappear; both were cached. */
-  remove_tree (run_new);
-  remove_tree (ckpts);
+  cb_test_remove_tree (run_new);
+  cb_test_remove_tree (ckpts);
   scan (scanner);
   stats = cb_checkpoint_scanner_get_stats (scanner);
   g_assert_cmpuint (n_items (scanner), ==, 3);
@@ -951,7 +915,7 @@ test_walk_deleted_between_scans (Fixture       *fixture,
   g_assert_cmpuint (stats->n_unreadable, ==, 0);
 
   /* The whole outputs folder goes: an empty list, no error. */
-  remove_tree (fixture->outputs);
+  cb_test_remove_tree (fixture->outputs);
   scan (scanner);
   g_assert_cmpuint (n_items (scanner), ==, 0);
   g_assert_cmpuint (cb_checkpoint_scanner_get_stats (scanner)->n_unreadable, ==, 0);
@@ -1092,7 +1056,7 @@ test_walk_deleted_concurrently (Fixture       *fixture,
       ScanResult res = { 0 };
       guint remaining;
 
-      remove_tree (fixture->outputs);
+      cb_test_remove_tree (fixture->outputs);
       make_dirs (fixture->outputs);
       make_big_tree (fixture->outputs, n_runs, 5, 6);
       age_folders (fixture->root);
@@ -1108,7 +1072,7 @@ test_walk_deleted_concurrently (Fixture       *fixture,
           g_autofree char *run = g_strdup_printf ("%s/run%04u", fixture->outputs,
                                                   r % 2 ? r : n_runs - 1 - r);
 
-          remove_tree (run);
+          cb_test_remove_tree (run);
           if (round >= 2 && r == n_runs / 4)
             g_cancellable_cancel (cancellable);
         }
@@ -1662,7 +1626,7 @@ test_rescan_twice_quickly (Fixture       *fixture,
   add_ckpt (fixture, "run0000/checkpoints/late.ckpt", (gint64) time (NULL) + 3600 - T0);
   cb_checkpoint_scanner_rescan (scanner);
   wait_count (&scanned, 1, SCAN_TIMEOUT_MS);
-  spin_for (300);
+  cb_test_spin_for (300);
 
   g_assert_cmpuint (scanned, ==, 1);
   g_assert_cmpuint (n_items (scanner), ==, 300 * 5 + 1);
@@ -1674,7 +1638,7 @@ test_rescan_twice_quickly (Fixture       *fixture,
   cb_checkpoint_scanner_rescan (scanner);
   cb_checkpoint_scanner_rescan (scanner);
   wait_count (&scanned, 2, SCAN_TIMEOUT_MS);
-  spin_for (300);
+  cb_test_spin_for (300);
   g_assert_cmpuint (scanned, ==, 2);
 
   finalize_scanner (scanner);
@@ -1790,7 +1754,7 @@ test_watch (Fixture       *fixture,
 
   /* A new run folder, then its checkpoints/ folder and a checkpoint in it. */
   make_dirs (fresh);
-  spin_for (100);
+  cb_test_spin_for (100);
   {
     g_autofree char *ckpts = g_build_filename (fresh, "checkpoints", NULL);
     g_autofree char *ckpt = g_build_filename (ckpts, "last.ckpt", NULL);

@@ -17,6 +17,7 @@
 #include "cb-terminal-pane.h"
 
 #include "cb/cb-run-history.h"
+#include "cb-test-util.h"
 
 #define TIMEOUT_MS 15000
 
@@ -299,25 +300,6 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -332,7 +314,7 @@ fixture_teardown (Fixture       *fixture,
 
   g_clear_object (&fixture->requested);
   g_clear_pointer (&fixture->statuses, g_ptr_array_unref);
-  remove_tree (fixture->tmpdir);
+  cb_test_remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->child);
 }

@@ -24,6 +24,8 @@
 #include "cb-terminal-pane.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
+#include "cb-test-util.h"
+#include "cb-widget-util.h"
 
 /* Seconds any wait may take; raise it for slow runs (valgrind): CB_TEST_TIMEOUT=600. */
 static guint timeout_s = 20;
@@ -41,46 +43,12 @@ typedef struct
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                              */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the default main context until @done returns TRUE, at most timeout_s seconds. */
+/* Spins the default main context until @done returns TRUE, failing after timeout_s. */
 static void
 spin_until (gboolean (*done) (gpointer),
             gpointer   data)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static void
-spin_for (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-spin_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cb_test_spin_until (done, data, timeout_s * 1000));
 }
 
 static gboolean
@@ -115,24 +83,6 @@ static char *
 fixture_path (const char *name)
 {
   return g_test_build_filename (G_TEST_DIST, "gui-fixtures", name, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Each test starts from the defaults: no values saved by an earlier test. */
@@ -208,7 +158,7 @@ fixture_open (Fixture    *fixture,
   spin_until (scanner_loaded, fixture->scanner);
   if (wait_for_pages)
     spin_until (all_pages_built, fixture->window);
-  spin_pending ();
+  cb_test_spin_pending ();
 }
 
 static void
@@ -216,7 +166,7 @@ destroy_window (CbWindow *window)
 {
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_pending ();
+  cb_test_spin_pending ();
   g_assert_finalize_object (window);
 }
 
@@ -389,7 +339,7 @@ test_lazy_build (void)
   g_assert_true (cb_window_get_visible_page (f.window) == test);
   spin_until (cache_loaded, f.cache);
   spin_until (scanner_loaded, f.scanner);
-  spin_pending ();
+  cb_test_spin_pending ();
 
   /* The newest checkpoint is chosen, and what its run was trained with is filled in. */
   {
@@ -501,7 +451,7 @@ test_warm_up_paint (void)
   g_assert_false (gtk_widget_has_css_class (log.stack, "cb-warm-up"));
   /* Once only. */
   gtk_widget_queue_draw (GTK_WIDGET (f.window));
-  spin_for (200);
+  cb_test_spin_for (200);
   g_assert_cmpuint (log.painted_with, ==, 1);
   warm_up_close (&f, &log);
 
@@ -512,7 +462,7 @@ test_warm_up_paint (void)
   g_assert_false (all_pages_built (f.window));
   gtk_stack_set_visible_child_name (GTK_STACK (log.stack), "test");
   spin_until (all_pages_built, f.window);
-  spin_for (200);
+  cb_test_spin_for (200);
   g_assert_cmpuint (log.painted_with, ==, 0);
   warm_up_close (&f, &log);
 }
@@ -572,7 +522,7 @@ test_snapshot_before_first_frame (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
   spin_until (scanner_loaded, f.scanner);
   spin_until (all_pages_built, f.window);
-  spin_pending ();
+  cb_test_spin_pending ();
   g_assert_cmpuint (n_snapshots, ==, 0);
   g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
   g_signal_handlers_disconnect_by_func (f.cache, count_notify_cb, &n_snapshots);
@@ -881,7 +831,7 @@ test_switch_pages (void)
                      cb_window_get_page (f.window, name));
       g_assert_cmpstr (shown_command (f.window), ==,
                        cb_command_get_display (cb_form_get_command (page_form (f.window, name))));
-      spin_pending ();
+      cb_test_spin_pending ();
     }
 
   for (guint i = 0; i < 3; i++)
@@ -899,7 +849,7 @@ static int
 drawn_preview_height (CbWindow *window)
 {
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  spin_pending ();
+  cb_test_spin_pending ();
   return gtk_widget_get_height (GTK_WIDGET (cb_window_get_command_view (window)));
 }
 
@@ -1011,7 +961,7 @@ test_state (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "receipts_v2");
   g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes);
   g_assert_true (cb_state_store_get_save_pending (store));
-  spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
   g_assert_false (cb_state_store_get_save_pending (store));
   g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
@@ -1041,7 +991,7 @@ test_state (void)
 
     g_assert_cmpstr (last_page, ==, "predict");
   }
-  spin_pending ();
+  cb_test_spin_pending ();
   g_assert_finalize_object (g_steal_pointer (&f.window));
 
   /* A new window on the same project gets them back. */
@@ -1232,23 +1182,6 @@ test_no_configs (void)
 /* ------------------------------------------------------------------------------------ */
 /* Following the configs, checkpoint pickers, running                                   */
 
-/* Spins until @done, at most @ms milliseconds; returns whether @done came true. */
-static gboolean
-spin_until_ms (gboolean (*done) (gpointer),
-               gpointer   data,
-               guint      ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return done (data);
-}
-
 /* A copy of the demo project in a new temporary folder: runs may write to it. */
 static char *
 copy_demo (void)
@@ -1269,7 +1202,7 @@ remove_copy (const char *dest)
 {
   g_autofree char *tmp = g_path_get_dirname (dest);
 
-  remove_tree (dest);
+  cb_test_remove_tree (dest);
   g_rmdir (tmp);
 }
 
@@ -1360,7 +1293,7 @@ test_config_follows (void)
                                       -1, &error));
   g_assert_no_error (error);
   wait.present = TRUE;
-  g_assert_true (spin_until_ms (combo_has, &wait, 1000));
+  g_assert_true (cb_test_spin_until (combo_has, &wait, 1000));
   g_assert_cmpstr (form_string (form, "decoder"), ==, "pan");
   g_assert_cmpstr (combo_selected (decoder), ==, "pan");
   g_assert_nonnull (strstr (shown_command (f.window), "decoder.name=pan "));
@@ -1372,7 +1305,7 @@ test_config_follows (void)
   g_assert_cmpstr (form_string (form, "decoder"), ==, "zz_test_decoder");
   g_assert_cmpint (g_unlink (decoder_file), ==, 0);
   wait.present = FALSE;
-  g_assert_true (spin_until_ms (combo_has, &wait, 1000));
+  g_assert_true (cb_test_spin_until (combo_has, &wait, 1000));
   g_assert_cmpstr (form_string (form, "decoder"), ==, "unet");
   g_assert_cmpstr (combo_selected (decoder), ==, "unet");
 
@@ -1397,38 +1330,19 @@ find_checkpoint (GListModel *model,
   return GTK_INVALID_LIST_POSITION;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* How many checkpoints the picker's popup lists for @text. */
 static guint
 search_checkpoints (GtkWidget  *dropdown,
                     const char *text)
 {
-  GtkWidget *entry = find_descendant (dropdown, GTK_TYPE_SEARCH_ENTRY);
-  GtkWidget *list = find_descendant (dropdown, GTK_TYPE_LIST_VIEW);
+  GtkWidget *entry = cb_widget_find_descendant (dropdown, GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *list = cb_widget_find_descendant (dropdown, GTK_TYPE_LIST_VIEW);
 
   g_assert_nonnull (entry);
   g_assert_nonnull (list);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   g_signal_emit_by_name (entry, "search-changed");
-  spin_pending ();
+  cb_test_spin_pending ();
 
   return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list))));
 }
@@ -1563,7 +1477,7 @@ wait_finished (RunWatch *watch,
 {
   FinishedWait wait = { watch, n };
 
-  g_assert_true (spin_until_ms (finished_n, &wait, 30000));
+  g_assert_true (cb_test_spin_until (finished_n, &wait, 30000));
 }
 
 static gboolean
@@ -1638,7 +1552,7 @@ wait_terminal_text (CbTerminalPane *pane,
 {
   TextWait wait = { pane, text };
 
-  return spin_until_ms (text_shown, &wait, 5000);
+  return cb_test_spin_until (text_shown, &wait, 5000);
 }
 
 /* The demo loop: train from the window, and the new checkpoint is offered on Test. */
@@ -1713,7 +1627,7 @@ test_run_demo_loop (void)
   wait.model = gtk_drop_down_get_model (GTK_DROP_DOWN (cb_page_get_control (
     cb_window_get_page (f.window, "test"), "checkpoint_path")));
   wait.prefix = prefix;
-  g_assert_true (spin_until_ms (has_checkpoint_under, &wait, 10000));
+  g_assert_true (cb_test_spin_until (has_checkpoint_under, &wait, 10000));
   g_assert_cmpstr (form_string (page_form (f.window, "test"), "checkpoint_path"), ==,
                    RECEIPTS_LAST);
   g_assert_cmpstr (cb_checkpoint_get_path (gtk_drop_down_get_selected_item (
@@ -1749,7 +1663,7 @@ test_run_demo_loop (void)
   /* Ctrl+Shift+F: the terminal's search. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.find-in-output", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (
-    GTK_SEARCH_BAR (find_descendant (GTK_WIDGET (pane), GTK_TYPE_SEARCH_BAR))));
+    GTK_SEARCH_BAR (cb_widget_find_descendant (GTK_WIDGET (pane), GTK_TYPE_SEARCH_BAR))));
 
   /* Hidden and shown again, with the height it had, which the settings keep. */
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
@@ -1930,7 +1844,7 @@ test_close_while_running (void)
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "stop"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   click_response (dialog, "_Keep Running");
-  spin_pending ();
+  cb_test_spin_pending ();
   g_assert_null (find_message_dialog (GTK_WINDOW (f.window)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window)));
   g_assert_true (cb_terminal_pane_get_running (pane));
@@ -1944,7 +1858,7 @@ test_close_while_running (void)
   g_assert_false (window_closed (window));
   spin_until (window_closed, window);
   g_assert_false (cb_terminal_pane_get_running (pane));
-  spin_pending ();
+  cb_test_spin_pending ();
   g_assert_finalize_object (window);
 
   g_unsetenv ("CB_DEMO_SECONDS");
@@ -2009,6 +1923,6 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  remove_tree (state_dir);
+  cb_test_remove_tree (state_dir);
   return ret;
 }

@@ -36,6 +36,7 @@
 
 #include "cb-field-row.h"
 #include "cb/cb-checkpoint.h"
+#include "cb-widget-util.h"
 
 typedef enum
 {
@@ -588,25 +589,6 @@ checkpoint_search_text (CbCheckpoint *checkpoint,
   return g_string_free (text, FALSE);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Two things GtkDropDown of GTK 4.8 lacks, done with public calls on its popup; where the
  * pieces are not what they were, the drop-down keeps its own behaviour.
  *
@@ -632,8 +614,8 @@ improve_search (GtkWidget *dropdown)
       popover_child = gtk_popover_get_child (GTK_POPOVER (child));
       if (popover_child == NULL)
         return;
-      list = find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
-      entry = find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
+      list = cb_widget_find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
+      entry = cb_widget_find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
 
       if (entry != NULL)
         gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (entry), child);

@@ -1,0 +1,28 @@
+/* cb-widget-util.c: small widget-tree helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "cb-widget-util.h"
+
+/* The first widget of @type in @widget's tree (itself included), depth first; NULL if none. */
+GtkWidget *
+cb_widget_find_descendant (GtkWidget *widget,
+                           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cb_widget_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
