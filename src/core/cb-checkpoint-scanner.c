@@ -36,6 +36,7 @@
 
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb-checkpoint-private.h"
+#include "cb-done-latch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -92,6 +93,7 @@ struct _CbCheckpointScanner
   GObject          parent_instance;
   char            *project_root;
   char            *outputs_dir;   /* relative to the root, or absolute */
+  char            *outputs_abs;   /* absolute, no trailing separator */
   guint            max_depth;
   guint            max_threads;
   GListStore      *store;
@@ -269,9 +271,7 @@ struct _Walk
   int            top_fd;        /* open if it was read, else -1 */
   gboolean       top_read;
   /* the end of the walk, for cb_checkpoint_scanner_install_finished() */
-  GMutex         lock;
-  GCond          cond;
-  gboolean       done;          /* under lock: the worker is done with the walk */
+  CbDoneLatch    done;          /* the worker is done with the walk */
   gboolean       installed;     /* main thread: the result was applied before its callback */
   Part         **parts;         /* one per chunk of folders of outputs/ */
   guint          n_parts;
@@ -362,8 +362,7 @@ walk_free (Walk *walk)
   g_clear_object (&walk->cancellable);
   if (walk->outputs_fd >= 0)
     close (walk->outputs_fd);
-  g_mutex_clear (&walk->lock);
-  g_cond_clear (&walk->cond);
+  cb_done_latch_clear (&walk->done);
   g_free (walk);
 }
 
@@ -1157,10 +1156,7 @@ scan_worker (GTask        *task,
   Walk *walk = task_data;
 
   walk_run (walk);
-  g_mutex_lock (&walk->lock);
-  walk->done = TRUE;
-  g_cond_broadcast (&walk->cond);
-  g_mutex_unlock (&walk->lock);
+  cb_done_latch_open (&walk->done);
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -1382,7 +1378,6 @@ cb_checkpoint_scanner_install_finished (CbCheckpointScanner *self,
                                         gint64               wait_us)
 {
   Walk *walk;
-  gboolean done;
 
   g_return_val_if_fail (CB_IS_CHECKPOINT_SCANNER (self), FALSE);
 
@@ -1392,20 +1387,9 @@ cb_checkpoint_scanner_install_finished (CbCheckpointScanner *self,
   if (walk->installed)
     return self->loaded;
 
-  g_mutex_lock (&walk->lock);
-  if (!walk->done && wait_us > 0)
-    {
-      gint64 end_time = g_get_monotonic_time () + wait_us;
-
-      while (!walk->done)
-        if (!g_cond_wait_until (&walk->cond, &walk->lock, end_time))
-          break;
-    }
-  done = walk->done;
-  g_mutex_unlock (&walk->lock);
-
   /* After done the worker no longer touches the walk. */
-  if (done && !g_cancellable_is_cancelled (walk->cancellable))
+  if (cb_done_latch_wait (&walk->done, wait_us) &&
+      !g_cancellable_is_cancelled (walk->cancellable))
     {
       walk->installed = TRUE;
       install_walk (self, walk);
@@ -1431,12 +1415,9 @@ walk_new (CbCheckpointScanner *self,
 
   walk->root = g_strdup (self->project_root);
   walk->outputs_rel = g_strdup (self->outputs_dir);
-  walk->outputs_abs = g_path_is_absolute (self->outputs_dir)
-                        ? g_strdup (self->outputs_dir)
-                        : g_build_filename (self->project_root, self->outputs_dir, NULL);
+  walk->outputs_abs = g_strdup (self->outputs_abs);
   /* Paths are joined with '/' below, as g_build_filename() would: no trailing separator. */
   strip_trailing_slashes (walk->outputs_rel);
-  strip_trailing_slashes (walk->outputs_abs);
   walk->outputs_rel_len = strlen (walk->outputs_rel);
   walk->outputs_abs_len = strlen (walk->outputs_abs);
   walk->outputs_fd = -1;
@@ -1446,8 +1427,7 @@ walk_new (CbCheckpointScanner *self,
   walk->prev_dirs = self->dirs ? g_hash_table_ref (self->dirs) : NULL;
   walk->prev_runs = self->runs ? g_hash_table_ref (self->runs) : NULL;
   walk->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  g_mutex_init (&walk->lock);
-  g_cond_init (&walk->cond);
+  cb_done_latch_init (&walk->done);
 
   return walk;
 }
@@ -1625,16 +1605,13 @@ compare_candidates (gconstpointer a,
 static void
 arm_monitors (CbCheckpointScanner *self)
 {
-  g_autofree char *outputs = g_path_is_absolute (self->outputs_dir)
-                               ? g_strdup (self->outputs_dir)
-                               : g_build_filename (self->project_root, self->outputs_dir, NULL);
+  const char *outputs = self->outputs_abs;
   g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                       g_object_unref);
   g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (WatchCandidate));
   g_autoptr(GString) path = g_string_new (NULL);
   DirListing *top;
 
-  strip_trailing_slashes (outputs);
   top = self->dirs ? g_hash_table_lookup (self->dirs, outputs) : NULL;
   if (top == NULL)
     watch_dir (self, kept, self->project_root);
@@ -1729,6 +1706,7 @@ cb_checkpoint_scanner_finalize (GObject *object)
 
   g_free (self->project_root);
   g_free (self->outputs_dir);
+  g_free (self->outputs_abs);
   g_clear_object (&self->store);
   g_clear_pointer (&self->dirs, g_hash_table_unref);
   g_clear_pointer (&self->runs, g_hash_table_unref);
@@ -1797,6 +1775,10 @@ cb_checkpoint_scanner_new (const char *project_root,
   self = g_object_new (CB_TYPE_CHECKPOINT_SCANNER, NULL);
   self->project_root = g_strdup (project_root);
   self->outputs_dir = g_strdup (outputs_dir ? outputs_dir : "outputs");
+  self->outputs_abs = g_path_is_absolute (self->outputs_dir)
+                        ? g_strdup (self->outputs_dir)
+                        : g_build_filename (self->project_root, self->outputs_dir, NULL);
+  strip_trailing_slashes (self->outputs_abs);
   return self;
 }
 

@@ -497,6 +497,22 @@ typedef struct
   gboolean   camscanner;
 } Overrides;
 
+/* The overrides that name a fact outright. */
+static const struct
+{
+  const char *key;
+  gsize       offset;
+} override_facts[] = {
+  { "exp_name", G_STRUCT_OFFSET (CbRunInfo, exp_name) },
+  { "model/architectures", G_STRUCT_OFFSET (CbRunInfo, architecture) },
+  { "model.architecture_name", G_STRUCT_OFFSET (CbRunInfo, architecture) },
+  { "model.encoder.model_name", G_STRUCT_OFFSET (CbRunInfo, encoder) },
+  { "model.component_overrides.decoder.name", G_STRUCT_OFFSET (CbRunInfo, decoder) },
+  { "model.component_overrides.head.name", G_STRUCT_OFFSET (CbRunInfo, head) },
+  { "model.component_overrides.loss.name", G_STRUCT_OFFSET (CbRunInfo, loss) },
+  { "preprocessing_profile", G_STRUCT_OFFSET (CbRunInfo, preprocessing_profile) },
+};
+
 /* One "key=value" item of overrides.yaml (a sequence of strings at the top). */
 static void
 override_found (const char *path,
@@ -514,22 +530,14 @@ override_found (const char *path,
   key = g_strndup (item, eq - item);
   value = unquote_value (eq + 1);
 
-  if (g_str_equal (key, "exp_name"))
-    set_if_unset (&info->exp_name, value);
-  else if (g_str_equal (key, "model/architectures") ||
-           g_str_equal (key, "model.architecture_name"))
-    set_if_unset (&info->architecture, value);
-  else if (g_str_equal (key, "model.encoder.model_name"))
-    set_if_unset (&info->encoder, value);
-  else if (g_str_equal (key, "model.component_overrides.decoder.name"))
-    set_if_unset (&info->decoder, value);
-  else if (g_str_equal (key, "model.component_overrides.head.name"))
-    set_if_unset (&info->head, value);
-  else if (g_str_equal (key, "model.component_overrides.loss.name"))
-    set_if_unset (&info->loss, value);
-  else if (g_str_equal (key, "preprocessing_profile"))
-    set_if_unset (&info->preprocessing_profile, value);
-  else if (g_str_equal (key, "+preset/datasets"))
+  for (guint i = 0; i < G_N_ELEMENTS (override_facts); i++)
+    if (g_str_equal (key, override_facts[i].key))
+      {
+        set_if_unset (G_STRUCT_MEMBER_P (info, override_facts[i].offset), value);
+        return;
+      }
+
+  if (g_str_equal (key, "+preset/datasets"))
     {
       g_free (o->dataset_preset);
       o->dataset_preset = g_strdup (value);

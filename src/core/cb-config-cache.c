@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "cb/cb-config-cache.h"
+#include "cb-done-latch.h"
 #include "cb/cb-problem.h"
 
 struct _CbConfigCache
@@ -72,19 +73,18 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (CbConfigCache, cb_config_cache, G_TYPE_OBJECT)
 
 /* Shared by the task and, for the load started last, the cache. The worker sets result,
- * problems, loader_thread and done under the lock; the main thread takes them under it. */
+ * problems and loader_thread, then opens the latch; the main thread takes them once it has
+ * seen the latch open. */
 typedef struct _LoadData
 {
   gatomicrefcount   ref_count;
-  GMutex            mutex;
-  GCond             cond;
+  CbDoneLatch       done;         /* the worker has finished */
   char             *configs_dir;
   GCancellable     *cancellable;
   CbConfigSnapshot *previous;
   CbConfigSnapshot *result;
   GPtrArray        *problems;
   GThread          *loader_thread;
-  gboolean          done;         /* the worker has finished */
   gboolean          installed;    /* the main thread took the result (main thread only) */
 } LoadData;
 
@@ -106,8 +106,7 @@ load_data_unref (LoadData *data)
   g_clear_pointer (&data->previous, cb_config_snapshot_unref);
   g_clear_pointer (&data->result, cb_config_snapshot_unref);
   g_clear_pointer (&data->problems, g_ptr_array_unref);
-  g_mutex_clear (&data->mutex);
-  g_cond_clear (&data->cond);
+  cb_done_latch_clear (&data->done);
   g_free (data);
 }
 
@@ -420,13 +419,10 @@ load_worker (GTask        *task,
       result = cb_config_snapshot_reload (data->configs_dir, data->previous, problems);
     }
 
-  g_mutex_lock (&data->mutex);
   data->loader_thread = g_thread_self ();
   data->problems = g_steal_pointer (&problems);
   data->result = g_steal_pointer (&result);
-  data->done = TRUE;
-  g_cond_broadcast (&data->cond);
-  g_mutex_unlock (&data->mutex);
+  cb_done_latch_open (&data->done);
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -480,8 +476,7 @@ cb_config_cache_load_async (CbConfigCache       *self,
 
   data = g_new0 (LoadData, 1);
   g_atomic_ref_count_init (&data->ref_count);
-  g_mutex_init (&data->mutex);
-  g_cond_init (&data->cond);
+  cb_done_latch_init (&data->done);
   data->configs_dir = g_strdup (self->configs_dir);
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   data->previous = self->loaded ? cb_config_snapshot_ref (self->snapshot) : NULL;
@@ -512,7 +507,6 @@ cb_config_cache_install_finished (CbConfigCache *self,
                                   gint64         wait_us)
 {
   LoadData *data;
-  gboolean done;
 
   g_return_val_if_fail (CB_IS_CONFIG_CACHE (self), FALSE);
 
@@ -520,20 +514,8 @@ cb_config_cache_install_finished (CbConfigCache *self,
   if (data == NULL || data->installed)
     return self->loaded;
 
-  g_mutex_lock (&data->mutex);
-  if (!data->done && wait_us > 0)
-    {
-      gint64 end_time = g_get_monotonic_time () + wait_us;
-
-      while (!data->done)
-        if (!g_cond_wait_until (&data->cond, &data->mutex, end_time))
-          break;
-    }
-  done = data->done;
-  g_mutex_unlock (&data->mutex);
-
   /* After done the worker no longer touches data: no lock needed to take its result. */
-  if (done && data->result != NULL &&
+  if (cb_done_latch_wait (&data->done, wait_us) && data->result != NULL &&
       (data->cancellable == NULL || !g_cancellable_is_cancelled (data->cancellable)))
     {
       load_data_ref (data);

@@ -1438,6 +1438,25 @@ update_help (CbFieldRow         *self,
                                     -1);
 }
 
+/* An error or a warning on the row: @icon, with @message as its tooltip, and a class: the
+ * entry row's own (@entry_class), ours (@row_class) on the other rows. */
+static void
+show_mark (CbFieldRow *self,
+           GtkWidget  *icon,
+           const char *message,
+           const char *entry_class,
+           const char *row_class)
+{
+  gtk_widget_remove_css_class (self->row, entry_class);
+  gtk_widget_remove_css_class (self->row, row_class);
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (self->row, self->kind == ROW_ENTRY ? entry_class : row_class);
+      gtk_widget_set_tooltip_text (icon, message);
+    }
+  gtk_widget_set_visible (icon, message != NULL);
+}
+
 static void
 update_error (CbFieldRow         *self,
               const CbFieldState *state)
@@ -1447,18 +1466,7 @@ update_error (CbFieldRow         *self,
 
   g_free (self->error);
   self->error = g_strdup (state->error);
-
-  if (self->error != NULL)
-    {
-      gtk_widget_add_css_class (self->row, self->kind == ROW_ENTRY ? "error" : "cb-invalid");
-      gtk_widget_set_tooltip_text (self->error_icon, self->error);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->row, "error");
-      gtk_widget_remove_css_class (self->row, "cb-invalid");
-    }
-  gtk_widget_set_visible (self->error_icon, self->error != NULL);
+  show_mark (self, self->error_icon, self->error, "error", "cb-invalid");
 
   if (self->control != NULL)
     gtk_accessible_update_state (GTK_ACCESSIBLE (self->control),
@@ -1480,18 +1488,7 @@ update_warning (CbFieldRow         *self,
 
   g_free (self->warning);
   self->warning = g_strdup (state->warning);
-
-  if (self->warning != NULL)
-    {
-      gtk_widget_add_css_class (self->row, self->kind == ROW_ENTRY ? "warning" : "cb-warning");
-      gtk_widget_set_tooltip_text (self->warning_icon, self->warning);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->row, "warning");
-      gtk_widget_remove_css_class (self->row, "cb-warning");
-    }
-  gtk_widget_set_visible (self->warning_icon, self->warning != NULL);
+  show_mark (self, self->warning_icon, self->warning, "warning", "cb-warning");
 }
 
 static gboolean
