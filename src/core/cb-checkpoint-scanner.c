@@ -1329,7 +1329,8 @@ install_walk (CbCheckpointScanner *self,
     }
   g_signal_emit (self, signals[SCANNED], 0);
 
-  if (self->watch)
+  /* The same folders as last time: the same ones to watch. */
+  if (self->watch && (!walk->unchanged || g_hash_table_size (self->monitors) == 0))
     arm_monitors (self);
 }
 
