@@ -38,8 +38,11 @@ typedef struct
   gboolean            has_max;
   const char         *error;          /* first validation message of this field, or NULL */
   gboolean            user_set;       /* the user chose this value (not a default) */
-  const char         *warning;        /* e.g. differs from what the chosen checkpoint was
-                                       * trained with; does not block running */
+  const char         *warning;        /* unusual but allowed, e.g. outside the slider's
+                                       * range; does not block running */
+  const char         *mismatch;       /* differs from what the chosen checkpoint was
+                                       * trained with: loading it can only fail, so running
+                                       * asks first */
 } CbFieldState;
 
 CbForm             *cb_form_new                 (CbSchema          *schema,
@@ -56,6 +59,8 @@ void                cb_form_set_checkpoints     (CbForm            *self,
 void                cb_form_set_checkpoint_model (CbForm           *self,
                                                  GListModel        *model);
 const char         *cb_form_get_checkpoint_note (CbForm            *self);
+char              **cb_form_get_mismatches      (CbForm            *self);
+gboolean            cb_form_use_checkpoint_settings (CbForm        *self);
 gboolean            cb_form_set_value           (CbForm            *self,
                                                  const char        *key,
                                                  GVariant          *value);

@@ -57,6 +57,7 @@ typedef struct
   char         *required_if_text;
   CbExpr       *required_if;
   gint64        min_length;      /* -1 when unset */
+  gboolean      file_name;       /* the value names one file or folder */
   gboolean      has_min;
   double        min;
   gboolean      has_max;

@@ -24,50 +24,15 @@
 #include "config.h"
 
 #include "cb/cb-form.h"
+#include "cb-form-private.h"
 #include "cb/cb-checkpoint.h"
+#include "cb/cb-file-name.h"
 #include "cb/cb-quote.h"
 
 #include <glib/gi18n.h>
 
 #include <math.h>
 #include <string.h>
-
-typedef struct
-{
-  CbFieldState  state;
-  GPtrArray    *options;  /* char*, NULL-terminated */
-  GPtrArray    *labels;
-  char         *help;
-  char         *info_text;
-  char         *error;
-  char         *warning;
-} Computed;
-
-struct _CbForm
-{
-  GObject            parent_instance;
-
-  CbSchema          *schema;
-  char              *page;
-  CbProject         *project;
-  CbConfigSnapshot  *snapshot;
-  char             **checkpoints;
-  GListModel        *checkpoint_model;
-  GHashTable        *checkpoint_runs;  /* path -> CbCheckpoint (borrowed from the model) */
-  char              *filled_for;       /* the checkpoint whose run filled the components */
-  char              *checkpoint_note;
-
-  GHashTable        *user_values;   /* key -> GVariant */
-  gboolean           append_suffix;
-
-  Computed          *computed;
-  guint              n_fields;
-  GPtrArray         *errors;        /* char*, NULL-terminated */
-  CbCommand         *command;
-
-  guint              freeze_count;
-  gboolean           dirty;
-};
 
 enum {
   CHANGED,
@@ -78,7 +43,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CbForm, cb_form, G_TYPE_OBJECT)
 
-static void recompute (CbForm *self);
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
@@ -91,6 +55,7 @@ computed_clear (Computed *c)
   g_clear_pointer (&c->info_text, g_free);
   g_clear_pointer (&c->error, g_free);
   g_clear_pointer (&c->warning, g_free);
+  g_clear_pointer (&c->mismatch, g_free);
   g_clear_pointer (&c->state.value, g_variant_unref);
   g_clear_pointer (&c->state.default_value, g_variant_unref);
 }
@@ -456,6 +421,16 @@ set_error (Computed   *c,
 }
 
 static void
+set_warning (Computed *c,
+             char     *message)
+{
+  if (c->warning == NULL)
+    c->warning = message;
+  else
+    g_free (message);
+}
+
+static void
 validate_field (CbForm        *self,
                 const CbField *field,
                 Computed      *c,
@@ -517,36 +492,36 @@ validate_field (CbForm        *self,
                                                        label, a, b));
         }
 
-      /* The range the optimizer metadata allows. */
-      if (opt_meta != NULL && field->optimizer_metadata_key != NULL)
+      /* The slider's range (from the schema or the optimizer metadata) is a guide, not a
+       * cage: a value outside it is allowed, with a warning. */
+      if (c->state.has_min && d < c->state.min - 1e-12 * fabs (c->state.min))
         {
           g_autofree char *lo = number_text (c->state.min);
+
+          if (opt_meta != NULL && field->optimizer_metadata_key != NULL)
+            set_warning (c, g_strdup_printf (_("Below %s, the lowest value suggested for "
+                                               "optimizer “%s”."), lo, optimizer_name));
+          else
+            set_warning (c, g_strdup_printf (_("Below %s, the lowest value suggested."), lo));
+        }
+      else if (c->state.has_max && d > c->state.max + 1e-12 * fabs (c->state.max))
+        {
           g_autofree char *hi = number_text (c->state.max);
 
-          if (c->state.has_min && d < c->state.min)
-            set_error (c, self->errors,
-                       g_strdup_printf (_("%s must be >= %s for optimizer '%s'."), label, lo,
-                                        optimizer_name));
-          else if (c->state.has_max && d > c->state.max)
-            set_error (c, self->errors,
-                       g_strdup_printf (_("%s must be <= %s for optimizer '%s'."), label, hi,
-                                        optimizer_name));
+          if (opt_meta != NULL && field->optimizer_metadata_key != NULL)
+            set_warning (c, g_strdup_printf (_("Above %s, the highest value suggested for "
+                                               "optimizer “%s”."), hi, optimizer_name));
+          else
+            set_warning (c, g_strdup_printf (_("Above %s, the highest value suggested."), hi));
         }
-      else if (field->type == CB_FIELD_NUMBER_INPUT)
-        {
-          if (c->state.has_min && d < c->state.min)
-            {
-              g_autofree char *n = number_text (c->state.min);
+    }
 
-              set_error (c, self->errors, g_strdup_printf (_("'%s' must be >= %s."), label, n));
-            }
-          else if (c->state.has_max && d > c->state.max)
-            {
-              g_autofree char *n = number_text (c->state.max);
+  if (field->file_name && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      g_autofree char *problem = cb_file_name_problem (g_variant_get_string (value, NULL));
 
-              set_error (c, self->errors, g_strdup_printf (_("'%s' must be <= %s."), label, n));
-            }
-        }
+      if (problem != NULL)
+        set_error (c, self->errors, g_strdup_printf ("%s: %s", label, problem));
     }
 
   /* Compatibility with the architecture (only possible when the filter kept everything). */
@@ -564,40 +539,33 @@ validate_field (CbForm        *self,
           set_error (c, self->errors,
                      g_strdup_printf (_("%s '%s' is not compatible with the '%s' architecture. "
                                         "Compatible: %s"), label, v, arch_name, list));
+          return;
         }
     }
-}
 
-/* The index of the field that picks a checkpoint whose run is known, or -1. */
-static int
-checkpoint_field (CbForm *self)
-{
-  for (guint i = 0; i < self->n_fields; i++)
+  /* A choice that is not offered (typed, loaded, from the command line) is kept and
+   * flagged. Checkpoints outside the list are files the user chose elsewhere. */
+  if (field->type == CB_FIELD_SELECTBOX && c->options->len > 0 &&
+      g_strcmp0 (field->options_source, "checkpoints") != 0 &&
+      g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+      !options_contain (c, g_variant_get_string (value, NULL)))
     {
-      const CbField *field = cb_schema_get_field (self->schema, i);
+      g_autofree char *choices = NULL;
 
-      if (g_strcmp0 (field->options_source, "checkpoints") == 0)
-        return (int) i;
+      if (c->options->len <= 12)
+        {
+          g_ptr_array_add (c->options, NULL);
+          choices = g_strjoinv (", ", (char **) c->options->pdata);
+          g_ptr_array_set_size (c->options, c->options->len - 1);
+          set_error (c, self->errors,
+                     g_strdup_printf (_("'%s' is not an option of '%s' (choose from: %s)."),
+                                      g_variant_get_string (value, NULL), label, choices));
+        }
+      else
+        set_error (c, self->errors,
+                   g_strdup_printf (_("'%s' is not an option of '%s'."),
+                                    g_variant_get_string (value, NULL), label));
     }
-  return -1;
-}
-
-/* What the run of the checkpoint chosen before field @upto was trained with. */
-static const CbRunInfo *
-current_run_info (CbForm *self,
-                  guint   upto)
-{
-  int index = checkpoint_field (self);
-  GVariant *value;
-  CbCheckpoint *checkpoint;
-
-  if (index < 0 || (guint) index >= upto || self->checkpoint_runs == NULL)
-    return NULL;
-  value = self->computed[index].state.value;
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    return NULL;
-  checkpoint = g_hash_table_lookup (self->checkpoint_runs, g_variant_get_string (value, NULL));
-  return checkpoint ? cb_checkpoint_get_run_info (checkpoint) : NULL;
 }
 
 static GVariant *
@@ -745,6 +713,7 @@ compute_field (CbForm *self,
     case CB_FIELD_SELECTBOX:
       {
         g_autofree char *default_text = default_value ? variant_to_text (default_value) : NULL;
+        gboolean is_checkpoint = g_strcmp0 (field->options_source, "checkpoints") == 0;
         const char *chosen = NULL;
 
         if (user != NULL && options_contain (c, g_variant_get_string (user, NULL)))
@@ -752,21 +721,27 @@ compute_field (CbForm *self,
             chosen = g_variant_get_string (user, NULL);
             c->state.user_set = TRUE;
           }
-        else if (user != NULL && c->state.visible && c->options->len > 0)
+        else if (user != NULL && !is_checkpoint && c->state.visible && c->options->len > 0 &&
+                 !g_hash_table_contains (self->pinned, field->key))
           {
-            /* Reconciliation: the choice is no longer offered; fall back to the default. */
+            /* Reconciliation: a choice made from the list is no longer offered because of
+             * another choice (an architecture's filter, a reloaded config): the default. */
             g_hash_table_remove (self->user_values, field->key);
             user = NULL;
           }
         else if (user != NULL)
           {
+            /* A value given as it is (typed, loaded, a checkpoint outside the list, options
+             * not known yet) is kept; validation flags it when it is not offered. */
             chosen = g_variant_get_string (user, NULL);
             c->state.user_set = TRUE;
           }
 
-        if (chosen == NULL && default_text != NULL && options_contain (c, default_text))
+        /* A checkpoint is only ever the one the user chose. */
+        if (chosen == NULL && !is_checkpoint && default_text != NULL &&
+            (options_contain (c, default_text) || (c->options->len == 0 && *default_text)))
           chosen = default_text;
-        if (chosen == NULL && c->options->len > 0)
+        if (chosen == NULL && !is_checkpoint && c->options->len > 0)
           chosen = g_ptr_array_index (c->options, 0);
 
         if (chosen != NULL)
@@ -781,18 +756,12 @@ compute_field (CbForm *self,
       {
         double d;
 
-        if (user != NULL && variant_to_double (user, &d) &&
-            (field->type == CB_FIELD_NUMBER_INPUT ||
-             ((!c->state.has_min || d >= c->state.min - 1e-12 * fabs (c->state.min)) &&
-              (!c->state.has_max || d <= c->state.max + 1e-12 * fabs (c->state.max)))))
+        /* What the user gave is kept whatever the slider's range: validation says whether
+         * it is allowed (schema validation) or only unusual (outside the slider). */
+        if (user != NULL && variant_to_double (user, &d))
           {
             c->state.value = coerce (field, user, integral);
-            c->state.user_set = TRUE;
-          }
-        else if (user != NULL && c->state.visible)
-          {
-            /* Out of the (new) range: fall back to the default. */
-            g_hash_table_remove (self->user_values, field->key);
+            c->state.user_set = c->state.value != NULL;
           }
 
         if (c->state.value == NULL && default_value != NULL)
@@ -864,11 +833,11 @@ compute_field (CbForm *self,
   if (c->state.visible && c->state.value != NULL &&
       g_variant_is_of_type (c->state.value, G_VARIANT_TYPE_STRING))
     {
-      const CbRunInfo *run = current_run_info (self, index);
+      const CbRunInfo *run = _cb_form_current_run_info (self, index);
       const char *trained = cb_run_info_get (run, field->key);
 
       if (trained != NULL && !g_str_equal (trained, g_variant_get_string (c->state.value, NULL)))
-        c->warning = g_strdup_printf (_("The checkpoint was trained with “%s”"), trained);
+        c->mismatch = g_strdup_printf (_("The checkpoint was trained with “%s”"), trained);
     }
 
   g_ptr_array_add (c->options, NULL);
@@ -880,10 +849,11 @@ compute_field (CbForm *self,
   c->state.info_text = c->info_text;
   c->state.error = c->error;
   c->state.warning = c->warning;
+  c->state.mismatch = c->mismatch;
 }
 
-static GVariant *
-value_of (CbForm     *self,
+GVariant *
+_cb_form_value_of (CbForm     *self,
           const char *key)
 {
   int index = cb_schema_find_field (self->schema, key);
@@ -897,22 +867,22 @@ kind_of (const CbField *field)
   return field->type == CB_FIELD_TEXT_INPUT ? CB_VALUE_KIND_FREE_TEXT : CB_VALUE_KIND_OPTION;
 }
 
-static char *
-suffixed_exp_name (CbForm     *self,
+char *
+_cb_form_suffixed_exp_name (CbForm     *self,
                    const char *base)
 {
-  GVariant *resume = value_of (self, "resume_training");
+  GVariant *resume = _cb_form_value_of (self, "resume_training");
   const char *parts[] = { "architecture", "decoder", "encoder" };
   GString *name;
 
   if (!g_str_equal (self->page, "train") || !self->append_suffix ||
-      variant_is_missing (value_of (self, "encoder")) || variant_truthy (resume))
+      variant_is_missing (_cb_form_value_of (self, "encoder")) || variant_truthy (resume))
     return NULL;
 
   name = g_string_new (base);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
-      GVariant *value = value_of (self, parts[i]);
+      GVariant *value = _cb_form_value_of (self, parts[i]);
 
       if (!variant_is_missing (value) && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         g_string_append_printf (name, "-%s", g_variant_get_string (value, NULL));
@@ -927,7 +897,7 @@ build_command (CbForm *self)
   g_autoptr(GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
   const char * const *constants = cb_schema_get_constant_overrides (self->schema);
   const CbProfile *profile = NULL;
-  GVariant *profile_value = value_of (self, "preprocessing_profile");
+  GVariant *profile_value = _cb_form_value_of (self, "preprocessing_profile");
   g_autofree char *script = NULL;
   gboolean have_exp_name = FALSE;
   static const char * const default_launcher[] = { "uv", "run", "python", NULL };
@@ -958,7 +928,7 @@ build_command (CbForm *self)
       text = variant_to_text (value);
       if (g_str_equal (field->key, "exp_name"))
         {
-          g_autofree char *suffixed = suffixed_exp_name (self, text);
+          g_autofree char *suffixed = _cb_form_suffixed_exp_name (self, text);
 
           have_exp_name = TRUE;
           if (suffixed != NULL)
@@ -980,7 +950,7 @@ build_command (CbForm *self)
 
   if (!have_exp_name)
     {
-      g_autofree char *suffixed = suffixed_exp_name (self, "ocr_training");
+      g_autofree char *suffixed = _cb_form_suffixed_exp_name (self, "ocr_training");
 
       if (suffixed != NULL)
         g_ptr_array_add (overrides, cb_hydra_override ("exp_name", suffixed,
@@ -1000,60 +970,8 @@ build_command (CbForm *self)
                                   script, (const char * const *) overrides->pdata);
 }
 
-static gboolean
-fill_from_checkpoint (CbForm *self)
-{
-  static const char * const components[] = {
-    "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile", NULL
-  };
-  int index = checkpoint_field (self);
-  g_autoptr(GString) note = NULL;
-  const CbRunInfo *run;
-  GVariant *value;
-  const char *path;
-  gboolean changed = FALSE;
-
-  if (index < 0 || self->checkpoint_runs == NULL)
-    return FALSE;
-  value = self->computed[index].state.value;
-  if (value == NULL || !self->computed[index].state.visible)
-    return FALSE;
-  path = g_variant_get_string (value, NULL);
-  if (g_strcmp0 (path, self->filled_for) == 0)
-    return FALSE;
-
-  g_free (self->filled_for);
-  self->filled_for = g_strdup (path);
-  g_clear_pointer (&self->checkpoint_note, g_free);
-
-  run = current_run_info (self, self->n_fields);
-  if (run == NULL)
-    return FALSE;
-
-  note = g_string_new (NULL);
-  for (guint i = 0; components[i] != NULL; i++)
-    {
-      const char *trained = cb_run_info_get (run, components[i]);
-      int field_index = cb_schema_find_field (self->schema, components[i]);
-
-      /* Only fields that come after the checkpoint field, as visible_if does. */
-      if (trained == NULL || field_index <= index || !self->computed[field_index].state.visible)
-        continue;
-      g_hash_table_replace (self->user_values, g_strdup (components[i]),
-                            g_variant_ref_sink (g_variant_new_string (trained)));
-      g_string_append_printf (note, "%s%s %s", note->len ? ", " : "",
-                              cb_schema_get_field (self->schema, field_index)->label, trained);
-      changed = TRUE;
-    }
-
-  if (changed)
-    self->checkpoint_note = g_strdup_printf (_("Filled in from the run “%s”: %s"),
-                                             run->exp_name ? run->exp_name : path, note->str);
-  return changed;
-}
-
-static void
-recompute (CbForm *self)
+void
+_cb_form_recompute (CbForm *self)
 {
   if (self->freeze_count > 0)
     {
@@ -1067,7 +985,7 @@ recompute (CbForm *self)
 
   /* A newly chosen checkpoint fills in the components its run was trained with (once per
    * checkpoint, so the user can still change them afterwards), then the pass runs again. */
-  if (fill_from_checkpoint (self))
+  if (_cb_form_fill_from_checkpoint (self))
     {
       g_ptr_array_set_size (self->errors, 0);
       for (guint i = 0; i < self->n_fields; i++)
@@ -1099,6 +1017,7 @@ cb_form_finalize (GObject *object)
   g_clear_pointer (&self->filled_for, g_free);
   g_clear_pointer (&self->checkpoint_note, g_free);
   g_clear_pointer (&self->user_values, g_hash_table_unref);
+  g_clear_pointer (&self->pinned, g_hash_table_unref);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->command, cb_command_unref);
   g_free (self->page);
@@ -1126,6 +1045,7 @@ cb_form_class_init (CbFormClass *klass)
 static void
 cb_form_init (CbForm *self)
 {
+  self->pinned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->user_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_variant_unref);
   self->errors = g_ptr_array_new_with_free_func (g_free);
@@ -1147,7 +1067,7 @@ cb_form_new (CbSchema   *schema,
   self->page = g_strdup (page);
   self->n_fields = cb_schema_get_n_fields (schema);
   self->computed = g_new0 (Computed, self->n_fields);
-  recompute (self);
+  _cb_form_recompute (self);
 
   return self;
 }
@@ -1176,7 +1096,7 @@ cb_form_set_project (CbForm    *self,
     return;
   g_clear_pointer (&self->project, cb_project_unref);
   self->project = project ? cb_project_ref (project) : NULL;
-  recompute (self);
+  _cb_form_recompute (self);
 }
 
 void
@@ -1189,7 +1109,7 @@ cb_form_set_snapshot (CbForm           *self,
     return;
   g_clear_pointer (&self->snapshot, cb_config_snapshot_unref);
   self->snapshot = snapshot ? cb_config_snapshot_ref (snapshot) : cb_config_snapshot_new_empty ();
-  recompute (self);
+  _cb_form_recompute (self);
 }
 
 CbConfigSnapshot *
@@ -1199,81 +1119,23 @@ cb_form_get_snapshot (CbForm *self)
   return self->snapshot;
 }
 
+/* Stores what the user chose for field @index (takes @value). A choice not offered right
+ * now was typed or loaded: it is pinned, kept whatever comes and flagged; a choice from the
+ * list may later give way to the default when another choice stops offering it. */
 void
-cb_form_set_checkpoints (CbForm             *self,
-                         const char * const *paths)
+_cb_form_store_user_value (CbForm   *self,
+                           guint     index,
+                           GVariant *value)
 {
-  g_return_if_fail (CB_IS_FORM (self));
+  const CbField *field = cb_schema_get_field (self->schema, index);
+  Computed *c = &self->computed[index];
 
-  if (self->checkpoints != NULL && paths != NULL &&
-      g_strv_equal ((const char * const *) self->checkpoints, paths))
-    return;
-  g_clear_pointer (&self->checkpoints, g_strfreev);
-  self->checkpoints = g_strdupv ((char **) paths);
-  recompute (self);
-}
-
-static void
-checkpoint_items_changed_cb (GListModel *model,
-                             guint       position,
-                             guint       removed,
-                             guint       added,
-                             CbForm     *self)
-{
-  guint n = g_list_model_get_n_items (model);
-  g_auto(GStrv) paths = g_new0 (char *, n + 1);
-
-  g_clear_pointer (&self->checkpoint_runs, g_hash_table_unref);
-  self->checkpoint_runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    {
-      CbCheckpoint *item = g_list_model_get_item (model, i);
-
-      paths[i] = g_strdup (cb_checkpoint_get_path (item));
-      g_hash_table_insert (self->checkpoint_runs, (gpointer) cb_checkpoint_get_path (item), item);
-    }
-
-  /* Recomputes (cb_form_set_checkpoints does nothing if the list did not change). */
-  if (self->checkpoints != NULL && g_strv_equal ((const char * const *) self->checkpoints,
-                                                 (const char * const *) paths))
-    recompute (self);
+  if (field->type == CB_FIELD_SELECTBOX && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+      !(c->options != NULL && options_contain (c, g_variant_get_string (value, NULL))))
+    g_hash_table_add (self->pinned, g_strdup (field->key));
   else
-    cb_form_set_checkpoints (self, (const char * const *) paths);
-}
-
-/**
- * cb_form_set_checkpoint_model:
- * @model: a #GListModel of #CbCheckpoint, usually the scanner's shared one
- *
- * The checkpoint options follow the model; choosing a checkpoint fills in the components
- * its run was trained with, and a later difference is flagged on the field.
- */
-void
-cb_form_set_checkpoint_model (CbForm     *self,
-                              GListModel *model)
-{
-  g_return_if_fail (CB_IS_FORM (self));
-  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
-
-  if (self->checkpoint_model != NULL)
-    g_signal_handlers_disconnect_by_func (self->checkpoint_model, checkpoint_items_changed_cb, self);
-  g_set_object (&self->checkpoint_model, model);
-  if (model == NULL)
-    {
-      g_clear_pointer (&self->checkpoint_runs, g_hash_table_unref);
-      return;
-    }
-
-  g_signal_connect_object (model, "items-changed", G_CALLBACK (checkpoint_items_changed_cb),
-                           self, 0);
-  checkpoint_items_changed_cb (model, 0, 0, 0, self);
-}
-
-const char *
-cb_form_get_checkpoint_note (CbForm *self)
-{
-  g_return_val_if_fail (CB_IS_FORM (self), NULL);
-  return self->checkpoint_note;
+    g_hash_table_remove (self->pinned, field->key);
+  g_hash_table_replace (self->user_values, g_strdup (field->key), value);
 }
 
 gboolean
@@ -1323,8 +1185,8 @@ cb_form_set_value (CbForm     *self,
       return TRUE;
     }
 
-  g_hash_table_replace (self->user_values, g_strdup (key), typed);
-  recompute (self);
+  _cb_form_store_user_value (self, index, typed);
+  _cb_form_recompute (self);
   return TRUE;
 }
 
@@ -1419,8 +1281,9 @@ cb_form_unset_value (CbForm     *self,
 {
   g_return_if_fail (CB_IS_FORM (self));
 
+  g_hash_table_remove (self->pinned, key);
   if (g_hash_table_remove (self->user_values, key))
-    recompute (self);
+    _cb_form_recompute (self);
 }
 
 GVariant *
@@ -1428,7 +1291,7 @@ cb_form_get_value (CbForm     *self,
                    const char *key)
 {
   g_return_val_if_fail (CB_IS_FORM (self), NULL);
-  return value_of (self, key);
+  return _cb_form_value_of (self, key);
 }
 
 const CbFieldState *
@@ -1458,7 +1321,7 @@ cb_form_set_append_suffix (CbForm   *self,
   if (append_suffix == self->append_suffix)
     return;
   self->append_suffix = append_suffix;
-  recompute (self);
+  _cb_form_recompute (self);
 }
 
 void
@@ -1467,8 +1330,9 @@ cb_form_reset (CbForm *self)
   g_return_if_fail (CB_IS_FORM (self));
 
   g_hash_table_remove_all (self->user_values);
+  g_hash_table_remove_all (self->pinned);
   self->append_suffix = TRUE;
-  recompute (self);
+  _cb_form_recompute (self);
 }
 
 const char * const *
@@ -1502,7 +1366,7 @@ cb_form_get_use_cases (CbForm *self)
 
   g_return_val_if_fail (CB_IS_FORM (self), NULL);
 
-  arch = value_of (self, "architecture");
+  arch = _cb_form_value_of (self, "architecture");
   return cb_config_snapshot_use_cases_for (self->snapshot,
                                            arch && g_variant_is_of_type (arch, G_VARIANT_TYPE_STRING)
                                              ? g_variant_get_string (arch, NULL) : NULL);
@@ -1635,327 +1499,5 @@ cb_form_thaw (CbForm *self)
   g_return_if_fail (self->freeze_count > 0);
 
   if (--self->freeze_count == 0 && self->dirty)
-    recompute (self);
-}
-
-#define SUFFIX_KEY "append-suffix"
-#define FILLED_KEY "filled-from-checkpoint"
-
-void
-cb_form_save_state (CbForm   *self,
-                    GKeyFile *key_file)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_return_if_fail (CB_IS_FORM (self));
-  g_return_if_fail (key_file != NULL);
-
-  g_key_file_remove_group (key_file, self->page, NULL);
-  g_key_file_set_boolean (key_file, self->page, SUFFIX_KEY, self->append_suffix);
-  if (self->filled_for != NULL)
-    g_key_file_set_string (key_file, self->page, FILLED_KEY, self->filled_for);
-
-  g_hash_table_iter_init (&iter, self->user_values);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autofree char *text = g_variant_print (value, TRUE);
-      g_autofree char *name = g_strdup_printf ("value.%s", (const char *) key);
-
-      g_key_file_set_string (key_file, self->page, name, text);
-    }
-}
-
-void
-cb_form_load_state (CbForm   *self,
-                    GKeyFile *key_file)
-{
-  g_auto(GStrv) keys = NULL;
-
-  g_return_if_fail (CB_IS_FORM (self));
-  g_return_if_fail (key_file != NULL);
-
-  keys = g_key_file_get_keys (key_file, self->page, NULL, NULL);
-  if (keys == NULL)
-    return;
-
-  cb_form_freeze (self);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      g_autofree char *text = NULL;
-      g_autoptr(GVariant) value = NULL;
-
-      if (g_str_equal (keys[i], SUFFIX_KEY))
-        {
-          cb_form_set_append_suffix (self, g_key_file_get_boolean (key_file, self->page,
-                                                                   SUFFIX_KEY, NULL));
-          continue;
-        }
-      if (g_str_equal (keys[i], FILLED_KEY))
-        {
-          g_free (self->filled_for);
-          self->filled_for = g_key_file_get_string (key_file, self->page, FILLED_KEY, NULL);
-          continue;
-        }
-      if (!g_str_has_prefix (keys[i], "value."))
-        continue;
-
-      text = g_key_file_get_string (key_file, self->page, keys[i], NULL);
-      value = text ? g_variant_parse (NULL, text, NULL, NULL, NULL) : NULL;
-      if (value != NULL)
-        cb_form_set_value (self, keys[i] + strlen ("value."), value);
-    }
-  cb_form_thaw (self);
-}
-
-/* ---- reading a command back ---------------------------------------------------------- */
-
-/* The text Hydra gives for an override value, as cb_hydra_quote_value wrote it. */
-static char *
-hydra_unquote (const char *value,
-               gboolean    free_text)
-{
-  gsize len = strlen (value);
-  GString *out;
-
-  if (len < 2 || (value[0] != '"' && value[0] != '\'') || value[len - 1] != value[0])
-    return g_strdup (value);
-
-  out = g_string_new (NULL);
-  for (gsize i = 1; i < len - 1; i++)
-    {
-      if (value[i] == '\\')
-        {
-          gsize run = 0;
-
-          while (i + run < len - 1 && value[i + run] == '\\')
-            run++;
-          /* A run before the closing quote or an escaped quote was doubled. */
-          if (i + run == len - 1)
-            {
-              for (gsize k = 0; k < run / 2; k++)
-                g_string_append_c (out, '\\');
-              i += run - 1;
-              continue;
-            }
-          if (value[i + run] == value[0])
-            {
-              for (gsize k = 0; k < run / 2; k++)
-                g_string_append_c (out, '\\');
-              g_string_append_c (out, value[0]);
-              i += run;
-              continue;
-            }
-          /* OmegaConf: an odd run before ${ escapes it. */
-          if (free_text && value[i + run] == '$' && value[i + run + 1] == '{')
-            {
-              for (gsize k = 0; k < run / 2; k++)
-                g_string_append_c (out, '\\');
-              if (run % 2 == 0)
-                g_string_append_c (out, '\\');
-              i += run - 1;
-              continue;
-            }
-          for (gsize k = 0; k < run; k++)
-            g_string_append_c (out, '\\');
-          i += run - 1;
-          continue;
-        }
-      g_string_append_c (out, value[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-static guint
-count_hidden (CbForm     *self,
-              GHashTable *loaded)
-{
-  guint hidden = 0;
-
-  for (guint i = 0; i < self->n_fields; i++)
-    if (g_hash_table_contains (loaded, cb_schema_get_field (self->schema, i)->key) &&
-        !self->computed[i].state.visible)
-      hidden++;
-
-  return hidden;
-}
-
-/**
- * cb_form_load_command:
- * @argv: a command this page built (launcher, script, overrides)
- * @unplaced: (out) (optional): the overrides no field could take, or %NULL when all did
- *
- * The inverse of the command: resets the form and sets every value the overrides name, so
- * that the form builds the same argv again. Recognises the preprocessing profile's
- * overrides, the experiment-name suffix, and switches without an override of their own
- * (such as "Resume Training") that the loaded fields need in order to be shown.
- */
-gboolean
-cb_form_load_command (CbForm              *self,
-                      const char * const  *argv,
-                      char              ***unplaced,
-                      GError             **error)
-{
-  g_autoptr(GPtrArray) overrides = g_ptr_array_new ();
-  g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) loaded = g_hash_table_new (g_str_hash, g_str_equal);
-  const char * const *constants;
-  const CbProfile *best_profile = NULL;
-  const char * const *profile_keys;
-  int script = -1;
-  guint best_count = 0;
-
-  g_return_val_if_fail (CB_IS_FORM (self), FALSE);
-  g_return_val_if_fail (argv != NULL, FALSE);
-
-  for (guint i = 0; argv[i] != NULL; i++)
-    if (g_str_has_suffix (argv[i], ".py"))
-      {
-        script = (int) i;
-        break;
-      }
-  if (script < 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "This is not a command of a runner script (no .py file in it)");
-      return FALSE;
-    }
-  for (guint i = script + 1; argv[i] != NULL; i++)
-    g_ptr_array_add (overrides, (gpointer) argv[i]);
-
-  /* The profile whose overrides are all there (the one with most of them wins). */
-  profile_keys = cb_config_snapshot_get_profile_keys (self->snapshot);
-  for (guint p = 0; profile_keys != NULL && profile_keys[p] != NULL; p++)
-    {
-      const CbProfile *profile = cb_config_snapshot_get_profile (self->snapshot, profile_keys[p]);
-      guint n = profile ? g_strv_length (profile->overrides) : 0;
-      gboolean all = n > 0;
-
-      for (guint k = 0; all && k < n; k++)
-        {
-          gboolean found = FALSE;
-
-          for (guint o = 0; o < overrides->len && !found; o++)
-            found = g_str_equal (g_ptr_array_index (overrides, o), profile->overrides[k]);
-          all = found;
-        }
-      if (all && n > best_count)
-        {
-          best_profile = profile;
-          best_count = n;
-        }
-    }
-
-  constants = cb_schema_get_constant_overrides (self->schema);
-
-  cb_form_reset (self);
-
-  if (best_profile != NULL && cb_schema_find_field (self->schema, "preprocessing_profile") >= 0)
-    {
-      for (guint k = 0; best_profile->overrides[k] != NULL; k++)
-        g_hash_table_add (used, best_profile->overrides[k]);
-      cb_form_set_value (self, "preprocessing_profile", g_variant_new_string (best_profile->key));
-      g_hash_table_add (loaded, (gpointer) "preprocessing_profile");
-    }
-
-  /* Two passes: a checkpoint first (it fills in components), then everything else, so that
-   * components written in the command win. */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint o = 0; o < overrides->len; o++)
-      {
-        const char *item = g_ptr_array_index (overrides, o);
-        const char *eq = strchr (item, '=');
-        g_autofree char *key = NULL;
-        g_autofree char *text = NULL;
-        const CbField *field = NULL;
-
-        if (g_hash_table_contains (used, item) ||
-            (constants != NULL && g_strv_contains (constants, item)))
-          continue;
-        if (eq == NULL)
-          {
-            if (pass == 1)
-              g_ptr_array_add (left, g_strdup (item));
-            continue;
-          }
-
-        key = g_strndup (item, eq - item);
-        for (guint i = 0; i < self->n_fields && field == NULL; i++)
-          {
-            const CbField *f = cb_schema_get_field (self->schema, i);
-
-            if (f->hydra_override != NULL &&
-                g_strv_contains ((const char * const *) f->hydra_override, key))
-              field = f;
-          }
-
-        if (field == NULL)
-          {
-            if (pass == 1)
-              g_ptr_array_add (left, g_strdup (item));
-            continue;
-          }
-        if ((pass == 0) != (g_strcmp0 (field->options_source, "checkpoints") == 0))
-          continue;
-
-        text = hydra_unquote (eq + 1, field->type == CB_FIELD_TEXT_INPUT);
-        if (!cb_form_set_value_from_string (self, field->key, text, NULL))
-          g_ptr_array_add (left, g_strdup (item));
-        else
-          g_hash_table_add (loaded, field->key);
-      }
-
-  /* Switches with no override of their own: flip one when that shows loaded fields. */
-  for (guint i = 0; i < self->n_fields; i++)
-    {
-      const CbField *field = cb_schema_get_field (self->schema, i);
-      guint before;
-      GVariant *value;
-
-      if (field->type != CB_FIELD_CHECKBOX || field->hydra_override != NULL)
-        continue;
-      before = count_hidden (self, loaded);
-      if (before == 0)
-        break;
-      value = self->computed[i].state.value;
-      cb_form_set_value (self, field->key,
-                         g_variant_new_boolean (!(value && g_variant_get_boolean (value))));
-      if (count_hidden (self, loaded) >= before)
-        cb_form_unset_value (self, field->key);
-    }
-
-  /* The experiment-name suffix: strip it if the command carries the one we would add. */
-  if (g_str_equal (self->page, "train") && g_hash_table_contains (loaded, "exp_name"))
-    {
-      GVariant *name = value_of (self, "exp_name");
-      g_autofree char *suffix = suffixed_exp_name (self, "");
-
-      if (suffix != NULL && *suffix != '\0' && name != NULL &&
-          g_str_has_suffix (g_variant_get_string (name, NULL), suffix) &&
-          strlen (g_variant_get_string (name, NULL)) > strlen (suffix))
-        {
-          const char *full = g_variant_get_string (name, NULL);
-          g_autofree char *base = g_strndup (full, strlen (full) - strlen (suffix));
-
-          cb_form_set_value (self, "exp_name", g_variant_new_string (base));
-          cb_form_set_append_suffix (self, TRUE);
-        }
-      else
-        cb_form_set_append_suffix (self, FALSE);
-    }
-
-  if (unplaced != NULL)
-    {
-      if (left->len > 0)
-        {
-          g_ptr_array_add (left, NULL);
-          *unplaced = (char **) g_ptr_array_free (g_steal_pointer (&left), FALSE);
-        }
-      else
-        *unplaced = NULL;
-    }
-
-  return TRUE;
+    _cb_form_recompute (self);
 }

@@ -55,6 +55,7 @@ typedef struct
   char *required;
   char *required_if;
   char *min_length;
+  char *file_name;
   char *min;
   char *max;
 } RawValidation;
@@ -104,6 +105,7 @@ static const cyaml_schema_field_t validation_fields[] = {
   STR (required, RawValidation),
   STR (required_if, RawValidation),
   STR (min_length, RawValidation),
+  STR (file_name, RawValidation),
   STR (min, RawValidation),
   STR (max, RawValidation),
   CYAML_FIELD_IGNORE ("range", OPT),
@@ -829,6 +831,10 @@ read_validation (Ctx                 *ctx,
   if (raw->required != NULL && !parse_bool (raw->required, &field->required))
     error_at (ctx, cb_node_lookup (vnode, "required"), "'required' must be true or false, not '%s'",
               raw->required);
+
+  if (raw->file_name != NULL && !parse_bool (raw->file_name, &field->file_name))
+    error_at (ctx, cb_node_lookup (vnode, "file_name"),
+              "'file_name' must be true or false, not '%s'", raw->file_name);
 
   if (raw->min_length != NULL)
     {

@@ -1,0 +1,73 @@
+/* cb-form-private.h: what the files of CbForm share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * CbForm is split by concern: cb-form.c computes the fields and the command,
+ * cb-form-load.c reads a command back into the form, cb-form-state.c saves and restores
+ * what the user chose, cb-form-checkpoint.c compares the form with the run of the chosen
+ * checkpoint.
+ */
+
+#pragma once
+
+#include "cb/cb-checkpoint.h"
+#include "cb/cb-form.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  CbFieldState  state;
+  GPtrArray    *options;  /* char*, NULL-terminated */
+  GPtrArray    *labels;
+  char         *help;
+  char         *info_text;
+  char         *error;
+  char         *warning;
+  char         *mismatch;
+} Computed;
+
+struct _CbForm
+{
+  GObject            parent_instance;
+
+  CbSchema          *schema;
+  char              *page;
+  CbProject         *project;
+  CbConfigSnapshot  *snapshot;
+  char             **checkpoints;
+  GListModel        *checkpoint_model;
+  GHashTable        *checkpoint_runs;  /* path -> CbCheckpoint (borrowed from the model) */
+  char              *filled_for;       /* the checkpoint whose run filled the components */
+  char              *checkpoint_note;
+
+  GHashTable        *user_values;   /* key -> GVariant */
+  GHashTable        *pinned;        /* keys of choices that were not offered when given
+                                     * (typed, loaded, from the command line): they are
+                                     * kept and flagged, never replaced by a default */
+  gboolean           append_suffix;
+
+  Computed          *computed;
+  guint              n_fields;
+  GPtrArray         *errors;        /* char*, NULL-terminated */
+  CbCommand         *command;
+
+  guint              freeze_count;
+  gboolean           dirty;
+};
+
+GVariant *_cb_form_value_of            (CbForm     *self,
+                                        const char *key);
+char     *_cb_form_suffixed_exp_name   (CbForm     *self,
+                                        const char *base);
+
+int              _cb_form_checkpoint_field     (CbForm     *self);
+const CbRunInfo *_cb_form_current_run_info     (CbForm     *self,
+                                                guint       upto);
+gboolean         _cb_form_fill_from_checkpoint (CbForm     *self);
+void             _cb_form_recompute            (CbForm     *self);
+void             _cb_form_store_user_value     (CbForm     *self,
+                                                guint       index,
+                                                GVariant   *value);
+
+G_END_DECLS
