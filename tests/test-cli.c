@@ -203,7 +203,8 @@ test_print_values (void)
                                    "logger.wandb.enabled=false model/architectures=craft "));
   g_assert_true (g_str_has_suffix (result.out, " data=craft\n"));
 
-  run (&multiline, "--project", root, "print", "test", "--multiline", NULL);
+  run (&multiline, "--project", root, "print", "test", "--multiline",
+       "checkpoint_path=outputs/3/checkpoints/last.ckpt", NULL);
   g_assert_cmpint (multiline.status, ==, 0);
   g_assert_true (g_str_has_prefix (multiline.out, "python3 runners/test.py \\\n"
                                    "  exp_name=ocr_testing \\\n  checkpoint_path="));

@@ -491,6 +491,7 @@ test_form_nasty_checkpoints (void)
       path = g_strdup_printf ("outputs/run/checkpoints/%s.ckpt", name);
       paths[0] = path;
       cb_form_set_checkpoints (form, paths);
+      g_assert_true (cb_form_set_value (form, "checkpoint_path", g_variant_new_string (path)));
       command = cb_form_get_command (form);
       check_command_shell (command);
 
@@ -570,23 +571,27 @@ test_reference_examples (void)
                    " 'transforms.predict_transform=${enhanced_transforms.predict_transform}'");
   check_command_shell (cb_form_get_command (train));
 
-  /* Resume mode: no suffix, no components, the checkpoint as resume=. */
+  /* Resume mode: no suffix; no checkpoint until one is chosen; then the checkpoint as
+   * resume=, and the model it needs (without it Hydra builds the default model). */
   cb_form_set_checkpoints (train, ckpts);
   cb_form_set_value (train, "resume_training", g_variant_new_boolean (TRUE));
-  g_assert_cmpstr (cb_command_get_display (cb_form_get_command (train)), ==,
-                   "uv run python runners/train.py exp_name=ocr_training "
-                   "logger.wandb.enabled=false "
-                   "'resume=\"outputs/demo_training/checkpoints/epoch=19-step=1000.ckpt\"' "
-                   "model.optimizer.lr=0.001 model.optimizer.weight_decay=0.0001 "
-                   "dataloaders.train_dataloader.batch_size=4 "
-                   "dataloaders.val_dataloader.batch_size=4 trainer.max_epochs=10 "
-                   "trainer.accumulate_grad_batches=1 trainer.gradient_clip_val=5.0 "
-                   "trainer.precision=32 seed=42");
+  g_assert_false (cb_form_is_valid (train));
+  g_assert_null (cb_form_get_value (train, "checkpoint_path"));
+  cb_form_set_value (train, "checkpoint_path", g_variant_new_string (ckpts[0]));
+  g_assert_true (cb_form_is_valid (train));
+  g_assert_true (g_str_has_prefix (cb_command_get_display (cb_form_get_command (train)),
+                                   "uv run python runners/train.py exp_name=ocr_training "
+                                   "logger.wandb.enabled=false "
+                                   "'resume=\"outputs/demo_training/checkpoints/"
+                                   "epoch=19-step=1000.ckpt\"' model/architectures=dbnet "
+                                   "model.encoder.model_name=resnet18 "));
   check_command_shell (cb_form_get_command (train));
 
   /* Test and Predict. */
   cb_form_set_checkpoints (test, ckpts + 1);
   cb_form_set_checkpoints (predict, ckpts);
+  cb_form_set_value (test, "checkpoint_path", g_variant_new_string (ckpts[1]));
+  cb_form_set_value (predict, "checkpoint_path", g_variant_new_string (ckpts[0]));
   g_assert_cmpstr (cb_command_get_display (cb_form_get_command (test)), ==,
                    "uv run python runners/test.py exp_name=ocr_testing "
                    "checkpoint_path=outputs/3/checkpoints/best-hmean-0.8920.ckpt " COMPONENTS);

@@ -248,26 +248,6 @@ edit_list (const char * const *base,
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
-static char **
-replace_in (const char * const *base,
-            const char         *old_item,
-            const char         *new_item)
-{
-  char **out = g_strdupv ((char **) base);
-  gboolean found = FALSE;
-
-  for (guint i = 0; out[i] != NULL; i++)
-    if (g_str_equal (out[i], old_item))
-      {
-        g_free (out[i]);
-        out[i] = g_strdup (new_item);
-        found = TRUE;
-      }
-  g_assert_true (found);
-
-  return out;
-}
-
 static void
 count_cb (CbForm *form,
           guint  *count)
@@ -367,9 +347,14 @@ test_default_test_predict (void)
   g_assert_cmpstr (cb_command_get_overrides (cb_form_get_command (test))[1], ==,
                    "model/architectures=dbnet");
 
-  /* The default "" is not offered: the first checkpoint is preselected. */
+  /* A checkpoint is never chosen for the user, not even the newest one offered. */
   cb_form_set_checkpoints (test, ckpts);
   cb_form_set_checkpoints (predict, ckpts);
+  g_assert_null (state_of (test, "checkpoint_path")->value);
+  g_assert_false (cb_form_is_valid (test));
+  g_assert_cmpstr (errors_of (test)[0], ==, "'Checkpoint Path' is required.");
+  set (test, "checkpoint_path", CKPT_LAST);
+  set (predict, "checkpoint_path", CKPT_LAST);
   assert_overrides (test, test_expected);
   assert_overrides (predict, predict_expected);
   g_assert_true (cb_form_is_valid (test));
@@ -393,7 +378,7 @@ test_default_test_predict (void)
 static void
 test_resume_visibility (void)
 {
-  static const char * const hidden[] = {
+  static const char * const components[] = {
     "architecture", "architecture_components", "encoder", "decoder", "head", "loss",
     "optimizer", "dataset", "preprocessing_profile", NULL
   };
@@ -401,54 +386,40 @@ test_resume_visibility (void)
     "exp_name", "wandb", "resume_training", "learning_rate", "weight_decay", "batch_size",
     "max_epochs", "accumulate_grad_batches", "gradient_clip_val", "precision", "seed", NULL
   };
-  static const char * const resume_expected[] = {
-    "exp_name=ocr_training",
-    "logger.wandb.enabled=false",
-    "resume=" CKPT_LAST,
-    "model.optimizer.lr=0.001",
-    "model.optimizer.weight_decay=0.0001",
-    "dataloaders.train_dataloader.batch_size=4",
-    "dataloaders.val_dataloader.batch_size=4",
-    "trainer.max_epochs=10",
-    "trainer.accumulate_grad_batches=1",
-    "trainer.gradient_clip_val=5.0",
-    "trainer.precision=32",
-    "seed=42",
-    NULL
-  };
   static const char * const ckpts[] = { CKPT_LAST, CKPT_EPOCH, NULL };
   g_autoptr(CbForm) form = make_form ("train");
-  g_auto(GStrv) epoch_expected = NULL;
+  CbCommand *command;
 
-  for (guint i = 0; hidden[i] != NULL; i++)
-    g_assert_true (state_of (form, hidden[i])->visible);
+  for (guint i = 0; components[i] != NULL; i++)
+    g_assert_true (state_of (form, components[i])->visible);
   g_assert_false (state_of (form, "checkpoint_path")->visible);
   g_assert_null (state_of (form, "checkpoint_path")->value);
 
+  /* Resuming keeps the model fields: without them Hydra builds the default model and
+   * loading the checkpoint fails. */
   set_bool (form, "resume_training", TRUE);
-  for (guint i = 0; hidden[i] != NULL; i++)
-    {
-      g_assert_false (state_of (form, hidden[i])->visible);
-      g_assert_null (state_of (form, hidden[i])->value);
-    }
+  for (guint i = 0; components[i] != NULL; i++)
+    g_assert_true (state_of (form, components[i])->visible);
   for (guint i = 0; always[i] != NULL; i++)
     g_assert_true (state_of (form, always[i])->visible);
   g_assert_true (state_of (form, "checkpoint_path")->visible);
 
-  /* No checkpoint to resume from: required_if. */
+  /* No checkpoint is chosen for the user, even when some are offered: required_if. */
+  cb_form_set_checkpoints (form, ckpts);
+  g_assert_null (state_of (form, "checkpoint_path")->value);
   g_assert_false (cb_form_is_valid (form));
   g_assert_cmpstr (errors_of (form)[0], ==, "'Checkpoint Path' is required.");
   g_assert_null (errors_of (form)[1]);
 
-  /* Reference 4.1, resume mode: no suffix, no components, no data=. */
-  cb_form_set_checkpoints (form, ckpts);
-  g_assert_true (cb_form_is_valid (form));
-  assert_overrides (form, resume_expected);
-
   set (form, "checkpoint_path", CKPT_EPOCH);
-  epoch_expected = replace_in (resume_expected, "resume=" CKPT_LAST,
-                               "resume=\"" CKPT_EPOCH "\"");
-  assert_overrides (form, (const char * const *) epoch_expected);
+  g_assert_true (cb_form_is_valid (form));
+  command = cb_form_get_command (form);
+  /* No name suffix when resuming; the checkpoint, then the model it needs. */
+  g_assert_cmpstr (cb_command_get_overrides (command)[0], ==, "exp_name=ocr_training");
+  g_assert_cmpstr (cb_command_get_overrides (command)[2], ==, "resume=\"" CKPT_EPOCH "\"");
+  g_assert_cmpstr (cb_command_get_overrides (command)[3], ==, "model/architectures=dbnet");
+  g_assert_true (g_strv_contains (cb_command_get_overrides (command),
+                                  "model.encoder.model_name=resnet18"));
 
   /* Back to training from scratch. */
   set_bool (form, "resume_training", FALSE);
@@ -568,15 +539,21 @@ test_optimizer_switch (void)
                    "AdamW prefers somewhat smaller rates: start near 3e-4 and stay within one "
                    "order of magnitude.");
 
-  /* A rate chosen under adam that adamw does not allow does not survive the switch. */
+  /* A rate the user chose is never replaced: outside adamw's range it stays, with a
+   * warning that names the limit, and the command carries it exactly. */
   set (form, "optimizer", "adam");
   set (form, "learning_rate", "0.008");
   g_assert_cmpfloat (double_value (form, "learning_rate"), ==, 0.008);
+  g_assert_null (state_of (form, "learning_rate")->warning);
   set (form, "optimizer", "adamw");
   lr = state_of (form, "learning_rate");
-  g_assert_cmpfloat (double_value (form, "learning_rate"), <=, lr->max);
-  g_assert_cmpfloat (double_value (form, "learning_rate"), >=, lr->min);
+  g_assert_cmpfloat (double_value (form, "learning_rate"), ==, 0.008);
+  g_assert_cmpstr (lr->warning, ==,
+                   "Above 0.005, the highest value suggested for optimizer “adamw”.");
+  g_assert_null (lr->error);
   g_assert_true (cb_form_is_valid (form));
+  g_assert_true (g_strv_contains (cb_command_get_overrides (cb_form_get_command (form)),
+                                  "model.optimizer.lr=0.008"));
 }
 
 /* Reconciliation (reference 2.6) ------------------------------------------------------------ */
@@ -614,14 +591,14 @@ test_hidden_keeps_choice (void)
 {
   g_autoptr(CbForm) form = make_form ("train");
 
+  /* Resuming hides nothing of the model: the choices stay, and are emitted. */
   set (form, "architecture", "dbnetpp");
   set (form, "decoder", "pan_decoder");
   set (form, "preprocessing_profile", "camscanner");
   set_bool (form, "resume_training", TRUE);
-  g_assert_null (cb_form_get_value (form, "decoder"));
-  g_assert_null (cb_form_get_value (form, "architecture"));
+  g_assert_cmpstr (string_value (form, "architecture"), ==, "dbnetpp");
+  g_assert_cmpstr (string_value (form, "decoder"), ==, "pan_decoder");
 
-  /* Deliberate difference: what was hidden comes back as the user left it. */
   set_bool (form, "resume_training", FALSE);
   g_assert_cmpstr (string_value (form, "architecture"), ==, "dbnetpp");
   g_assert_cmpstr (string_value (form, "decoder"), ==, "pan_decoder");
@@ -863,6 +840,7 @@ test_profile_expansion (void)
 
   /* Deliberate difference: on Test (and Predict) the profile expands too. */
   cb_form_set_checkpoints (test, ckpts);
+  set (test, "checkpoint_path", ckpts[0]);
   set (test, "preprocessing_profile", "lens_style");
   overrides = cb_command_get_overrides (cb_form_get_command (test));
   g_assert_cmpuint (g_strv_length ((char **) overrides), ==, 7 + 5);
@@ -1448,10 +1426,12 @@ test_set_from_string_errors (void)
   /* A selectbox takes a label for its value. */
   set (form, "preprocessing_profile", "Lens-style (balanced)");
   g_assert_cmpstr (string_value (form, "preprocessing_profile"), ==, "lens_style");
-  /* A value that is not offered is taken, then reconciled away. */
+  /* A value that is not offered is kept as given and flagged, never replaced. */
   set (form, "encoder", "nonexistent");
-  g_assert_cmpstr (string_value (form, "encoder"), ==, "resnet18");
-  g_assert_false (state_of (form, "encoder")->user_set);
+  g_assert_cmpstr (string_value (form, "encoder"), ==, "nonexistent");
+  g_assert_true (state_of (form, "encoder")->user_set);
+  g_assert_nonnull (state_of (form, "encoder")->error);
+  g_assert_false (cb_form_is_valid (form));
 }
 
 int

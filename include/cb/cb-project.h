@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "cb-problem.h"
+
 G_BEGIN_DECLS
 
 #define CB_PROJECT_SETTINGS_FILE "command-builder.yaml"
@@ -32,6 +34,10 @@ char       *cb_project_get_path         (const CbProject  *project,
 char       *cb_project_find_schema      (const CbProject  *project,
                                          const char       *schemas_dir,
                                          const char       *page);
+void        cb_project_check_page       (const CbProject  *project,
+                                         const char       *page,
+                                         CbProblemSeverity severity,
+                                         GPtrArray        *problems);
 const char *cb_data_dir                 (void);
 char       *cb_find_project_root        (const char       *explicit_dir,
                                          GError          **error);

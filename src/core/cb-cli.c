@@ -166,19 +166,46 @@ qsort_checkpoint_first (CbSchema  *schema,
     argv[first->len + i] = g_ptr_array_index (rest, i);
 }
 
+/* A checkpoint the user named that the scan did not list (outside outputs/, or absolute):
+ * it must be a file. Relative paths are relative to the project, as the run's are. */
+static gboolean
+check_outside_checkpoint (CbProject          *project,
+                          const CbField      *field,
+                          const CbFieldState *state)
+{
+  const char *path;
+  g_autofree char *full = NULL;
+
+  if (state->value == NULL || !state->visible)
+    return TRUE;
+  for (guint i = 0; i < state->n_options; i++)
+    if (g_str_equal (state->options[i], g_variant_get_string (state->value, NULL)))
+      return TRUE;
+
+  path = g_variant_get_string (state->value, NULL);
+  full = g_path_is_absolute (path) ? g_strdup (path) : cb_project_get_path (project, path);
+  if (!g_file_test (full, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("command-builder: %s: %s is not a file\n", cb_schema_text (field->label), full);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_print (const Options *options,
            int            argc,
            char         **argv)
 {
+  g_autoptr(GPtrArray) settings_problems = cb_problem_list_new ();
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(CbProject) project = NULL;
   g_autoptr(CbSchema) schema = NULL;
   g_autoptr(CbConfigSnapshot) snapshot = NULL;
   g_autoptr(CbCheckpointScanner) checkpoints = NULL;
-  g_autoptr(GPtrArray) assigned = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CbForm) form = NULL;
+  g_auto(GStrv) mismatches = NULL;
   g_autofree char *schema_path = NULL;
   const char *page;
   gboolean bad = FALSE;
@@ -191,9 +218,22 @@ cmd_print (const Options *options,
     }
   page = argv[0];
 
-  project = open_project (options, problems);
+  project = open_project (options, settings_problems);
   if (project == NULL)
     return 1;
+
+  /* A broken settings file would change the launcher or the folders behind the user's
+   * back: it is an error, with its position. */
+  if (cb_problem_list_has_errors (settings_problems))
+    {
+      print_problems (settings_problems);
+      return 2;
+    }
+  if (options->schemas != NULL && !g_file_test (options->schemas, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("command-builder: --schemas: there is no folder %s\n", options->schemas);
+      return 2;
+    }
 
   schema_path = cb_project_find_schema (project, options->schemas, page);
   if (schema_path == NULL)
@@ -210,7 +250,21 @@ cmd_print (const Options *options,
     }
 
   snapshot = load_snapshot (project, problems);
+  cb_project_check_page (project, page, CB_PROBLEM_WARNING, problems);
   checkpoints = scan_checkpoints (project);
+
+  /* What is wrong with the project is said; the command is still printed when it is what
+   * the user asked for. */
+  for (guint i = 0; i < problems->len; i++)
+    {
+      CbProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *line = NULL;
+
+      if (problem->severity == CB_PROBLEM_ERROR)
+        problem->severity = CB_PROBLEM_WARNING;
+      line = cb_problem_to_string (problem);
+      g_printerr ("%s\n", line);
+    }
 
   form = cb_form_new (schema, page);
   cb_form_freeze (form);
@@ -245,29 +299,6 @@ cmd_print (const Options *options,
         {
           g_printerr ("command-builder: %s\n", value_error->message);
           bad = TRUE;
-          continue;
-        }
-      g_ptr_array_add (assigned, argv[i]);
-    }
-
-  /* A choice that is not offered was dropped by the form: say so. */
-  for (guint i = 0; i < assigned->len; i++)
-    {
-      const char *arg = g_ptr_array_index (assigned, i);
-      const char *eq = strchr (arg, '=');
-      g_autofree char *key = g_strndup (arg, eq - arg);
-      int index = cb_schema_find_field (schema, key);
-      const CbField *field = cb_schema_get_field (schema, index);
-      const CbFieldState *state = cb_form_get_field_state (form, index);
-
-      if (field->type == CB_FIELD_SELECTBOX && state->visible && state->n_options > 0 &&
-          !state->user_set)
-        {
-          g_autofree char *choices = g_strjoinv (", ", (char **) state->options);
-
-          g_printerr ("command-builder: '%s' is not an option of '%s' (choose from: %s)\n",
-                      eq + 1, field->label, choices);
-          bad = TRUE;
         }
     }
 
@@ -279,6 +310,24 @@ cmd_print (const Options *options,
         g_printerr ("command-builder: %s\n", errors[i]);
       bad = TRUE;
     }
+
+  for (guint i = 0; i < cb_schema_get_n_fields (schema); i++)
+    {
+      const CbField *field = cb_schema_get_field (schema, i);
+      const CbFieldState *state = cb_form_get_field_state (form, i);
+
+      if (state->visible && state->warning != NULL && state->error == NULL)
+        g_printerr ("command-builder: warning: %s: %s\n", cb_schema_text (field->label),
+                    state->warning);
+      if (g_strcmp0 (field->options_source, "checkpoints") == 0 &&
+          !check_outside_checkpoint (project, field, state))
+        bad = TRUE;
+    }
+
+  /* Loading a checkpoint into another model can only fail: say so (the window asks). */
+  mismatches = cb_form_get_mismatches (form);
+  for (guint i = 0; mismatches[i] != NULL; i++)
+    g_printerr ("command-builder: warning: %s\n", mismatches[i]);
 
   if (bad)
     return 2;
@@ -324,6 +373,7 @@ cmd_check (const Options *options)
           continue;
         }
       schema = cb_schema_load_file (path, problems, NULL);
+      cb_project_check_page (project, pages[i], CB_PROBLEM_ERROR, problems);
     }
 
   configs = cb_project_get_path (project, project->configs_dir);

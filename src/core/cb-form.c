@@ -970,6 +970,34 @@ build_command (CbForm *self)
                                   script, (const char * const *) overrides->pdata);
 }
 
+/* The run folder is named after the experiment name with its suffix: that whole name must
+ * fit in one folder name. */
+static void
+check_suffixed_name (CbForm *self)
+{
+  int index = cb_schema_find_field (self->schema, "exp_name");
+  Computed *c;
+  g_autofree char *suffixed = NULL;
+
+  if (index < 0 || !cb_schema_get_field (self->schema, index)->file_name)
+    return;
+  c = &self->computed[index];
+  if (c->error != NULL || c->state.value == NULL ||
+      !g_variant_is_of_type (c->state.value, G_VARIANT_TYPE_STRING))
+    return;
+
+  suffixed = _cb_form_suffixed_exp_name (self, g_variant_get_string (c->state.value, NULL));
+  if (suffixed != NULL && strlen (suffixed) > CB_FILE_NAME_MAX)
+    {
+      set_error (c, self->errors,
+                 g_strdup_printf (_("%s: with its suffix the run folder's name is %zu bytes "
+                                    "long; a folder name can have at most %d."),
+                                  cb_schema_text (cb_schema_get_field (self->schema, index)->label),
+                                  strlen (suffixed), CB_FILE_NAME_MAX));
+      c->state.error = c->error;
+    }
+}
+
 void
 _cb_form_recompute (CbForm *self)
 {
@@ -992,6 +1020,7 @@ _cb_form_recompute (CbForm *self)
         compute_field (self, i);
     }
 
+  check_suffixed_name (self);
   build_command (self);
   self->dirty = FALSE;
 
@@ -1210,6 +1239,14 @@ cb_form_set_value_from_string (CbForm      *self,
       return FALSE;
     }
   field = cb_schema_get_field (self->schema, index);
+
+  /* Never replaced by a default behind the user's back. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'%s' is not valid UTF-8 text", cb_schema_text (field->label));
+      return FALSE;
+    }
 
   switch (field->type)
     {

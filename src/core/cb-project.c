@@ -143,6 +143,20 @@ load_settings (CbProject  *project,
   g_free (project->schemas_dir);
   project->schemas_dir = settings_dir_value (problems, project->settings_path, root,
                                              "schemas_dir", NULL);
+
+  /* The project's own schemas are never replaced by the bundled ones without a word. */
+  if (project->schemas_dir != NULL && problems != NULL)
+    {
+      g_autofree char *dir = cb_project_get_path (project, project->schemas_dir);
+      const CbNode *node = cb_node_lookup (root, "schemas_dir");
+
+      if (!is_dir (dir))
+        g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, project->settings_path,
+                                                   cb_node_get_line (node),
+                                                   cb_node_get_column (node),
+                                                   "'schemas_dir': there is no folder %s",
+                                                   dir));
+    }
 }
 
 CbProject *
@@ -412,4 +426,59 @@ cb_find_project_root (const char  *explicit_dir,
     return NULL;
 
   return g_steal_pointer (&demo);
+}
+
+/**
+ * cb_project_check_page:
+ * @severity: how serious a missing runner or launcher is (a warning for `print`, an error
+ *   for `check`)
+ *
+ * Adds what keeps @page's command from running in @project: no configs folder (the option
+ * lists are empty, so nothing is checked), no runner script, a launcher not on PATH. Reads
+ * the disk: never call it on the UI thread.
+ */
+void
+cb_project_check_page (const CbProject   *project,
+                       const char        *page,
+                       CbProblemSeverity  severity,
+                       GPtrArray         *problems)
+{
+  g_autofree char *configs = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *script_path = NULL;
+
+  g_return_if_fail (project != NULL);
+  g_return_if_fail (page != NULL);
+  g_return_if_fail (problems != NULL);
+
+  configs = cb_project_get_path (project, project->configs_dir);
+  if (!is_dir (configs))
+    g_ptr_array_add (problems,
+                     cb_problem_new (CB_PROBLEM_WARNING, NULL, 0, 0,
+                                     "%s: no configs folder: the option lists are empty and "
+                                     "no choice can be checked", configs));
+
+  script = g_strdup_printf ("%s/%s.py", project->runners_dir, page);
+  script_path = cb_project_get_path (project, script);
+  if (!g_file_test (script_path, G_FILE_TEST_IS_REGULAR))
+    g_ptr_array_add (problems,
+                     cb_problem_new (severity, NULL, 0, 0,
+                                     "%s: the runner script of the %s page does not exist",
+                                     script_path, page));
+
+  if (project->launcher != NULL && project->launcher[0] != NULL)
+    {
+      g_autofree char *found = NULL;
+
+      if (strchr (project->launcher[0], '/') != NULL)
+        found = g_file_test (project->launcher[0], G_FILE_TEST_IS_EXECUTABLE)
+                  ? g_strdup (project->launcher[0]) : NULL;
+      else
+        found = g_find_program_in_path (project->launcher[0]);
+      if (found == NULL)
+        g_ptr_array_add (problems,
+                         cb_problem_new (severity, project->settings_path, 0, 0,
+                                         "the launcher '%s' is not a program on PATH",
+                                         project->launcher[0]));
+    }
 }
