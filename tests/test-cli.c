@@ -445,6 +445,154 @@ test_list_checkpoints (void)
   remove_tree (tmp);
 }
 
+/* The CLI never exits 0 having changed a value it was given. */
+static void
+test_print_exact (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) epochs = { 0 };
+  g_auto(Result) zero = { 0 };
+  g_auto(Result) big = { 0 };
+  g_auto(Result) rate = { 0 };
+  g_auto(Result) arch = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&epochs, "--project", root, "print", "train", "--argv", "max_epochs=201", NULL);
+  g_assert_cmpint (epochs.status, ==, 0);
+  g_assert_nonnull (strstr (epochs.out, "\ntrainer.max_epochs=201\n"));
+  g_assert_nonnull (strstr (epochs.err, "warning: Max Epochs: Above 200"));
+
+  run (&zero, "--project", root, "print", "train", "batch_size=0", NULL);
+  g_assert_cmpint (zero.status, ==, 2);
+  g_assert_cmpstr (zero.out, ==, "");
+  g_assert_nonnull (strstr (zero.err, "'Batch Size' must be >= 1."));
+
+  run (&big, "--project", root, "print", "train", "--argv", "batch_size=65", NULL);
+  g_assert_cmpint (big.status, ==, 0);
+  g_assert_nonnull (strstr (big.out, "\ndataloaders.train_dataloader.batch_size=65\n"));
+
+  run (&rate, "--project", root, "print", "train", "--argv", "learning_rate=0.02", NULL);
+  g_assert_cmpint (rate.status, ==, 0);
+  g_assert_nonnull (strstr (rate.out, "\nmodel.optimizer.lr=0.02\n"));
+
+  run (&arch, "--project", root, "print", "train", "architecture=nonexistent", NULL);
+  g_assert_cmpint (arch.status, ==, 2);
+  g_assert_nonnull (strstr (arch.err, "'nonexistent' is not an option of 'Architecture'"));
+}
+
+static void
+test_print_checkpoint_chosen (void)
+{
+  g_autofree char *root = demo_root ();
+  g_autofree char *outside = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("cb-test-ckpt-XXXXXX", NULL);
+  g_autofree char *arg = NULL;
+  g_autofree char *missing_arg = NULL;
+  g_auto(Result) none = { 0 };
+  g_auto(Result) chosen = { 0 };
+  g_auto(Result) missing = { 0 };
+  g_auto(Result) resume = { 0 };
+  g_auto(Result) mismatch = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  /* No checkpoint given: exit 2 naming the field, never the newest one silently. */
+  run (&none, "--project", root, "print", "test", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "'Checkpoint Path' is required."));
+
+  /* An absolute path outside outputs/ is taken when it is a file. */
+  outside = g_build_filename (tmp, "model.ckpt", NULL);
+  g_assert_true (g_file_set_contents (outside, "x", 1, NULL));
+  arg = g_strconcat ("checkpoint_path=", outside, NULL);
+  run (&chosen, "--project", root, "print", "test", "--argv", arg, NULL);
+  g_assert_cmpint (chosen.status, ==, 0);
+  g_assert_nonnull (strstr (chosen.out, arg));
+
+  missing_arg = g_strconcat ("checkpoint_path=", tmp, "/nothing.ckpt", NULL);
+  run (&missing, "--project", root, "print", "test", missing_arg, NULL);
+  g_assert_cmpint (missing.status, ==, 2);
+  g_assert_nonnull (strstr (missing.err, "nothing.ckpt is not a file"));
+
+  /* Resuming takes the model from the checkpoint's run. */
+  run (&resume, "--project", root, "print", "train", "--argv", "resume_training=true",
+       "checkpoint_path=outputs/3/checkpoints/last.ckpt", NULL);
+  g_assert_cmpint (resume.status, ==, 0);
+  g_assert_nonnull (strstr (resume.out, "\nresume=outputs/3/checkpoints/last.ckpt\n"));
+  g_assert_nonnull (strstr (resume.out, "\nmodel/architectures=craft\n"));
+  g_assert_nonnull (strstr (resume.out, "\nmodel.encoder.model_name=resnet50\n"));
+
+  /* A component that differs from the checkpoint's run: a warning, the command as asked. */
+  run (&mismatch, "--project", root, "print", "test", "--argv",
+       "checkpoint_path=outputs/3/checkpoints/last.ckpt", "encoder=vgg16_bn", NULL);
+  g_assert_cmpint (mismatch.status, ==, 0);
+  g_assert_nonnull (strstr (mismatch.out, "\nmodel.encoder.model_name=vgg16_bn\n"));
+  g_assert_nonnull (strstr (mismatch.err, "warning: Backbone (Encoder) is “vgg16_bn”, but the "
+                                          "checkpoint was trained with “resnet50”."));
+
+  remove_tree (tmp);
+}
+
+/* A project that cannot give the command the user asked for says so. */
+static void
+test_print_project_problems (void)
+{
+  g_autofree char *empty = g_dir_make_tmp ("cb-test-empty-XXXXXX", NULL);
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *settings = g_build_filename (project, "command-builder.yaml", NULL);
+  g_auto(Result) bare = { 0 };
+  g_auto(Result) broken = { 0 };
+  g_auto(Result) schemas = { 0 };
+  g_auto(Result) utf8 = { 0 };
+  g_auto(Result) check = { 0 };
+  g_autofree char *runner = g_build_filename (project, "runners", "test.py", NULL);
+
+  if (binary () == NULL)
+    return;
+
+  /* No configs: a warning, and the command still has every model override. */
+  run (&bare, "--project", empty, "print", "train", "--argv", NULL);
+  g_assert_cmpint (bare.status, ==, 0);
+  g_assert_nonnull (strstr (bare.err, "no configs folder"));
+  g_assert_nonnull (strstr (bare.out, "\nmodel/architectures=dbnet\n"));
+  g_assert_nonnull (strstr (bare.out, "\nmodel.encoder.model_name=resnet18\n"));
+
+  /* A settings file with a YAML error: an error naming the file, not the default launcher. */
+  g_assert_true (g_file_set_contents (settings, "launcher: [python3\n", -1, NULL));
+  run (&broken, "--project", project, "print", "train", NULL);
+  g_assert_cmpint (broken.status, ==, 2);
+  g_assert_cmpstr (broken.out, ==, "");
+  g_assert_nonnull (strstr (broken.err, "command-builder.yaml"));
+
+  /* A schemas_dir that does not exist: an error, not the bundled schemas. */
+  g_assert_true (g_file_set_contents (settings, "launcher: [python3]\nschemas_dir: myschemas\n",
+                                      -1, NULL));
+  run (&schemas, "--project", project, "print", "train", NULL);
+  g_assert_cmpint (schemas.status, ==, 2);
+  g_assert_nonnull (strstr (schemas.err, "command-builder.yaml:2:"));
+  g_assert_nonnull (strstr (schemas.err, "myschemas"));
+
+  /* Invalid UTF-8 in a value: an error naming the field, not the default name. */
+  g_assert_true (g_file_set_contents (settings, "launcher: [python3]\n", -1, NULL));
+  run (&utf8, "--project", project, "print", "train", "exp_name=caf\xe9", NULL);
+  g_assert_cmpint (utf8.status, ==, 2);
+  g_assert_nonnull (strstr (utf8.err, "'Experiment Name' is not valid UTF-8 text"));
+
+  /* check: a missing runner script is an error. */
+  g_assert_cmpint (g_unlink (runner), ==, 0);
+  run (&check, "--project", project, "check", NULL);
+  g_assert_cmpint (check.status, ==, 1);
+  g_assert_nonnull (strstr (check.err, "runners/test.py: the runner script of the test page "
+                                       "does not exist"));
+
+  remove_tree (tmp);
+  remove_tree (empty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +604,9 @@ main (int   argc,
   g_test_add_func ("/cli/print/argv", test_print_argv);
   g_test_add_func ("/cli/print/values", test_print_values);
   g_test_add_func ("/cli/print/invalid", test_print_invalid);
+  g_test_add_func ("/cli/print/exact", test_print_exact);
+  g_test_add_func ("/cli/print/checkpoint-chosen", test_print_checkpoint_chosen);
+  g_test_add_func ("/cli/print/project-problems", test_print_project_problems);
   g_test_add_func ("/cli/check/demo", test_check_demo);
   g_test_add_func ("/cli/check/broken-schema", test_check_broken_schema);
   g_test_add_func ("/cli/list-options", test_list_options);
