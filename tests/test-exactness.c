@@ -111,6 +111,35 @@ test_numbers_kept (void)
   g_assert_true (cb_form_is_valid (form));
 }
 
+/* What a number field shows is what the form holds, keystroke by keystroke: text typed
+ * half-way is kept and flagged, never replaced by the last number. */
+static void
+test_numbers_typed (void)
+{
+  g_autoptr(CbForm) form = make_form ("train");
+  int index = cb_schema_find_field (cb_form_get_schema (form), "batch_size");
+
+  g_assert_true (cb_form_set_value (form, "batch_size", g_variant_new_string ("4")));
+  g_assert_true (has_override (form, "dataloaders.train_dataloader.batch_size=4"));
+  g_assert_true (cb_form_set_value (form, "batch_size", g_variant_new_string ("40")));
+  g_assert_true (has_override (form, "dataloaders.train_dataloader.batch_size=40"));
+
+  g_assert_true (cb_form_set_value (form, "batch_size", g_variant_new_string ("4x")));
+  g_assert_null (cb_form_get_value (form, "batch_size"));
+  g_assert_cmpstr (cb_form_get_field_state (form, index)->error, ==,
+                   "'Batch Size' must be a number, not “4x”.");
+  g_assert_cmpstr (cb_form_get_errors (form)[0], ==, "'Batch Size' must be a number, not “4x”.");
+  g_assert_null (cb_form_get_errors (form)[1]);
+  g_assert_false (cb_form_is_valid (form));
+
+  g_assert_true (cb_form_set_value (form, "batch_size", g_variant_new_string ("3.5")));
+  g_assert_cmpstr (cb_form_get_field_state (form, index)->error, ==,
+                   "'Batch Size' must be a whole number, not “3.5”.");
+
+  g_assert_true (cb_form_set_value (form, "learning_rate", g_variant_new_string ("1.234e-4")));
+  g_assert_true (has_override (form, "model.optimizer.lr=0.0001234"));
+}
+
 static void
 test_choices_kept (void)
 {
@@ -270,6 +299,7 @@ main (int   argc,
   g_assert_true (cb_checkpoint_scanner_scan_sync (env.scanner, NULL, NULL));
 
   g_test_add_func ("/exact/numbers/kept", test_numbers_kept);
+  g_test_add_func ("/exact/numbers/typed", test_numbers_typed);
   g_test_add_func ("/exact/choices/kept", test_choices_kept);
   g_test_add_func ("/exact/checkpoint/never-chosen", test_checkpoint_never_chosen);
   g_test_add_func ("/exact/checkpoint/mismatch", test_mismatch);

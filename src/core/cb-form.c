@@ -757,7 +757,20 @@ compute_field (CbForm *self,
         double d;
 
         /* What the user gave is kept whatever the slider's range: validation says whether
-         * it is allowed (schema validation) or only unusual (outside the slider). */
+         * it is allowed (schema validation) or only unusual (outside the slider). Text that
+         * is not a number yet (typed half-way) is kept too, and is an error. */
+        if (user != NULL && g_variant_is_of_type (user, G_VARIANT_TYPE_STRING))
+          {
+            c->state.user_set = TRUE;
+            if (c->state.visible)
+              set_error (c, self->errors,
+                         g_strdup_printf (integral && variant_to_double (user, &d)
+                                            ? _("'%s' must be a whole number, not “%s”.")
+                                            : _("'%s' must be a number, not “%s”."),
+                                          cb_schema_text (field->label),
+                                          g_variant_get_string (user, NULL)));
+            break;
+          }
         if (user != NULL && variant_to_double (user, &d))
           {
             c->state.value = coerce (field, user, integral);
@@ -826,7 +839,7 @@ compute_field (CbForm *self,
     g_clear_pointer (&c->state.value, g_variant_unref);
 
   /* Validation of what is visible. */
-  if (c->state.visible && field->type != CB_FIELD_INFO)
+  if (c->state.visible && field->type != CB_FIELD_INFO && c->error == NULL)
     validate_field (self, field, c, index, arch_meta, arch_name, optimizer_name, opt_meta);
 
   /* A component that differs from what the chosen checkpoint was trained with. */
@@ -1148,6 +1161,30 @@ cb_form_get_snapshot (CbForm *self)
   return self->snapshot;
 }
 
+/* Text typed into a number field: a whole number, a number, or (not a number yet, or a
+ * fraction where a whole number is needed) the text itself, which the pass flags. */
+static GVariant *
+parse_number_text (const char *text,
+                   gboolean    integral)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  gint64 i;
+  double d;
+  char *end = NULL;
+
+  if (g_ascii_string_to_signed (copy, 10, G_MININT64, G_MAXINT64, &i, NULL))
+    return g_variant_ref_sink (g_variant_new_int64 (i));
+  d = g_ascii_strtod (copy, &end);
+  if (*copy != '\0' && end != copy && *end == '\0' && isfinite (d))
+    {
+      if (!integral)
+        return g_variant_ref_sink (g_variant_new_double (d));
+      if (d == floor (d) && fabs (d) < 9e15)
+        return g_variant_ref_sink (g_variant_new_int64 ((gint64) d));
+    }
+  return g_variant_ref_sink (g_variant_new_string (text));
+}
+
 /* Stores what the user chose for field @index (takes @value). A choice not offered right
  * now was typed or loaded: it is pinned, kept whatever comes and flagged; a choice from the
  * list may later give way to the default when another choice stops offering it. */
@@ -1203,7 +1240,11 @@ cb_form_set_value (CbForm     *self,
                                  field->type == CB_FIELD_NUMBER_INPUT)
                ? g_variant_is_of_type (current, G_VARIANT_TYPE_INT64)
                : field_is_integral (field);
-  typed = coerce (field, owned, integral);
+  if ((field->type == CB_FIELD_SLIDER || field->type == CB_FIELD_NUMBER_INPUT) &&
+      g_variant_is_of_type (owned, G_VARIANT_TYPE_STRING))
+    typed = parse_number_text (g_variant_get_string (owned, NULL), field_is_integral (field));
+  else
+    typed = coerce (field, owned, integral);
   if (typed == NULL)
     return FALSE;
 
