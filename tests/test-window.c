@@ -14,6 +14,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -341,15 +342,13 @@ test_lazy_build (void)
   spin_until (scanner_loaded, f.scanner);
   cb_test_spin_pending ();
 
-  /* The newest checkpoint is chosen, and what its run was trained with is filled in. */
+  /* The pickers are full, but no checkpoint is chosen for the user: Test says so. */
   {
     CbForm *form = page_form (f.window, "test");
-    CbCheckpoint *chosen = cb_checkpoint_scanner_find (f.scanner,
-                                                       form_string (form, "checkpoint_path"));
 
-    g_assert_nonnull (chosen);
-    g_assert_cmpstr (form_string (form, "architecture"), ==,
-                     cb_checkpoint_get_run_info (chosen)->architecture);
+    g_assert_null (cb_form_get_value (form, "checkpoint_path"));
+    g_assert_false (cb_form_is_valid (form));
+    g_assert_null (strstr (shown_command (f.window), "checkpoint_path="));
   }
   g_assert_cmpstr (shown_command (f.window), ==,
                    cb_command_get_display (cb_form_get_command (page_form (f.window, "test"))));
@@ -556,13 +555,12 @@ test_visible_if (void)
   gtk_switch_set_active (GTK_SWITCH (resume), TRUE);
 
   g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "checkpoint_path")));
-  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "architecture")));
-  g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "encoder")));
-  /* A group whose rows are all hidden goes too. */
-  g_assert_false (gtk_widget_get_visible (cb_page_get_group (page, "encoder")));
-  /* Same frame: the preview already has the resume override. */
-  g_assert_nonnull (strstr (shown_command (f.window), "resume="));
-  g_assert_null (strstr (shown_command (f.window), "model/architectures="));
+  /* Resuming keeps the model's rows: the checkpoint's run fills them in. */
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "architecture")));
+  g_assert_true (gtk_widget_get_visible (cb_page_get_row (page, "encoder")));
+  /* Same frame: no checkpoint is taken for the user, the model overrides stay. */
+  g_assert_null (strstr (shown_command (f.window), "resume="));
+  g_assert_nonnull (strstr (shown_command (f.window), "model/architectures="));
 
   gtk_switch_set_active (GTK_SWITCH (resume), FALSE);
   g_assert_false (gtk_widget_get_visible (cb_page_get_row (page, "checkpoint_path")));
@@ -621,19 +619,23 @@ test_architecture (void)
     g_assert_cmpuint (adamw, !=, GTK_INVALID_LIST_POSITION);
     adw_combo_row_set_selected (ADW_COMBO_ROW (optimizer), adamw);
 
+    /* A scale in powers of ten over adamw's range (three orders of magnitude). */
     lr = gtk_range_get_adjustment (GTK_RANGE (cb_page_get_control (page, "learning_rate")));
-    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (lr), 5e-6, 1e-12);
-    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (lr), 5e-3, 1e-12);
-    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_step_increment (lr), 5e-6, 1e-12);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (lr), log10 (5e-6), 1e-12);
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (lr), log10 (5e-3), 1e-12);
     g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (lr),
-                                    g_variant_get_double (cb_form_get_value (form,
-                                                                             "learning_rate")),
+                                    log10 (g_variant_get_double (cb_form_get_value (form,
+                                                                                    "learning_rate"))),
                                     1e-12);
     g_assert_nonnull (strstr (shown_command (f.window), "model/optimizers=adamw"));
 
-    /* Moving the scale gives a value on the step grid, without binary noise. */
-    gtk_range_set_value (GTK_RANGE (cb_page_get_control (page, "learning_rate")), 0.0012345);
-    g_assert_nonnull (strstr (shown_command (f.window), "model.optimizer.lr=0.001235 "));
+    /* Moving the scale gives two significant digits, without binary noise. */
+    gtk_range_set_value (GTK_RANGE (cb_page_get_control (page, "learning_rate")),
+                         log10 (0.0012345));
+    g_assert_nonnull (strstr (shown_command (f.window), "model.optimizer.lr=0.00123 "));
+    /* The weight decay's scale is linear and on its step grid. */
+    gtk_range_set_value (GTK_RANGE (cb_page_get_control (page, "weight_decay")), 0.00123);
+    g_assert_nonnull (strstr (shown_command (f.window), "model.optimizer.weight_decay=0.0012 "));
   }
 
   fixture_close (&f);

@@ -36,6 +36,7 @@
 
 #include "cb-field-row.h"
 #include "cb/cb-checkpoint.h"
+#include "cb/cb-quote.h"
 #include "cb-widget-util.h"
 
 typedef enum
@@ -63,7 +64,9 @@ struct _CbFieldRow
   GtkWidget      *error_icon;     /* unowned */
   GtkWidget      *warning_icon;   /* unowned */
   GtkStringList  *model;          /* selectbox labels; owned */
-  GtkAdjustment  *adjustment;     /* slider and number rows; owned */
+  GtkAdjustment  *adjustment;     /* slider and number rows: the spin button's; owned */
+  GtkAdjustment  *scale_adjustment; /* slider rows: the scale's (log10 units when
+                                     * logarithmic); owned */
 
   gpointer        handler_instance;
   gulong          handler_id;
@@ -84,6 +87,9 @@ struct _CbFieldRow
   double          max;
   double          step;
   guint           digits;
+  gboolean        logarithmic;    /* the scale moves in powers of ten (learning rates) */
+  gboolean        updating;       /* showing the form's state: edits are not the user's */
+  gboolean        formatting;     /* the spin button's text is being set from its value */
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -296,34 +302,101 @@ selected_cb (GObject    *object,
   set_form_value (self, g_variant_new_string (self->values[selected]));
 }
 
+/* The exact text of @value: the schema's format when it reads back as the same number,
+ * else the shortest text that does (what is shown is what runs). */
+static char *
+format_exact (CbFieldRow *self,
+              double      value)
+{
+  g_autofree char *text = format_number (self, value);
+  double back;
+
+  if (parse_number (text, &back) && back == value)
+    return g_steal_pointer (&text);
+  if (self->field->integral && value == floor (value) && fabs (value) < 9e15)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
+  return cb_format_number_repr (value);
+}
+
+static void
+set_number (CbFieldRow *self,
+            double      value)
+{
+  if (self->field->integral)
+    set_form_value (self, g_variant_new_int64 ((gint64) llround (value)));
+  else
+    set_form_value (self, g_variant_new_double (value));
+}
+
+/* The spin button's arrows, keys and wheel. */
 static void
 adjustment_value_cb (GtkAdjustment *adjustment,
                      CbFieldRow    *self)
 {
-  double value = gtk_adjustment_get_value (adjustment);
-  double snapped = snap_value (self, value);
+  if (self->updating)
+    return;
+  set_number (self, gtk_adjustment_get_value (adjustment));
+}
 
-  if (snapped != value)
+/* Every keystroke in the spin button reaches the form as the text it shows, so that Run
+ * and Copy read what is on screen even before Enter or Tab. */
+static void
+spin_text_changed_cb (GtkEditable *editable,
+                      CbFieldRow  *self)
+{
+  if (self->updating || self->formatting)
+    return;
+  set_form_value (self, g_variant_new_string (gtk_editable_get_text (editable)));
+}
+
+/* The scale: a guide over the slider's range, on the step grid, or in powers of ten. */
+static void
+scale_value_cb (GtkAdjustment *adjustment,
+                CbFieldRow    *self)
+{
+  double position = gtk_adjustment_get_value (adjustment);
+  double value;
+
+  if (self->updating)
+    return;
+
+  if (self->logarithmic)
     {
-      g_signal_handler_block (self->handler_instance, self->handler_id);
-      gtk_adjustment_set_value (adjustment, snapped);
-      g_signal_handler_unblock (self->handler_instance, self->handler_id);
-    }
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (self->field->integral)
-    set_form_value (self, g_variant_new_int64 ((gint64) llround (snapped)));
+      /* Two significant digits: 3.2e-04, not 3.1622776601683794e-04. */
+      g_ascii_formatd (buf, sizeof buf, "%.2e", pow (10, position));
+      value = g_ascii_strtod (buf, NULL);
+    }
   else
-    set_form_value (self, g_variant_new_double (snapped));
+    value = snap_value (self, position);
+
+  set_number (self, value);
 }
 
 static gboolean
 spin_output_cb (GtkSpinButton *spin,
                 CbFieldRow    *self)
 {
-  g_autofree char *text = format_number (self, gtk_adjustment_get_value (self->adjustment));
+  const char *shown = gtk_editable_get_text (GTK_EDITABLE (spin));
+  double value = gtk_adjustment_get_value (self->adjustment);
+  const CbFieldState *state = cb_form_get_field_state (self->form, self->index);
+  g_autofree char *text = NULL;
+  double typed;
 
-  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  /* What the user typed stays as typed: a number that means the value (1.234e-4), or text
+   * that is not a number yet, which the row flags. */
+  if ((parse_number (shown, &typed) && typed == value) ||
+      (state->value == NULL && state->user_set))
+    return TRUE;
+
+  text = format_exact (self, value);
+  if (g_strcmp0 (text, shown) != 0)
+    {
+      self->formatting = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (spin), text);
+      self->formatting = FALSE;
+    }
 
   return TRUE;
 }
@@ -980,9 +1053,17 @@ new_spin_button (CbFieldRow *self)
   gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
   g_signal_connect (spin, "output", G_CALLBACK (spin_output_cb), self);
   g_signal_connect (spin, "input", G_CALLBACK (spin_input_cb), self);
+  g_signal_connect (spin, "changed", G_CALLBACK (spin_text_changed_cb), self);
   label_control (self, spin);
   self->spin = GTK_SPIN_BUTTON (spin);
   return spin;
+}
+
+/* The spin button takes any number: a slider's range guides, it does not cage. */
+static GtkAdjustment *
+new_open_adjustment (void)
+{
+  return g_object_ref_sink (gtk_adjustment_new (0, -1e15, 1e15, 1, 10, 0));
 }
 
 static void
@@ -992,22 +1073,24 @@ build_slider (CbFieldRow *self)
   GtkWidget *scale;
   GtkWidget *spin;
 
-  self->adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 0.1, 1, 0));
+  self->adjustment = new_open_adjustment ();
+  self->scale_adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 0.1, 1, 0));
 
-  scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, self->adjustment);
+  scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, self->scale_adjustment);
   gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
   gtk_widget_set_size_request (scale, 160, -1);
   guard_scroll (scale);
   gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
   label_control (self, scale);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
+  g_signal_connect (self->scale_adjustment, "value-changed", G_CALLBACK (scale_value_cb), self);
 
   spin = new_spin_button (self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
 
   self->row = row;
   self->control = scale;
-  connect_control (self, self->adjustment, "value-changed", G_CALLBACK (adjustment_value_cb));
+  g_signal_connect (self->adjustment, "value-changed", G_CALLBACK (adjustment_value_cb), self);
 }
 
 static void
@@ -1016,14 +1099,14 @@ build_number (CbFieldRow *self)
   GtkWidget *row = new_action_row (self);
   GtkWidget *spin;
 
-  self->adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 10, 0));
+  self->adjustment = new_open_adjustment ();
   spin = new_spin_button (self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
 
   self->row = row;
   self->control = spin;
-  connect_control (self, self->adjustment, "value-changed", G_CALLBACK (adjustment_value_cb));
+  g_signal_connect (self->adjustment, "value-changed", G_CALLBACK (adjustment_value_cb), self);
 }
 
 static void
@@ -1146,8 +1229,13 @@ cb_field_row_free (CbFieldRow *self)
     g_clear_signal_handler (&self->checkpoints_handler, self->checkpoints);
   if (self->spin != NULL)
     g_signal_handlers_disconnect_by_data (self->spin, self);
+  if (self->adjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->adjustment, self);
+  if (self->scale_adjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->scale_adjustment, self);
 
   g_clear_object (&self->adjustment);
+  g_clear_object (&self->scale_adjustment);
   g_clear_object (&self->model);
   g_clear_object (&self->checkpoints);
   g_clear_object (&self->row);
@@ -1328,13 +1416,26 @@ update_range (CbFieldRow         *self,
   self->max = upper;
   self->step = step;
   self->digits = self->field->integral ? 0 : digits_for_step (step);
+  /* Three orders of magnitude or more from a positive start: powers of ten. */
+  self->logarithmic = !self->field->integral && lower > 0 && upper / lower >= 100;
 
-  gtk_adjustment_configure (self->adjustment, gtk_adjustment_get_value (self->adjustment),
-                            lower, upper, step, step * 10, 0);
+  gtk_adjustment_set_step_increment (self->adjustment, step);
+  gtk_adjustment_set_page_increment (self->adjustment, step * 10);
 
   if (self->kind == ROW_SLIDER)
     {
-      gtk_range_set_round_digits (GTK_RANGE (self->control), (int) self->digits);
+      if (self->logarithmic)
+        gtk_adjustment_configure (self->scale_adjustment,
+                                  gtk_adjustment_get_value (self->scale_adjustment),
+                                  log10 (lower), log10 (upper),
+                                  (log10 (upper) - log10 (lower)) / 100,
+                                  (log10 (upper) - log10 (lower)) / 10, 0);
+      else
+        gtk_adjustment_configure (self->scale_adjustment,
+                                  gtk_adjustment_get_value (self->scale_adjustment),
+                                  lower, upper, step, step * 10, 0);
+      gtk_range_set_round_digits (GTK_RANGE (self->control),
+                                  self->logarithmic ? -1 : (int) self->digits);
       /* Without both ends a slider makes no sense: the spin button alone remains. */
       gtk_widget_set_visible (self->control, has_range);
     }
@@ -1347,15 +1448,22 @@ update_range (CbFieldRow         *self,
     int chars = (int) MAX (strlen (low_text), strlen (high_text));
 
     /* One width for every slider's spin button, so that the scales line up; wider only
-     * when a value needs it. */
+     * when a value needs it (room for an exact rate such as 0.0001234). */
     if (self->kind == ROW_SLIDER)
-      chars = MAX (chars, 7);
+      chars = MAX (chars, self->field->integral ? 7 : 9);
     else if (!has_range)
       chars = 10;
     gtk_editable_set_width_chars (GTK_EDITABLE (self->spin), CLAMP (chars, 4, 12));
   }
 
   return TRUE;
+}
+
+/* A mismatch with the chosen checkpoint's run comes first: it makes the run fail. */
+static const char *
+row_warning (const CbFieldState *state)
+{
+  return state->mismatch != NULL ? state->mismatch : state->warning;
 }
 
 static char *
@@ -1370,8 +1478,8 @@ compose_subtitle (CbFieldRow         *self,
     }
 
   /* A warning takes the subtitle while it lasts; the help stays in the tooltip. */
-  if (state->warning != NULL)
-    return g_strdup (state->warning);
+  if (row_warning (state) != NULL)
+    return g_strdup (row_warning (state));
 
   if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH || self->kind == ROW_CHECKPOINT) &&
       state->n_options == 0)
@@ -1483,11 +1591,11 @@ static void
 update_warning (CbFieldRow         *self,
                 const CbFieldState *state)
 {
-  if (g_strcmp0 (state->warning, self->warning) == 0)
+  if (g_strcmp0 (row_warning (state), self->warning) == 0)
     return;
 
   g_free (self->warning);
-  self->warning = g_strdup (state->warning);
+  self->warning = g_strdup (row_warning (state));
   show_mark (self, self->warning_icon, self->warning, "warning", "cb-warning");
 }
 
@@ -1553,13 +1661,28 @@ update_value (CbFieldRow         *self,
         gboolean ok;
         double value = variant_to_double (state->value, &ok);
 
-        if (ok && value != gtk_adjustment_get_value (self->adjustment))
+        /* Text that is not a number yet: left as the user typed it (the row is flagged). */
+        if (!ok)
+          return changed;
+
+        if (self->kind == ROW_SLIDER)
+          {
+            double position = self->logarithmic ? (value > 0 ? log10 (value) : -G_MAXDOUBLE)
+                                                : value;
+
+            position = CLAMP (position, gtk_adjustment_get_lower (self->scale_adjustment),
+                              gtk_adjustment_get_upper (self->scale_adjustment));
+            if (position != gtk_adjustment_get_value (self->scale_adjustment))
+              {
+                gtk_adjustment_set_value (self->scale_adjustment, position);
+                changed = TRUE;
+              }
+          }
+        if (value != gtk_adjustment_get_value (self->adjustment))
           {
             gtk_adjustment_set_value (self->adjustment, value);
             changed = TRUE;
           }
-        if (changed)
-          gtk_spin_button_update (self->spin);
         return changed;
       }
 
@@ -1599,7 +1722,9 @@ cb_field_row_update (CbFieldRow         *self,
 
   if (self->handler_id != 0)
     g_signal_handler_block (self->handler_instance, self->handler_id);
+  self->updating = TRUE;
   changed |= update_value (self, state);
+  self->updating = FALSE;
   if (self->handler_id != 0)
     g_signal_handler_unblock (self->handler_instance, self->handler_id);
 
