@@ -29,8 +29,9 @@ typedef enum
 {
   CB_RUN_OUTCOME_SUCCESS,    /* exited with status 0 */
   CB_RUN_OUTCOME_FAILED,     /* exited with a non-zero status */
-  CB_RUN_OUTCOME_SIGNALED,   /* killed by a signal (Stop, or a crash) */
-  CB_RUN_OUTCOME_NOT_STARTED /* could not be started at all */
+  CB_RUN_OUTCOME_SIGNALED,   /* killed by a signal it was not stopped with (a crash) */
+  CB_RUN_OUTCOME_NOT_STARTED,/* could not be started at all */
+  CB_RUN_OUTCOME_STOPPED     /* stopped by the user, however it ended */
 } CbRunOutcome;
 
 GQuark        cb_run_history_error_quark      (void);
@@ -44,6 +45,14 @@ CbRunRecord  *cb_run_record_new               (const char         *command,
                                                double              duration,
                                                int                 exit_status,
                                                int                 signal);
+CbRunRecord  *cb_run_record_new_full          (const char         *command,
+                                               const char * const *argv,
+                                               const char         *page,
+                                               GDateTime          *start_time,
+                                               double              duration,
+                                               int                 exit_status,
+                                               int                 signal,
+                                               gboolean            stopped);
 const char   *cb_run_record_get_command       (CbRunRecord        *self);
 const char * const *cb_run_record_get_argv    (CbRunRecord        *self);
 const char   *cb_run_record_get_page          (CbRunRecord        *self);
@@ -52,6 +61,7 @@ char         *cb_run_record_dup_start_time_iso8601 (CbRunRecord   *self);
 double        cb_run_record_get_duration      (CbRunRecord        *self);
 int           cb_run_record_get_exit_status   (CbRunRecord        *self);
 int           cb_run_record_get_signal        (CbRunRecord        *self);
+gboolean      cb_run_record_get_stopped       (CbRunRecord        *self);
 CbRunOutcome  cb_run_record_get_outcome       (CbRunRecord        *self);
 char         *cb_run_record_describe_outcome  (CbRunRecord        *self);
 
@@ -77,6 +87,10 @@ char         *cb_format_duration              (double              seconds);
 char         *cb_format_elapsed               (gint64              seconds);
 char         *cb_describe_outcome             (int                 exit_status,
                                                int                 signal,
+                                               double              seconds);
+char         *cb_describe_run_outcome         (int                 exit_status,
+                                               int                 signal,
+                                               gboolean            stopped,
                                                double              seconds);
 
 G_END_DECLS

@@ -14,6 +14,10 @@
  *   duration=4.25
  *   exit-status=0
  *   signal=0
+ *   stopped=false
+ *
+ * `stopped` is true for a run the user stopped (whatever it exited with); files written
+ * before it existed lack it, which reads as false.
  *
  * GKeyFile escapes the list separator, newlines and backslashes, so any argv round-trips.
  * Every change is written whole with g_file_set_contents() (a temporary file renamed over the
@@ -49,6 +53,7 @@ struct _CbRunRecord
   double     duration;
   int        exit_status;
   int        signal;
+  gboolean   stopped;
 };
 
 struct _CbRunHistory
@@ -67,6 +72,7 @@ enum {
   RECORD_PROP_DURATION,
   RECORD_PROP_EXIT_STATUS,
   RECORD_PROP_SIGNAL,
+  RECORD_PROP_STOPPED,
   N_RECORD_PROPS
 };
 
@@ -121,6 +127,10 @@ cb_run_record_get_property (GObject    *object,
       g_value_set_int (value, self->signal);
       break;
 
+    case RECORD_PROP_STOPPED:
+      g_value_set_boolean (value, self->stopped);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -149,6 +159,9 @@ cb_run_record_class_init (CbRunRecordClass *klass)
   record_properties[RECORD_PROP_SIGNAL] =
     g_param_spec_int ("signal", NULL, NULL, 0, G_MAXINT, 0,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  record_properties[RECORD_PROP_STOPPED] =
+    g_param_spec_boolean ("stopped", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_RECORD_PROPS, record_properties);
 }
@@ -168,6 +181,8 @@ cb_run_record_init (CbRunRecord *self)
  * @duration: seconds it ran
  * @exit_status: its exit status, or -1 when killed by a signal or never started
  * @signal: the signal that killed it, or 0
+ *
+ * Same as cb_run_record_new_full() for a run the user did not stop.
  */
 CbRunRecord *
 cb_run_record_new (const char         *command,
@@ -177,6 +192,27 @@ cb_run_record_new (const char         *command,
                    double              duration,
                    int                 exit_status,
                    int                 signal)
+{
+  return cb_run_record_new_full (command, argv, page, start_time, duration, exit_status, signal,
+                                 FALSE);
+}
+
+/**
+ * cb_run_record_new_full:
+ * @stopped: whether the user stopped the run; its outcome is then
+ *   %CB_RUN_OUTCOME_STOPPED, whatever it exited with
+ *
+ * See cb_run_record_new() for the other arguments.
+ */
+CbRunRecord *
+cb_run_record_new_full (const char         *command,
+                        const char * const *argv,
+                        const char         *page,
+                        GDateTime          *start_time,
+                        double              duration,
+                        int                 exit_status,
+                        int                 signal,
+                        gboolean            stopped)
 {
   CbRunRecord *self;
 
@@ -195,6 +231,7 @@ cb_run_record_new (const char         *command,
   self->duration = MAX (duration, 0.0);
   self->exit_status = signal > 0 ? -1 : exit_status;
   self->signal = signal;
+  self->stopped = !!stopped;
 
   return self;
 }
@@ -266,11 +303,22 @@ cb_run_record_get_signal (CbRunRecord *self)
   return self->signal;
 }
 
+/* Whether the user stopped the run. */
+gboolean
+cb_run_record_get_stopped (CbRunRecord *self)
+{
+  g_return_val_if_fail (CB_IS_RUN_RECORD (self), FALSE);
+
+  return self->stopped;
+}
+
 CbRunOutcome
 cb_run_record_get_outcome (CbRunRecord *self)
 {
   g_return_val_if_fail (CB_IS_RUN_RECORD (self), CB_RUN_OUTCOME_NOT_STARTED);
 
+  if (self->stopped)
+    return CB_RUN_OUTCOME_STOPPED;
   if (self->signal > 0)
     return CB_RUN_OUTCOME_SIGNALED;
   if (self->exit_status < 0)
@@ -286,7 +334,8 @@ cb_run_record_describe_outcome (CbRunRecord *self)
 {
   g_return_val_if_fail (CB_IS_RUN_RECORD (self), NULL);
 
-  return cb_describe_outcome (self->exit_status, self->signal, self->duration);
+  return cb_describe_run_outcome (self->exit_status, self->signal, self->stopped,
+                                  self->duration);
 }
 
 /* Wording */
@@ -398,6 +447,29 @@ cb_describe_outcome (int    exit_status,
   return g_strdup_printf (_("Exited with status %d after %s"), exit_status, duration);
 }
 
+/**
+ * cb_describe_run_outcome:
+ * @stopped: whether the user stopped the run
+ *
+ * Returns: as cb_describe_outcome(), except that a run the user stopped and that exited (a
+ *   trainer that catches Ctrl+C, saves and exits with some status) is "Stopped after 4.2 s"
+ */
+char *
+cb_describe_run_outcome (int      exit_status,
+                         int      signal,
+                         gboolean stopped,
+                         double   seconds)
+{
+  g_autofree char *duration = NULL;
+
+  if (!stopped || signal > 0)
+    return cb_describe_outcome (exit_status, signal, seconds);
+
+  duration = cb_format_duration (seconds);
+  /* Translators: a run the user stopped: "Stopped after 4.2 s" */
+  return g_strdup_printf (_("Stopped after %s"), duration);
+}
+
 /* CbRunHistory */
 
 static void
@@ -448,6 +520,7 @@ record_from_key_file (GKeyFile   *key_file,
   double duration;
   int exit_status;
   int signo;
+  gboolean stopped;
 
   argv = g_key_file_get_string_list (key_file, group, "argv", NULL, &error);
   if (argv == NULL || argv[0] == NULL)
@@ -484,11 +557,13 @@ record_from_key_file (GKeyFile   *key_file,
       return NULL;
     }
 
+  /* Absent in files written before it existed: not stopped. */
+  stopped = g_key_file_get_boolean (key_file, group, "stopped", NULL);
   command = g_key_file_get_string (key_file, group, "command", NULL);
   page = g_key_file_get_string (key_file, group, "page", NULL);
 
-  return cb_run_record_new (command, (const char * const *) argv, page, start_time, duration,
-                            exit_status, signo);
+  return cb_run_record_new_full (command, (const char * const *) argv, page, start_time,
+                                 duration, exit_status, signo, stopped);
 }
 
 static void
@@ -507,6 +582,7 @@ record_to_key_file (CbRunRecord *record,
   g_key_file_set_double (key_file, group, "duration", record->duration);
   g_key_file_set_integer (key_file, group, "exit-status", record->exit_status);
   g_key_file_set_integer (key_file, group, "signal", record->signal);
+  g_key_file_set_boolean (key_file, group, "stopped", record->stopped);
 }
 
 /**

@@ -9,7 +9,12 @@
  *
  * Which project opens: --project DIR; else the current directory if it holds configs/;
  * else the project opened last; else the bundled demo project (copied to the user's data
- * folder so runs can write outputs/).
+ * folder so runs can write outputs/). --schemas DIR puts a folder of page schemas before
+ * the project's and the bundled ones, as it does for the sub-commands.
+ *
+ * Opening the project that is already open (a second launch with the same --project, or
+ * app.open-project on its folder) reads its settings file again: if they changed, a window
+ * with the new settings replaces the old one, which saves its values first.
  *
  * One instance per session: a second `command-builder [--project DIR]` hands its command
  * line to the running instance and exits. The app actions below are exported on D-Bus, so
@@ -43,6 +48,7 @@ struct _CbApplication
   GSettings      *settings;
   char           *startup_project;   /* --project or DIR, for the early start */
   char           *first_word;        /* of the command line, if it is not an option */
+  char           *schemas_dir;       /* --schemas, absolute; NULL for none */
 };
 
 G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
@@ -106,15 +112,30 @@ show_window (CbApplication *self)
   GtkWindow *old_window = gtk_application_get_active_window (GTK_APPLICATION (self));
   CbWindow *window;
 
-  if (old_window != NULL && CB_IS_WINDOW (old_window) &&
-      cb_window_get_project (CB_WINDOW (old_window)) == self->project)
+  if (old_window != NULL && CB_IS_WINDOW (old_window))
     {
-      gtk_window_present (old_window);
-      return;
+      g_autofree char *old_schemas = NULL;
+
+      g_object_get (old_window, "schemas-dir", &old_schemas, NULL);
+      if (cb_window_get_project (CB_WINDOW (old_window)) == self->project &&
+          g_strcmp0 (old_schemas, self->schemas_dir) == 0)
+        {
+          gtk_window_present (old_window);
+          return;
+        }
+
+      /* The new window reads the values the old one has not written yet. */
+      cb_window_save_state (CB_WINDOW (old_window));
     }
 
-  window = cb_window_new (GTK_APPLICATION (self), self->project, self->config_cache,
-                          self->checkpoint_scanner, self->project_problems);
+  window = g_object_new (CB_TYPE_WINDOW,
+                         "application", self,
+                         "project", self->project,
+                         "config-cache", self->config_cache,
+                         "checkpoint-scanner", self->checkpoint_scanner,
+                         "problems", self->project_problems,
+                         "schemas-dir", self->schemas_dir,
+                         NULL);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Another project replaces the one shown: its window saves its values as it closes. */
@@ -122,9 +143,49 @@ show_window (CbApplication *self)
     gtk_window_close (old_window);
 }
 
+static gboolean
+same_problems (GPtrArray *a,
+               GPtrArray *b)
+{
+  guint n_a = a != NULL ? a->len : 0;
+  guint n_b = b != NULL ? b->len : 0;
+
+  if (n_a != n_b)
+    return FALSE;
+
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_autofree char *line_a = cb_problem_to_string (g_ptr_array_index (a, i));
+      g_autofree char *line_b = cb_problem_to_string (g_ptr_array_index (b, i));
+
+      if (g_strcmp0 (line_a, line_b) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether @a and @b, two loads of the same root, say the same. */
+static gboolean
+same_project (const CbProject *a,
+              const CbProject *b)
+{
+  return g_strcmp0 (a->root, b->root) == 0 &&
+         g_strcmp0 (a->settings_path, b->settings_path) == 0 &&
+         (a->launcher == NULL ? b->launcher == NULL
+                              : b->launcher != NULL &&
+                                g_strv_equal ((const char * const *) a->launcher,
+                                              (const char * const *) b->launcher)) &&
+         g_strcmp0 (a->runners_dir, b->runners_dir) == 0 &&
+         g_strcmp0 (a->configs_dir, b->configs_dir) == 0 &&
+         g_strcmp0 (a->outputs_dir, b->outputs_dir) == 0 &&
+         g_strcmp0 (a->schemas_dir, b->schemas_dir) == 0;
+}
+
 /* Makes @dir the project of the application, without a window: loads it, and starts
- * loading its configs and scanning its checkpoints in worker threads. Nothing is done if
- * it is the project already. */
+ * loading its configs and scanning its checkpoints in worker threads. When it is the
+ * project already, its settings file is read again, and only if it says something else
+ * does the project change. */
 static gboolean
 load_project (CbApplication  *self,
               const char     *dir,
@@ -140,9 +201,6 @@ load_project (CbApplication  *self,
   if (root == NULL)
     return FALSE;
 
-  if (self->project != NULL && g_strcmp0 (self->project->root, root) == 0)
-    return TRUE;
-
   project = cb_project_load (root, problems);
   if (project == NULL)
     {
@@ -150,6 +208,13 @@ load_project (CbApplication  *self,
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", text);
       return FALSE;
+    }
+
+  if (self->project != NULL && same_project (self->project, project) &&
+      same_problems (self->project_problems, problems))
+    {
+      cb_project_unref (project);
+      return TRUE;
     }
 
   if (self->cancellable != NULL)
@@ -182,6 +247,8 @@ load_project (CbApplication  *self,
 /**
  * cb_application_open_project:
  * @dir: (nullable): the project folder, or %NULL to choose one as at start-up
+ *
+ * The window uses the schemas of the last command line (--schemas), if it gave any.
  *
  * Makes @dir the project of the application: loads it, starts loading its configs and
  * scanning its checkpoints in worker threads, and shows a window for it.
@@ -501,9 +568,11 @@ cb_application_command_line (GApplication            *application,
   g_auto(GStrv) arguments = g_application_command_line_get_arguments (command_line, NULL);
   g_autofree char *project = NULL;
   g_autofree char *absolute = NULL;
+  g_autofree char *schemas = NULL;
   g_autoptr(GError) error = NULL;
 
   g_variant_dict_lookup (options, "project", "^ay", &project);
+  g_variant_dict_lookup (options, "schemas", "^ay", &schemas);
 
   if (project == NULL && arguments[0] != NULL && arguments[1] != NULL)
     {
@@ -519,10 +588,27 @@ cb_application_command_line (GApplication            *application,
     absolute = g_canonicalize_filename (project,
                                         g_application_command_line_get_cwd (command_line));
 
-  if (absolute == NULL && gtk_application_get_active_window (GTK_APPLICATION (self)) != NULL)
+  if (absolute == NULL && schemas == NULL &&
+      gtk_application_get_active_window (GTK_APPLICATION (self)) != NULL)
     {
       gtk_window_present (gtk_application_get_active_window (GTK_APPLICATION (self)));
       return EXIT_SUCCESS;
+    }
+
+  /* The schemas of this command line, as the sub-commands take them: none given, none. */
+  g_clear_pointer (&self->schemas_dir, g_free);
+  if (schemas != NULL)
+    {
+      self->schemas_dir = g_canonicalize_filename (
+        schemas, g_application_command_line_get_cwd (command_line));
+      if (!g_file_test (self->schemas_dir, G_FILE_TEST_IS_DIR))
+        {
+          g_application_command_line_printerr (command_line,
+                                               _("command-builder: --schemas: “%s” is not a "
+                                                 "folder\n"), self->schemas_dir);
+          g_clear_pointer (&self->schemas_dir, g_free);
+          return EXIT_FAILURE;
+        }
     }
 
   if (!cb_application_open_project (self, absolute, &error))
@@ -550,6 +636,7 @@ cb_application_dispose (GObject *object)
   g_clear_pointer (&self->project_problems, g_ptr_array_unref);
   g_clear_pointer (&self->startup_project, g_free);
   g_clear_pointer (&self->first_word, g_free);
+  g_clear_pointer (&self->schemas_dir, g_free);
 
   G_OBJECT_CLASS (cb_application_parent_class)->dispose (object);
 }
@@ -575,6 +662,8 @@ cb_application_init (CbApplication *self)
   static const GOptionEntry options[] = {
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Open the project in DIR (a folder with configs/)"), N_("DIR") },
+    { "schemas", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("A folder of page schemas that replaces the bundled ones"), N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Show the version and exit"), NULL },
     { NULL }

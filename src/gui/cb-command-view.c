@@ -1,5 +1,9 @@
 /* cb-command-view.c: the read-only, selectable command preview with its Copy and Run buttons
  *
+ * Run stays where it is while a command runs (insensitive, its tooltip says why); Stop is
+ * the terminal pane's, in another place, so that a click meant for Stop that lands just
+ * after the run ended never starts a new one.
+ *
  * A GtkTextView rather than a wrapping selectable GtkLabel: for a 600-character command the
  * text view costs about 0.8 ms per update (set, layout and paint of the frame, cairo
  * renderer) against about 4.7 ms for the label, whose height-for-width measurement lays the
@@ -46,7 +50,6 @@ struct _CbCommandView
   GtkWidget     *terminal_button;
   GtkWidget     *copy_button;
   GtkWidget     *run_button;
-  GtkWidget     *stop_button;
   GtkWidget     *scroller;
   GtkTextView   *text_view;
 };
@@ -90,7 +93,8 @@ update_run_tooltip (CbCommandView *self)
   g_autofree char *tooltip = NULL;
 
   if (self->running)
-    tooltip = g_strdup (_("A command is running in the terminal"));
+    tooltip = g_strdup (_("A command is running in the terminal; Stop is in the terminal's "
+                          "bar (Escape)"));
   else if (self->problem != NULL)
     /* Translators: the tooltip of Run when the form has errors */
     tooltip = g_strdup_printf (_("Not runnable: %s"), self->problem);
@@ -214,7 +218,6 @@ cb_command_view_class_init (CbCommandViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, terminal_button);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, copy_button);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, run_button);
-  gtk_widget_class_bind_template_child (widget_class, CbCommandView, stop_button);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, scroller);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, text_view);
 
@@ -357,8 +360,8 @@ cb_command_view_get_n_updates (CbCommandView *self)
  * cb_command_view_set_running:
  * @running: whether a command is running in the window's terminal
  *
- * Shows Stop instead of Run while a command runs. What they do is the window's (`win.run`,
- * `win.stop`), and so is whether they can.
+ * Says in Run's tooltip that a command runs. What Run does is the window's (`win.run`), and
+ * so is whether it can; Stop is the terminal pane's.
  */
 void
 cb_command_view_set_running (CbCommandView *self,
@@ -371,8 +374,6 @@ cb_command_view_set_running (CbCommandView *self,
     return;
 
   self->running = running;
-  gtk_widget_set_visible (self->stop_button, running);
-  gtk_widget_set_visible (self->run_button, !running);
   update_run_tooltip (self);
 }
 

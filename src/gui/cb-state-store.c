@@ -2,11 +2,15 @@
  *
  * One key file per project, at
  *   $XDG_STATE_HOME/command-builder/projects/<sha1 of the project root>.ini
- * with one group per page (cb_form_save_state). Values are loaded into each form when its
- * page is built. A change schedules a write CB_STATE_STORE_SAVE_DELAY_MS after the last
- * edit (never one per keystroke); closing the window flushes at once. Writes go through
- * g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn file.
- * A write whose contents equal the last one is skipped.
+ * with one group per page (cb_form_save_state) and a [window] group with the page shown
+ * (page=train). Values are loaded into each form when its page is built.
+ *
+ * A committed edit (the form's `changed`) or a tab switch schedules a write at most
+ * CB_STATE_STORE_SAVE_DELAY_MS later; more edits meanwhile join that write rather than push
+ * it back, so what the user did a moment ago survives a crash, and a burst of edits is one
+ * write, not one per keystroke. Closing the window flushes at once. Writes go through
+ * g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn file. A
+ * write whose contents equal the last one is skipped.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +23,9 @@
 #include <glib/gstdio.h>
 
 #include "cb-state-store.h"
+
+#define WINDOW_GROUP "window"
+#define PAGE_KEY     "page"
 
 struct _CbStateStore
 {
@@ -195,13 +202,16 @@ cb_state_store_add_form (CbStateStore *self,
   g_signal_connect (form, "changed", G_CALLBACK (form_changed_cb), self);
 }
 
-/* Restarts the delay: the file is written once the user pauses. */
+/* The file is written CB_STATE_STORE_SAVE_DELAY_MS from the first change not yet written;
+ * later changes go into the same write. */
 void
 cb_state_store_schedule_save (CbStateStore *self)
 {
   g_return_if_fail (CB_IS_STATE_STORE (self));
 
-  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->save_source != 0)
+    return;
+
   self->save_source = g_timeout_add (CB_STATE_STORE_SAVE_DELAY_MS, save_timeout_cb, self);
   g_source_set_name_by_id (self->save_source, "[command-builder] save form values");
 }
@@ -254,6 +264,38 @@ cb_state_store_flush (CbStateStore  *self,
   self->last_written = g_steal_pointer (&data);
   self->n_writes++;
   return TRUE;
+}
+
+/**
+ * cb_state_store_set_page:
+ * @page: the page shown ("train", "test" or "predict")
+ *
+ * Remembers @page as the one to open on, and saves it with the values.
+ */
+void
+cb_state_store_set_page (CbStateStore *self,
+                         const char   *page)
+{
+  g_autofree char *old = NULL;
+
+  g_return_if_fail (CB_IS_STATE_STORE (self));
+  g_return_if_fail (page != NULL);
+
+  old = g_key_file_get_string (self->key_file, WINDOW_GROUP, PAGE_KEY, NULL);
+  if (g_strcmp0 (old, page) == 0)
+    return;
+
+  g_key_file_set_string (self->key_file, WINDOW_GROUP, PAGE_KEY, page);
+  cb_state_store_schedule_save (self);
+}
+
+/* Returns: (nullable): the page saved with cb_state_store_set_page(), or %NULL */
+char *
+cb_state_store_dup_page (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), NULL);
+
+  return g_key_file_get_string (self->key_file, WINDOW_GROUP, PAGE_KEY, NULL);
 }
 
 /* How many times the file was written: for tests. */

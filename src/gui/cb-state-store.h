@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-#define CB_STATE_STORE_SAVE_DELAY_MS 500
+/* The longest a change waits to be written. */
+#define CB_STATE_STORE_SAVE_DELAY_MS 100
 
 #define CB_TYPE_STATE_STORE (cb_state_store_get_type ())
 
@@ -23,6 +24,9 @@ const char   *cb_state_store_get_path         (CbStateStore  *self);
 void          cb_state_store_add_form         (CbStateStore  *self,
                                                CbForm        *form);
 void          cb_state_store_schedule_save    (CbStateStore  *self);
+void          cb_state_store_set_page         (CbStateStore  *self,
+                                               const char    *page);
+char         *cb_state_store_dup_page         (CbStateStore  *self);
 gboolean      cb_state_store_get_save_pending (CbStateStore  *self);
 gboolean      cb_state_store_flush            (CbStateStore  *self,
                                                GError       **error);

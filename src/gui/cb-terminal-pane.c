@@ -29,6 +29,7 @@
 
 #include "cb-terminal-pane.h"
 
+#include "cb-run-display.h"
 #include "cb/cb-quote.h"
 
 #include <errno.h>
@@ -88,6 +89,7 @@ struct _CbTerminalPane
   guint              running : 1;
   guint              leader_exited : 1;
   guint              stop_pending : 1;
+  guint              user_stopped : 1;   /* Stop was asked for during this run */
   guint              has_run : 1;
 
   char              *status_text;
@@ -308,6 +310,19 @@ set_status (CbTerminalPane *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
 }
 
+/* How the last run ended, as its history record says. */
+static CbRunOutcome
+get_outcome (CbTerminalPane *self)
+{
+  if (self->user_stopped)
+    return CB_RUN_OUTCOME_STOPPED;
+  if (self->exit_signal > 0)
+    return CB_RUN_OUTCOME_SIGNALED;
+  if (self->exit_status < 0)
+    return CB_RUN_OUTCOME_NOT_STARTED;
+  return self->exit_status == 0 ? CB_RUN_OUTCOME_SUCCESS : CB_RUN_OUTCOME_FAILED;
+}
+
 static void
 update_status (CbTerminalPane *self)
 {
@@ -355,13 +370,13 @@ update_status (CbTerminalPane *self)
     }
   else if (self->has_run)
     {
-      text = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
-      if (self->exit_signal > 0)
-        set_status (self, text, "process-stop-symbolic", "warning");
-      else if (self->exit_status == 0)
-        set_status (self, text, "emblem-ok-symbolic", "success");
-      else
-        set_status (self, text, "dialog-error-symbolic", "error");
+      const char *icon_name;
+      const char *style_class;
+
+      text = cb_describe_run_outcome (self->exit_status, self->exit_signal, self->user_stopped,
+                                      self->seconds);
+      cb_run_display_outcome_style (get_outcome (self), &icon_name, &style_class);
+      set_status (self, text, icon_name, style_class);
     }
   else
     {
@@ -411,12 +426,26 @@ notify_desktop (CbTerminalPane *self)
   if (self->failure != NULL)
     outcome = g_strdup (self->failure);
   else
-    outcome = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
+    outcome = cb_describe_run_outcome (self->exit_status, self->exit_signal, self->user_stopped,
+                                       self->seconds);
 
-  if (self->failure == NULL && self->exit_signal == 0 && self->exit_status == 0)
-    title = _("Run finished");
-  else
-    title = _("Run failed");
+  switch (get_outcome (self))
+    {
+    case CB_RUN_OUTCOME_SUCCESS:
+      title = _("Run finished");
+      break;
+
+    case CB_RUN_OUTCOME_STOPPED:
+      title = _("Run stopped");
+      break;
+
+    case CB_RUN_OUTCOME_SIGNALED:
+    case CB_RUN_OUTCOME_FAILED:
+    case CB_RUN_OUTCOME_NOT_STARTED:
+    default:
+      title = _("Run failed");
+      break;
+    }
 
   body = g_strdup_printf ("%s\n%s", outcome, self->display_text);
   notification = g_notification_new (title);
@@ -433,9 +462,9 @@ record_history (CbTerminalPane *self)
   if (self->history == NULL)
     return;
 
-  record = cb_run_record_new (self->display_text, (const char * const *) self->argv, self->page,
-                              self->start_time, self->seconds, self->exit_status,
-                              self->exit_signal);
+  record = cb_run_record_new_full (self->display_text, (const char * const *) self->argv,
+                                   self->page, self->start_time, self->seconds,
+                                   self->exit_status, self->exit_signal, self->user_stopped);
   if (!cb_run_history_add (self->history, record, &error))
     g_message ("Could not save the run history: %s", error->message);
 }
@@ -461,7 +490,8 @@ finish_run (CbTerminalPane *self)
 
   if (self->failure == NULL)
     {
-      outcome = cb_describe_outcome (self->exit_status, self->exit_signal, self->seconds);
+      outcome = cb_describe_run_outcome (self->exit_status, self->exit_signal,
+                                         self->user_stopped, self->seconds);
       feed_note (self, "", outcome);
     }
   /* Nothing takes input now: no cursor until the next run. */
@@ -597,6 +627,7 @@ fail_to_start (CbTerminalPane *self,
 
   g_free (self->failure);
   self->failure = message;
+  self->user_stopped = FALSE;  /* whether or not Stop was pressed, it never ran */
   self->exit_status = -1;
   self->exit_signal = 0;
   self->seconds = (g_get_monotonic_time () - self->start_usec) / (double) G_USEC_PER_SEC;
@@ -872,192 +903,36 @@ update_colors (CbTerminalPane *self)
 
 /* History rows */
 
-static CbRunRecord *
-row_record (GtkWidget *button)
-{
-  return g_object_get_data (G_OBJECT (button), "cb-run-record");
-}
-
 static void
-history_copy_clicked_cb (GtkButton      *button,
-                         CbTerminalPane *self)
+history_request_cb (CbRunRecord     *record,
+                    CbRunRowRequest  request,
+                    gpointer         user_data)
 {
-  gtk_popover_popdown (self->history_popover);
-  g_signal_emit (self, signals[COPY_REQUESTED], 0, row_record (GTK_WIDGET (button)));
-}
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
 
-static void
-history_rerun_clicked_cb (GtkButton      *button,
-                          CbTerminalPane *self)
-{
-  gtk_popover_popdown (self->history_popover);
-  g_signal_emit (self, signals[RERUN_REQUESTED], 0, row_record (GTK_WIDGET (button)));
-}
+  switch (request)
+    {
+    case CB_RUN_ROW_COPY:
+      g_signal_emit (self, signals[COPY_REQUESTED], 0, record);
+      break;
 
-static void
-history_load_clicked_cb (GtkButton      *button,
-                         CbTerminalPane *self)
-{
-  gtk_popover_popdown (self->history_popover);
-  g_signal_emit (self, signals[LOAD_REQUESTED], 0, row_record (GTK_WIDGET (button)));
-}
+    case CB_RUN_ROW_LOAD:
+      g_signal_emit (self, signals[LOAD_REQUESTED], 0, record);
+      break;
 
-static const char *
-page_title (const char *page)
-{
-  if (g_strcmp0 (page, "train") == 0)
-    return _("Train");
-  if (g_strcmp0 (page, "test") == 0)
-    return _("Test");
-  if (g_strcmp0 (page, "predict") == 0)
-    return _("Predict");
-  return page;
-}
-
-static char *
-format_start_time (GDateTime *start_time)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (start_time);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    /* Translators: a time today, see the strftime(3) manual */
-    return g_date_time_format (local, _("%H:%M"));
-
-  /* Translators: a date and time, see the strftime(3) manual */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
-}
-
-static GtkWidget *
-new_row_button (CbTerminalPane *self,
-                CbRunRecord    *record,
-                const char     *name,
-                const char     *icon_name,
-                const char     *label,
-                const char     *tooltip,
-                GCallback       callback)
-{
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *content = adw_button_content_new ();
-
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), icon_name);
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), label);
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (button), content);
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "flat");
-  g_object_set_data_full (G_OBJECT (button), "cb-run-record", g_object_ref (record),
-                          g_object_unref);
-  g_signal_connect (button, "clicked", callback, self);
-
-  return button;
+    case CB_RUN_ROW_RERUN:
+    default:
+      g_signal_emit (self, signals[RERUN_REQUESTED], 0, record);
+      break;
+    }
 }
 
 static GtkWidget *
 create_history_row (gpointer item,
                     gpointer user_data)
 {
-  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
-  CbRunRecord *record = CB_RUN_RECORD (item);
-  g_autofree char *when = format_start_time (cb_run_record_get_start_time (record));
-  g_autofree char *outcome = cb_run_record_describe_outcome (record);
-  g_autofree char *summary = NULL;
-  const char *page = cb_run_record_get_page (record);
-  const char *icon_name;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *line;
-  GtkWidget *icon;
-  GtkWidget *label;
-  GtkWidget *buttons;
-  GtkWidget *button;
-
-  switch (cb_run_record_get_outcome (record))
-    {
-    case CB_RUN_OUTCOME_SUCCESS:
-      icon_name = "emblem-ok-symbolic";
-      break;
-    case CB_RUN_OUTCOME_SIGNALED:
-      icon_name = "process-stop-symbolic";
-      break;
-    case CB_RUN_OUTCOME_FAILED:
-    case CB_RUN_OUTCOME_NOT_STARTED:
-    default:
-      icon_name = "dialog-error-symbolic";
-      break;
-    }
-
-  if (page != NULL)
-    /* Translators: "Train · 14:02": the page a run came from, and when it started */
-    summary = g_strdup_printf (_("%s · %s"), page_title (page), when);
-  else
-    summary = g_strdup (when);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 8);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-
-  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  icon = g_object_new (GTK_TYPE_IMAGE,
-                       "icon-name", icon_name,
-                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                       NULL);
-  gtk_box_append (GTK_BOX (line), icon);
-  label = gtk_label_new (outcome);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_set_tooltip_text (label, outcome);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (line), label);
-  label = gtk_label_new (summary);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (line), label);
-  gtk_box_append (GTK_BOX (box), line);
-
-  label = gtk_label_new (cb_run_record_get_command (record));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_set_tooltip_text (label, cb_run_record_get_command (record));
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_box_append (GTK_BOX (box), label);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-
-  button = new_row_button (self, record, "copy-button", "edit-copy-symbolic", _("_Copy"),
-                           _("Copy the command to the clipboard"),
-                           G_CALLBACK (history_copy_clicked_cb));
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  button = new_row_button (self, record, "load-button", "document-edit-symbolic",
-                           _("_Load into Page"),
-                           _("Set the page's fields from this command"),
-                           G_CALLBACK (history_load_clicked_cb));
-  gtk_widget_set_sensitive (button, page != NULL);
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  button = new_row_button (self, record, "rerun-button", "media-playback-start-symbolic",
-                           _("_Run Again"), _("Run this command again"),
-                           G_CALLBACK (history_rerun_clicked_cb));
-  g_object_bind_property (self, "running", button, "sensitive",
-                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  return row;
+  return cb_run_row_new (CB_RUN_RECORD (item), G_OBJECT (user_data), history_request_cb,
+                         user_data);
 }
 
 /* Actions */
@@ -1486,6 +1361,7 @@ cb_terminal_pane_run_full (CbTerminalPane      *self,
   self->seconds = 0.0;
   self->stop_step = CB_STOP_STEP_NONE;
   self->stop_pending = FALSE;
+  self->user_stopped = FALSE;
   self->leader_exited = FALSE;
   self->reap_deadline = 0;
   self->running = TRUE;
@@ -1547,6 +1423,10 @@ cb_terminal_pane_stop (CbTerminalPane *self)
 
   if (!self->running)
     return;
+
+  /* Once the command has exited by itself, Stop only hurries its leftovers along. */
+  if (!self->leader_exited)
+    self->user_stopped = TRUE;
 
   if (self->pid == 0)
     {
@@ -1652,22 +1532,6 @@ cb_terminal_pane_set_history (CbTerminalPane *self,
                            self, NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
-}
-
-/**
- * cb_terminal_pane_set_show_stop_button:
- * @show: whether the status strip has its own Stop button
- *
- * For a host that offers Stop itself (the window puts it where Run was): one Stop button
- * on screen is enough. `term.stop` works either way.
- */
-void
-cb_terminal_pane_set_show_stop_button (CbTerminalPane *self,
-                                       gboolean        show)
-{
-  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
-
-  gtk_widget_set_visible (self->stop_button, show);
 }
 
 /* Returns: (transfer none): the terminal, for tests and for focus handling */

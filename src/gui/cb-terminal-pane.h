@@ -63,8 +63,6 @@ void           cb_terminal_pane_set_stop_timeouts (CbTerminalPane    *self,
 CbRunHistory  *cb_terminal_pane_get_history      (CbTerminalPane     *self);
 void           cb_terminal_pane_set_history      (CbTerminalPane     *self,
                                                   CbRunHistory       *history);
-void           cb_terminal_pane_set_show_stop_button (CbTerminalPane *self,
-                                                  gboolean            show);
 VteTerminal   *cb_terminal_pane_get_terminal     (CbTerminalPane     *self);
 char          *cb_terminal_pane_dup_text         (CbTerminalPane     *self);
 

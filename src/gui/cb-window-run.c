@@ -8,10 +8,16 @@
  *   win.run     Ctrl+Return   runs the page's argv in the project root; disabled while the
  *                             page has errors and while a run goes (the pane refuses a
  *                             second one too)
- *   win.stop                  the pane's stop ladder (Ctrl+C, SIGTERM, SIGKILL); Escape is
- *                             left alone, it belongs to the fields and popovers
+ *   win.stop    Escape        the pane's stop ladder (Ctrl+C, SIGTERM, SIGKILL). Escape
+ *               Ctrl+.        reaches the window last: a popover, a drop-down or the
+ *                             output's search bar closes first, and with no run going it
+ *                             is not taken. Ctrl+. is taken first, even from the terminal.
  *   win.find-in-output  Ctrl+Shift+F
- *   win.show-terminal   the pane shown or hidden
+ *   win.show-terminal   the pane shown or hidden; shown while a run goes
+ *
+ * Run and Stop are two buttons in two places: Run beside Copy above the pane, Stop in the
+ * pane's own bar (insensitive when nothing runs). A Stop click that lands just after the run
+ * ended finds an insensitive Stop, never a Run.
  *
  * When a run ends, the checkpoint scanner looks again, so that the checkpoints the run
  * wrote appear in the pickers of Test and Predict. Each project has one run history (kept
@@ -108,6 +114,10 @@ _cb_window_set_terminal_visible (CbWindow *self,
 
   visible = !!visible;
   if (self->terminal_visible == visible)
+    return;
+
+  /* Stop is in the pane: it stays on screen while there is something to stop. */
+  if (!visible && cb_terminal_pane_get_running (self->terminal_pane))
     return;
 
   if (!visible)
@@ -207,6 +217,21 @@ stop_action (GtkWidget  *widget,
   cb_terminal_pane_stop (CB_WINDOW (widget)->terminal_pane);
 }
 
+/* Escape and Ctrl+.: stop the run, if one goes; otherwise the key is not ours. */
+static gboolean
+stop_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (!cb_terminal_pane_get_running (self->terminal_pane))
+    return FALSE;
+
+  cb_terminal_pane_stop (self->terminal_pane);
+  return TRUE;
+}
+
 static void
 find_in_output_action (GtkWidget  *widget,
                        const char *action_name,
@@ -228,6 +253,9 @@ update_running (CbWindow *self)
   gtk_spinner_set_spinning (self->run_spinner, running);
   cb_command_view_set_running (self->command_view, running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-terminal", !running);
+  if (running)
+    _cb_window_set_terminal_visible (self, TRUE);
 
   if (running)
     {
@@ -465,16 +493,26 @@ _cb_window_class_init_run (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.find-in-output", NULL);
+  /* In the bubble phase: whatever has the focus uses Escape first. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_shortcut_cb, NULL);
 }
 
 /* At construction; spawns nothing. */
 void
 _cb_window_init_run (CbWindow *self)
 {
+  GtkEventController *controller;
+
   setup_history (self);
 
-  /* Stop takes Run's place above the pane: the pane's own would be a second one. */
-  cb_terminal_pane_set_show_stop_button (self->terminal_pane, FALSE);
+  /* Ctrl+. in the capture phase, before the terminal would send it to the command. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_period, GDK_CONTROL_MASK),
+                      gtk_callback_action_new (stop_shortcut_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   g_signal_connect_object (self->terminal_pane, "notify::running",
                            G_CALLBACK (running_changed_cb), self, 0);

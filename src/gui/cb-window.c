@@ -390,6 +390,10 @@ visible_child_changed_cb (GtkStack   *stack,
 
   update_preview (self);
 
+  /* Saved with the values, so that a crash does not lose it either. */
+  if (page != NULL && self->state_store != NULL)
+    cb_state_store_set_page (self->state_store, cb_page_get_page_name (page));
+
   /* Alt+1…3 with the focus on a tab: the focus follows to the tab now shown. */
   if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->switcher)))
     focus_page_tab (self);
@@ -689,8 +693,14 @@ cb_window_constructed (GObject *object)
                                G_CALLBACK (snapshot_changed_cb), self, 0);
     }
 
-  /* The visible page first, and only it. */
-  last_page = g_settings_get_string (self->settings, "last-page");
+  /* The visible page first, and only it: the project's own, else the last one shown. */
+  if (self->state_store != NULL)
+    last_page = cb_state_store_dup_page (self->state_store);
+  if (page_for_name (self, last_page) == NULL)
+    {
+      g_free (last_page);
+      last_page = g_settings_get_string (self->settings, "last-page");
+    }
   if (page_for_name (self, last_page) == NULL)
     {
       g_free (last_page);
