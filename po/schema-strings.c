@@ -80,7 +80,7 @@ static const char *schema_strings[] = {
   /* Translators: the label of the field "resume_training" (data/schemas/train.yaml) */
   N_("Resume Training"),
   /* Translators: the help of the field "resume_training" (data/schemas/train.yaml) */
-  N_("Continue a previous run from one of its checkpoints."),
+  N_("Continue a previous run from one of its checkpoints. The model settings below are filled in from the checkpoint's run."),
   /* Translators: the help of the field "checkpoint_path" (data/schemas/train.yaml) */
   N_("The checkpoint to resume from."),
   /* Translators: the help of the field "encoder" (data/schemas/train.yaml) */

@@ -157,16 +157,23 @@ else
   fail "print train: unexpected command: $out"
 fi
 
+# A checkpoint is never taken for the user: without one, print test names the field.
 out=$("$bin" --project "$project" print test 2>&1)
-[[ "$out" == "python3 runners/test.py "*"checkpoint_path=outputs/"* ]] \
-  && ok "print test finds the installed demo's checkpoints" || fail "print test: $out"
+status=$?
+[ $status -eq 2 ] && [[ "$out" == *"'Checkpoint Path' is required."* ]] \
+  && ok "print test without a checkpoint exits 2 naming the field" \
+  || fail "print test without a checkpoint (status $status): $out"
+ckpt=$("$bin" --project "$project" list-checkpoints | head -n 1 | cut -f 1)
+out=$("$bin" --project "$project" print test "checkpoint_path=$ckpt" 2>&1)
+[[ "$out" == "python3 runners/test.py "*"checkpoint_path="*"outputs/"* ]] \
+  && ok "print test takes a checkpoint the installed demo's scan lists" || fail "print test: $out"
 
 out=$("$bin" --project "$project" check 2>&1)
 status=$?
 [ $status -eq 0 ] && ok "check: $out" || fail "check (status $status): $out"
 
 # No --project and no configs/ here: the bundled demo project is copied to the user's data.
-out=$("$bin" print predict 2>&1)
+out=$("$bin" print predict checkpoint_path=outputs/3/checkpoints/last.ckpt 2>&1)
 status=$?
 if [ $status -eq 0 ] && [[ "$out" == "python3 runners/predict.py "* ]] &&
    [ -f "$XDG_DATA_HOME/command-builder/demo-project/command-builder.yaml" ]; then

@@ -762,6 +762,178 @@ test_app_schemas_and_reopen (void)
   remove_copy (copy);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* What is shown is what runs (typed numbers, ranges, mismatches)                       */
+
+static GtkSpinButton *
+spin_of (CbPage     *page,
+         const char *key)
+{
+  GtkWidget *spin = cb_widget_find_descendant (cb_page_get_row (page, key),
+                                               GTK_TYPE_SPIN_BUTTON);
+
+  g_assert_nonnull (spin);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static const char * const *
+last_run_argv (Fixture *f)
+{
+  GListModel *entries = cb_run_history_get_entries (cb_terminal_pane_get_history (f->pane));
+  g_autoptr(CbRunRecord) record = g_list_model_get_item (entries, 0);
+
+  g_assert_nonnull (record);
+  /* The history holds the record: the argv stays valid. */
+  return cb_run_record_get_argv (record);
+}
+
+static void
+type_into (Fixture    *f,
+           GtkWidget  *widget,
+           const char *keys)
+{
+  gtk_widget_grab_focus (widget);
+  cb_test_spin_pending ();
+  type_keys (GTK_WIDGET (f->window), keys);
+}
+
+static void
+test_typed_number_runs (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  const char * const *argv;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  g_setenv ("CB_DEMO_FAST", "1", TRUE);
+  fixture_open (&f);
+  focus_window (GTK_WIDGET (f.window));
+  cb_window_set_visible_page (f.window, "train");
+  page = cb_window_get_page (f.window, "train");
+  form = cb_page_get_form (page);
+
+  /* Type 40 into Batch Size and press Ctrl+Return without leaving the field. */
+  type_into (&f, GTK_WIDGET (spin_of (page, "batch_size")), "ctrl+a 4 0 ctrl+Return");
+  g_assert_true (cb_test_spin_until (finished_n, &f, TIMEOUT_MS));
+  g_assert_cmpuint (f.n_started, ==, 1);
+  argv = last_run_argv (&f);
+  g_assert_true (g_strv_contains (argv, "dataloaders.train_dataloader.batch_size=40"));
+  g_assert_true (g_strv_contains (argv, "dataloaders.val_dataloader.batch_size=40"));
+
+  /* Past the slider's end: kept as typed after Tab, with a warning on the row. */
+  type_into (&f, GTK_WIDGET (spin_of (page, "max_epochs")), "ctrl+a 3 0 0 Tab");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin_of (page, "max_epochs"))), ==,
+                   "300");
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 300);
+  g_assert_true (gtk_widget_has_css_class (cb_page_get_row (page, "max_epochs"), "cb-warning"));
+
+  /* A learning rate off the step grid and below the slider: exactly as typed. */
+  type_into (&f, GTK_WIDGET (spin_of (page, "learning_rate")), "ctrl+a 3 e minus 6 Tab");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin_of (page, "learning_rate"))), ==,
+                   "3e-6");
+  type_into (&f, GTK_WIDGET (spin_of (page, "learning_rate")),
+             "ctrl+a 1 period 2 3 4 e minus 4 ctrl+Return");
+  g_assert_true (cb_test_spin_until (finished_n, &f, TIMEOUT_MS));
+  g_assert_cmpuint (f.n_started, ==, 2);
+  argv = last_run_argv (&f);
+  g_assert_true (g_strv_contains (argv, "model.optimizer.lr=0.0001234"));
+  g_assert_true (g_strv_contains (argv, "trainer.max_epochs=300"));
+
+  /* Half-typed text is an error, not the last number: Run is off. */
+  type_into (&f, GTK_WIDGET (spin_of (page, "batch_size")), "ctrl+a 4 x");
+  g_assert_false (cb_form_is_valid (form));
+  g_assert_false (gtk_widget_is_sensitive (
+                    cb_command_view_get_run_button (cb_window_get_command_view (f.window))));
+  type_keys (GTK_WIDGET (f.window), "ctrl+Return");
+  g_assert_cmpuint (f.n_started, ==, 2);
+
+  /* Keys typed through the X server leave GTK 4.8 holding the window for a while, as in
+   * stop-keys (test-window proves the window does not leak). */
+  g_signal_handlers_disconnect_by_data (f.pane, &f);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f.window)));
+  cb_test_spin_pending ();
+  f.window_kept = TRUE;
+  fixture_close (&f);
+  g_unsetenv ("CB_DEMO_FAST");
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_mismatch_asks (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *dialog;
+  const char * const *argv;
+
+  g_setenv ("CB_DEMO_FAST", "1", TRUE);
+  fixture_open (&f);
+  cb_window_set_visible_page (f.window, "test");
+  page = cb_window_get_page (f.window, "test");
+  form = cb_page_get_form (page);
+
+  cb_form_set_value (form, "checkpoint_path",
+                     g_variant_new_string ("outputs/3/checkpoints/last.ckpt"));
+  g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, "encoder"), NULL), ==,
+                   "resnet50");
+  cb_form_set_value (form, "encoder", g_variant_new_string ("vgg16_bn"));
+  cb_test_spin_pending ();
+
+  /* Run asks first; nothing starts until the answer. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  cb_test_spin_pending ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (f.n_started, ==, 0);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (f.n_started, ==, 0);
+
+  /* The one-click fix on the page's summary, then Run goes without a question. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.use-checkpoint-settings",
+                                             NULL));
+  g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, "encoder"), NULL), ==,
+                   "resnet50");
+  cb_form_set_value (form, "encoder", g_variant_new_string ("vgg16_bn"));
+
+  /* Or from the question: put the checkpoint's settings back, and run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  cb_test_spin_pending ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  g_assert_true (cb_test_spin_until (finished_n, &f, TIMEOUT_MS));
+  g_assert_cmpuint (f.n_started, ==, 1);
+  argv = last_run_argv (&f);
+  g_assert_true (g_strv_contains (argv, "model.encoder.model_name=resnet50"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  fixture_close (&f);
+  g_unsetenv ("CB_DEMO_FAST");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -805,6 +977,8 @@ main (int    argc,
   g_test_add_func ("/run-controls/toast-placement", test_toast_placement);
   g_test_add_func ("/run-controls/state-survives-crash", test_state_survives_crash);
   g_test_add_func ("/run-controls/app-schemas-and-reopen", test_app_schemas_and_reopen);
+  g_test_add_func ("/run-controls/typed-number-runs", test_typed_number_runs);
+  g_test_add_func ("/run-controls/mismatch-asks", test_mismatch_asks);
 
   ret = g_test_run ();
 

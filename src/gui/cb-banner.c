@@ -27,6 +27,7 @@ struct _CbBanner
   GtkLabel    *title_label;
   GtkLabel    *details_label;
   GtkWidget   *close_button;
+  GtkWidget   *action_button;
 };
 
 enum {
@@ -146,6 +147,7 @@ cb_banner_class_init (CbBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbBanner, title_label);
   gtk_widget_class_bind_template_child (widget_class, CbBanner, details_label);
   gtk_widget_class_bind_template_child (widget_class, CbBanner, close_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBanner, action_button);
 
   gtk_widget_class_install_action (widget_class, "banner.dismiss", NULL, dismiss_action);
 
@@ -258,6 +260,26 @@ cb_banner_set_dismissible (CbBanner *self,
   g_return_if_fail (CB_IS_BANNER (self));
 
   gtk_widget_set_visible (self->close_button, dismissible);
+}
+
+/**
+ * cb_banner_set_action:
+ * @label: (nullable): the button's label, with a mnemonic; %NULL hides the button
+ * @action_name: (nullable): the action the button activates
+ *
+ * One button that puts right what the banner says.
+ */
+void
+cb_banner_set_action (CbBanner   *self,
+                      const char *label,
+                      const char *action_name)
+{
+  g_return_if_fail (CB_IS_BANNER (self));
+
+  if (label != NULL)
+    gtk_button_set_label (GTK_BUTTON (self->action_button), label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->action_button), action_name);
+  gtk_widget_set_visible (self->action_button, label != NULL);
 }
 
 gboolean

@@ -30,6 +30,9 @@ void                cb_banner_set_severity    (CbBanner           *self,
                                                CbBannerSeverity    severity);
 void                cb_banner_set_dismissible (CbBanner           *self,
                                                gboolean            dismissible);
+void                cb_banner_set_action      (CbBanner           *self,
+                                               const char         *label,
+                                               const char         *action_name);
 gboolean            cb_banner_get_revealed    (CbBanner           *self);
 void                cb_banner_set_revealed    (CbBanner           *self,
                                                gboolean            revealed);

@@ -119,6 +119,7 @@ struct _CbPage
   GtkWidget           *scroller;
   GtkWidget           *content_box;
   CbBanner            *validation_banner;
+  CbBanner            *mismatch_banner;
   AdwPreferencesGroup *suggestions_group;
   GtkWidget           *groups_box;
   GtkWidget           *reset_button;
@@ -613,6 +614,36 @@ update_validation (CbPage *self)
   cb_banner_set_revealed (self->validation_banner, n > 0);
 }
 
+/* Loading a checkpoint into another model can only fail: listed apart from the other
+ * problems (running is still possible, after a question), with the one-click fix. */
+static void
+update_mismatches (CbPage *self)
+{
+  g_auto(GStrv) mismatches = cb_form_get_mismatches (self->form);
+  guint n = g_strv_length (mismatches);
+
+  if (n > 0)
+    {
+      cb_banner_set_title (self->mismatch_banner,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "A setting does not match the chosen checkpoint",
+                                        "Settings do not match the chosen checkpoint", n));
+      cb_banner_set_messages (self->mismatch_banner, (const char * const *) mismatches);
+    }
+  cb_banner_set_revealed (self->mismatch_banner, n > 0);
+}
+
+static void
+use_checkpoint_settings_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  CbPage *self = CB_PAGE (widget);
+
+  if (self->form != NULL)
+    cb_form_use_checkpoint_settings (self->form);
+}
+
 static void
 update_page (CbPage *self)
 {
@@ -651,6 +682,7 @@ update_page (CbPage *self)
 
   update_groups (self);
   update_validation (self);
+  update_mismatches (self);
   update_use_cases (self);
 
   if (!self->applying && self->active_use_case != NULL)
@@ -872,12 +904,15 @@ cb_page_class_init (CbPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, CbPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, CbPage, validation_banner);
+  gtk_widget_class_bind_template_child (widget_class, CbPage, mismatch_banner);
   gtk_widget_class_bind_template_child (widget_class, CbPage, suggestions_group);
   gtk_widget_class_bind_template_child (widget_class, CbPage, groups_box);
   gtk_widget_class_bind_template_child (widget_class, CbPage, reset_button);
   gtk_widget_class_bind_template_child (widget_class, CbPage, error_page);
 
   gtk_widget_class_install_action (widget_class, "page.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "page.use-checkpoint-settings", NULL,
+                                   use_checkpoint_settings_action);
   gtk_widget_class_install_action (widget_class, "page.apply-use-case", "s",
                                    apply_use_case_action);
 
@@ -899,6 +934,10 @@ cb_page_init (CbPage *self)
 
   cb_banner_set_severity (self->validation_banner, CB_BANNER_ERROR);
   cb_banner_set_dismissible (self->validation_banner, FALSE);
+  cb_banner_set_severity (self->mismatch_banner, CB_BANNER_ERROR);
+  cb_banner_set_dismissible (self->mismatch_banner, FALSE);
+  cb_banner_set_action (self->mismatch_banner, _("_Use the Checkpoint’s Settings"),
+                        "page.use-checkpoint-settings");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.reset", FALSE);
 }
 

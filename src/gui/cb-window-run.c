@@ -192,6 +192,72 @@ _cb_window_update_run_action (CbWindow *self)
 }
 
 static void
+run_page (CbWindow *self,
+          CbPage   *page)
+{
+  CbForm *form = cb_page_get_form (page);
+  CbCommand *command;
+
+  if (form == NULL || !cb_form_is_valid (form) ||
+      cb_terminal_pane_get_running (self->terminal_pane))
+    return;
+
+  command = cb_form_get_command (form);
+  run_argv (self, cb_command_get_argv (command), cb_command_get_display (command),
+            cb_page_get_page_name (page));
+}
+
+static void
+mismatch_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      CbWindow         *self)
+{
+  CbPage *page = g_object_get_data (G_OBJECT (dialog), "cb-page");
+
+  if (page == NULL || cb_page_get_form (page) == NULL)
+    return;
+  if (g_strcmp0 (response, "use") == 0)
+    cb_form_use_checkpoint_settings (cb_page_get_form (page));
+  if (g_strcmp0 (response, "use") == 0 || g_strcmp0 (response, "run") == 0)
+    run_page (self, page);
+}
+
+/* Loading a checkpoint into a model other than the one it was trained with can only fail,
+ * late, on the GPU: ask first. */
+static gboolean
+ask_about_mismatches (CbWindow *self,
+                      CbPage   *page)
+{
+  g_auto(GStrv) mismatches = cb_form_get_mismatches (cb_page_get_form (page));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (mismatches[0] == NULL)
+    return FALSE;
+
+  body = g_strjoinv ("\n", mismatches);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Run with settings the checkpoint was not trained with?"),
+                                   body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "run", _("Run _Anyway"),
+                                    "use", _("_Use the Checkpoint’s Settings and Run"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "run",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "cb-page", g_object_ref (page), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (mismatch_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+static void
 run_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *param)
@@ -199,14 +265,13 @@ run_action (GtkWidget  *widget,
   CbWindow *self = CB_WINDOW (widget);
   CbPage *page = cb_window_get_visible_page (self);
   CbForm *form = page != NULL ? cb_page_get_form (page) : NULL;
-  CbCommand *command;
 
   if (form == NULL || !cb_form_is_valid (form))
     return;
+  if (ask_about_mismatches (self, page))
+    return;
 
-  command = cb_form_get_command (form);
-  run_argv (self, cb_command_get_argv (command), cb_command_get_display (command),
-            cb_page_get_page_name (page));
+  run_page (self, page);
 }
 
 static void
