@@ -88,6 +88,7 @@ test_numbers_kept (void)
   /* The schema's validation forbids it: an error naming the limit, nothing replaced. */
   set (form, "batch_size", "0");
   g_assert_cmpstr (state_of (form, "batch_size")->error, ==, "'Batch Size' must be >= 1.");
+  g_assert_null (state_of (form, "batch_size")->warning);
   g_assert_false (cb_form_is_valid (form));
   g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "batch_size")), ==, 0);
 
@@ -163,6 +164,30 @@ test_choices_kept (void)
   /* Chosen from the list: valid again. */
   set (form, "architecture", "craft");
   g_assert_true (cb_form_is_valid (form));
+}
+
+/* Loading a command back (from the history, later a paste) follows the same rule. */
+static void
+test_loaded_kept (void)
+{
+  g_autoptr(CbForm) form = make_form ("train");
+  g_auto(GStrv) unplaced = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char * const argv[] = {
+    "python3", "runners/train.py", "exp_name=x-nonexistent-unet-resnet18",
+    "model/architectures=nonexistent", "trainer.max_epochs=500", "model.optimizer.lr=3e-06",
+    NULL
+  };
+
+  g_assert_true (cb_form_load_command (form, argv, &unplaced, &error));
+  g_assert_no_error (error);
+  g_assert_null (unplaced);
+  g_assert_true (has_override (form, "model/architectures=nonexistent"));
+  g_assert_true (has_override (form, "trainer.max_epochs=500"));
+  g_assert_true (has_override (form, "model.optimizer.lr=3e-06"));
+  g_assert_nonnull (state_of (form, "architecture")->error);
+  g_assert_nonnull (state_of (form, "max_epochs")->warning);
+  g_assert_false (cb_form_is_valid (form));
 }
 
 static void
@@ -301,6 +326,7 @@ main (int   argc,
   g_test_add_func ("/exact/numbers/kept", test_numbers_kept);
   g_test_add_func ("/exact/numbers/typed", test_numbers_typed);
   g_test_add_func ("/exact/choices/kept", test_choices_kept);
+  g_test_add_func ("/exact/load/kept", test_loaded_kept);
   g_test_add_func ("/exact/checkpoint/never-chosen", test_checkpoint_never_chosen);
   g_test_add_func ("/exact/checkpoint/mismatch", test_mismatch);
   g_test_add_func ("/exact/names/run-folder", test_run_folder_names);

@@ -841,6 +841,9 @@ compute_field (CbForm *self,
   /* Validation of what is visible. */
   if (c->state.visible && field->type != CB_FIELD_INFO && c->error == NULL)
     validate_field (self, field, c, index, arch_meta, arch_name, optimizer_name, opt_meta);
+  /* An error says it all: no "unusual" note beside it. */
+  if (c->error != NULL)
+    g_clear_pointer (&c->warning, g_free);
 
   /* A component that differs from what the chosen checkpoint was trained with. */
   if (c->state.visible && c->state.value != NULL &&
