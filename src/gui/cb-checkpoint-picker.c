@@ -13,8 +13,14 @@
  * selections nor sets one, and once every handler has run (the form's included) it selects
  * the path it was given and emits "model-settled".
  *
- * Labels and search text come from what the scanner already read: nothing here touches the
- * disk.
+ * A run is named by its exp_name when its saved config says it, with its folder beside it
+ * (Hydra's dated "2025-11-16/10-30-00" tells two runs of one name apart); a checkpoint by
+ * what its file name says, version included ("last · v1"). Labels and search text come from
+ * what the scanner already read: nothing here touches the disk but the file chooser.
+ *
+ * The form may hold a path that is not in the model (chosen with "Other File…", or loaded)
+ * or none at all: the drop-down then selects nothing, and the label GTK shows for no
+ * selection says "None chosen" or names the file and its folder.
  */
 
 #define G_LOG_DOMAIN "cb-checkpoint-picker"
@@ -29,13 +35,18 @@
 
 struct _CbCheckpointPicker
 {
-  GtkWidget    parent_instance;
+  GtkWidget             parent_instance;
 
-  GtkWidget   *drop_down;        /* child */
-  GListModel  *checkpoints;      /* the shared model; owned */
-  gulong       checkpoints_handler;
-  gulong       selected_handler;
-  char        *path;             /* the path shown (the form's value) */
+  GtkWidget            *drop_down;        /* child */
+  GtkWidget            *popover;          /* the drop-down's popup; unowned */
+  GtkWidget            *no_selection;     /* the drop-down's label for no selection; unowned */
+  GtkWidget            *status;           /* in the popup: nothing found, nothing matches */
+  GListModel           *popup_items;      /* what the popup lists; unowned */
+  GtkFileChooserNative *chooser;          /* while "Other File…" is open */
+  GListModel           *checkpoints;      /* the shared model; owned */
+  gulong                checkpoints_handler;
+  gulong                selected_handler;
+  char                 *path;             /* the path shown (the form's value) */
 };
 
 enum
@@ -60,20 +71,8 @@ model_is_changing (GListModel *model)
   return hint != NULL && hint->signal_id == g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
 }
 
-/* "last", "epoch 18 · step 3895", "best · hmean 0.8920"; the file name when its name says
- * nothing. */
-static char *
-checkpoint_label (CbCheckpoint *checkpoint)
-{
-  g_autofree char *description = cb_checkpoint_describe (checkpoint);
-
-  if (description == NULL || *description == '\0')
-    return g_strdup (cb_checkpoint_get_basename (checkpoint));
-  return g_steal_pointer (&description);
-}
-
-/* What the search of the drop-down matches: the run first (a prefix match finds it), then
- * what the name and the run's config say, then the path. */
+/* What the search of the drop-down matches: what the popup shows (the run's name and folder,
+ * what the file name says, the file name), then what the run's config says. */
 static char *
 checkpoint_search_text (CbCheckpoint *checkpoint,
                         gpointer      user_data)
@@ -82,10 +81,11 @@ checkpoint_search_text (CbCheckpoint *checkpoint,
     "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile", NULL
   };
   const CbRunInfo *info = cb_checkpoint_get_run_info (checkpoint);
-  g_autofree char *label = checkpoint_label (checkpoint);
-  GString *text = g_string_new (cb_checkpoint_get_run (checkpoint));
+  g_autofree char *label = cb_checkpoint_dup_label (checkpoint);
+  GString *text = g_string_new (cb_checkpoint_get_run_title (checkpoint));
 
-  g_string_append_printf (text, " %s %s", label, cb_checkpoint_get_path (checkpoint));
+  g_string_append_printf (text, " %s %s %s", cb_checkpoint_get_run (checkpoint), label,
+                          cb_checkpoint_get_path (checkpoint));
   for (guint i = 0; info != NULL && components[i] != NULL; i++)
     {
       const char *value = cb_run_info_get (info, components[i]);
@@ -100,23 +100,41 @@ checkpoint_search_text (CbCheckpoint *checkpoint,
 /* ------------------------------------------------------------------------------------ */
 /* The drop-down                                                                        */
 
-/* Two things GtkDropDown of GTK 4.8 lacks, done with public calls on its popup; where the
- * pieces are not what they were, the drop-down keeps its own behaviour.
+static void popup_items_changed_cb (GListModel *model, guint position, guint removed,
+                                    guint added, CbCheckpointPicker *self);
+static void other_file_clicked_cb (GtkButton *button, CbCheckpointPicker *self);
+
+/* What GtkDropDown of GTK 4.8 lacks, done with public calls on its parts; where the pieces
+ * are not what they were, the drop-down keeps its own behaviour.
  *
  * - It filters by prefix (search-match-mode came in 4.12): its filter is reachable, as the
  *   popup's list view shows a single selection over a filter model.
- * - Typing with the focus on the list does not reach the search entry. */
+ * - Typing with the focus on the list does not reach the search entry.
+ * - An empty list is an empty popup: a line below the list says why.
+ * - "Other File…", for a checkpoint anywhere, at the foot of the popup.
+ * - With nothing selected, the button says "(None)": its label is ours to set. */
 static void
-improve_search (GtkWidget *dropdown)
+improve_drop_down (CbCheckpointPicker *self)
 {
   GtkWidget *child;
+  GtkWidget *stack;
 
-  for (child = gtk_widget_get_first_child (dropdown); child != NULL;
+  stack = cb_widget_find_descendant (self->drop_down, GTK_TYPE_STACK);
+  if (stack != NULL && GTK_IS_LABEL (gtk_stack_get_child_by_name (GTK_STACK (stack), "empty")))
+    {
+      self->no_selection = gtk_stack_get_child_by_name (GTK_STACK (stack), "empty");
+      gtk_label_set_ellipsize (GTK_LABEL (self->no_selection), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_max_width_chars (GTK_LABEL (self->no_selection), 36);
+      gtk_label_set_single_line_mode (GTK_LABEL (self->no_selection), TRUE);
+    }
+
+  for (child = gtk_widget_get_first_child (self->drop_down); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *popover_child;
       GtkWidget *list;
       GtkWidget *entry;
+      GtkWidget *button;
 
       if (!GTK_IS_POPOVER (child))
         continue;
@@ -125,6 +143,7 @@ improve_search (GtkWidget *dropdown)
       popover_child = gtk_popover_get_child (GTK_POPOVER (child));
       if (popover_child == NULL)
         return;
+      self->popover = child;
       list = cb_widget_find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
       entry = cb_widget_find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
 
@@ -145,7 +164,37 @@ improve_search (GtkWidget *dropdown)
           if (GTK_IS_STRING_FILTER (filter))
             gtk_string_filter_set_match_mode (GTK_STRING_FILTER (filter),
                                               GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+
+          if (selection != NULL)
+            {
+              self->popup_items = G_LIST_MODEL (selection);
+              g_signal_connect_object (selection, "items-changed",
+                                       G_CALLBACK (popup_items_changed_cb), self, 0);
+            }
         }
+
+      if (!GTK_IS_BOX (popover_child))
+        return;
+
+      self->status = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (self->status), 30);
+      /* As wide as the items: the popup keeps its width when nothing matches. */
+      gtk_widget_set_size_request (self->status, 340, -1);
+      gtk_widget_set_margin_top (self->status, 12);
+      gtk_widget_set_margin_bottom (self->status, 12);
+      gtk_widget_add_css_class (self->status, "dim-label");
+      gtk_widget_add_css_class (self->status, "cb-checkpoint-status");
+      gtk_widget_set_visible (self->status, FALSE);
+      gtk_box_append (GTK_BOX (popover_child), self->status);
+
+      gtk_box_append (GTK_BOX (popover_child), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+      button = gtk_button_new_with_mnemonic (_("_Other File…"));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "cb-checkpoint-other");
+      gtk_widget_set_tooltip_text (button, _("Choose a checkpoint file anywhere"));
+      g_signal_connect (button, "clicked", G_CALLBACK (other_file_clicked_cb), self);
+      gtk_box_append (GTK_BOX (popover_child), button);
       return;
     }
 }
@@ -171,13 +220,15 @@ bind_button_cb (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
-  g_autofree char *label = checkpoint_label (checkpoint);
-  g_autofree char *text = g_strdup_printf ("%s · %s", cb_checkpoint_get_run (checkpoint), label);
+  g_autofree char *label = cb_checkpoint_dup_label (checkpoint);
+  g_autofree char *text = g_strdup_printf ("%s · %s", cb_checkpoint_get_run_title (checkpoint),
+                                           label);
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
-/* The popup: the run over "what · how old", and a check mark on the chosen one. */
+/* The popup: the run's name and folder over "what · how old", and a check mark on the
+ * chosen one. */
 static void
 setup_item_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -185,7 +236,9 @@ setup_item_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *folder = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
@@ -195,13 +248,24 @@ setup_item_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_size_request (box, 340, -1);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (title), 44);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 30);
+  /* The run's folder: for Hydra's dated layout, when it ran. */
+  gtk_label_set_xalign (GTK_LABEL (folder), 1);
+  gtk_label_set_ellipsize (GTK_LABEL (folder), PANGO_ELLIPSIZE_START);
+  gtk_label_set_max_width_chars (GTK_LABEL (folder), 22);
+  gtk_widget_set_hexpand (folder, TRUE);
+  gtk_widget_set_halign (folder, GTK_ALIGN_END);
+  gtk_widget_add_css_class (folder, "caption");
+  gtk_widget_add_css_class (folder, "dim-label");
+  gtk_widget_add_css_class (folder, "numeric");
+  gtk_box_append (GTK_BOX (heading), title);
+  gtk_box_append (GTK_BOX (heading), folder);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 44);
   gtk_widget_add_css_class (subtitle, "caption");
   gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), subtitle);
   gtk_widget_set_hexpand (box, TRUE);
   gtk_box_append (GTK_BOX (row), box);
@@ -229,14 +293,21 @@ bind_item_cb (GtkSignalListItemFactory *factory,
   GtkDropDown *dropdown = GTK_DROP_DOWN (self->drop_down);
   CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_widget_get_first_child (gtk_list_item_get_child (item));
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *label = checkpoint_label (checkpoint);
+  GtkWidget *heading = gtk_widget_get_first_child (box);
+  GtkWidget *title = gtk_widget_get_first_child (heading);
+  GtkWidget *folder = gtk_widget_get_next_sibling (title);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (heading);
+  const char *run_title = cb_checkpoint_get_run_title (checkpoint);
+  const char *run = cb_checkpoint_get_run (checkpoint);
+  g_autofree char *label = cb_checkpoint_dup_label (checkpoint);
   g_autofree char *age = cb_checkpoint_format_age (checkpoint,
                                                    g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *details = g_strdup_printf ("%s · %s", label, age);
 
-  gtk_label_set_label (GTK_LABEL (title), cb_checkpoint_get_run (checkpoint));
+  gtk_label_set_label (GTK_LABEL (title), run_title);
+  /* The folder, unless the title is the folder already. */
+  gtk_label_set_label (GTK_LABEL (folder), g_str_equal (run_title, run) ? "" : run);
+  gtk_widget_set_visible (folder, !g_str_equal (run_title, run));
   gtk_label_set_label (GTK_LABEL (subtitle), details);
   gtk_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
 
@@ -269,15 +340,59 @@ find_checkpoint (GListModel *model,
   return GTK_INVALID_LIST_POSITION;
 }
 
+/* What the button says while nothing is selected: that nothing is chosen, or the chosen file
+ * that is not in the model, by its name and folder. */
+static void
+update_no_selection (CbCheckpointPicker *self)
+{
+  if (self->no_selection == NULL)
+    return;
+
+  if (self->path == NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (self->no_selection), _("None chosen"));
+      gtk_widget_add_css_class (self->no_selection, "dim-label");
+    }
+  else
+    {
+      g_autofree char *name = g_path_get_basename (self->path);
+      g_autofree char *folder = g_path_get_dirname (self->path);
+      g_autofree char *text = g_strdup_printf ("%s · %s", name, folder);
+
+      gtk_label_set_label (GTK_LABEL (self->no_selection), text);
+      gtk_widget_remove_css_class (self->no_selection, "dim-label");
+    }
+}
+
+/* The line below the popup's list: why it is empty. */
+static void
+update_status (CbCheckpointPicker *self)
+{
+  gboolean empty;
+
+  if (self->status == NULL || self->popup_items == NULL)
+    return;
+
+  empty = g_list_model_get_n_items (self->popup_items) == 0;
+  if (empty && g_list_model_get_n_items (self->checkpoints) == 0)
+    gtk_label_set_label (GTK_LABEL (self->status), _("No checkpoints found under outputs/"));
+  else if (empty)
+    gtk_label_set_label (GTK_LABEL (self->status), _("No checkpoints match"));
+  gtk_widget_set_visible (self->status, empty);
+}
+
 /* Selects self->path (nothing when it is not in the model), without reporting it. Returns
  * TRUE if the selection moved. */
 static gboolean
 select_path (CbCheckpointPicker *self)
 {
   GtkDropDown *dropdown = GTK_DROP_DOWN (self->drop_down);
-  CbCheckpoint *selected = gtk_drop_down_get_selected_item (dropdown);
+  CbCheckpoint *selected;
   guint position;
 
+  update_no_selection (self);
+
+  selected = gtk_drop_down_get_selected_item (dropdown);
   if (selected != NULL && self->path != NULL &&
       g_str_equal (cb_checkpoint_get_path (selected), self->path))
     return FALSE;
@@ -313,6 +428,85 @@ selected_cb (GtkDropDown        *dropdown,
   g_signal_emit (self, signals[CHOSEN], 0, cb_checkpoint_get_path (checkpoint));
 }
 
+static void
+popup_items_changed_cb (GListModel         *model,
+                        guint               position,
+                        guint               removed,
+                        guint               added,
+                        CbCheckpointPicker *self)
+{
+  update_status (self);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog    *chooser,
+                     int                 response,
+                     CbCheckpointPicker *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+
+  if (file != NULL)
+    cb_checkpoint_picker_choose_file (self, file);
+}
+
+static void
+add_filter (GtkFileChooser     *chooser,
+            const char         *name,
+            const char * const *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+/* "Other File…": a checkpoint anywhere, in the file chooser (the portal's where there is
+ * one), which runs on its own while the window goes on. */
+static void
+other_file_clicked_cb (GtkButton          *button,
+                       CbCheckpointPicker *self)
+{
+  static const char * const checkpoints[] = { "*.ckpt", "*.pt", "*.pth", NULL };
+  static const char * const everything[] = { "*", NULL };
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+
+  if (self->chooser == NULL)
+    {
+      self->chooser = gtk_file_chooser_native_new (_("Choose a Checkpoint"),
+                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                        : NULL,
+                                                   GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                   _("_Choose"), NULL);
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+      add_filter (GTK_FILE_CHOOSER (self->chooser), _("Checkpoints"), checkpoints);
+      add_filter (GTK_FILE_CHOOSER (self->chooser), _("All Files"), everything);
+
+      /* Where the file chosen before is. */
+      if (self->path != NULL && g_path_is_absolute (self->path))
+        {
+          g_autofree char *folder_path = g_path_get_dirname (self->path);
+          g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+
+          gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+        }
+
+      g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+    }
+
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
 /* After every other handler of the model's items-changed, the form's and the selection's
  * included: select the path given. */
 static void
@@ -334,6 +528,12 @@ cb_checkpoint_picker_dispose (GObject *object)
 {
   CbCheckpointPicker *self = CB_CHECKPOINT_PICKER (object);
 
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   if (self->checkpoints != NULL)
     g_clear_signal_handler (&self->checkpoints_handler, self->checkpoints);
   g_clear_pointer (&self->drop_down, gtk_widget_unparent);
@@ -422,7 +622,9 @@ cb_checkpoint_picker_new (GListModel *checkpoints)
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->drop_down), TRUE);
   gtk_drop_down_set_factory (GTK_DROP_DOWN (self->drop_down), factory);
   gtk_drop_down_set_list_factory (GTK_DROP_DOWN (self->drop_down), list_factory);
-  improve_search (self->drop_down);
+  improve_drop_down (self);
+  update_no_selection (self);
+  update_status (self);
   gtk_widget_set_valign (self->drop_down, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->drop_down, "cb-search-dropdown");
   gtk_widget_add_css_class (self->drop_down, "cb-checkpoint-dropdown");
@@ -518,7 +720,13 @@ cb_checkpoint_picker_describe_run (CbCheckpointPicker *self)
       guint position = find_checkpoint (self->checkpoints, self->path);
 
       if (position == GTK_INVALID_LIST_POSITION)
-        return NULL;
+        {
+          g_autofree char *folder = g_path_get_dirname (self->path);
+
+          /* Translators: %s is a folder */
+          return g_strdup_printf (_("Not among the checkpoints under outputs/\nFolder: %s"),
+                                  folder);
+        }
       checkpoint = g_list_model_get_item (self->checkpoints, position);
     }
 
@@ -545,4 +753,50 @@ cb_checkpoint_picker_describe_run (CbCheckpointPicker *self)
   /* Translators: "Trained with dbnet · resnet34 · fpn_decoder", then on a second line
    * "Saved 3 h ago" */
   return g_strdup_printf (_("Trained with %s\nSaved %s"), facts->str, age);
+}
+
+/* The row's description: on the drop-down, and on the button inside it that takes the focus. */
+void
+cb_checkpoint_picker_set_description (CbCheckpointPicker *self,
+                                      const char         *description)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (CB_IS_CHECKPOINT_PICKER (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->drop_down),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description ? description : "",
+                                  -1);
+  button = cb_widget_find_descendant (self->drop_down, GTK_TYPE_TOGGLE_BUTTON);
+  if (button != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description ? description : "",
+                                    -1);
+}
+
+/**
+ * cb_checkpoint_picker_choose_file:
+ * @file: a checkpoint file, anywhere
+ *
+ * What the file chooser of "Other File…" does with the file the user chose: reports its
+ * absolute path as chosen (the "chosen" signal). The picker shows it once it is given back
+ * with cb_checkpoint_picker_set_path().
+ */
+void
+cb_checkpoint_picker_choose_file (CbCheckpointPicker *self,
+                                  GFile              *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CB_IS_CHECKPOINT_PICKER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* Only local files: the command gets a path. */
+  path = g_file_get_path (file);
+  if (path == NULL)
+    return;
+
+  g_signal_emit (self, signals[CHOSEN], 0, path);
 }

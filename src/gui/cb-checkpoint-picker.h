@@ -19,5 +19,9 @@ const char         *cb_checkpoint_picker_get_path        (CbCheckpointPicker *se
 gboolean            cb_checkpoint_picker_set_path        (CbCheckpointPicker *self,
                                                           const char         *path);
 char               *cb_checkpoint_picker_describe_run    (CbCheckpointPicker *self);
+void                cb_checkpoint_picker_set_description (CbCheckpointPicker *self,
+                                                          const char         *description);
+void                cb_checkpoint_picker_choose_file     (CbCheckpointPicker *self,
+                                                          GFile              *file);
 
 G_END_DECLS

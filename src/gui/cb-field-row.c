@@ -1075,20 +1075,24 @@ compose_subtitle (CbFieldRow         *self,
   if (state->warning != NULL)
     return g_strdup (state->warning);
 
-  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH || self->kind == ROW_CHECKPOINT) &&
-      state->n_options == 0)
-    {
-      if (state->help != NULL)
-        return g_strdup_printf ("%s\n%s", _("Nothing to choose from"), state->help);
-      return g_strdup (_("Nothing to choose from"));
-    }
-
   if (self->kind == ROW_CHECKPOINT)
     {
       char *facts = cb_checkpoint_picker_describe_run (self->picker);
 
       if (facts != NULL)
         return facts;
+      /* Still open: "Other File…" chooses one anywhere. */
+      if (state->n_options == 0 && state->help != NULL)
+        return g_strdup_printf ("%s\n%s", _("No checkpoints found under outputs/"), state->help);
+      if (state->n_options == 0)
+        return g_strdup (_("No checkpoints found under outputs/"));
+    }
+
+  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH) && state->n_options == 0)
+    {
+      if (state->help != NULL)
+        return g_strdup_printf ("%s\n%s", _("Nothing to choose from"), state->help);
+      return g_strdup (_("Nothing to choose from"));
     }
 
   return g_strdup (state->help);
@@ -1127,7 +1131,9 @@ update_help (CbFieldRow         *self,
         gtk_widget_set_tooltip_text (self->row, NULL);
     }
 
-  if (self->control != NULL)
+  if (self->picker != NULL)
+    cb_checkpoint_picker_set_description (self->picker, self->subtitle);
+  else if (self->control != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->control),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                     self->subtitle ? self->subtitle : "",
@@ -1234,8 +1240,6 @@ update_value (CbFieldRow         *self,
 
         if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
           path = g_variant_get_string (state->value, NULL);
-        gtk_widget_set_sensitive (self->row, state->n_options > 0);
-
         return cb_checkpoint_picker_set_path (self->picker, path);
       }
 
