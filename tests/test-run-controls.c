@@ -787,14 +787,36 @@ last_run_argv (Fixture *f)
   return cb_run_record_get_argv (record);
 }
 
+static void type_until_focused (Fixture *f, GtkWidget *widget);
+
 static void
 type_into (Fixture    *f,
            GtkWidget  *widget,
            const char *keys)
 {
+  type_until_focused (f, widget);
+  type_keys (GTK_WIDGET (f->window), keys);
+}
+
+static gboolean
+max_epochs_is_300 (gpointer data)
+{
+  GVariant *value = cb_form_get_value (data, "max_epochs");
+
+  return value != NULL && g_variant_get_int64 (value) == 300;
+}
+
+static void
+type_until_focused (Fixture    *f,
+                    GtkWidget  *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  focus_window (GTK_WIDGET (f->window));
   gtk_widget_grab_focus (widget);
   cb_test_spin_pending ();
-  type_keys (GTK_WIDGET (f->window), keys);
+  g_assert_true (gtk_root_get_focus (root) == widget ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (root), widget));
 }
 
 static void
@@ -828,6 +850,7 @@ test_typed_number_runs (void)
 
   /* Past the slider's end: kept as typed after Tab, with a warning on the row. */
   type_into (&f, GTK_WIDGET (spin_of (page, "max_epochs")), "ctrl+a 3 0 0 Tab");
+  g_assert_true (cb_test_spin_until (max_epochs_is_300, form, TIMEOUT_MS));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin_of (page, "max_epochs"))), ==,
                    "300");
   g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 300);

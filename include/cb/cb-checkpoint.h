@@ -41,6 +41,8 @@ typedef struct
   gint64            step;          /* -1 when unknown */
   char             *metric_name;   /* NULL when none */
   double            metric_value;  /* NAN when none */
+  gint64            version;       /* N of a "-vN" / "_vN" suffix (Lightning's second file of
+                                    * one name), 0 when none */
 } CbCheckpointName;
 
 gboolean          cb_checkpoint_name_parse        (const char         *basename,
@@ -68,7 +70,9 @@ gint64            cb_checkpoint_get_size          (CbCheckpoint       *self);
 gint64            cb_checkpoint_get_mtime         (CbCheckpoint       *self);
 const CbCheckpointName *cb_checkpoint_get_name_info (CbCheckpoint     *self);
 const CbRunInfo  *cb_checkpoint_get_run_info      (CbCheckpoint       *self);
+const char       *cb_checkpoint_get_run_title     (CbCheckpoint       *self);
 char             *cb_checkpoint_describe          (CbCheckpoint       *self);
+char             *cb_checkpoint_dup_label         (CbCheckpoint       *self);
 char             *cb_checkpoint_format_age        (CbCheckpoint       *self,
                                                    gint64              now);
 gboolean          cb_checkpoint_same_file         (CbCheckpoint       *a,

@@ -57,15 +57,20 @@ is_number (const char *text,
   return end != text && *end == '\0';
 }
 
-static gboolean
-is_version (const char *token)
+/* "v2" -> 2; 0 when @token is not a version. */
+static gint64
+parse_version (const char *token)
 {
+  guint64 version = 0;
+
   if (token[0] != 'v' || token[1] == '\0')
-    return FALSE;
+    return 0;
   for (const char *p = token + 1; *p; p++)
     if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
+      return 0;
+  if (!g_ascii_string_to_unsigned (token + 1, 10, 1, G_MAXINT32, &version, NULL))
+    return 0;
+  return (gint64) version;
 }
 
 static void
@@ -178,6 +183,9 @@ cb_checkpoint_name_parse (const char       *basename,
           if (*value_end != '-' && *value_end != '\0')
             break;
         }
+
+      /* "epoch=3-step=100-v1": what is left after the last pair. */
+      out->version = parse_version (p);
     }
   else
     {
@@ -187,8 +195,13 @@ cb_checkpoint_name_parse (const char       *basename,
           const char *t = tokens[i];
           double number;
 
-          if (*t == '\0' || is_version (t))
+          if (*t == '\0')
             continue;
+          if (parse_version (t) > 0)
+            {
+              out->version = parse_version (t);
+              continue;
+            }
           if (g_ascii_strcasecmp (t, "last") == 0 || g_ascii_strcasecmp (t, "latest") == 0)
             {
               last = TRUE;
@@ -853,7 +866,25 @@ cb_checkpoint_get_run_info (CbCheckpoint *self)
   return self->run_info;
 }
 
-/* "best · epoch 18 · step 3895 · hmean 0.8920" */
+/**
+ * cb_checkpoint_get_run_title:
+ *
+ * What the run is called: its `exp_name` when its saved Hydra config says it, else the run
+ * folder below outputs/ (a dated one, "2025-11-16/10-30-00", says little). Empty for a
+ * checkpoint right in outputs/checkpoints.
+ */
+const char *
+cb_checkpoint_get_run_title (CbCheckpoint *self)
+{
+  g_return_val_if_fail (CB_IS_CHECKPOINT (self), NULL);
+
+  if (self->run_info != NULL && self->run_info->exp_name != NULL &&
+      *self->run_info->exp_name != '\0')
+    return self->run_info->exp_name;
+  return self->run;
+}
+
+/* "best · epoch 18 · step 3895 · hmean 0.8920 · v1" */
 char *
 cb_checkpoint_describe (CbCheckpoint *self)
 {
@@ -887,8 +918,31 @@ cb_checkpoint_describe (CbCheckpoint *self)
       g_string_append_printf (out, "%s%s %s", out->len ? " · " : "", self->name.metric_name,
                               g_ascii_formatd (buf, sizeof buf, "%.4f", self->name.metric_value));
     }
+  /* Lightning's "last-v1.ckpt" beside "last.ckpt": the same words, another file. */
+  if (self->name.version > 0)
+    g_string_append_printf (out, "%sv%" G_GINT64_FORMAT, out->len ? " · " : "",
+                            self->name.version);
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * cb_checkpoint_dup_label:
+ *
+ * The checkpoint within its run: what its name says ("last · v1", "epoch 3 · step 100"), or
+ * the file name when its name says nothing we understand.
+ */
+char *
+cb_checkpoint_dup_label (CbCheckpoint *self)
+{
+  g_autofree char *description = NULL;
+
+  g_return_val_if_fail (CB_IS_CHECKPOINT (self), NULL);
+
+  description = cb_checkpoint_describe (self);
+  if (*description == '\0')
+    return g_strdup (self->basename);
+  return g_steal_pointer (&description);
 }
 
 char *

@@ -6,7 +6,7 @@
  *   text_input    AdwEntryRow
  *   checkbox      AdwActionRow + GtkSwitch (the activatable widget)
  *   selectbox     AdwComboRow; a searchable GtkDropDown in an AdwActionRow for long lists;
- *                 for checkpoints, a searchable GtkDropDown over the scanner's shared model
+ *                 for checkpoints, a CbCheckpointPicker (cb-checkpoint-picker.c)
  *   slider        AdwActionRow + GtkScale and a GtkSpinButton sharing one GtkAdjustment
  *   number_input  AdwActionRow + GtkSpinButton
  *   info          AdwActionRow whose subtitle is the text
@@ -16,12 +16,8 @@
  * touches what changed since the last update, and blocks the row's own handler while it
  * sets a widget, so that showing a value never feeds back into the form.
  *
- * A checkpoint picker shows the scanner's model itself (every picker of every page shares
- * one GListModel of CbCheckpoint). That model changes under the drop-down when a scan ends,
- * and the drop-down's selection then moves by itself (it follows positions, and picks an
- * item when its own is removed). Such moves are not the user's: while the model emits
- * items-changed the row neither reports selections to the form nor sets one, and once every
- * handler has run (the form's included) it selects what the form chose.
+ * A checkpoint row shows the form's value in its picker, and sets the form's value to what
+ * the user chooses there; the picker keeps its selection in step with the scanner's model.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +31,7 @@
 #include <string.h>
 
 #include "cb-field-row.h"
+#include "cb-checkpoint-picker.h"
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
 #include "cb-widget-util.h"
@@ -71,8 +68,7 @@ struct _CbFieldRow
   gpointer        handler_instance;
   gulong          handler_id;
 
-  GListModel     *checkpoints;    /* checkpoint rows: the shared model; owned */
-  gulong          checkpoints_handler;
+  CbCheckpointPicker *picker;     /* checkpoint rows; unowned (in the row) */
 
   /* What is shown now, so that an update changes only what the form changed. */
   char          **values;
@@ -80,7 +76,6 @@ struct _CbFieldRow
   char           *subtitle;
   char           *error;
   char           *warning;
-  char           *checkpoint;     /* checkpoint rows: the path shown */
   gboolean        visible;
   gboolean        has_range;
   double          min;
@@ -585,83 +580,6 @@ build_combo (CbFieldRow *self)
   connect_control (self, row, "notify::selected", G_CALLBACK (selected_cb));
 }
 
-static void improve_search (GtkWidget *dropdown);
-
-static void
-build_search (CbFieldRow *self)
-{
-  GtkWidget *row = new_action_row (self);
-  GtkWidget *dropdown;
-  g_autoptr(GtkListItemFactory) factory = new_label_factory (TRUE);
-  g_autoptr(GtkListItemFactory) list_factory = new_label_factory (FALSE);
-
-  self->model = gtk_string_list_new (NULL);
-  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->model)),
-                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL,
-                                                             "string"));
-  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
-  gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
-  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
-  improve_search (dropdown);
-  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
-  label_control (self, dropdown);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), dropdown);
-
-  self->row = row;
-  self->control = dropdown;
-  connect_control (self, dropdown, "notify::selected", G_CALLBACK (selected_cb));
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Checkpoint picker                                                                    */
-
-static gboolean
-model_is_changing (GListModel *model)
-{
-  GSignalInvocationHint *hint = g_signal_get_invocation_hint (model);
-
-  return hint != NULL && hint->signal_id == g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
-}
-
-/* "last", "epoch 18 · step 3895", "best · hmean 0.8920"; the file name when its name says
- * nothing. */
-static char *
-checkpoint_label (CbCheckpoint *checkpoint)
-{
-  g_autofree char *description = cb_checkpoint_describe (checkpoint);
-
-  if (description == NULL || *description == '\0')
-    return g_strdup (cb_checkpoint_get_basename (checkpoint));
-  return g_steal_pointer (&description);
-}
-
-/* What the search of the drop-down matches: the run first (a prefix match finds it), then
- * what the name and the run's config say, then the path. */
-static char *
-checkpoint_search_text (CbCheckpoint *checkpoint,
-                        gpointer      user_data)
-{
-  static const char * const components[] = {
-    "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile", NULL
-  };
-  const CbRunInfo *info = cb_checkpoint_get_run_info (checkpoint);
-  g_autofree char *label = checkpoint_label (checkpoint);
-  GString *text = g_string_new (cb_checkpoint_get_run (checkpoint));
-
-  g_string_append_printf (text, " %s %s", label, cb_checkpoint_get_path (checkpoint));
-  for (guint i = 0; info != NULL && components[i] != NULL; i++)
-    {
-      const char *value = cb_run_info_get (info, components[i]);
-
-      if (value != NULL)
-        g_string_append_printf (text, " %s", value);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
 /* Two things GtkDropDown of GTK 4.8 lacks, done with public calls on its popup; where the
  * pieces are not what they were, the drop-down keeps its own behaviour.
  *
@@ -712,191 +630,56 @@ improve_search (GtkWidget *dropdown)
     }
 }
 
-/* The closed drop-down: "run · last", on one line. */
 static void
-setup_checkpoint_button_cb (GtkSignalListItemFactory *factory,
-                            GtkListItem              *item,
-                            gpointer                  user_data)
+build_search (CbFieldRow *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *row = new_action_row (self);
+  GtkWidget *dropdown;
+  g_autoptr(GtkListItemFactory) factory = new_label_factory (TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = new_label_factory (FALSE);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_list_item_set_child (item, label);
+  self->model = gtk_string_list_new (NULL);
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->model)),
+                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL,
+                                                             "string"));
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
+  gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
+  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
+  improve_search (dropdown);
+  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
+  label_control (self, dropdown);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), dropdown);
+
+  self->row = row;
+  self->control = dropdown;
+  connect_control (self, dropdown, "notify::selected", G_CALLBACK (selected_cb));
 }
 
-static void
-bind_checkpoint_button_cb (GtkSignalListItemFactory *factory,
-                           GtkListItem              *item,
-                           gpointer                  user_data)
-{
-  CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
-  g_autofree char *label = checkpoint_label (checkpoint);
-  g_autofree char *text = g_strdup_printf ("%s · %s", cb_checkpoint_get_run (checkpoint), label);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-/* The popup: the run over "what · how old", and a check mark on the chosen one. */
-static void
-setup_checkpoint_item_cb (GtkSignalListItemFactory *factory,
-                          GtkListItem              *item,
-                          gpointer                  user_data)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-  gtk_widget_add_css_class (box, "cb-checkpoint-item");
-  /* The popup is as wide as its widest item: wider than the drop-down, so that runs and
-   * names fit. */
-  gtk_widget_set_size_request (box, 340, -1);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (title), 44);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 44);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_widget_set_hexpand (box, TRUE);
-  gtk_box_append (GTK_BOX (row), box);
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (row), check);
-  gtk_list_item_set_child (item, row);
-}
+/* ------------------------------------------------------------------------------------ */
+/* Checkpoint picker (cb-checkpoint-picker.c)                                           */
 
 static void
-update_check_mark (GtkDropDown *dropdown,
-                   GParamSpec  *pspec,
-                   GtkListItem *item)
+checkpoint_chosen_cb (CbCheckpointPicker *picker,
+                      const char         *path,
+                      CbFieldRow         *self)
 {
-  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (item));
-
-  gtk_widget_set_opacity (check, gtk_drop_down_get_selected_item (dropdown) ==
-                                 gtk_list_item_get_item (item) ? 1 : 0);
-}
-
-static void
-bind_checkpoint_item_cb (GtkSignalListItemFactory *factory,
-                         GtkListItem              *item,
-                         gpointer                  user_data)
-{
-  GtkDropDown *dropdown = user_data;
-  CbCheckpoint *checkpoint = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_widget_get_first_child (gtk_list_item_get_child (item));
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *label = checkpoint_label (checkpoint);
-  g_autofree char *age = cb_checkpoint_format_age (checkpoint,
-                                                   g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *details = g_strdup_printf ("%s · %s", label, age);
-
-  gtk_label_set_label (GTK_LABEL (title), cb_checkpoint_get_run (checkpoint));
-  gtk_label_set_label (GTK_LABEL (subtitle), details);
-  gtk_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
-
-  g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_check_mark), item);
-  update_check_mark (dropdown, NULL, item);
-}
-
-static void
-unbind_checkpoint_item_cb (GtkSignalListItemFactory *factory,
-                           GtkListItem              *item,
-                           gpointer                  user_data)
-{
-  g_signal_handlers_disconnect_by_func (user_data, update_check_mark, item);
-}
-
-static guint
-find_checkpoint (GListModel *model,
-                 const char *path)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; path != NULL && i < n; i++)
-    {
-      g_autoptr(CbCheckpoint) checkpoint = g_list_model_get_item (model, i);
-
-      if (g_str_equal (cb_checkpoint_get_path (checkpoint), path))
-        return i;
-    }
-
-  return GTK_INVALID_LIST_POSITION;
-}
-
-/* Selects @path (nothing when it is not in the model). Returns TRUE if the selection moved. */
-static gboolean
-select_checkpoint (CbFieldRow *self,
-                   const char *path)
-{
-  GtkDropDown *dropdown = GTK_DROP_DOWN (self->control);
-  CbCheckpoint *selected = gtk_drop_down_get_selected_item (dropdown);
-  guint position;
-
-  g_free (self->checkpoint);
-  self->checkpoint = g_strdup (path);
-
-  if (selected != NULL && path != NULL && g_str_equal (cb_checkpoint_get_path (selected), path))
-    return FALSE;
-
-  position = find_checkpoint (self->checkpoints, path);
-  if (position == gtk_drop_down_get_selected (dropdown))
-    return FALSE;
-
-  gtk_drop_down_set_selected (dropdown, position);
-  return TRUE;
-}
-
-static void
-checkpoint_selected_cb (GtkDropDown *dropdown,
-                        GParamSpec  *pspec,
-                        CbFieldRow  *self)
-{
-  CbCheckpoint *checkpoint;
-
-  /* The selection following the model, not the user: see the top of the file. */
-  if (model_is_changing (self->checkpoints))
-    return;
-
-  checkpoint = gtk_drop_down_get_selected_item (dropdown);
-  if (checkpoint == NULL)
-    return;
-
-  set_form_value (self, g_variant_new_string (cb_checkpoint_get_path (checkpoint)));
+  set_form_value (self, g_variant_new_string (path));
 }
 
 static void update_help (CbFieldRow *self, const CbFieldState *state);
 
-/* After every other handler of the model's items-changed, the form's and the selection's
- * included: select what the form chose. */
+/* The scan changed the model: the run facts of the subtitle may have arrived with it. */
 static void
-checkpoints_changed_cb (GListModel *model,
-                        guint       position,
-                        guint       removed,
-                        guint       added,
-                        CbFieldRow *self)
+checkpoints_settled_cb (CbCheckpointPicker *picker,
+                        CbFieldRow         *self)
 {
   const CbFieldState *state = cb_form_get_field_state (self->form, self->index);
-  const char *path = NULL;
 
   if (state == NULL || !state->visible)
     return;
 
-  if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
-    path = g_variant_get_string (state->value, NULL);
-
-  g_signal_handler_block (self->handler_instance, self->handler_id);
-  select_checkpoint (self, path);
-  g_signal_handler_unblock (self->handler_instance, self->handler_id);
-
-  /* The run facts of the subtitle may have arrived with the scan. */
   g_clear_pointer (&self->subtitle, g_free);
   update_help (self, state);
 }
@@ -907,95 +690,17 @@ build_checkpoint (CbFieldRow *self,
 {
   GtkWidget *row = new_action_row (self);
   GtkWidget *dropdown;
-  GtkExpression *expression;
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
 
-  self->checkpoints = g_object_ref (checkpoints);
-  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                            G_CALLBACK (checkpoint_search_text), NULL, NULL);
-  dropdown = gtk_drop_down_new (g_object_ref (checkpoints), expression);
-
-  /* The factories belong to the drop-down: it outlives what they bind. */
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_checkpoint_button_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_checkpoint_button_cb), NULL);
-  g_signal_connect (list_factory, "setup", G_CALLBACK (setup_checkpoint_item_cb), NULL);
-  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_checkpoint_item_cb), dropdown);
-  g_signal_connect (list_factory, "unbind", G_CALLBACK (unbind_checkpoint_item_cb), dropdown);
-  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
-  gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
-  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
-  improve_search (dropdown);
-  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
-  gtk_widget_add_css_class (dropdown, "cb-checkpoint-dropdown");
+  self->picker = cb_checkpoint_picker_new (checkpoints);
+  dropdown = GTK_WIDGET (cb_checkpoint_picker_get_drop_down (self->picker));
   label_control (self, dropdown);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->picker));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), dropdown);
 
   self->row = row;
   self->control = dropdown;
-  connect_control (self, dropdown, "notify::selected", G_CALLBACK (checkpoint_selected_cb));
-  self->checkpoints_handler = g_signal_connect_after (checkpoints, "items-changed",
-                                                      G_CALLBACK (checkpoints_changed_cb), self);
-}
-
-/* What the chosen checkpoint's run was trained with, and how old the file is:
- *   Trained with dbnet · resnet34 · fpn_decoder · db_head · db_loss
- *   Preprocessing lens_style · saved 3 h ago */
-static char *
-describe_checkpoint_run (CbFieldRow *self)
-{
-  static const char * const components[] = {
-    "architecture", "encoder", "decoder", "head", "loss", NULL
-  };
-  g_autoptr(CbCheckpoint) checkpoint = NULL;
-  g_autoptr(GString) facts = g_string_new (NULL);
-  g_autofree char *age = NULL;
-  const CbRunInfo *info;
-  CbCheckpoint *selected;
-
-  if (self->checkpoint == NULL)
-    return NULL;
-
-  /* Runs on every edit of the page: the selected item, not a walk of the model, unless the
-   * selection is catching up with the model (checkpoints_changed_cb()). */
-  selected = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (self->control));
-  if (selected != NULL && g_str_equal (cb_checkpoint_get_path (selected), self->checkpoint))
-    checkpoint = g_object_ref (selected);
-  else
-    {
-      guint position = find_checkpoint (self->checkpoints, self->checkpoint);
-
-      if (position == GTK_INVALID_LIST_POSITION)
-        return NULL;
-      checkpoint = g_list_model_get_item (self->checkpoints, position);
-    }
-
-  info = cb_checkpoint_get_run_info (checkpoint);
-  for (guint i = 0; info != NULL && components[i] != NULL; i++)
-    {
-      const char *value = cb_run_info_get (info, components[i]);
-
-      if (value != NULL)
-        g_string_append_printf (facts, "%s%s", facts->len > 0 ? " · " : "", value);
-    }
-
-  age = cb_checkpoint_format_age (checkpoint, g_get_real_time () / G_USEC_PER_SEC);
-  if (facts->len == 0)
-    /* Translators: %s is an age such as "3 h ago" */
-    return g_strdup_printf (_("Saved %s; the run’s config was not found"), age);
-
-  if (cb_run_info_get (info, "preprocessing_profile") != NULL)
-    /* Translators: "Trained with dbnet · resnet34 · fpn_decoder
-Preprocessing lens_style ·
-     * saved 3 h ago" */
-    return g_strdup_printf (_("Trained with %s\nPreprocessing %s · saved %s"), facts->str,
-                            cb_run_info_get (info, "preprocessing_profile"), age);
-
-  /* Translators: "Trained with dbnet · resnet34 · fpn_decoder
-Saved 3 h ago" */
-  return g_strdup_printf (_("Trained with %s\nSaved %s"), facts->str, age);
+  connect_control (self, self->picker, "chosen", G_CALLBACK (checkpoint_chosen_cb));
+  g_signal_connect (self->picker, "model-settled", G_CALLBACK (checkpoints_settled_cb), self);
 }
 
 /* The page scrolls under the pointer, and a scale or a spin button it passes over would
@@ -1225,8 +930,8 @@ cb_field_row_free (CbFieldRow *self)
 
   if (self->handler_id != 0)
     g_clear_signal_handler (&self->handler_id, self->handler_instance);
-  if (self->checkpoints != NULL)
-    g_clear_signal_handler (&self->checkpoints_handler, self->checkpoints);
+  if (self->picker != NULL)
+    g_signal_handlers_disconnect_by_data (self->picker, self);
   if (self->spin != NULL)
     g_signal_handlers_disconnect_by_data (self->spin, self);
   if (self->adjustment != NULL)
@@ -1237,14 +942,12 @@ cb_field_row_free (CbFieldRow *self)
   g_clear_object (&self->adjustment);
   g_clear_object (&self->scale_adjustment);
   g_clear_object (&self->model);
-  g_clear_object (&self->checkpoints);
   g_clear_object (&self->row);
   g_clear_pointer (&self->values, g_strfreev);
   g_clear_pointer (&self->labels, g_strfreev);
   g_clear_pointer (&self->subtitle, g_free);
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->warning, g_free);
-  g_clear_pointer (&self->checkpoint, g_free);
   g_free (self);
 }
 
@@ -1481,20 +1184,24 @@ compose_subtitle (CbFieldRow         *self,
   if (row_warning (state) != NULL)
     return g_strdup (row_warning (state));
 
-  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH || self->kind == ROW_CHECKPOINT) &&
-      state->n_options == 0)
+  if (self->kind == ROW_CHECKPOINT)
+    {
+      char *facts = cb_checkpoint_picker_describe_run (self->picker);
+
+      if (facts != NULL)
+        return facts;
+      /* Still open: "Other File…" chooses one anywhere. */
+      if (state->n_options == 0 && state->help != NULL)
+        return g_strdup_printf ("%s\n%s", _("No checkpoints found under outputs/"), state->help);
+      if (state->n_options == 0)
+        return g_strdup (_("No checkpoints found under outputs/"));
+    }
+
+  if ((self->kind == ROW_COMBO || self->kind == ROW_SEARCH) && state->n_options == 0)
     {
       if (state->help != NULL)
         return g_strdup_printf ("%s\n%s", _("Nothing to choose from"), state->help);
       return g_strdup (_("Nothing to choose from"));
-    }
-
-  if (self->kind == ROW_CHECKPOINT)
-    {
-      char *facts = describe_checkpoint_run (self);
-
-      if (facts != NULL)
-        return facts;
     }
 
   return g_strdup (state->help);
@@ -1533,7 +1240,9 @@ update_help (CbFieldRow         *self,
         gtk_widget_set_tooltip_text (self->row, NULL);
     }
 
-  if (self->control != NULL)
+  if (self->picker != NULL)
+    cb_checkpoint_picker_set_description (self->picker, self->subtitle);
+  else if (self->control != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->control),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                     self->subtitle ? self->subtitle : "",
@@ -1640,18 +1349,7 @@ update_value (CbFieldRow         *self,
 
         if (state->value != NULL && g_variant_is_of_type (state->value, G_VARIANT_TYPE_STRING))
           path = g_variant_get_string (state->value, NULL);
-        gtk_widget_set_sensitive (self->row, state->n_options > 0);
-
-        /* Positions are stale until the drop-down's selection has seen the change;
-         * checkpoints_changed_cb() selects once it has. */
-        if (model_is_changing (self->checkpoints))
-          {
-            g_free (self->checkpoint);
-            self->checkpoint = g_strdup (path);
-            return FALSE;
-          }
-
-        return select_checkpoint (self, path);
+        return cb_checkpoint_picker_set_path (self->picker, path);
       }
 
     case ROW_SLIDER:
