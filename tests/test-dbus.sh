@@ -248,7 +248,7 @@ else
   fail "run: no new checkpoint under $proj_a/outputs within 30 s"
   no_run_action && note "the window has no win.run action"
 fi
-wait_for 10 test -z "$(runner_pids "$proj_a")" || fail "run: the runner did not finish"
+wait_for 40 test -z "$(runner_pids "$proj_a")" || fail "run: the runner did not finish"
 
 # A second launch hands its --project to the running instance and exits at once.
 note "second launch with --project $proj_b"
