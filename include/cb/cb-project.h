@@ -23,6 +23,7 @@ typedef struct
   char  *configs_dir;
   char  *outputs_dir;
   char  *schemas_dir;   /* NULL: the bundled schemas */
+  GHashTable *config_names;  /* page -> the runner's Hydra config_name, where it differs */
 } CbProject;
 
 CbProject  *cb_project_load             (const char       *root,
@@ -33,6 +34,8 @@ char       *cb_project_get_path         (const CbProject  *project,
                                          const char       *relative);
 char       *cb_project_find_schema      (const CbProject  *project,
                                          const char       *schemas_dir,
+                                         const char       *page);
+const char *cb_project_get_config_name  (const CbProject  *project,
                                          const char       *page);
 void        cb_project_check_page       (const CbProject  *project,
                                          const char       *page,

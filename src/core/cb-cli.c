@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] compose PAGE [--json] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] check
  *   command-builder [--project DIR] list-options [SOURCE]
  *   command-builder [--project DIR] list-checkpoints
@@ -17,6 +18,7 @@
 
 #include "cb/cb-cli.h"
 #include "cb/cb-checkpoint-scanner.h"
+#include "cb/cb-compose.h"
 #include "cb/cb-config.h"
 #include "cb/cb-form.h"
 #include "cb/cb-problem.h"
@@ -29,7 +31,7 @@
 #include <string.h>
 
 static const char * const commands[] = {
-  "print", "check", "list-options", "list-checkpoints", NULL
+  "print", "compose", "check", "list-options", "list-checkpoints", NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -40,6 +42,7 @@ typedef struct
   char     *schemas;
   gboolean  argv;
   gboolean  multiline;
+  gboolean  json;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -192,10 +195,14 @@ check_outside_checkpoint (CbProject          *project,
   return TRUE;
 }
 
+/* The form of argv[0]'s page with argv[1..] applied, everything that is wrong said on
+ * stderr. Returns the exit status (0, or 1 / 2 with nothing in @form_out). */
 static int
-cmd_print (const Options *options,
-           int            argc,
-           char         **argv)
+build_page_form (const Options  *options,
+                 int             argc,
+                 char          **argv,
+                 CbProject     **project_out,
+                 CbForm        **form_out)
 {
   g_autoptr(GPtrArray) settings_problems = cb_problem_list_new ();
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
@@ -209,11 +216,10 @@ cmd_print (const Options *options,
   g_autofree char *schema_path = NULL;
   const char *page;
   gboolean bad = FALSE;
-  CbCommand *command;
 
   if (argc < 1)
     {
-      g_printerr ("command-builder: print needs a page (train, test or predict)\n");
+      g_printerr ("command-builder: a page is needed (train, test or predict)\n");
       return 2;
     }
   page = argv[0];
@@ -332,6 +338,24 @@ cmd_print (const Options *options,
   if (bad)
     return 2;
 
+  *project_out = g_steal_pointer (&project);
+  *form_out = g_steal_pointer (&form);
+  return 0;
+}
+
+static int
+cmd_print (const Options *options,
+           int            argc,
+           char         **argv)
+{
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbForm) form = NULL;
+  CbCommand *command;
+  int status = build_page_form (options, argc, argv, &project, &form);
+
+  if (status != 0)
+    return status;
+
   command = cb_form_get_command (form);
   if (options->argv)
     {
@@ -345,6 +369,45 @@ cmd_print (const Options *options,
   else
     g_print ("%s\n", cb_command_get_display (command));
 
+  return 0;
+}
+
+/* The page's command composed as Hydra would: the job config as YAML (or JSON), or why
+ * Hydra would refuse it (exit 1). */
+static int
+cmd_compose (const Options *options,
+             int            argc,
+             char         **argv)
+{
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbForm) form = NULL;
+  g_autoptr(CbComposer) composer = NULL;
+  g_autoptr(CbComposition) composition = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *configs = NULL;
+  g_autofree char *text = NULL;
+  int status = build_page_form (options, argc, argv, &project, &form);
+
+  if (status != 0)
+    return status;
+
+  configs = cb_project_get_path (project, project->configs_dir);
+  composer = cb_composer_new (configs);
+  composition = cb_composer_compose (composer, cb_project_get_config_name (project, argv[0]),
+                                     cb_command_get_overrides (cb_form_get_command (form)),
+                                     &error);
+  if (composition == NULL)
+    {
+      g_printerr ("command-builder: Hydra would refuse this command: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < composition->warnings->len; i++)
+    g_printerr ("command-builder: warning: %s\n",
+                (char *) g_ptr_array_index (composition->warnings, i));
+
+  text = options->json ? cb_cfg_to_json (composition->config)
+                       : cb_cfg_to_yaml (composition->config);
+  g_print ("%s", text);
   return 0;
 }
 
@@ -535,6 +598,8 @@ cb_cli_run (int    argc,
       N_("print: one argv element per line instead of the shell text"), NULL },
     { "multiline", 0, 0, G_OPTION_ARG_NONE, &options.multiline,
       N_("print: one override per line with backslash continuations"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
+      N_("compose: JSON instead of YAML"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -548,6 +613,7 @@ cb_cli_run (int    argc,
   g_option_context_set_summary (context,
                                 _("Commands:\n"
                                   "  print PAGE [KEY=VALUE…]   print the command of a page\n"
+                                  "  compose PAGE [KEY=VALUE…] print the config Hydra composes for it\n"
                                   "  check                     validate schemas, settings and configs\n"
                                   "  list-options [SOURCE]     print the options of each source\n"
                                   "  list-checkpoints          print the checkpoints, newest first\n"
@@ -576,6 +642,8 @@ cb_cli_run (int    argc,
 
   if (g_str_equal (command, "print"))
     status = cmd_print (&options, n_args, args + 2);
+  else if (g_str_equal (command, "compose"))
+    status = cmd_compose (&options, n_args, args + 2);
   else if (g_str_equal (command, "check"))
     status = cmd_check (&options);
   else if (g_str_equal (command, "list-options"))

@@ -59,7 +59,7 @@ load_settings (CbProject  *project,
                GPtrArray  *problems)
 {
   static const char * const known[] = {
-    "launcher", "runners_dir", "configs_dir", "outputs_dir", "schemas_dir", NULL
+    "launcher", "runners_dir", "configs_dir", "outputs_dir", "schemas_dir", "config_names", NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CbNode) root = NULL;
@@ -96,7 +96,8 @@ load_settings (CbProject  *project,
                          cb_problem_new (CB_PROBLEM_ERROR, project->settings_path,
                                          cb_node_get_line (key), cb_node_get_column (key),
                                          "unknown key '%s' (expected launcher, runners_dir, "
-                                         "configs_dir, outputs_dir or schemas_dir)",
+                                         "configs_dir, outputs_dir, schemas_dir or "
+                                         "config_names)",
                                          cb_node_get_scalar (key)));
     }
 
@@ -144,6 +145,39 @@ load_settings (CbProject  *project,
   project->schemas_dir = settings_dir_value (problems, project->settings_path, root,
                                              "schemas_dir", NULL);
 
+  /* config_names: {train: NAME, ...}: the config_name of each runner's @hydra.main. */
+  {
+    const CbNode *names = cb_node_lookup (root, "config_names");
+
+    if (names != NULL && !cb_node_is_null (names) &&
+        cb_node_get_node_type (names) != CB_NODE_MAPPING && problems != NULL)
+      g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, project->settings_path,
+                                                 cb_node_get_line (names),
+                                                 cb_node_get_column (names),
+                                                 "'config_names' must map pages to config "
+                                                 "names, e.g. {train: train}"));
+    for (guint i = 0; names != NULL && cb_node_get_node_type (names) == CB_NODE_MAPPING &&
+                      i < cb_node_get_n_children (names); i++)
+      {
+        const char *page = cb_node_get_scalar (cb_node_get_key (names, i));
+        const CbNode *value = cb_node_get_child (names, i);
+
+        if (page == NULL || cb_node_get_node_type (value) != CB_NODE_SCALAR ||
+            cb_node_is_null (value) || *cb_node_get_scalar (value) == '\0')
+          {
+            if (problems != NULL)
+              g_ptr_array_add (problems,
+                               cb_problem_new (CB_PROBLEM_ERROR, project->settings_path,
+                                               cb_node_get_line (value),
+                                               cb_node_get_column (value),
+                                               "'config_names': each page needs a config name"));
+            continue;
+          }
+        g_hash_table_replace (project->config_names, g_strdup (page),
+                              g_strdup (cb_node_get_scalar (value)));
+      }
+  }
+
   /* The project's own schemas are never replaced by the bundled ones without a word. */
   if (project->schemas_dir != NULL && problems != NULL)
     {
@@ -182,6 +216,7 @@ cb_project_load (const char *root,
   project->runners_dir = g_strdup ("runners");
   project->configs_dir = g_strdup ("configs");
   project->outputs_dir = g_strdup ("outputs");
+  project->config_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   settings = g_build_filename (project->root, CB_PROJECT_SETTINGS_FILE, NULL);
   if (g_file_test (settings, G_FILE_TEST_EXISTS))
@@ -216,6 +251,7 @@ cb_project_unref (CbProject *project)
   g_free (project->configs_dir);
   g_free (project->outputs_dir);
   g_free (project->schemas_dir);
+  g_clear_pointer (&project->config_names, g_hash_table_unref);
   g_free (project);
 }
 
@@ -481,4 +517,23 @@ cb_project_check_page (const CbProject   *project,
                                          "the launcher '%s' is not a program on PATH",
                                          project->launcher[0]));
     }
+}
+
+/**
+ * cb_project_get_config_name:
+ * @page: "train", "test" or "predict"
+ *
+ * Returns: the primary config of @page's runner: `config_names` in the settings file, else
+ *   the page's name
+ */
+const char *
+cb_project_get_config_name (const CbProject *project,
+                            const char      *page)
+{
+  const char *name;
+
+  g_return_val_if_fail (project != NULL && page != NULL, NULL);
+
+  name = g_hash_table_lookup (project->config_names, page);
+  return name != NULL ? name : page;
 }
