@@ -26,7 +26,8 @@ typedef struct _CbComposer CbComposer;
 
 typedef struct
 {
-  CbCfg      *config;     /* the job config */
+  CbCfg      *config;     /* the job config (what the task gets: no hydra node) */
+  CbCfg      *hydra;      /* the hydra node the configs set, or NULL */
   GPtrArray  *choices;    /* char *: "group=option" for every group chosen, in order */
   GPtrArray  *defaults;   /* char *: "config/path (package)" in merge order */
   GPtrArray  *warnings;   /* char *: a choice the defaults list overwrites later, ... */

@@ -74,6 +74,9 @@ GVariant           *cb_form_get_value           (CbForm            *self,
                                                  const char        *key);
 const CbFieldState *cb_form_get_field_state     (CbForm            *self,
                                                  guint              index);
+void                cb_form_set_extra_overrides (CbForm            *self,
+                                                 const char * const *extra);
+const char * const *cb_form_get_extra_overrides (CbForm            *self);
 gboolean            cb_form_get_append_suffix   (CbForm            *self);
 void                cb_form_set_append_suffix   (CbForm            *self,
                                                  gboolean           append_suffix);

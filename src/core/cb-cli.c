@@ -43,6 +43,7 @@ typedef struct
   gboolean  argv;
   gboolean  multiline;
   gboolean  json;
+  char    **extra;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -278,6 +279,8 @@ build_page_form (const Options  *options,
   cb_form_set_snapshot (form, snapshot);
   cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (checkpoints));
   cb_form_thaw (form);
+
+  cb_form_set_extra_overrides (form, (const char * const *) options->extra);
 
   /* A chosen checkpoint fills in the components its run was trained with: apply it first,
    * so that components given on the command line win. */
@@ -600,6 +603,9 @@ cb_cli_run (int    argc,
       N_("print: one override per line with backslash continuations"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
       N_("compose: JSON instead of YAML"), NULL },
+    { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
+      N_("print, compose: an override added after the page's own (repeatable)"),
+      N_("OVERRIDE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -653,5 +659,6 @@ cb_cli_run (int    argc,
 
   g_free (options.project);
   g_free (options.schemas);
+  g_strfreev (options.extra);
   return status;
 }

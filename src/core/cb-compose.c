@@ -104,7 +104,6 @@ typedef struct
   GPtrArray  *appends;     /* Element, external +group=option */
   GPtrArray  *config_overrides;  /* CbOverride (borrowed) */
   GHashTable *known;       /* override key -> chosen name */
-  GPtrArray  *known_order; /* "group=option" */
   guint       depth;
 } Ctx;
 
@@ -430,10 +429,10 @@ static char *
 where_of (const Element *e)
 {
   if (e->in_file == NULL)
-    return g_strdup ("the command line");
+    return g_strdup ("on the command line");
   if (e->line > 0)
-    return g_strdup_printf ("%s:%u", e->in_file, e->line);
-  return g_strdup (e->in_file);
+    return g_strdup_printf ("in %s:%u", e->in_file, e->line);
+  return g_strdup_printf ("in %s", e->in_file);
 }
 
 static char *
@@ -586,8 +585,6 @@ set_known_choice (Ctx      *ctx,
   if (!g_hash_table_lookup_extended (ctx->known, key, NULL, (gpointer *) &prev))
     {
       g_hash_table_insert (ctx->known, g_strdup (key), g_strdup (e->name));
-      g_ptr_array_add (ctx->known_order, g_strdup_printf ("%s=%s", key,
-                                                          e->name ? e->name : "null"));
       return TRUE;
     }
   if (g_strcmp0 (prev, e->name) != 0)
@@ -694,7 +691,7 @@ expand (Ctx        *ctx,
           g_autofree char *options = options_text (ctx->composer, group);
 
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
-                       "'%s' has no option '%s' (options: %s), named in %s", group, e->name,
+                       "'%s' has no option '%s' (options: %s); it is chosen %s", group, e->name,
                        options, where);
         }
       else
@@ -774,11 +771,40 @@ expand (Ctx        *ctx,
         seen_override = TRUE;
     }
 
-  if (entries->len == 0)
-    {
-      add_result (results, e, loaded, FALSE);
-      goto done;
-    }
+  /* No children (no defaults list, or only overrides in it): the config is a leaf. */
+  {
+    gboolean any_child = FALSE;
+
+    for (guint i = 0; i < entries->len && !any_child; i++)
+      any_child = !((Element *) g_ptr_array_index (entries, i))->override;
+    if (!any_child)
+      {
+        /* The overrides still count. */
+        for (guint i = 0; i < entries->len; i++)
+          {
+            Element *d = g_ptr_array_index (entries, i);
+            g_autofree char *key = NULL;
+
+            g_free (d->parent_base_dir);
+            d->parent_base_dir = group_path (e);
+            g_free (d->parent_package);
+            d->parent_package = final_package (e, TRUE);
+            key = override_key (d);
+            if (!g_hash_table_contains (ctx->choices, key))
+              {
+                Choice *c = g_new0 (Choice, 1);
+
+                c->value = g_strdup (d->name);
+                c->values = d->options ? g_ptr_array_ref (d->options) : NULL;
+                c->where = g_strdup_printf ("%s:%u", loaded->file, d->line);
+                c->text = g_strdup_printf ("%s: %s", d->group, d->name ? d->name : "null");
+                g_hash_table_insert (ctx->choices, g_steal_pointer (&key), c);
+              }
+          }
+        add_result (results, e, loaded, FALSE);
+        goto done;
+      }
+  }
 
   parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint n = entries->len; n > 0; n--)
@@ -822,6 +848,9 @@ expand (Ctx        *ctx,
 
           if (c != NULL)
             {
+              /* Messages about the option name where it was chosen. */
+              if (c->external)
+                d->in_file = NULL;
               g_free (d->name);
               d->name = g_strdup (c->value);
               g_clear_pointer (&d->options, g_ptr_array_unref);
@@ -1163,10 +1192,13 @@ apply_config_override (CbCfg       *root,
       if (existing != NULL && existing->kind != CB_CFG_NULL &&
           o->value->kind != CB_CFG_MAP && o->value->kind != CB_CFG_LIST)
         {
+          g_autofree char *by = g_strcmp0 (existing->file, "command line") == 0
+                                  ? g_strdup ("by the command line")
+                                  : g_strdup_printf ("by %s:%u", existing->file, existing->line);
+
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
                        "Could not add '%s': it is already set (%s). Use %s to change it, or "
-                       "+%s to add or change it", o->key, existing->file ? existing->file : "",
-                       o->text + 1, o->text);
+                       "+%s to add or change it", o->key, by, o->text + 1, o->text);
           return FALSE;
         }
       G_GNUC_FALLTHROUGH;
@@ -1406,7 +1438,6 @@ cb_composer_compose (CbComposer          *self,
   ctx.appends = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
   ctx.config_overrides = g_ptr_array_new ();
   ctx.known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  ctx.known_order = g_ptr_array_new_with_free_func (g_free);
 
   root.path = g_strdup (primary);
   root.primary = TRUE;
@@ -1440,7 +1471,7 @@ cb_composer_compose (CbComposer          *self,
 
   composition = g_new0 (CbComposition, 1);
   composition->config = cb_cfg_new_map ();
-  composition->choices = g_steal_pointer (&ctx.known_order);
+  composition->choices = g_ptr_array_new_with_free_func (g_free);
   composition->defaults = g_ptr_array_new_with_free_func (g_free);
   composition->warnings = g_ptr_array_new_with_free_func (g_free);
 
@@ -1449,6 +1480,10 @@ cb_composer_compose (CbComposer          *self,
       Result *r = g_ptr_array_index (results, i);
       CbCfg *at;
 
+      if (r->override_key != NULL)
+        g_ptr_array_add (composition->choices,
+                         g_strdup_printf ("%s=%s", r->override_key,
+                                          strrchr (r->config_path, '/') + 1));
       if (r->loaded == NULL || r->loaded->content == NULL)
         continue;
       g_ptr_array_add (composition->defaults,
@@ -1465,6 +1500,17 @@ cb_composer_compose (CbComposer          *self,
                                 i + 1, error))
       goto out;
 
+  /* The task gets the job config; Hydra keeps its own node apart (`--cfg job`). */
+  {
+    CbCfg *hydra = cb_cfg_lookup (composition->config, "hydra");
+
+    if (hydra != NULL)
+      {
+        composition->hydra = cb_cfg_copy (hydra);
+        cb_cfg_map_remove (composition->config, "hydra");
+      }
+  }
+
   ok = TRUE;
 
 out:
@@ -1473,7 +1519,6 @@ out:
   g_clear_pointer (&ctx.appends, g_ptr_array_unref);
   g_clear_pointer (&ctx.config_overrides, g_ptr_array_unref);
   g_clear_pointer (&ctx.known, g_hash_table_unref);
-  g_clear_pointer (&ctx.known_order, g_ptr_array_unref);
   g_free (root.path);
   g_free (root.parent_base_dir);
   g_free (root.parent_package);
@@ -1487,6 +1532,7 @@ cb_composition_free (CbComposition *composition)
   if (composition == NULL)
     return;
   g_clear_pointer (&composition->config, cb_cfg_free);
+  g_clear_pointer (&composition->hydra, cb_cfg_free);
   g_clear_pointer (&composition->choices, g_ptr_array_unref);
   g_clear_pointer (&composition->defaults, g_ptr_array_unref);
   g_clear_pointer (&composition->warnings, g_ptr_array_unref);

@@ -42,6 +42,7 @@ struct _CbForm
   char              *checkpoint_note;
 
   GHashTable        *user_values;   /* key -> GVariant */
+  char             **extra;         /* extra overrides after the fields' own, or NULL */
   GHashTable        *pinned;        /* keys of choices that were not offered when given
                                      * (typed, loaded, from the command line): they are
                                      * kept and flagged, never replaced by a default */

@@ -14,6 +14,7 @@
 
 #define SUFFIX_KEY "append-suffix"
 #define FILLED_KEY "filled-from-checkpoint"
+#define EXTRA_KEY "extra-overrides"
 
 void
 cb_form_save_state (CbForm   *self,
@@ -29,6 +30,10 @@ cb_form_save_state (CbForm   *self,
   g_key_file_set_boolean (key_file, self->page, SUFFIX_KEY, self->append_suffix);
   if (self->filled_for != NULL)
     g_key_file_set_string (key_file, self->page, FILLED_KEY, self->filled_for);
+  if (self->extra != NULL)
+    g_key_file_set_string_list (key_file, self->page, EXTRA_KEY,
+                                (const char * const *) self->extra,
+                                g_strv_length (self->extra));
 
   g_hash_table_iter_init (&iter, self->user_values);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -63,6 +68,14 @@ cb_form_load_state (CbForm   *self,
         {
           cb_form_set_append_suffix (self, g_key_file_get_boolean (key_file, self->page,
                                                                    SUFFIX_KEY, NULL));
+          continue;
+        }
+      if (g_str_equal (keys[i], EXTRA_KEY))
+        {
+          g_auto(GStrv) extra = g_key_file_get_string_list (key_file, self->page, EXTRA_KEY,
+                                                            NULL, NULL);
+
+          cb_form_set_extra_overrides (self, (const char * const *) extra);
           continue;
         }
       if (g_str_equal (keys[i], FILLED_KEY))

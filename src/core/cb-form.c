@@ -976,6 +976,10 @@ build_command (CbForm *self)
   for (guint i = 0; profile != NULL && profile->overrides[i] != NULL; i++)
     g_ptr_array_add (overrides, g_strdup (profile->overrides[i]));
 
+  /* Overrides no field covers, as the user wrote them, last. */
+  for (guint i = 0; self->extra != NULL && self->extra[i] != NULL; i++)
+    g_ptr_array_add (overrides, g_strdup (self->extra[i]));
+
   g_ptr_array_add (overrides, NULL);
 
   script = g_strdup_printf ("%s/%s.py", self->project ? self->project->runners_dir : "runners",
@@ -1063,6 +1067,7 @@ cb_form_finalize (GObject *object)
   g_clear_pointer (&self->checkpoint_note, g_free);
   g_clear_pointer (&self->user_values, g_hash_table_unref);
   g_clear_pointer (&self->pinned, g_hash_table_unref);
+  g_clear_pointer (&self->extra, g_strfreev);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->command, cb_command_unref);
   g_free (self->page);
@@ -1385,6 +1390,36 @@ cb_form_get_field_state (CbForm *self,
   return &self->computed[index].state;
 }
 
+/**
+ * cb_form_set_extra_overrides:
+ * @extra: (nullable): overrides no field covers (`trainer.limit_val_batches=0.25`,
+ *   `+trainer.fast_dev_run=true`), put after the fields' own as they are
+ */
+void
+cb_form_set_extra_overrides (CbForm             *self,
+                             const char * const *extra)
+{
+  g_return_if_fail (CB_IS_FORM (self));
+
+  if ((self->extra == NULL && (extra == NULL || extra[0] == NULL)) ||
+      (self->extra != NULL && extra != NULL &&
+       g_strv_equal ((const char * const *) self->extra, extra)))
+    return;
+  g_clear_pointer (&self->extra, g_strfreev);
+  if (extra != NULL && extra[0] != NULL)
+    self->extra = g_strdupv ((char **) extra);
+  _cb_form_recompute (self);
+}
+
+const char * const *
+cb_form_get_extra_overrides (CbForm *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (CB_IS_FORM (self), NULL);
+  return self->extra != NULL ? (const char * const *) self->extra : none;
+}
+
 gboolean
 cb_form_get_append_suffix (CbForm *self)
 {
@@ -1412,6 +1447,7 @@ cb_form_reset (CbForm *self)
 
   g_hash_table_remove_all (self->user_values);
   g_hash_table_remove_all (self->pinned);
+  g_clear_pointer (&self->extra, g_strfreev);
   self->append_suffix = TRUE;
   _cb_form_recompute (self);
 }

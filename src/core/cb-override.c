@@ -59,10 +59,18 @@ fail (Parser     *parser,
   g_set_error (parser->error, CB_OVERRIDE_ERROR, code, "%s", message);
 }
 
+/* strchr() finds the terminating NUL too: never ask it about '\0'. */
+static gboolean
+is_one_of (char        c,
+           const char *set)
+{
+  return c != '\0' && strchr (set, c) != NULL;
+}
+
 static gboolean
 is_bare_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("_-./\\$%*+?@|:", c) != NULL;
+  return g_ascii_isalnum (c) || is_one_of (c, "_-./\\$%*+?@|:");
 }
 
 static void
@@ -176,8 +184,9 @@ typed_scalar (const char *text)
 
     /* Floats: what strtod takes whole, with a digit in it. */
     g_ascii_strtod (plain, &end);
+    /* Hydra's floats have a point or an exponent: 007 is a string, 1e3 and .5 floats. */
     if (ok && end != plain && *end == '\0' && strpbrk (plain, "0123456789") != NULL &&
-        strpbrk (plain, "xXpP") == NULL)
+        strpbrk (plain, "xXpP") == NULL && strpbrk (plain, ".eE") != NULL)
       return cb_cfg_new_scalar (plain, FALSE);
   }
 
@@ -222,7 +231,7 @@ parse_bare (Parser     *parser,
     {
       char c = *parser->p;
 
-      if (c == '\0' || strchr (stops, c) != NULL)
+      if (c == '\0' || is_one_of (c, stops))
         break;
       if (c == '$' && parser->p[1] == '{')
         {
@@ -231,7 +240,7 @@ parse_bare (Parser     *parser,
           trailing = 0;
           continue;
         }
-      if (c == '\\' && parser->p[1] != '\0' && strchr ("\\ ,=:()[]{}\t", parser->p[1]) != NULL)
+      if (c == '\\' && is_one_of (parser->p[1], "\\ ,=:()[]{}\t"))
         {
           g_string_append_c (out, parser->p[1]);
           parser->p += 2;
@@ -326,7 +335,7 @@ parse_dict (Parser *parser)
 
       skip_blanks (parser);
       start = parser->p;
-      while (g_ascii_isalnum (*parser->p) || strchr ("_-./$", *parser->p) != NULL)
+      while (g_ascii_isalnum (*parser->p) || is_one_of (*parser->p, "_-./$"))
         parser->p++;
       key = g_strndup (start, parser->p - start);
       skip_blanks (parser);
@@ -449,7 +458,7 @@ cb_override_parse (const char  *text,
     override->kind = CB_OVERRIDE_CHANGE;
 
   start = parser.p;
-  while (g_ascii_isalnum (*parser.p) || strchr ("_-./$[]", *parser.p) != NULL)
+  while (g_ascii_isalnum (*parser.p) || is_one_of (*parser.p, "_-./$[]"))
     parser.p++;
   override->key = g_strndup (start, parser.p - start);
   if (*override->key == '\0' || override->key[0] == '.' ||
@@ -462,7 +471,7 @@ cb_override_parse (const char  *text,
     {
       parser.p++;
       start = parser.p;
-      while (g_ascii_isalnum (*parser.p) || strchr ("_-.", *parser.p) != NULL)
+      while (g_ascii_isalnum (*parser.p) || is_one_of (*parser.p, "_-."))
         parser.p++;
       override->package = g_strndup (start, parser.p - start);
     }
