@@ -38,6 +38,7 @@ CbComposer    *cb_composer_new            (const char          *configs_dir);
 CbComposer    *cb_composer_ref            (CbComposer          *self);
 void           cb_composer_unref          (CbComposer          *self);
 const char    *cb_composer_get_dir        (CbComposer          *self);
+guint          cb_composer_preload        (CbComposer          *self);
 gboolean       cb_composer_is_group       (CbComposer          *self,
                                            const char          *group);
 char         **cb_composer_list_options   (CbComposer          *self,
@@ -45,6 +46,11 @@ char         **cb_composer_list_options   (CbComposer          *self,
 CbComposition *cb_composer_compose        (CbComposer          *self,
                                            const char          *primary,
                                            const char * const  *overrides,
+                                           GError             **error);
+CbComposition *cb_composer_compose_full   (CbComposer          *self,
+                                           const char          *primary,
+                                           const char * const  *overrides,
+                                           int                 *culprit,
                                            GError             **error);
 void           cb_composition_free        (CbComposition       *composition);
 

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "cb-compose.h"
 #include "cb-yaml.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,7 @@ const CbUseCase    *cb_config_snapshot_get_use_case   (const CbConfigSnapshot  *
 GPtrArray          *cb_config_snapshot_use_cases_for  (const CbConfigSnapshot  *self,
                                                        const char              *architecture);
 guint               cb_config_snapshot_get_n_files_parsed (const CbConfigSnapshot *self);
+CbComposer         *cb_config_snapshot_get_composer (const CbConfigSnapshot *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbConfigSnapshot, cb_config_snapshot_unref)
 

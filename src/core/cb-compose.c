@@ -53,8 +53,13 @@ struct _CbComposer
   char            *dir;
   char            *dir_name;
   GMutex           lock;
-  GHashTable      *loaded;  /* relative path without .yaml -> Loaded */
+  GHashTable      *loaded;  /* relative path without .yaml -> Loaded (NULL: no such file) */
+  GHashTable      *groups;  /* sealed: group path -> GPtrArray of option names, sorted */
+  gboolean         sealed;  /* preloaded: never touches the disk again */
 };
+
+#define PRELOAD_MAX_FILES 10000
+#define PRELOAD_MAX_DEPTH 16
 
 /* One entry of a defaults list (Hydra's InputDefault). */
 typedef struct
@@ -75,6 +80,7 @@ typedef struct
   char       *header;           /* absolute: "_global_" or "_global_.x" */
   const char *in_file;          /* where the entry is written, for messages */
   guint       line;
+  guint       culprit;          /* 1 + the command-line override that chose it, or 0 */
 } Element;
 
 typedef struct
@@ -94,6 +100,7 @@ typedef struct
   gboolean external;
   char    *where;         /* a defaults-list override: the file that holds it */
   char    *text;          /* as written, for messages */
+  guint    culprit;       /* 1 + its index on the command line, or 0 */
 } Choice;
 
 typedef struct
@@ -104,10 +111,20 @@ typedef struct
   GPtrArray  *appends;     /* Element, external +group=option */
   GPtrArray  *config_overrides;  /* CbOverride (borrowed) */
   GHashTable *known;       /* override key -> chosen name */
+  GPtrArray  *parsed;      /* CbOverride, the command line in order */
+  guint       culprit;     /* 1 + the override at fault, or 0 */
   guint       depth;
 } Ctx;
 
 /* ---- files --------------------------------------------------------------------------- */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  /* g_ptr_array_sort passes pointers to the elements. */
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
 
 static void
 loaded_free (Loaded *loaded)
@@ -225,10 +242,11 @@ static Loaded *
 get_loaded (CbComposer *self,
             const char *rel)
 {
-  Loaded *loaded;
+  Loaded *loaded = NULL;
 
   g_mutex_lock (&self->lock);
-  if (!g_hash_table_lookup_extended (self->loaded, rel, NULL, (gpointer *) &loaded))
+  if (!g_hash_table_lookup_extended (self->loaded, rel, NULL, (gpointer *) &loaded) &&
+      !self->sealed)
     {
       loaded = load_file (self, rel);
       g_hash_table_insert (self->loaded, g_strdup (rel), loaded);
@@ -665,6 +683,8 @@ expand (Ctx        *ctx,
     return FALSE;
   if (e->is_group && e->name == NULL)
     goto done;
+  if (ctx->culprit == 0)
+    ctx->culprit = e->culprit;
   if (e->is_group && g_str_equal (e->name, "???"))
     {
       g_autofree char *group = group_path (e);
@@ -701,6 +721,7 @@ expand (Ctx        *ctx,
     }
   if (loaded->error != NULL)
     {
+      ctx->culprit = 0;
       g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_FILE, "%s", loaded->error->message);
       return FALSE;
     }
@@ -746,6 +767,7 @@ expand (Ctx        *ctx,
         copy->name = g_strdup (a->name);
         copy->package = g_strdup (a->package);
         copy->options = a->options ? g_ptr_array_ref (a->options) : NULL;
+        copy->culprit = a->culprit;
         copy->path = NULL;
         copy->parent_base_dir = NULL;
         copy->parent_package = NULL;
@@ -850,7 +872,10 @@ expand (Ctx        *ctx,
             {
               /* Messages about the option name where it was chosen. */
               if (c->external)
-                d->in_file = NULL;
+                {
+                  d->in_file = NULL;
+                  d->culprit = c->culprit;
+                }
               g_free (d->name);
               d->name = g_strdup (c->value);
               g_clear_pointer (&d->options, g_ptr_array_unref);
@@ -875,6 +900,7 @@ expand (Ctx        *ctx,
               item->optional = d->optional;
               item->in_file = d->in_file;
               item->line = d->line;
+              item->culprit = d->culprit;
               item->parent_base_dir = g_strdup (d->external_append ? "" : d->parent_base_dir);
               item->parent_package = g_strdup (d->external_append ? "" : d->parent_package);
               /* One part per option, still in reverse: prepend by inserting before. */
@@ -913,6 +939,8 @@ expand (Ctx        *ctx,
     }
 
 done:
+  if (ctx->culprit == e->culprit)
+    ctx->culprit = 0;
   ctx->depth--;
   return TRUE;
 }
@@ -949,6 +977,7 @@ classify_overrides (Ctx              *ctx,
       g_autofree char *key = o->package ? g_strconcat (o->key, "@", o->package, NULL)
                                         : g_strdup (o->key);
 
+      ctx->culprit = i + 1;
       if (o->kind == CB_OVERRIDE_DELETE && (group || config))
         {
           Choice *c = g_new0 (Choice, 1);
@@ -963,6 +992,7 @@ classify_overrides (Ctx              *ctx,
             }
           c->value = o->value ? g_strdup (o->value->text) : NULL;
           c->text = g_strdup (o->text);
+          c->culprit = i + 1;
           g_hash_table_replace (ctx->deletions, g_steal_pointer (&key), c);
         }
       else if ((o->value != NULL && o->value->kind == CB_CFG_MAP) || !group)
@@ -1000,6 +1030,7 @@ classify_overrides (Ctx              *ctx,
             c->value = g_strdup (o->value->text);
           c->external = TRUE;
           c->text = g_strdup (o->text);
+          c->culprit = i + 1;
 
           if (o->kind == CB_OVERRIDE_ADD)
             {
@@ -1011,6 +1042,7 @@ classify_overrides (Ctx              *ctx,
               e->name = g_strdup (c->value);
               e->options = c->values ? g_ptr_array_ref (c->values) : NULL;
               e->package = g_strdup (o->package);
+              e->culprit = i + 1;
               g_ptr_array_add (ctx->appends, e);
               choice_free (c);
             }
@@ -1018,6 +1050,7 @@ classify_overrides (Ctx              *ctx,
             g_hash_table_replace (ctx->choices, g_steal_pointer (&key), c);
         }
     }
+  ctx->culprit = 0;
   return TRUE;
 }
 
@@ -1035,6 +1068,7 @@ check_used (Ctx     *ctx,
 
       if (c->used)
         continue;
+      ctx->culprit = c->culprit;
       if (!c->external)
         g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
                      "%s: 'override %s' has no earlier entry for '%s' to override", c->where,
@@ -1053,6 +1087,7 @@ check_used (Ctx     *ctx,
 
       if (!c->used)
         {
+          ctx->culprit = c->culprit;
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
                        "Could not delete '%s%s%s': no match in the defaults list",
                        (char *) key, c->value ? "=" : "", c->value ? c->value : "");
@@ -1318,6 +1353,8 @@ cb_composer_new (const char *configs_dir)
   g_mutex_init (&self->lock);
   self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) loaded_free);
+  self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) g_ptr_array_unref);
   return self;
 }
 
@@ -1335,6 +1372,7 @@ cb_composer_unref (CbComposer *self)
   if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
     return;
   g_hash_table_unref (self->loaded);
+  g_hash_table_unref (self->groups);
   g_mutex_clear (&self->lock);
   g_free (self->dir);
   g_free (self->dir_name);
@@ -1358,16 +1396,72 @@ cb_composer_is_group (CbComposer *self,
 
   if (*group == '\0' || strstr (group, "..") != NULL || group[0] == '/')
     return FALSE;
+  if (self->sealed)
+    return g_hash_table_contains (self->groups, group);
   path = g_build_filename (self->dir, group, NULL);
   return g_file_test (path, G_FILE_TEST_IS_DIR);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+static void
+preload_dir (CbComposer *self,
+             const char *rel,
+             guint       depth,
+             guint      *n_files)
 {
-  /* g_ptr_array_sort passes pointers to the elements. */
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  g_autofree char *path = *rel ? g_build_filename (self->dir, rel, NULL) : g_strdup (self->dir);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *options = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_hash_table_replace (self->groups, g_strdup (rel), options);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *child_rel = *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+
+      if (name[0] == '.')
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          if (depth < PRELOAD_MAX_DEPTH)
+            preload_dir (self, child_rel, depth + 1, n_files);
+        }
+      else if (g_str_has_suffix (name, ".yaml") && g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+               *n_files < PRELOAD_MAX_FILES)
+        {
+          g_autofree char *stem = g_strndup (child_rel, strlen (child_rel) - 5);
+
+          (*n_files)++;
+          g_ptr_array_add (options, g_strndup (name, strlen (name) - 5));
+          g_hash_table_replace (self->loaded, g_strdup (stem), load_file (self, stem));
+        }
+    }
+  g_ptr_array_sort (options, compare_names);
+}
+
+/**
+ * cb_composer_preload:
+ *
+ * Reads and parses every config of the tree now (in a worker thread), and seals the
+ * composer: compositions then never touch the disk, so they may run on the UI thread.
+ *
+ * Returns: the number of config files read
+ */
+guint
+cb_composer_preload (CbComposer *self)
+{
+  guint n_files = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove_all (self->loaded);
+  preload_dir (self, "", 0, &n_files);
+  /* The top level is not a group. */
+  g_hash_table_remove (self->groups, "");
+  self->sealed = TRUE;
+  g_mutex_unlock (&self->lock);
+  return n_files;
 }
 
 /* The options of @group: the .yaml files in its folder, sorted. */
@@ -1382,6 +1476,15 @@ cb_composer_list_options (CbComposer *self,
 
   g_return_val_if_fail (self != NULL && group != NULL, NULL);
 
+  if (self->sealed)
+    {
+      GPtrArray *options = g_hash_table_lookup (self->groups, group);
+
+      for (guint i = 0; options != NULL && i < options->len; i++)
+        g_ptr_array_add (names, g_strdup (g_ptr_array_index (options, i)));
+      g_ptr_array_add (names, NULL);
+      return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+    }
   path = g_build_filename (self->dir, group, NULL);
   dir = strstr (group, "..") == NULL ? g_dir_open (path, 0, NULL) : NULL;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -1406,6 +1509,23 @@ cb_composer_compose (CbComposer          *self,
                      const char * const  *overrides,
                      GError             **error)
 {
+  return cb_composer_compose_full (self, primary, overrides, NULL, error);
+}
+
+/**
+ * cb_composer_compose_full:
+ * @culprit: (out) (optional): the index in @overrides of the override Hydra would refuse
+ *   (or that chose what is refused), or -1 when the fault is in the configs
+ *
+ * As cb_composer_compose(), saying which override is at fault.
+ */
+CbComposition *
+cb_composer_compose_full (CbComposer          *self,
+                          const char          *primary,
+                          const char * const  *overrides,
+                          int                 *culprit,
+                          GError             **error)
+{
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_override_free);
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   g_autoptr(CbComposition) composition = NULL;
@@ -1425,6 +1545,8 @@ cb_composer_compose (CbComposer          *self,
         {
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE, "%s: %s",
                        overrides[i], parse_error->message);
+          if (culprit != NULL)
+            *culprit = (int) i;
           return NULL;
         }
       g_ptr_array_add (parsed, o);
@@ -1496,9 +1618,17 @@ cb_composer_compose (CbComposer          *self,
   warn_shadowed (&ctx, results, composition->config, composition);
 
   for (guint i = 0; i < ctx.config_overrides->len; i++)
-    if (!apply_config_override (composition->config, g_ptr_array_index (ctx.config_overrides, i),
-                                i + 1, error))
-      goto out;
+    {
+      CbOverride *o = g_ptr_array_index (ctx.config_overrides, i);
+      guint position = 0;
+
+      g_ptr_array_find (parsed, o, &position);
+      if (!apply_config_override (composition->config, o, position + 1, error))
+        {
+          ctx.culprit = position + 1;
+          goto out;
+        }
+    }
 
   /* The task gets the job config; Hydra keeps its own node apart (`--cfg job`). */
   {
@@ -1519,6 +1649,8 @@ out:
   g_clear_pointer (&ctx.appends, g_ptr_array_unref);
   g_clear_pointer (&ctx.config_overrides, g_ptr_array_unref);
   g_clear_pointer (&ctx.known, g_hash_table_unref);
+  if (culprit != NULL)
+    *culprit = ok ? -1 : (int) ctx.culprit - 1;
   g_free (root.path);
   g_free (root.parent_base_dir);
   g_free (root.parent_package);

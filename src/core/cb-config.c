@@ -25,6 +25,7 @@
 
 #include "config.h"
 
+#include "cb/cb-compose.h"
 #include "cb/cb-config.h"
 #include "cb/cb-problem.h"
 
@@ -52,6 +53,7 @@ struct _CbConfigSnapshot
   GPtrArray       *use_cases;      /* CbUseCase */
   GHashTable      *files;          /* path -> ParsedFile */
   guint            n_files_parsed;
+  CbComposer      *composer;       /* the whole tree, preloaded; NULL without configs/ */
 };
 
 static void
@@ -139,6 +141,7 @@ cb_config_snapshot_unref (CbConfigSnapshot *self)
   g_strfreev (self->profile_keys);
   g_ptr_array_unref (self->use_cases);
   g_hash_table_unref (self->files);
+  g_clear_pointer (&self->composer, cb_composer_unref);
   g_free (self);
 }
 
@@ -557,6 +560,11 @@ cb_config_snapshot_reload (const char             *configs_dir,
   g_hash_table_replace (loader.self->options, g_strdup ("preprocessing_profiles"),
                         g_strdupv (loader.self->profile_keys));
 
+  /* The whole tree for composing commands, read here in the worker so that composing on
+   * the UI thread never touches the disk. */
+  loader.self->composer = cb_composer_new (configs_dir);
+  cb_composer_preload (loader.self->composer);
+
   return loader.self;
 }
 
@@ -735,4 +743,17 @@ cb_config_snapshot_get_n_files_parsed (const CbConfigSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->n_files_parsed;
+}
+
+/**
+ * cb_config_snapshot_get_composer:
+ *
+ * Returns: (transfer none) (nullable): the snapshot's tree, preloaded, for composing
+ *   commands (cb_composer_compose()); %NULL when there is no configs folder
+ */
+CbComposer *
+cb_config_snapshot_get_composer (const CbConfigSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->composer;
 }
