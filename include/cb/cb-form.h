@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "cb-command.h"
+#include "cb-compose.h"
 #include "cb-config.h"
 #include "cb-project.h"
 #include "cb-schema.h"
@@ -43,6 +44,8 @@ typedef struct
   const char         *mismatch;       /* differs from what the chosen checkpoint was
                                        * trained with: loading it can only fail, so running
                                        * asks first */
+  const char         *hydra;          /* Hydra would refuse the command because of this
+                                       * field's override: running asks first */
 } CbFieldState;
 
 CbForm             *cb_form_new                 (CbSchema          *schema,
@@ -60,6 +63,9 @@ void                cb_form_set_checkpoint_model (CbForm           *self,
                                                  GListModel        *model);
 const char         *cb_form_get_checkpoint_note (CbForm            *self);
 char              **cb_form_get_mismatches      (CbForm            *self);
+const char         *cb_form_get_hydra_error     (CbForm            *self);
+GPtrArray          *cb_form_get_hydra_warnings  (CbForm            *self);
+CbComposition      *cb_form_get_composition     (CbForm            *self);
 gboolean            cb_form_use_checkpoint_settings (CbForm        *self);
 gboolean            cb_form_set_value           (CbForm            *self,
                                                  const char        *key,

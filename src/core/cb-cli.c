@@ -19,6 +19,7 @@
 #include "cb/cb-cli.h"
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-compose.h"
+#include "cb/cb-compose-check.h"
 #include "cb/cb-config.h"
 #include "cb/cb-form.h"
 #include "cb/cb-problem.h"
@@ -338,6 +339,15 @@ build_page_form (const Options  *options,
   for (guint i = 0; mismatches[i] != NULL; i++)
     g_printerr ("command-builder: warning: %s\n", mismatches[i]);
 
+  /* What the project's Hydra config would say (the command is still printed as asked). */
+  if (!bad && cb_form_get_hydra_error (form) != NULL)
+    g_printerr ("command-builder: warning: Hydra would refuse this command: %s\n",
+                cb_form_get_hydra_error (form));
+  if (!bad && cb_form_get_hydra_warnings (form) != NULL)
+    for (guint i = 0; i < cb_form_get_hydra_warnings (form)->len; i++)
+      g_printerr ("command-builder: warning: %s\n",
+                  (char *) g_ptr_array_index (cb_form_get_hydra_warnings (form), i));
+
   if (bad)
     return 2;
 
@@ -420,6 +430,7 @@ cmd_check (const Options *options)
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(CbProject) project = NULL;
   g_autoptr(CbConfigSnapshot) snapshot = NULL;
+  g_autoptr(GPtrArray) schemas = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_schema_unref);
   g_autofree char *configs = NULL;
   gboolean any_error;
 
@@ -440,11 +451,21 @@ cmd_check (const Options *options)
         }
       schema = cb_schema_load_file (path, problems, NULL);
       cb_project_check_page (project, pages[i], CB_PROBLEM_ERROR, problems);
+      if (schema != NULL)
+        g_ptr_array_add (schemas, g_steal_pointer (&schema));
+      else
+        g_ptr_array_add (schemas, NULL);
     }
 
   configs = cb_project_get_path (project, project->configs_dir);
   cb_config_check_tree (configs, problems);
   snapshot = cb_config_snapshot_load (configs, problems);
+
+  /* What the schemas ask of the configs, composed as Hydra would. */
+  for (guint i = 0; pages[i] != NULL; i++)
+    if (g_ptr_array_index (schemas, i) != NULL)
+      cb_compose_check_page (g_ptr_array_index (schemas, i), pages[i], project, snapshot,
+                             problems);
 
   /* Each broken file is reported once, whichever pass found it. */
   {

@@ -1190,6 +1190,14 @@ apply_config_override (CbCfg       *root,
       return FALSE;
     }
 
+  if (strchr (o->key, '/') != NULL)
+    {
+      g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
+                   "'%s' is not a config group (there is no folder %s in the configs)",
+                   o->key, o->key);
+      return FALSE;
+    }
+
   parent = parent_of (root, o->key, o->kind == CB_OVERRIDE_ADD || o->kind == CB_OVERRIDE_FORCE_ADD,
                       &last, &missing);
   existing = parent != NULL ? cb_cfg_lookup (parent, last) : NULL;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "cb/cb-checkpoint.h"
+#include "cb/cb-compose.h"
 #include "cb/cb-form.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ typedef struct
   char         *error;
   char         *warning;
   char         *mismatch;
+  char         *hydra;
 } Computed;
 
 struct _CbForm
@@ -43,6 +45,9 @@ struct _CbForm
 
   GHashTable        *user_values;   /* key -> GVariant */
   char             **extra;         /* extra overrides after the fields' own, or NULL */
+  GArray            *override_fields; /* int per override of the command: its field, or -1 */
+  CbComposition     *composition;   /* the command composed as Hydra would, or NULL */
+  char              *hydra_error;   /* why Hydra would refuse the command, or NULL */
   GHashTable        *pinned;        /* keys of choices that were not offered when given
                                      * (typed, loaded, from the command line): they are
                                      * kept and flagged, never replaced by a default */
@@ -67,6 +72,7 @@ const CbRunInfo *_cb_form_current_run_info     (CbForm     *self,
                                                 guint       upto);
 gboolean         _cb_form_fill_from_checkpoint (CbForm     *self);
 void             _cb_form_recompute            (CbForm     *self);
+void             _cb_form_compose              (CbForm     *self);
 void             _cb_form_store_user_value     (CbForm     *self,
                                                 guint       index,
                                                 GVariant   *value);

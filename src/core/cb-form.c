@@ -56,6 +56,7 @@ computed_clear (Computed *c)
   g_clear_pointer (&c->error, g_free);
   g_clear_pointer (&c->warning, g_free);
   g_clear_pointer (&c->mismatch, g_free);
+  g_clear_pointer (&c->hydra, g_free);
   g_clear_pointer (&c->state.value, g_variant_unref);
   g_clear_pointer (&c->state.default_value, g_variant_unref);
 }
@@ -866,6 +867,7 @@ compute_field (CbForm *self,
   c->state.error = c->error;
   c->state.warning = c->warning;
   c->state.mismatch = c->mismatch;
+  c->state.hydra = NULL;
 }
 
 GVariant *
@@ -917,6 +919,7 @@ build_command (CbForm *self)
   g_autofree char *script = NULL;
   gboolean have_exp_name = FALSE;
   static const char * const default_launcher[] = { "uv", "run", "python", NULL };
+  int none = -1;
 
   if (!variant_is_missing (profile_value) &&
       g_variant_is_of_type (profile_value, G_VARIANT_TYPE_STRING) &&
@@ -924,8 +927,12 @@ build_command (CbForm *self)
     profile = cb_config_snapshot_get_profile (self->snapshot,
                                               g_variant_get_string (profile_value, NULL));
 
+  g_array_set_size (self->override_fields, 0);
   for (guint i = 0; constants != NULL && constants[i] != NULL; i++)
-    g_ptr_array_add (overrides, g_strdup (constants[i]));
+    {
+      g_ptr_array_add (overrides, g_strdup (constants[i]));
+      g_array_append_val (self->override_fields, none);
+    }
 
   for (guint i = 0; i < self->n_fields; i++)
     {
@@ -956,6 +963,9 @@ build_command (CbForm *self)
 
       for (guint k = 0; field->hydra_override[k] != NULL; k++)
         {
+          int index = (int) i;
+
+          g_array_append_val (self->override_fields, index);
           if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
             g_ptr_array_add (overrides, cb_hydra_override (field->hydra_override[k], text,
                                                            kind_of (field)));
@@ -969,16 +979,27 @@ build_command (CbForm *self)
       g_autofree char *suffixed = _cb_form_suffixed_exp_name (self, "ocr_training");
 
       if (suffixed != NULL)
-        g_ptr_array_add (overrides, cb_hydra_override ("exp_name", suffixed,
-                                                       CB_VALUE_KIND_FREE_TEXT));
+        {
+          g_ptr_array_add (overrides, cb_hydra_override ("exp_name", suffixed,
+                                                         CB_VALUE_KIND_FREE_TEXT));
+          g_array_append_val (self->override_fields, none);
+        }
     }
 
   for (guint i = 0; profile != NULL && profile->overrides[i] != NULL; i++)
-    g_ptr_array_add (overrides, g_strdup (profile->overrides[i]));
+    {
+      int index = cb_schema_find_field (self->schema, "preprocessing_profile");
+
+      g_ptr_array_add (overrides, g_strdup (profile->overrides[i]));
+      g_array_append_val (self->override_fields, index);
+    }
 
   /* Overrides no field covers, as the user wrote them, last. */
   for (guint i = 0; self->extra != NULL && self->extra[i] != NULL; i++)
-    g_ptr_array_add (overrides, g_strdup (self->extra[i]));
+    {
+      g_ptr_array_add (overrides, g_strdup (self->extra[i]));
+      g_array_append_val (self->override_fields, none);
+    }
 
   g_ptr_array_add (overrides, NULL);
 
@@ -1042,6 +1063,7 @@ _cb_form_recompute (CbForm *self)
 
   check_suffixed_name (self);
   build_command (self);
+  _cb_form_compose (self);
   self->dirty = FALSE;
 
   g_signal_emit (self, signals[CHANGED], 0);
@@ -1068,6 +1090,9 @@ cb_form_finalize (GObject *object)
   g_clear_pointer (&self->user_values, g_hash_table_unref);
   g_clear_pointer (&self->pinned, g_hash_table_unref);
   g_clear_pointer (&self->extra, g_strfreev);
+  g_clear_pointer (&self->override_fields, g_array_unref);
+  g_clear_pointer (&self->composition, cb_composition_free);
+  g_clear_pointer (&self->hydra_error, g_free);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->command, cb_command_unref);
   g_free (self->page);
@@ -1096,6 +1121,7 @@ static void
 cb_form_init (CbForm *self)
 {
   self->pinned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->override_fields = g_array_new (FALSE, FALSE, sizeof (int));
   self->user_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_variant_unref);
   self->errors = g_ptr_array_new_with_free_func (g_free);
