@@ -280,6 +280,12 @@ test_value_overrides (void)
   expect (files, "config", OV ("nested@x=1"), NULL, "'nested@x=1' looks like a config group");
   expect (files, "config", OV ("db@x=mysql"), NULL, "Could not override 'db@x': no entry");
   expect (files, "config", OV ("db.port=1,2"), NULL, "db.port=1,2: Ambiguous value");
+  /* OmegaConf checks interpolations when it merges an override. */
+  expect (files, "config", OV ("db.host='${oops'"), NULL, "Could not merge 'db.host='${oops''");
+  expect (files, "config", OV ("db.host=${}"), NULL, "Could not merge");
+  expect (files, "config", OV ("db.host='\\${oops'"),
+          "db:\n  host: \\${oops\n  port: 3306\nlist: [1, 2, 3]\nnested:\n  a: 1\n  b:\n"
+          "    c: 2\nmaybe: null\n", NULL);
 }
 
 static void
@@ -472,8 +478,8 @@ test_override_grammar (void)
   check_value ("exp_name=\"한국어\"", "한국어\n");
   check_value ("exp_name=007", "'007'\n");
   check_value ("exp_name=1_000", "1000\n");
-  check_value ("exp_name=1e3", "1e3\n");
-  check_value ("exp_name=.5", ".5\n");
+  check_value ("exp_name=1e3", "1000.0\n");
+  check_value ("exp_name=.5", "0.5\n");
   check_value ("exp_name=null", "null\n");
   check_value ("exp_name=True", "true\n");
   check_value ("exp_name='32'", "'32'\n");

@@ -88,6 +88,7 @@ typedef struct
   char    *config_path;
   char    *package;
   char    *override_key;  /* group defaults */
+  char    *choice;        /* "group=option" of the group default this config is */
   Loaded  *loaded;
   gboolean is_self;
 } Result;
@@ -283,6 +284,7 @@ element_free (Element *e)
 static void
 result_free (Result *r)
 {
+  g_free (r->choice);
   g_free (r->config_path);
   g_free (r->package);
   g_free (r->override_key);
@@ -641,6 +643,12 @@ add_result (GPtrArray     *results,
   r->config_path = config_path (e);
   r->package = final_package (e, TRUE);
   r->override_key = e->is_group && !is_self ? override_key (e) : NULL;
+  if (e->is_group)
+    {
+      g_autofree char *key = override_key (e);
+
+      r->choice = g_strdup_printf ("%s=%s", key, e->name);
+    }
   r->loaded = loaded;
   r->is_self = is_self;
   g_ptr_array_add (results, r);
@@ -978,6 +986,13 @@ classify_overrides (Ctx              *ctx,
                                         : g_strdup (o->key);
 
       ctx->culprit = i + 1;
+
+      /* Hydra's own groups (hydra/launcher, hydra/job_logging, …) live in Hydra's package,
+       * not in the project: they only shape the hydra node, which the task never sees. */
+      if (g_str_has_prefix (o->key, "hydra/") && !group &&
+          o->value != NULL && o->value->kind == CB_CFG_SCALAR)
+        continue;
+
       if (o->kind == CB_OVERRIDE_DELETE && (group || config))
         {
           Choice *c = g_new0 (Choice, 1);
@@ -1171,6 +1186,68 @@ mark_origin (CbCfg *cfg,
       mark_origin (g_ptr_array_index (cfg->items, i), position);
 }
 
+/* OmegaConf's grammar for ${…}, as far as a merge checks it: every ${ closed, not empty, a
+ * key path or resolver name without blanks before its ':'. \${ is an escaped dollar. */
+static gboolean
+valid_interpolations (const char *text,
+                      guint       depth)
+{
+  const char *p = text;
+
+  if (depth > 8)
+    return FALSE;
+  while ((p = strstr (p, "${")) != NULL)
+    {
+      const char *q;
+      guint open = 1;
+      g_autofree char *inner = NULL;
+      const char *colon;
+      gsize head;
+
+      if (p > text && p[-1] == '\\')
+        {
+          p += 2;
+          continue;
+        }
+      for (q = p + 2; *q != '\0' && open > 0; q++)
+        {
+          if (q[0] == '$' && q[1] == '{')
+            {
+              open++;
+              q++;
+            }
+          else if (*q == '}')
+            open--;
+        }
+      if (open > 0)
+        return FALSE;
+      inner = g_strndup (p + 2, q - p - 3);
+      colon = strchr (inner, ':');
+      head = colon ? (gsize) (colon - inner) : strlen (inner);
+      if (head == 0 && colon == NULL)
+        return FALSE;
+      for (gsize i = 0; i < head; i++)
+        if (g_ascii_isspace (inner[i]))
+          return FALSE;
+      if (!valid_interpolations (inner, depth + 1))
+        return FALSE;
+      p = q;
+    }
+  return TRUE;
+}
+
+static gboolean
+value_interpolations_ok (const CbCfg *value)
+{
+  if (value->kind == CB_CFG_SCALAR)
+    return valid_interpolations (value->text, 0);
+  if (value->kind == CB_CFG_MAP || value->kind == CB_CFG_LIST)
+    for (guint i = 0; i < value->items->len; i++)
+      if (!value_interpolations_ok (g_ptr_array_index (value->items, i)))
+        return FALSE;
+  return TRUE;
+}
+
 static gboolean
 apply_config_override (CbCfg       *root,
                        CbOverride  *o,
@@ -1190,6 +1267,13 @@ apply_config_override (CbCfg       *root,
       return FALSE;
     }
 
+  if (o->value != NULL && !value_interpolations_ok (o->value))
+    {
+      g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
+                   "Could not merge '%s': a ${…} in it is not a valid interpolation (write "
+                   "${key.path} or ${resolver:args}, or \\${ for a plain $)", o->text);
+      return FALSE;
+    }
   if (strchr (o->key, '/') != NULL)
     {
       g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
@@ -1610,10 +1694,8 @@ cb_composer_compose_full (CbComposer          *self,
       Result *r = g_ptr_array_index (results, i);
       CbCfg *at;
 
-      if (r->override_key != NULL)
-        g_ptr_array_add (composition->choices,
-                         g_strdup_printf ("%s=%s", r->override_key,
-                                          strrchr (r->config_path, '/') + 1));
+      if (r->choice != NULL)
+        g_ptr_array_add (composition->choices, g_strdup (r->choice));
       if (r->loaded == NULL || r->loaded->content == NULL)
         continue;
       g_ptr_array_add (composition->defaults,

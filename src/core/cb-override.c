@@ -19,7 +19,9 @@
 #include "config.h"
 
 #include "cb/cb-override.h"
+#include "cb/cb-quote.h"
 
+#include <math.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
@@ -184,10 +186,15 @@ typed_scalar (const char *text)
 
     /* Floats: what strtod takes whole, with a digit in it. */
     g_ascii_strtod (plain, &end);
-    /* Hydra's floats have a point or an exponent: 007 is a string, 1e3 and .5 floats. */
+    /* Hydra's floats have a point or an exponent: 007 is a string, 1e3 and .5 floats,
+     * which Python then writes as 1000.0 and 0.5. */
     if (ok && end != plain && *end == '\0' && strpbrk (plain, "0123456789") != NULL &&
         strpbrk (plain, "xXpP") == NULL && strpbrk (plain, ".eE") != NULL)
-      return cb_cfg_new_scalar (plain, FALSE);
+      {
+        g_autofree char *repr = cb_format_number_repr (g_ascii_strtod (plain, NULL));
+
+        return cb_cfg_new_scalar (repr, FALSE);
+      }
   }
 
   return cb_cfg_new_scalar (text, TRUE);
@@ -366,10 +373,61 @@ parse_dict (Parser *parser)
     }
 }
 
+/* Hydra's casts: str(x), int(x), float(x), bool(x) of one primitive. */
+static CbCfg *
+parse_cast (Parser     *parser,
+            const char *name,
+            const char *args)
+{
+  g_autoptr(CbCfg) arg = NULL;
+  const char *text;
+  double d;
+  char *end = NULL;
+
+  parser->p = args;
+  arg = parse_element (parser, ",)");
+  if (arg == NULL)
+    return NULL;
+  if (*parser->p != ')' || arg->kind == CB_CFG_MAP || arg->kind == CB_CFG_LIST)
+    {
+      fail (parser, CB_OVERRIDE_ERROR_SYNTAX, "%s() takes one plain value", name);
+      return NULL;
+    }
+  parser->p++;
+  text = arg->kind == CB_CFG_NULL ? "null" : arg->text;
+
+  if (g_str_equal (name, "str"))
+    return cb_cfg_new_scalar (text, TRUE);
+  if (g_str_equal (name, "bool"))
+    {
+      if (g_ascii_strcasecmp (text, "true") == 0 || g_str_equal (text, "1"))
+        return cb_cfg_new_scalar ("true", FALSE);
+      if (g_ascii_strcasecmp (text, "false") == 0 || g_str_equal (text, "0"))
+        return cb_cfg_new_scalar ("false", FALSE);
+    }
+  else
+    {
+      d = g_ascii_strtod (text, &end);
+      if (*text != '\0' && end != text && *end == '\0' && isfinite (d))
+        {
+          g_autofree char *out = NULL;
+
+          if (g_str_equal (name, "int"))
+            out = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
+          else
+            out = cb_format_number_repr (d);
+          return cb_cfg_new_scalar (out, FALSE);
+        }
+    }
+  fail (parser, CB_OVERRIDE_ERROR_SYNTAX, "%s(%s): not a value of that type", name, text);
+  return NULL;
+}
+
 static CbCfg *
 parse_element (Parser     *parser,
                const char *stops)
 {
+  g_autofree char *name_buf = NULL;
   CbCfg *result;
   const char *p;
 
@@ -393,7 +451,11 @@ parse_element (Parser     *parser,
 
       while (g_ascii_isalnum (*q) || *q == '_')
         q++;
-      if (q != p && *q == '(')
+      if (q != p && *q == '(' &&
+          g_strv_contains ((const char * const[]) { "str", "int", "float", "bool", NULL },
+                           (name_buf = g_strndup (p, q - p))))
+        result = parse_cast (parser, name_buf, q + 1);
+      else if (q != p && *q == '(')
         {
           g_autofree char *name = g_strndup (p, q - p);
 
