@@ -67,6 +67,9 @@ gboolean     cb_cfg_equal          (const CbCfg  *a,
                                     const CbCfg  *b);
 char        *cb_cfg_to_yaml        (const CbCfg  *cfg);
 char        *cb_cfg_to_json        (const CbCfg  *cfg);
+char        *cb_cfg_to_yaml_with_origins (const CbCfg *cfg,
+                                          const char  *filter,
+                                          GArray      *marked);
 char        *cb_cfg_scalar_display (const CbCfg  *cfg);
 char        *cb_cfg_resolve_text   (const CbCfg  *root,
                                     const char   *text);

@@ -590,6 +590,128 @@ cb_cfg_to_yaml (const CbCfg *cfg)
   return g_string_free (out, FALSE);
 }
 
+typedef struct
+{
+  GString    *out;
+  const char *filter;     /* casefolded, or NULL */
+  GArray     *marked;     /* guint: 0-based lines set by the command line */
+  guint       line;
+} Annotated;
+
+static gboolean
+matches (const char *text,
+         const char *filter)
+{
+  g_autofree char *folded = NULL;
+
+  if (filter == NULL || text == NULL)
+    return filter == NULL;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, filter) != NULL;
+}
+
+/* Whether @cfg, reached by @path, or anything under it matches the filter. */
+static gboolean
+subtree_matches (const CbCfg *cfg,
+                 const char  *path,
+                 const char  *filter)
+{
+  if (filter == NULL || matches (path, filter))
+    return TRUE;
+  if (cfg->kind == CB_CFG_SCALAR)
+    return matches (cfg->text, filter);
+  if (cfg->kind == CB_CFG_MAP)
+    for (guint i = 0; i < cfg->keys->len; i++)
+      {
+        g_autofree char *child = g_strconcat (path, ".", (char *) g_ptr_array_index (cfg->keys, i),
+                                              NULL);
+
+        if (subtree_matches (g_ptr_array_index (cfg->items, i), child, filter))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+annotate_line_end (Annotated   *a,
+                   const CbCfg *cfg)
+{
+  if (cfg->file != NULL && g_str_equal (cfg->file, "command line"))
+    {
+      g_string_append (a->out, "  # command line");
+      if (a->marked != NULL)
+        g_array_append_val (a->marked, a->line);
+    }
+  else if (cfg->file != NULL)
+    g_string_append_printf (a->out, "  # %s:%u", cfg->file, cfg->line);
+  g_string_append_c (a->out, '\n');
+  a->line++;
+}
+
+static void
+append_annotated (Annotated   *a,
+                  const CbCfg *cfg,
+                  const char  *path,
+                  guint        indent)
+{
+  for (guint i = 0; i < cfg->keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (cfg->keys, i);
+      const CbCfg *value = g_ptr_array_index (cfg->items, i);
+      g_autofree char *child = *path ? g_strconcat (path, ".", key, NULL) : g_strdup (key);
+      /* Under a matching key, everything is shown. */
+      const char *filter = a->filter != NULL && matches (child, a->filter) ? NULL : a->filter;
+
+      if (!subtree_matches (value, child, filter))
+        continue;
+      g_string_append_printf (a->out, "%*s", (int) indent, "");
+      append_key (a->out, key);
+      g_string_append_c (a->out, ':');
+      if (value->kind == CB_CFG_MAP && value->keys->len > 0)
+        {
+          g_string_append_c (a->out, '\n');
+          a->line++;
+          {
+            const char *saved = a->filter;
+
+            a->filter = filter;
+            append_annotated (a, value, child, indent + 2);
+            a->filter = saved;
+          }
+        }
+      else
+        {
+          g_string_append_c (a->out, ' ');
+          append_flow (a->out, value);
+          annotate_line_end (a, value);
+        }
+    }
+}
+
+/**
+ * cb_cfg_to_yaml_with_origins:
+ * @filter: (nullable): show only keys whose dotted path or value contains it (any case),
+ *   with their parents; everything under a matching key
+ * @marked: (nullable) (element-type guint): receives the 0-based lines of values the
+ *   command line set
+ *
+ * Block YAML of a map where each value line ends with a comment saying where it was set
+ * last (`# configs/trainer/default.yaml:2`, `# command line`). Lists are written inline.
+ */
+char *
+cb_cfg_to_yaml_with_origins (const CbCfg *cfg,
+                             const char  *filter,
+                             GArray      *marked)
+{
+  g_autofree char *folded = filter && *filter ? g_utf8_casefold (filter, -1) : NULL;
+  Annotated a = { g_string_new (NULL), folded, marked, 0 };
+
+  g_return_val_if_fail (cfg != NULL && cfg->kind == CB_CFG_MAP, NULL);
+
+  append_annotated (&a, cfg, "", 0);
+  return g_string_free (a.out, FALSE);
+}
+
 static void
 append_json_string (GString    *out,
                     const char *text)

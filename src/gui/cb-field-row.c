@@ -1162,11 +1162,14 @@ update_range (CbFieldRow         *self,
   return TRUE;
 }
 
-/* A mismatch with the chosen checkpoint's run comes first: it makes the run fail. */
+/* A mismatch with the chosen checkpoint's run comes first, then what Hydra would refuse:
+ * both make the run fail. */
 static const char *
 row_warning (const CbFieldState *state)
 {
-  return state->mismatch != NULL ? state->mismatch : state->warning;
+  if (state->mismatch != NULL)
+    return state->mismatch;
+  return state->hydra != NULL ? state->hydra : state->warning;
 }
 
 static char *

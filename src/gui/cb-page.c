@@ -120,6 +120,7 @@ struct _CbPage
   GtkWidget           *content_box;
   CbBanner            *validation_banner;
   CbBanner            *mismatch_banner;
+  CbBanner            *hydra_banner;
   AdwPreferencesGroup *suggestions_group;
   GtkWidget           *groups_box;
   GtkWidget           *reset_button;
@@ -633,6 +634,38 @@ update_mismatches (CbPage *self)
   cb_banner_set_revealed (self->mismatch_banner, n > 0);
 }
 
+/* What the project's Hydra config says of the command: a refusal (the run would stop at
+ * once), or choices that have no effect. Running stays possible, after a question. */
+static void
+update_hydra (CbPage *self)
+{
+  const char *error = cb_form_get_hydra_error (self->form);
+  GPtrArray *warnings = cb_form_get_hydra_warnings (self->form);
+
+  if (error != NULL)
+    {
+      const char * const messages[] = { error, NULL };
+
+      cb_banner_set_severity (self->hydra_banner, CB_BANNER_ERROR);
+      cb_banner_set_title (self->hydra_banner, _("Hydra would refuse this command"));
+      cb_banner_set_messages (self->hydra_banner, messages);
+    }
+  else if (warnings != NULL)
+    {
+      g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+
+      for (guint i = 0; i < warnings->len; i++)
+        g_ptr_array_add (messages, g_ptr_array_index (warnings, i));
+      g_ptr_array_add (messages, NULL);
+      cb_banner_set_severity (self->hydra_banner, CB_BANNER_WARNING);
+      cb_banner_set_title (self->hydra_banner,
+                           g_dngettext (GETTEXT_PACKAGE, "A choice has no effect",
+                                        "Some choices have no effect", warnings->len));
+      cb_banner_set_messages (self->hydra_banner, (const char * const *) messages->pdata);
+    }
+  cb_banner_set_revealed (self->hydra_banner, error != NULL || warnings != NULL);
+}
+
 static void
 use_checkpoint_settings_action (GtkWidget  *widget,
                                 const char *action_name,
@@ -683,6 +716,7 @@ update_page (CbPage *self)
   update_groups (self);
   update_validation (self);
   update_mismatches (self);
+  update_hydra (self);
   update_use_cases (self);
 
   if (!self->applying && self->active_use_case != NULL)
@@ -905,6 +939,7 @@ cb_page_class_init (CbPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, CbPage, validation_banner);
   gtk_widget_class_bind_template_child (widget_class, CbPage, mismatch_banner);
+  gtk_widget_class_bind_template_child (widget_class, CbPage, hydra_banner);
   gtk_widget_class_bind_template_child (widget_class, CbPage, suggestions_group);
   gtk_widget_class_bind_template_child (widget_class, CbPage, groups_box);
   gtk_widget_class_bind_template_child (widget_class, CbPage, reset_button);
@@ -938,6 +973,8 @@ cb_page_init (CbPage *self)
   cb_banner_set_dismissible (self->mismatch_banner, FALSE);
   cb_banner_set_action (self->mismatch_banner, _("_Use the Checkpoint’s Settings"),
                         "page.use-checkpoint-settings");
+  cb_banner_set_dismissible (self->hydra_banner, FALSE);
+  cb_banner_set_action (self->hydra_banner, _("Show _Config"), "win.show-config");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.reset", FALSE);
 }
 
