@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include "cb/cb-schema.h"
+#include "cb/cb-file-read.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-yaml.h"
 
@@ -1182,13 +1183,13 @@ cb_schema_load_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!cb_file_read_regular (path, CB_FILE_KIND_SCHEMA, &contents, &length, &local_error))
     {
+      /* The message is "PATH: what is wrong". */
       if (problems != NULL)
-        g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, path, 0, 0, "%s",
-                                                   local_error->message));
-      g_set_error (error, CB_SCHEMA_ERROR, CB_SCHEMA_ERROR_INVALID, "%s: %s", path,
-                   local_error->message);
+        g_ptr_array_add (problems, cb_problem_new_located (CB_PROBLEM_ERROR, path,
+                                                           local_error->message));
+      g_set_error_literal (error, CB_SCHEMA_ERROR, CB_SCHEMA_ERROR_INVALID, local_error->message);
       return NULL;
     }
 
