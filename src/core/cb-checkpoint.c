@@ -81,10 +81,13 @@ note_pair (CbCheckpointName *out,
 {
   const char *last = words->len > 0 ? g_ptr_array_index (words, words->len - 1) : NULL;
 
+  /* A count, as a file name may say any number ("epoch=1e300"): out of range is unknown. */
+  gint64 count = value >= 0 && value < 9e18 ? (gint64) value : -1;
+
   if (last != NULL && g_ascii_strcasecmp (last, "epoch") == 0)
-    out->epoch = (gint64) value;
+    out->epoch = count;
   else if (last != NULL && g_ascii_strcasecmp (last, "step") == 0)
-    out->step = (gint64) value;
+    out->step = count;
   else if (words->len > 0 && out->metric_name == NULL)
     {
       g_autoptr(GString) name = g_string_new (NULL);
