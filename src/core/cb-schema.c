@@ -372,7 +372,7 @@ cb_number_format_split (const char  *format,
 
   g_return_val_if_fail (format != NULL, FALSE);
 
-  for (const char *p = format; *p != '\0' && why == NULL; p++)
+  for (const char *p = format; *p != '\0'; p++)
     {
       gboolean alternate = FALSE;
       gboolean precision = FALSE;
@@ -408,6 +408,8 @@ cb_number_format_split (const char  *format,
         why = "a conversion other than e, E, f, F, g, G or d";
       else if (*p == 'd' && (precision || alternate))
         why = "a precision or '#' with d";
+      if (why != NULL)
+        break;
       end = p + 1;
     }
 
