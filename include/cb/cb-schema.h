@@ -94,6 +94,9 @@ typedef struct
 
 typedef struct _CbSchema CbSchema;
 
+/* The widest field and the most digits a number format may ask for. */
+#define CB_NUMBER_FORMAT_MAX_WIDTH 32
+
 GQuark             cb_schema_error_quark            (void);
 CbSchema          *cb_schema_load_file              (const char      *path,
                                                      GPtrArray       *problems,
@@ -116,6 +119,12 @@ int                cb_schema_find_field             (const CbSchema  *schema,
 const char        *cb_field_type_to_string          (CbFieldType      type);
 gboolean           cb_options_source_is_known       (const char      *source);
 const char        *cb_schema_text                   (const char      *text);
+gboolean           cb_number_format_split           (const char      *format,
+                                                     char           **prefix,
+                                                     char           **conversion,
+                                                     char           **suffix,
+                                                     gboolean        *rounds,
+                                                     const char     **problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSchema, cb_schema_unref)
 

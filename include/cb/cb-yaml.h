@@ -7,14 +7,22 @@
 
 #include <glib.h>
 
+#include "cb/cb-file-read.h"
+
 G_BEGIN_DECLS
 
 #define CB_YAML_ERROR (cb_yaml_error_quark ())
+
+/* Collections nest at most this deep in a document read from a file. */
+#define CB_YAML_MAX_DEPTH 256
+/* A document's nodes, counting each alias as the nodes it stands for, are at most this many. */
+#define CB_YAML_MAX_NODES 100000
 
 typedef enum
 {
   CB_YAML_ERROR_SYNTAX,
   CB_YAML_ERROR_IO,
+  CB_YAML_ERROR_LIMIT,
 } CbYamlError;
 
 typedef enum
@@ -28,6 +36,9 @@ typedef struct _CbNode CbNode;
 
 GQuark       cb_yaml_error_quark    (void);
 CbNode      *cb_yaml_load_file      (const char   *path,
+                                     GError      **error);
+CbNode      *cb_yaml_load_file_kind (const char   *path,
+                                     CbFileKind    kind,
                                      GError      **error);
 CbNode      *cb_yaml_load_data      (const char   *data,
                                      gsize         length,

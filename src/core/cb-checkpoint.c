@@ -16,6 +16,7 @@
 
 #include "cb/cb-checkpoint.h"
 #include "cb-checkpoint-private.h"
+#include "cb/cb-file-read.h"
 
 #include <glib/gi18n.h>
 
@@ -80,10 +81,13 @@ note_pair (CbCheckpointName *out,
 {
   const char *last = words->len > 0 ? g_ptr_array_index (words, words->len - 1) : NULL;
 
+  /* A count, as a file name may say any number ("epoch=1e300"): out of range is unknown. */
+  gint64 count = value >= 0 && value < 9e18 ? (gint64) value : -1;
+
   if (last != NULL && g_ascii_strcasecmp (last, "epoch") == 0)
-    out->epoch = (gint64) value;
+    out->epoch = count;
   else if (last != NULL && g_ascii_strcasecmp (last, "step") == 0)
-    out->step = (gint64) value;
+    out->step = count;
   else if (words->len > 0 && out->metric_name == NULL)
     {
       g_autoptr(GString) name = g_string_new (NULL);
@@ -340,7 +344,9 @@ set_if_unset (char       **slot,
  * checkpoint folder a scan finds, thousands of them in a big outputs/. Only the few scalars
  * the facts need are kept. Anchors and aliases (which Hydra never writes) are not followed. */
 
-#define MAX_HYDRA_FILE_SIZE (4 * 1024 * 1024)
+/* Collections nested deeper than this make the file say nothing (libyaml's own stacks grow
+ * with the nesting, without limit). */
+#define MAX_HYDRA_DEPTH 256
 
 static gboolean
 is_plain_null (const yaml_event_t *event)
@@ -362,7 +368,8 @@ typedef struct
 } Frame;
 
 /* Calls @found for every non-null scalar value at a mapping path ("model.encoder.name";
- * values inside sequences have none) of the YAML in @data. FALSE on a syntax error. */
+ * values inside sequences have none) of the YAML in @data. FALSE on a syntax error or when
+ * collections nest more than MAX_HYDRA_DEPTH deep. */
 static gboolean
 yaml_scan_paths (const char *data,
                  gsize       length,
@@ -373,7 +380,7 @@ yaml_scan_paths (const char *data,
   yaml_event_t event;
   Frame frames[32];
   guint depth = 0;         /* frames in use; deeper collections are only counted */
-  guint too_deep = 0;
+  guint too_deep = 0;       /* levels below the frames */
   char path[512];
   gsize path_len = 0;
   gboolean ok = TRUE;
@@ -394,7 +401,12 @@ yaml_scan_paths (const char *data,
         {
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
-          if (depth == G_N_ELEMENTS (frames) || too_deep > 0)
+          if (depth + too_deep >= MAX_HYDRA_DEPTH)
+            {
+              ok = FALSE;
+              done = TRUE;
+            }
+          else if (depth == G_N_ELEMENTS (frames) || too_deep > 0)
             too_deep++;
           else
             {
@@ -711,37 +723,19 @@ cb_read_small_file_at (int          dir_fd,
                        struct stat *st_out,
                        gsize       *length)
 {
-  struct stat st;
-  char *data;
-  gsize done = 0;
-  int fd;
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
 
-  fd = openat (dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_HYDRA_FILE_SIZE)
+  /* Opened without blocking and refused unless regular: a FIFO in a run folder must not
+   * stop the scan. */
+  if (!cb_file_read_regular_at (dir_fd, path, NULL, CB_FILE_KIND_RUN_RECORD, st_out, &data,
+                                length, &error))
     {
-      close (fd);
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("Not reading %s: %s", path, error->message);
       return NULL;
     }
 
-  data = g_malloc ((gsize) st.st_size + 1);
-  while (done < (gsize) st.st_size)
-    {
-      gssize n = read (fd, data + done, (gsize) st.st_size - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;   /* shrunk meanwhile: what was there */
-      done += (gsize) n;
-    }
-  close (fd);
-
-  data[done] = '\0';
-  if (st_out != NULL)
-    *st_out = st;
-  *length = done;
   return data;
 }
 

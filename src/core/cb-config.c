@@ -211,7 +211,9 @@ read_file (Loader     *loader,
   GError *error = NULL;
   struct stat st;
 
-  if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+  /* Missing: nothing to say. Anything else that is not a regular file (a FIFO, a device)
+   * is refused by the reader, with a message. */
+  if (stat (path, &st) != 0 || S_ISDIR (st.st_mode))
     return NULL;
 
   file = g_new0 (ParsedFile, 1);

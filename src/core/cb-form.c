@@ -1529,36 +1529,24 @@ cb_format_value (const CbField *field,
   if (field->format != NULL && variant_to_double (value, &d) &&
       !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     {
-      const char *conv = field->format + strlen (field->format) - 1;
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *prefix = NULL;
+      g_autofree char *conversion = NULL;
+      g_autofree char *suffix = NULL;
+      gboolean rounds = FALSE;
+      /* Width and precision are at most 32; the largest double has 309 digits. */
+      char buf[512];
 
-      /* Find the conversion character. */
-      for (const char *p = field->format; *p; p++)
-        if (*p == '%' && p[1] != '%')
-          {
-            p++;
-            while (*p && !strchr ("eEfFgGd", *p))
-              p++;
-            conv = p;
-            break;
-          }
-
-      if (*conv == 'd')
+      /* The schema check refused any other format; a format that is not checked shows the
+       * plain value rather than anything printf would make of it. */
+      if (cb_number_format_split (field->format, &prefix, &conversion, &suffix, &rounds, NULL) &&
+          isfinite (d))
         {
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-          /* format_is_safe() accepted exactly one numeric conversion at load. */
-          return g_strdup_printf (field->format, (int) llround (d));
-#pragma GCC diagnostic pop
+          /* "%d" became "%.0f": rounded half away from zero, as llround() did. */
+          if (rounds)
+            d = round (d) + 0.0;   /* + 0.0: never "-0" */
+          if (g_ascii_formatd (buf, sizeof buf, conversion, d) != NULL)
+            return g_strconcat (prefix, buf, suffix, NULL);
         }
-      {
-        g_autofree char *spec = g_strndup (field->format, conv - field->format + 1);
-        const char *start = strchr (spec, '%');
-        g_autofree char *prefix = g_strndup (field->format, start - spec);
-
-        g_ascii_formatd (buf, sizeof buf, start, d);
-        return g_strconcat (prefix, buf, conv + 1, NULL);
-      }
     }
 
   return variant_to_text (value);

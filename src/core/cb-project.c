@@ -65,7 +65,7 @@ load_settings (CbProject  *project,
   g_autoptr(CbNode) root = NULL;
   const CbNode *launcher;
 
-  root = cb_yaml_load_file (project->settings_path, &error);
+  root = cb_yaml_load_file_kind (project->settings_path, CB_FILE_KIND_SETTINGS, &error);
   if (root == NULL)
     {
       if (problems != NULL)

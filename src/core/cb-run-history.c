@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include "cb/cb-run-history.h"
+#include "cb/cb-file-read.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -41,6 +42,8 @@
 #define HISTORY_GROUP   "history"
 #define HISTORY_VERSION 1
 #define RUN_PREFIX      "run "
+/* The longest duration a history entry may have, in seconds: a century. */
+#define MAX_DURATION    (100.0 * 365.25 * 24 * 3600)
 
 struct _CbRunRecord
 {
@@ -385,6 +388,7 @@ cb_format_duration (double seconds)
 
   if (!(seconds >= 0.0))
     seconds = 0.0;
+  seconds = MIN (seconds, MAX_DURATION);
 
   if (seconds < 59.95)
     /* Translators: a duration in seconds, with one decimal */
@@ -536,8 +540,9 @@ record_from_key_file (GKeyFile   *key_file,
       return NULL;
     }
 
+  /* Finite and at most a century: it is formatted through integers. */
   duration = g_key_file_get_double (key_file, group, "duration", &error);
-  if (error != NULL || !(duration >= 0.0))
+  if (error != NULL || !(duration >= 0.0) || !(duration <= MAX_DURATION))
     {
       g_debug ("Skipping [%s]: bad duration", group);
       return NULL;
@@ -682,7 +687,7 @@ cb_run_history_load (CbRunHistory  *self,
 
   g_list_store_remove_all (self->entries);
 
-  if (!g_file_get_contents (self->path, &contents, &length, &local_error))
+  if (!cb_file_read_regular (self->path, CB_FILE_KIND_HISTORY, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;

@@ -28,11 +28,13 @@
 #include "config.h"
 
 #include "cb/cb-schema.h"
+#include "cb/cb-file-read.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-yaml.h"
 
 #include <cyaml/cyaml.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -283,7 +285,7 @@ parse_number (const char *text,
 
   errno = 0;
   *out = g_ascii_strtod (text, &end);
-  if (errno != 0 || end == text || *end != '\0' || g_ascii_isalpha (text[0]))
+  if (errno != 0 || end == text || *end != '\0' || g_ascii_isalpha (text[0]) || !isfinite (*out))
     return FALSE;
 
   *is_int = FALSE;
@@ -306,36 +308,134 @@ parse_bool (const char *text,
   return FALSE;
 }
 
-/* The schema's printf format is used for display only; only one numeric conversion is
- * allowed so that it is safe to pass to g_strdup_printf. */
+/* A run of digits of at most CB_NUMBER_FORMAT_MAX_WIDTH; FALSE when larger. */
 static gboolean
-format_is_safe (const char *format)
+skip_small_number (const char **p)
 {
-  guint conversions = 0;
+  guint value = 0;
 
-  for (const char *p = format; *p; p++)
+  for (; g_ascii_isdigit (**p); (*p)++)
     {
-      if (*p != '%')
-        continue;
-      p++;
-      if (*p == '%')
-        continue;
-      while (*p && strchr ("-+ 0#", *p))
-        p++;
-      while (g_ascii_isdigit (*p))
-        p++;
-      if (*p == '.')
-        {
-          p++;
-          while (g_ascii_isdigit (*p))
-            p++;
-        }
-      if (*p == '\0' || !strchr ("eEfFgGd", *p))
+      value = value * 10 + (guint) (**p - '0');
+      if (value > CB_NUMBER_FORMAT_MAX_WIDTH)
         return FALSE;
-      conversions++;
+    }
+  return TRUE;
+}
+
+static char *
+unescape_percent (const char *text,
+                  gsize       length)
+{
+  GString *out = g_string_sized_new (length);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '%' && i + 1 < length && text[i + 1] == '%')
+        i++;
+      g_string_append_c (out, text[i]);
     }
 
-  return conversions == 1;
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * cb_number_format_split:
+ * @format: a schema's `format`, such as "%.4f", "%.1e ms" or "Rate %d%%"
+ * @prefix: (out) (optional): the text before the conversion, "%%" made "%"
+ * @conversion: (out) (optional): the conversion for g_ascii_formatd(); "%d" becomes "%.0f",
+ *   to be given a rounded value
+ * @suffix: (out) (optional): the text after the conversion, "%%" made "%"
+ * @rounds: (out) (optional): whether the conversion was "%d", whose value is to be rounded
+ *   (half away from zero) before it is formatted
+ * @problem: (out) (optional): why @format is refused
+ *
+ * A schema's number format is used for display only. It must hold exactly one conversion
+ * of e, E, f, F, g, G or d, with flags among "-+ 0#" (no '#' for d), and a width and a
+ * precision of at most CB_NUMBER_FORMAT_MAX_WIDTH (none for d); a literal percent sign is
+ * "%%". Anything else would hand printf an argument it does not expect, or ask it for a
+ * gigabyte of padding.
+ *
+ * Returns: %TRUE when @format is acceptable and the outputs were set
+ */
+gboolean
+cb_number_format_split (const char  *format,
+                        char       **prefix,
+                        char       **conversion,
+                        char       **suffix,
+                        gboolean    *rounds,
+                        const char **problem)
+{
+  const char *start = NULL;
+  const char *end = NULL;
+  const char *why = NULL;
+
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      gboolean alternate = FALSE;
+      gboolean precision = FALSE;
+
+      if (*p != '%')
+        continue;
+      if (p[1] == '%')
+        {
+          p++;
+          continue;
+        }
+      if (start != NULL)
+        {
+          why = "more than one conversion (write a literal percent sign as %%)";
+          break;
+        }
+
+      start = p++;
+      for (; *p != '\0' && strchr ("-+ 0#", *p) != NULL; p++)
+        alternate |= *p == '#';
+      if (!skip_small_number (&p))
+        why = "a width larger than 32";
+      else if (*p == '.')
+        {
+          p++;
+          precision = TRUE;
+          if (!skip_small_number (&p))
+            why = "a precision larger than 32";
+        }
+      if (why != NULL)
+        break;
+      if (*p == '\0' || strchr ("eEfFgGd", *p) == NULL)
+        why = "a conversion other than e, E, f, F, g, G or d";
+      else if (*p == 'd' && (precision || alternate))
+        why = "a precision or '#' with d";
+      if (why != NULL)
+        break;
+      end = p + 1;
+    }
+
+  if (why == NULL && start == NULL)
+    why = "no conversion";
+  if (why != NULL)
+    {
+      if (problem != NULL)
+        *problem = why;
+      return FALSE;
+    }
+
+  if (prefix != NULL)
+    *prefix = unescape_percent (format, start - format);
+  if (suffix != NULL)
+    *suffix = unescape_percent (end, strlen (end));
+  if (rounds != NULL)
+    *rounds = end[-1] == 'd';
+  if (conversion != NULL)
+    {
+      if (end[-1] == 'd')
+        *conversion = g_strdup_printf ("%.*s.0f", (int) (end - 1 - start), start);
+      else
+        *conversion = g_strndup (start, end - start);
+    }
+  return TRUE;
 }
 
 static void
@@ -730,6 +830,11 @@ read_hydra_override (Ctx          *ctx,
       error_at (ctx, node, "'hydra_override' must be a key or a list of keys");
       return;
     }
+  if (cb_node_get_node_type (node) == CB_NODE_SCALAR && *cb_node_get_scalar (node) == '\0')
+    {
+      error_at (ctx, node, "'hydra_override' must be a non-empty key");
+      return;
+    }
   if (cb_node_get_node_type (node) == CB_NODE_SEQUENCE)
     {
       for (guint i = 0; i < cb_node_get_n_children (node); i++)
@@ -792,6 +897,10 @@ read_default (Ctx          *ctx,
     case CB_FIELD_NUMBER_INPUT:
       if (g_variant_is_of_type (typed, G_VARIANT_TYPE_INT64))
         field->default_value = g_variant_ref (typed);
+      else if (g_variant_is_of_type (typed, G_VARIANT_TYPE_DOUBLE) &&
+               !isfinite (g_variant_get_double (typed)))
+        error_at (ctx, node, "the default of '%s' must be a finite number, not '%s'", field->key,
+                  cb_node_get_scalar (node));
       else if (g_variant_is_of_type (typed, G_VARIANT_TYPE_DOUBLE))
         {
           field->default_value = g_variant_ref (typed);
@@ -863,11 +972,17 @@ read_validation (Ctx                 *ctx,
           ok = parse_number (cb_node_get_scalar (cb_node_get_child (range, i)), &field->range[i],
                              &is_int);
         }
-      if (ok)
-        field->has_range = TRUE;
-      else
+      if (!ok)
         error_at (ctx, range, "'range' must be a list of two numbers");
+      else if (field->range[0] > field->range[1])
+        error_at (ctx, range, "'range' goes from %g down to %g: the smaller number comes first",
+                  field->range[0], field->range[1]);
+      else
+        field->has_range = TRUE;
     }
+
+  if (field->has_min && field->has_max && field->min > field->max)
+    error_at (ctx, cb_node_lookup (vnode, "min"), "'min' is larger than 'max'");
 
   if (raw->required_if != NULL)
     {
@@ -947,10 +1062,12 @@ build_field (Ctx              *ctx,
 
   if (raw->format != NULL)
     {
-      if (!format_is_safe (raw->format))
+      const char *why = NULL;
+
+      if (!cb_number_format_split (raw->format, NULL, NULL, NULL, NULL, &why))
         error_at (ctx, cb_node_lookup (element, "format"),
                   "'format' must hold exactly one number conversion such as %%.4f or %%.1e, "
-                  "not '%s'", raw->format);
+                  "not '%s' (%s)", raw->format, why);
       field.format = g_strdup (raw->format);
     }
 
@@ -963,6 +1080,18 @@ build_field (Ctx              *ctx,
     error_at (ctx, cb_node_lookup (element, "step"), "'step' must be larger than 0");
 
   read_default (ctx, &field, element);
+  if (field.type == CB_FIELD_SLIDER && field.default_value != NULL && field.has_min_value &&
+      field.has_max_value && field.min_value <= field.max_value)
+    {
+      double d = g_variant_is_of_type (field.default_value, G_VARIANT_TYPE_INT64)
+                   ? (double) g_variant_get_int64 (field.default_value)
+                   : g_variant_get_double (field.default_value);
+
+      if (d < field.min_value || d > field.max_value)
+        error_at (ctx, cb_node_lookup (element, "default"),
+                  "the default of slider '%s' (%g) is outside its range, %g to %g", field.key, d,
+                  field.min_value, field.max_value);
+    }
   read_options (ctx, &field, element);
   read_hydra_override (ctx, &field, element);
 
@@ -1182,13 +1311,13 @@ cb_schema_load_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!cb_file_read_regular (path, CB_FILE_KIND_SCHEMA, &contents, &length, &local_error))
     {
+      /* The message is "PATH: what is wrong". */
       if (problems != NULL)
-        g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, path, 0, 0, "%s",
-                                                   local_error->message));
-      g_set_error (error, CB_SCHEMA_ERROR, CB_SCHEMA_ERROR_INVALID, "%s: %s", path,
-                   local_error->message);
+        g_ptr_array_add (problems, cb_problem_new_located (CB_PROBLEM_ERROR, path,
+                                                           local_error->message));
+      g_set_error_literal (error, CB_SCHEMA_ERROR, CB_SCHEMA_ERROR_INVALID, local_error->message);
       return NULL;
     }
 

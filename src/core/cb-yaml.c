@@ -6,6 +6,11 @@
  * libyaml's event parser into this tree. Every node keeps its 1-based line and column, so
  * any message about it can point at the file. Anchors and aliases share nodes (refcounted);
  * ${...} interpolations stay text. A syntax error gives "file:line:column: problem".
+ *
+ * Files come from other people, so the tree is bounded where it is built: collections nest
+ * at most CB_YAML_MAX_DEPTH deep (so that no walk of the tree, here or in its users, can
+ * recurse deeper), and a document is refused once its aliases would make more than
+ * CB_YAML_MAX_NODES nodes to walk ("billion laughs": each walk expands the aliases).
  */
 
 #define G_LOG_DOMAIN "cb-yaml"
@@ -13,6 +18,7 @@
 #include "config.h"
 
 #include "cb/cb-yaml.h"
+#include "cb/cb-file-read.h"
 
 #include <errno.h>
 #include <math.h>
@@ -29,6 +35,7 @@ struct _CbNode
   gboolean         quoted;
   GPtrArray       *keys;     /* CB_NODE_MAPPING: CbNode scalars */
   GPtrArray       *children; /* values (mapping) or items (sequence) */
+  gsize            weight;   /* nodes a walk visits, aliases expanded; 0 while being read */
 };
 
 G_DEFINE_QUARK (cb-yaml-error-quark, cb_yaml_error)
@@ -43,6 +50,7 @@ node_new (CbNodeType        type,
   node->type = type;
   node->line = mark->line + 1;
   node->column = mark->column + 1;
+  node->weight = 1;
   if (type != CB_NODE_SCALAR)
     node->children = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_node_unref);
   if (type == CB_NODE_MAPPING)
@@ -83,6 +91,8 @@ typedef struct
   gsize          length;
   GHashTable    *anchors;
   GError       **error;
+  guint          depth;      /* collections open */
+  gsize          n_nodes;    /* nodes of the current document, aliases expanded */
 } Loader;
 
 static void
@@ -143,6 +153,7 @@ parse_node (Loader       *loader,
   switch (event->type)
     {
     case YAML_SCALAR_EVENT:
+      loader->n_nodes++;
       node = node_new (CB_NODE_SCALAR, &event->start_mark);
       node->scalar = g_strndup ((const char *) event->data.scalar.value, event->data.scalar.length);
       node->quoted = event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
@@ -159,6 +170,25 @@ parse_node (Loader       *loader,
                        (const char *) event->data.alias.anchor);
           return NULL;
         }
+      if (node->weight == 0)
+        {
+          /* "&a [*a]": a collection inside itself would make every walk endless. */
+          g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_LIMIT,
+                       "%s:%zu:%zu: alias '%s' refers to a collection that contains it",
+                       loader->filename, (size_t) event->start_mark.line + 1,
+                       (size_t) event->start_mark.column + 1,
+                       (const char *) event->data.alias.anchor);
+          return NULL;
+        }
+      if (loader->n_nodes + node->weight > CB_YAML_MAX_NODES)
+        {
+          g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_LIMIT,
+                       "%s:%zu:%zu: aliases expand to too many nodes (more than %u)",
+                       loader->filename, (size_t) event->start_mark.line + 1,
+                       (size_t) event->start_mark.column + 1, CB_YAML_MAX_NODES);
+          return NULL;
+        }
+      loader->n_nodes += node->weight;
       return cb_node_ref (node);
 
     case YAML_SEQUENCE_START_EVENT:
@@ -167,8 +197,21 @@ parse_node (Loader       *loader,
         gboolean is_map = event->type == YAML_MAPPING_START_EVENT;
         const yaml_char_t *anchor = is_map ? event->data.mapping_start.anchor
                                            : event->data.sequence_start.anchor;
+        gsize n_before = loader->n_nodes;
+
+        if (loader->depth >= CB_YAML_MAX_DEPTH)
+          {
+            g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_LIMIT,
+                         "%s:%zu:%zu: nested too deeply (more than %u levels)",
+                         loader->filename, (size_t) event->start_mark.line + 1,
+                         (size_t) event->start_mark.column + 1, CB_YAML_MAX_DEPTH);
+            return NULL;
+          }
+        loader->depth++;
+        loader->n_nodes++;
 
         node = node_new (is_map ? CB_NODE_MAPPING : CB_NODE_SEQUENCE, &event->start_mark);
+        node->weight = 0;   /* not complete yet */
         remember_anchor (loader, anchor, node);
 
         for (;;)
@@ -179,6 +222,7 @@ parse_node (Loader       *loader,
             if (!yaml_parser_parse (&loader->parser, &child_event))
               {
                 set_parser_error (loader);
+                loader->depth--;
                 cb_node_unref (node);
                 return NULL;
               }
@@ -194,6 +238,7 @@ parse_node (Loader       *loader,
             yaml_event_delete (&child_event);
             if (child == NULL)
               {
+                loader->depth--;
                 cb_node_unref (node);
                 return NULL;
               }
@@ -206,6 +251,7 @@ parse_node (Loader       *loader,
                                  "%s:%u:%u: a mapping key must be a plain value",
                                  loader->filename, child->line, child->column);
                     cb_node_unref (child);
+                    loader->depth--;
                     cb_node_unref (node);
                     return NULL;
                   }
@@ -217,6 +263,8 @@ parse_node (Loader       *loader,
               }
           }
 
+        loader->depth--;
+        node->weight = loader->n_nodes - n_before;
         return node;
       }
 
@@ -284,6 +332,8 @@ cb_yaml_load_data (const char  *data,
         case YAML_ALIAS_EVENT:
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
+          /* Each document has its own count. */
+          loader.n_nodes = 0;
           if (root != NULL)
             {
               /* A second document: only the first one counts, as in Hydra. */
@@ -335,9 +385,16 @@ cb_yaml_load_data (const char  *data,
   return root;
 }
 
+/**
+ * cb_yaml_load_file_kind:
+ * @kind: what the file is for (its size limit)
+ *
+ * Reads @path, which must be a regular file (see cb_file_read_regular()), as YAML.
+ */
 CbNode *
-cb_yaml_load_file (const char  *path,
-                   GError     **error)
+cb_yaml_load_file_kind (const char  *path,
+                        CbFileKind   kind,
+                        GError     **error)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
@@ -346,9 +403,10 @@ cb_yaml_load_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!cb_file_read_regular (path, kind, &contents, &length, &local_error))
     {
-      g_set_error (error, CB_YAML_ERROR, CB_YAML_ERROR_IO, "%s: %s", path, local_error->message);
+      /* The message already names the file. */
+      g_set_error_literal (error, CB_YAML_ERROR, CB_YAML_ERROR_IO, local_error->message);
       g_error_free (local_error);
       return NULL;
     }
@@ -361,6 +419,14 @@ cb_yaml_load_file (const char  *path,
     }
 
   return node;
+}
+
+/* A Hydra config or ui_meta file. */
+CbNode *
+cb_yaml_load_file (const char  *path,
+                   GError     **error)
+{
+  return cb_yaml_load_file_kind (path, CB_FILE_KIND_CONFIG, error);
 }
 
 CbNodeType

@@ -102,79 +102,6 @@ digits_for_step (double step)
   return (guint) CLAMP (d, 0, 10);
 }
 
-/* Splits a printf format such as "%.1e" or "%.4f ms" into the text around one floating-point
- * conversion. Anything else (two conversions, %s, %n) is refused, so that a schema can never
- * hand printf an argument it does not expect. %d and %i are read as %.0f. */
-static gboolean
-parse_number_format (const char  *format,
-                     char       **prefix,
-                     char       **conversion,
-                     char       **suffix)
-{
-  const char *p;
-  const char *start = NULL;
-  const char *end = NULL;
-  g_autoptr(GString) conv = NULL;
-
-  if (format == NULL)
-    return FALSE;
-
-  for (p = format; *p != '\0'; p++)
-    {
-      if (*p != '%')
-        continue;
-      if (p[1] == '%')
-        {
-          p++;
-          continue;
-        }
-      if (start != NULL)
-        return FALSE;
-
-      start = p++;
-      p += strspn (p, "-+ #0");
-      p += strspn (p, "0123456789");
-      if (*p == '.')
-        {
-          p++;
-          p += strspn (p, "0123456789");
-        }
-      if (*p == '\0' || strchr ("eEfFgGdi", *p) == NULL)
-        return FALSE;
-      end = p + 1;
-    }
-
-  if (start == NULL)
-    return FALSE;
-
-  conv = g_string_new_len (start, end - start);
-  if (conv->str[conv->len - 1] == 'd' || conv->str[conv->len - 1] == 'i')
-    {
-      g_string_truncate (conv, conv->len - 1);
-      g_string_append (conv, ".0f");
-    }
-
-  *prefix = g_strndup (format, start - format);
-  *conversion = g_string_free (g_steal_pointer (&conv), FALSE);
-  *suffix = g_strdup (end);
-  return TRUE;
-}
-
-static char *
-unescape_percent (const char *text)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (p[0] == '%' && p[1] == '%')
-        p++;
-      g_string_append_c (out, *p);
-    }
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 static char *
 format_number (CbFieldRow *self,
                double      value)
@@ -182,15 +109,21 @@ format_number (CbFieldRow *self,
   g_autofree char *prefix = NULL;
   g_autofree char *conversion = NULL;
   g_autofree char *suffix = NULL;
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gboolean rounds = FALSE;
+  /* Width and precision are at most 32 (the schema check); the largest double has 309
+   * digits. */
+  char buf[512];
 
-  if (parse_number_format (self->field->format, &prefix, &conversion, &suffix))
+  /* The one conversion of the schema's format, checked as the schema check does: anything
+   * else (two conversions, %s, %n, a huge width) is never handed to printf. */
+  if (self->field->format != NULL && isfinite (value) &&
+      cb_number_format_split (self->field->format, &prefix, &conversion, &suffix, &rounds,
+                              NULL))
     {
-      g_autofree char *before = unescape_percent (prefix);
-      g_autofree char *after = unescape_percent (suffix);
-
-      g_ascii_formatd (buf, sizeof buf, conversion, value);
-      return g_strconcat (before, buf, after, NULL);
+      if (rounds)
+        value = round (value) + 0.0;   /* + 0.0: never "-0" */
+      if (g_ascii_formatd (buf, sizeof buf, conversion, value) != NULL)
+        return g_strconcat (prefix, buf, suffix, NULL);
     }
 
   if (self->field->integral)

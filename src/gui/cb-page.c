@@ -20,6 +20,7 @@
 #include "cb-page.h"
 #include "cb-banner.h"
 #include "cb-field-row.h"
+#include "cb-widget-util.h"
 
 typedef struct
 {
@@ -389,7 +390,7 @@ apply_use_case_action (GtkWidget  *widget,
                                               "Applied “%s”: %u value changed",
                                               "Applied “%s”: %u values changed", n),
                                  title, n);
-    toast = adw_toast_new (message);
+    toast = cb_toast_new_text (message);
     adw_toast_set_timeout (toast, 4);
     show_toast (self, toast);
   }
@@ -428,7 +429,7 @@ reset_action (GtkWidget  *widget,
   set_active_use_case (self, NULL, NULL);
   cb_form_reset (self->form);
 
-  toast = adw_toast_new (_("Page reset to defaults"));
+  toast = cb_toast_new_text (_("Page reset to defaults"));
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_reset_cb), self, 0);
@@ -739,7 +740,7 @@ update_checkpoint_note (CbPage   *self,
 
   if (announce && note != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
-      AdwToast *toast = adw_toast_new (note);
+      AdwToast *toast = cb_toast_new_text (note);
 
       adw_toast_set_timeout (toast, 4);
       show_toast (self, toast);

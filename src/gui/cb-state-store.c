@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "cb-state-store.h"
+#include "cb/cb-file-read.h"
 
 #define WINDOW_GROUP "window"
 #define PAGE_KEY     "page"
@@ -153,13 +154,17 @@ cb_state_store_new (const char *path)
 {
   CbStateStore *self;
   g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (CB_TYPE_STATE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (!g_key_file_load_from_file (self->key_file, path, G_KEY_FILE_KEEP_COMMENTS, &error))
+  if (!cb_file_read_regular (path, CB_FILE_KIND_STATE, &contents, &length, &error) ||
+      !g_key_file_load_from_data (self->key_file, contents, length, G_KEY_FILE_KEEP_COMMENTS,
+                                  &error))
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_warning ("Ignoring the saved form values in %s: %s", path, error->message);

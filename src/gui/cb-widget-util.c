@@ -26,3 +26,13 @@ cb_widget_find_descendant (GtkWidget *widget,
 
   return NULL;
 }
+
+/* A toast showing @text as it is. libadwaita 1.2 parses a toast's title as Pango markup,
+ * so "Receipts & invoices" (a title from a project's files) would show a blank toast. */
+AdwToast *
+cb_toast_new_text (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}

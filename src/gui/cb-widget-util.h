@@ -5,11 +5,13 @@
 
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
-GtkWidget *cb_widget_find_descendant (GtkWidget *widget,
-                                      GType      type);
+GtkWidget *cb_widget_find_descendant (GtkWidget  *widget,
+                                      GType       type);
+AdwToast  *cb_toast_new_text         (const char *text);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
 #include "cb-banner.h"
 #include "cb-gui-types.h"
 #include "cb-terminal-pane.h"
+#include "cb-widget-util.h"
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-schema.h"
@@ -445,7 +446,7 @@ show_copy_toast (CbWindow   *self,
   if (self->copy_toast != NULL)
     adw_toast_dismiss (self->copy_toast);
 
-  self->copy_toast = adw_toast_new (title);
+  self->copy_toast = cb_toast_new_text (title);
   adw_toast_set_timeout (self->copy_toast, 2);
   g_object_add_weak_pointer (G_OBJECT (self->copy_toast), (gpointer *) &self->copy_toast);
   adw_toast_overlay_add_toast (self->toast_overlay, self->copy_toast);
@@ -455,7 +456,7 @@ void
 _cb_window_show_toast (CbWindow   *self,
                        const char *title)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new_text (title));
 }
 
 static void
@@ -1090,7 +1091,7 @@ cb_window_save_state (CbWindow *self)
       g_autofree char *message = g_strdup_printf (_("Could not save the page values: %s"),
                                                   error->message);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new_text (message));
       return FALSE;
     }
 
