@@ -27,12 +27,12 @@
 #include "config.h"
 
 #include "cb/cb-compose.h"
+#include "cb/cb-file-read.h"
 #include "cb/cb-override.h"
 #include "cb/cb-yaml.h"
 
 #include <string.h>
 
-#define MAX_FILE_SIZE (16 * 1024 * 1024)
 #define MAX_DEFAULTS_DEPTH 64
 
 G_DEFINE_QUARK (cb-compose-error-quark, cb_compose_error)
@@ -197,11 +197,10 @@ load_file (CbComposer *self,
 
   loaded = g_new0 (Loaded, 1);
   loaded->file = g_strconcat (self->dir_name, "/", rel, ".yaml", NULL);
-  if (!g_file_get_contents (path, &text, &length, &error) || length > MAX_FILE_SIZE)
+  /* Regular files only, within the configs' size limit (a FIFO never blocks us). */
+  if (!cb_file_read_regular (path, CB_FILE_KIND_CONFIG, &text, &length, &error))
     {
-      loaded->error = error ? g_steal_pointer (&error)
-                            : g_error_new (CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_FILE,
-                                           "%s: larger than 16 MiB", loaded->file);
+      loaded->error = g_steal_pointer (&error);
       return loaded;
     }
   loaded->root = cb_yaml_load_data (text, length, loaded->file, &error);
