@@ -35,6 +35,7 @@ struct _CbWindow
   gboolean              switched;      /* the user went to another tab */
 
   AdwToast             *copy_toast;        /* weak */
+  struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
 
   /* Running (cb-window-run.c) */
   CbRunHistory         *run_history;
@@ -77,5 +78,8 @@ void      _cb_window_set_terminal_visible (CbWindow     *self,
                                            gboolean      visible);
 void      _cb_window_show_toast         (CbWindow       *self,
                                          const char     *title);
+void      _cb_window_class_init_config  (GtkWidgetClass *widget_class);
+void      _cb_window_update_config_view (CbWindow       *self);
+void      _cb_window_dispose_config     (CbWindow       *self);
 
 G_END_DECLS

@@ -222,33 +222,46 @@ mismatch_response_cb (AdwMessageDialog *dialog,
     run_page (self, page);
 }
 
-/* Loading a checkpoint into a model other than the one it was trained with can only fail,
- * late, on the GPU: ask first. */
+/* Loading a checkpoint into a model other than the one it was trained with, or a command the
+ * project's Hydra config refuses, can only fail, late, on the GPU: ask first. */
 static gboolean
 ask_about_mismatches (CbWindow *self,
                       CbPage   *page)
 {
-  g_auto(GStrv) mismatches = cb_form_get_mismatches (cb_page_get_form (page));
-  g_autofree char *body = NULL;
+  CbForm *form = cb_page_get_form (page);
+  g_auto(GStrv) mismatches = cb_form_get_mismatches (form);
+  const char *hydra = cb_form_get_hydra_error (form);
+  g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
-  if (mismatches[0] == NULL)
+  if (mismatches[0] == NULL && hydra == NULL)
     return FALSE;
 
-  body = g_strjoinv ("\n", mismatches);
+  if (hydra != NULL)
+    g_string_append (body, hydra);
+  for (guint i = 0; mismatches[i] != NULL; i++)
+    g_string_append_printf (body, "%s%s", body->len ? "\n" : "", mismatches[i]);
+
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                   _("Run with settings the checkpoint was not trained with?"),
-                                   body);
+                                   hydra != NULL
+                                     ? _("Hydra will refuse this command. Run anyway?")
+                                     : _("Run with settings the checkpoint was not trained with?"),
+                                   body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "run", _("Run _Anyway"),
-                                    "use", _("_Use the Checkpoint’s Settings and Run"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "run",
                                               ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (mismatches[0] != NULL)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "use",
+                                       _("_Use the Checkpoint’s Settings and Run"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+    }
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "cb-page", g_object_ref (page), g_object_unref);

@@ -390,6 +390,7 @@ visible_child_changed_cb (GtkStack   *stack,
     build_page (self, page);
 
   update_preview (self);
+  _cb_window_update_config_view (self);
 
   /* Saved with the values, so that a crash does not lose it either. */
   if (page != NULL && self->state_store != NULL)
@@ -739,6 +740,7 @@ cb_window_dispose (GObject *object)
   self->copy_toast = NULL;
 
   _cb_window_dispose_run (self);
+  _cb_window_dispose_config (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -945,6 +947,7 @@ cb_window_class_init (CbWindowClass *klass)
                                        "win.switch-page", "s", "predict");
 
   _cb_window_class_init_run (widget_class);
+  _cb_window_class_init_config (widget_class);
 }
 
 static void
