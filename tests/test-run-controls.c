@@ -21,7 +21,9 @@
 #include <string.h>
 
 #include "cb-application.h"
+#include "cb-banner.h"
 #include "cb-command-view.h"
+#include "cb-config-view.h"
 #include "cb-page.h"
 #include "cb-state-store.h"
 #include "cb-terminal-pane.h"
@@ -957,6 +959,130 @@ test_mismatch_asks (void)
   g_unsetenv ("CB_DEMO_FAST");
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The project's Hydra config checks every command (issue: compose natively)            */
+
+static gboolean
+hydra_refuses (gpointer data)
+{
+  return cb_form_get_hydra_error (data) != NULL;
+}
+
+static gboolean
+hydra_accepts (gpointer data)
+{
+  return cb_form_get_hydra_error (data) == NULL && cb_form_get_composition (data) != NULL;
+}
+
+static CbBanner *
+find_banner (GtkWidget  *root,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      CbBanner *found;
+
+      if (CB_IS_BANNER (child) && g_strcmp0 (cb_banner_get_title (CB_BANNER (child)), title) == 0)
+        return CB_BANNER (child);
+      if ((found = find_banner (child, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static CbConfigView *
+find_config_view (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_CONFIG_VIEW (window))
+        return CB_CONFIG_VIEW (window);
+    }
+  return NULL;
+}
+
+static void
+test_hydra_refuses (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  CbBanner *banner;
+  CbConfigView *view;
+  GtkWidget *dialog;
+  g_autofree char *group = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *model_text = NULL;
+
+  g_setenv ("CB_DEMO_FAST", "1", TRUE);
+  fixture_open (&f);
+  cb_config_cache_watch (f.cache);
+  cb_window_set_visible_page (f.window, "train");
+  page = cb_window_get_page (f.window, "train");
+  form = cb_page_get_form (page);
+  g_assert_true (hydra_accepts (form));
+
+  /* The Config view shows the composed job config, the command's own values marked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-config", NULL));
+  view = find_config_view ();
+  g_assert_nonnull (view);
+  g_assert_nonnull (strstr (cb_config_view_get_text (view), "  lr: 0.001  # command line\n"));
+  g_assert_nonnull (strstr (cb_config_view_get_text (view),
+                            "  _target_: torch.optim.Adam  # configs/model/optimizers/adam.yaml:"));
+  cb_config_view_set_filter (view, "weight_decay");
+  g_assert_null (strstr (cb_config_view_get_text (view), "max_epochs"));
+  g_assert_nonnull (strstr (cb_config_view_get_text (view), "weight_decay: 0.0001"));
+  cb_config_view_set_filter (view, NULL);
+
+  /* The project moves its optimizer group while the window is open (and its defaults list
+   * with it), as the OCR project once did: the page's model/optimizers= can only fail. */
+  group = g_build_filename (f.copy, "configs", "model", "optimizers", NULL);
+  moved = g_build_filename (f.copy, "configs", "model", "opts", NULL);
+  model = g_build_filename (f.copy, "configs", "model", "default.yaml", NULL);
+  g_assert_true (g_file_get_contents (model, &model_text, NULL, NULL));
+  replace_in_file (model, "  - optimizers: adam\n", "  - opts: adam\n");
+  g_assert_cmpint (g_rename (group, moved), ==, 0);
+  g_assert_true (cb_test_spin_until (hydra_refuses, form, TIMEOUT_MS));
+  g_assert_nonnull (strstr (cb_form_get_hydra_error (form), "model/optimizers"));
+
+  /* Said on the page and on the field at fault, and in the Config view. */
+  banner = find_banner (GTK_WIDGET (page), "Hydra would refuse this command");
+  g_assert_nonnull (banner);
+  g_assert_true (cb_banner_get_revealed (banner));
+  g_assert_true (gtk_widget_has_css_class (cb_page_get_row (page, "optimizer"), "cb-warning") ||
+                 gtk_widget_has_css_class (cb_page_get_row (page, "optimizer"), "cb-invalid"));
+  g_assert_null (cb_config_view_get_text (view));
+
+  /* Run asks first; Cancel starts nothing, Run Anyway runs as asked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  cb_test_spin_pending ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (f.n_started, ==, 0);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (f.n_started, ==, 0);
+
+  /* Put back: the page and the view follow. */
+  g_assert_cmpint (g_rename (moved, group), ==, 0);
+  g_assert_true (g_file_set_contents (model, model_text, -1, NULL));
+  g_assert_true (cb_test_spin_until (hydra_accepts, form, TIMEOUT_MS));
+  cb_test_spin_pending ();
+  g_assert_false (cb_banner_get_revealed (banner));
+  g_assert_nonnull (cb_config_view_get_text (view));
+
+  gtk_window_destroy (GTK_WINDOW (view));
+  fixture_close (&f);
+  g_unsetenv ("CB_DEMO_FAST");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1002,6 +1128,7 @@ main (int    argc,
   g_test_add_func ("/run-controls/app-schemas-and-reopen", test_app_schemas_and_reopen);
   g_test_add_func ("/run-controls/typed-number-runs", test_typed_number_runs);
   g_test_add_func ("/run-controls/mismatch-asks", test_mismatch_asks);
+  g_test_add_func ("/run-controls/hydra-refuses", test_hydra_refuses);
 
   ret = g_test_run ();
 

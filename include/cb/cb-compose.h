@@ -39,6 +39,7 @@ CbComposer    *cb_composer_ref            (CbComposer          *self);
 void           cb_composer_unref          (CbComposer          *self);
 const char    *cb_composer_get_dir        (CbComposer          *self);
 guint          cb_composer_preload        (CbComposer          *self);
+char         **cb_composer_list_groups    (CbComposer          *self);
 gboolean       cb_composer_is_group       (CbComposer          *self,
                                            const char          *group);
 char         **cb_composer_list_options   (CbComposer          *self,

@@ -1531,6 +1531,31 @@ preload_dir (CbComposer *self,
 }
 
 /**
+ * cb_composer_list_groups:
+ *
+ * Returns: (transfer full): the config groups (folders) a sealed composer read, sorted;
+ *   empty before cb_composer_preload()
+ */
+char **
+cb_composer_list_groups (CbComposer *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, g_strdup (key));
+  g_mutex_unlock (&self->lock);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/**
  * cb_composer_preload:
  *
  * Reads and parses every config of the tree now (in a worker thread), and seals the

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "cb/cb-config-cache.h"
+#include "cb/cb-compose.h"
 #include "cb-done-latch.h"
 #include "cb/cb-problem.h"
 
@@ -197,12 +198,26 @@ monitor_changed_cb (GFileMonitor      *monitor,
 
 /* Watches every folder that exists now; folders that appear later are picked up after the
  * reload their creation triggers (their parent is watched). */
+#define MAX_WATCHED_GROUPS 512
+
 static void
 arm_monitors (CbConfigCache *self)
 {
+  CbComposer *composer = self->snapshot ? cb_config_snapshot_get_composer (self->snapshot) : NULL;
+  g_auto(GStrv) groups = composer ? cb_composer_list_groups (composer) : NULL;
+  g_autoptr(GPtrArray) folders = g_ptr_array_new ();
+
+  /* The folders the lists are read from, and every group the composer read (a command
+   * composes from the whole tree), up to a bound. */
   for (guint i = 0; i < G_N_ELEMENTS (watched_folders); i++)
+    g_ptr_array_add (folders, (gpointer) watched_folders[i]);
+  for (guint i = 0; groups != NULL && groups[i] != NULL && i < MAX_WATCHED_GROUPS; i++)
+    g_ptr_array_add (folders, groups[i]);
+
+  for (guint i = 0; i < folders->len; i++)
     {
-      g_autofree char *path = g_build_filename (self->configs_dir, watched_folders[i], NULL);
+      g_autofree char *path = g_build_filename (self->configs_dir,
+                                                (char *) g_ptr_array_index (folders, i), NULL);
       g_autoptr(GFile) file = NULL;
       GFileMonitor *monitor;
 
