@@ -145,7 +145,17 @@ static const char * const corpus[] = {
   "model.optimizer.lr=.5", "+model.extra={a: 1}", "trainer.precision=bf16-mixed",
   "data/performance_preset=fast", "~model/optimizers", "model/optimizers=null",
   "exp_name=007", "exp_name=1_000", "checkpoint_path=outputs/x/epoch=1.ckpt",
-  "exp_name=[a,b]", "trainer.max_epochs=str(3)", NULL
+  "exp_name=[a,b]", "trainer.max_epochs=str(3)",
+  /* more a user may type */
+  "+trainer={a: 1}", "~data", "data=null", "model/optimizers=[]", "+model.encoder.extra=[1,2]",
+  "trainer.max_epochs=1e3", "exp_name=${exp_version}-x", "exp_name='a\\'b'",
+  "+data/performance_preset@perf=fast", "~trainer.max_epochs=10", "~trainer.max_epochs=11",
+  "++trainer={max_epochs: 5}", "~model/optimizers=adamw", "~model/optimizers=adam",
+  "+model=default", "model=[default]", "data=[default,canonical]", "exp_name=yes",
+  "exp_name=''", "exp_name=\"1e-05\"", "seed=int(3.7)", "hydra.job.chdir=false",
+  "++hydra.job.chdir=false", "trainer=default", "~trainer", "exp_name=choice(a,b)",
+  "exp_name=${oc.env:HOME}", "model.architecture_name=x", "+seed=1", "++seed=1", "~seed",
+  "~seed=42", "++paths.extra.deep=1", "+data/performance_preset=[fast]", NULL
 };
 
 static char *

@@ -1425,6 +1425,31 @@ test_run_info_yaml_shapes (void)
       g_assert_cmpstr (info->loss, ==, cases[i].loss);
     }
 
+  /* Hydra keeps ${…} in config.yaml: a key path is looked up in the same file; what cannot
+   * be resolved there says nothing, and a less preferred path may say it. */
+  {
+    const char *config = "exp_version: v1\nexp_name: ${exp_version}-x\n"
+                         "model:\n  architecture_name: ${model.architectures}\n"
+                         "  architectures: dbnet\n  encoder:\n    model_name: ${oc.env:ENC}\n"
+                         "  loss:\n    name: \\${literal}\n";
+    const char *overrides = "- exp_name=${exp_version}-x\n";
+    g_autoptr(CbRunInfo) info = cb_run_info_parse (overrides, strlen (overrides), config,
+                                                   strlen (config));
+
+    g_assert_cmpstr (info->exp_name, ==, "v1-x");
+    g_assert_cmpstr (info->architecture, ==, "dbnet");
+    g_assert_null (info->encoder);
+    g_assert_cmpstr (info->loss, ==, "${literal}");
+  }
+  {
+    const char *config = "model:\n  architecture_name: ${now:%Y}\n  architecture: craft\n"
+                         "exp_name: ${a}\na: ${b}\nb: ${a}\n";
+    g_autoptr(CbRunInfo) info = cb_run_info_parse (NULL, 0, config, strlen (config));
+
+    g_assert_cmpstr (info->architecture, ==, "craft");
+    g_assert_null (info->exp_name);
+  }
+
   /* overrides.yaml: its strings, around an item that is not one. */
   {
     const char *overrides = "- exp_name=x\n- {a: b}\n- model/architectures=craft\n";

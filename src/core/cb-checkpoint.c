@@ -558,6 +558,9 @@ override_found (const char *path,
   for (guint i = 0; i < G_N_ELEMENTS (override_facts); i++)
     if (g_str_equal (key, override_facts[i].key))
       {
+        /* exp_name=${exp_version}-x: config.yaml says what it resolves to, if anything. */
+        if (strstr (value, "${") != NULL)
+          return;
         set_if_unset (G_STRUCT_MEMBER_P (info, override_facts[i].offset), value);
         return;
       }
@@ -617,36 +620,92 @@ static const struct
   { "ui.preprocessing_profile", FACT_PROFILE, 1 },
 };
 
-typedef struct
-{
-  char *value[N_FACTS];
-  guint rank[N_FACTS];
-} ConfigFacts;
-
 static void
 config_found (const char *path,
               const char *value,
               gpointer    user_data)
 {
-  ConfigFacts *facts = user_data;
+  GHashTable *values = user_data;
 
-  if (path == NULL)
-    return;
+  /* Of the same key twice, the last, as a YAML loader keeps it. */
+  if (path != NULL)
+    g_hash_table_replace (values, g_strdup (path), g_strdup (value));
+}
+
+/* A value of config.yaml with its ${key.path} interpolations replaced by the values they
+ * name in the same file: Hydra saves the config as composed, interpolations kept
+ * ("architecture_name: ${model.architectures}"). NULL when one cannot be resolved here (a
+ * resolver such as ${now:…} or ${oc.env:…}, a relative or missing key, a loop). */
+static char *
+resolve_value (GHashTable *values,
+               const char *value,
+               guint       depth)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = value;
+
+  if (depth > 8)
+    return NULL;
+  while (*p != '\0')
+    {
+      const char *end;
+      g_autofree char *key = NULL;
+      const char *target;
+      g_autofree char *resolved = NULL;
+
+      if (p[0] == '\\' && p[1] == '$' && p[2] == '{')
+        {
+          /* \${ is a literal ${ for OmegaConf. */
+          g_string_append (out, "${");
+          p += 3;
+          continue;
+        }
+      if (p[0] != '$' || p[1] != '{')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      end = strchr (p + 2, '}');
+      if (end == NULL || end == p + 2)
+        return NULL;
+      key = g_strndup (p + 2, end - p - 2);
+      for (const char *k = key; *k != '\0'; k++)
+        if (!(g_ascii_isalnum (*k) || *k == '_' || *k == '-' || (*k == '.' && k != key)))
+          return NULL;
+      target = g_hash_table_lookup (values, key);
+      if (target == NULL)
+        return NULL;
+      resolved = resolve_value (values, target, depth + 1);
+      if (resolved == NULL)
+        return NULL;
+      g_string_append (out, resolved);
+      p = end + 1;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The facts config.yaml says, each from the most preferred path whose value is known. */
+static void
+config_facts (GHashTable *values,
+              char       *facts[N_FACTS])
+{
+  guint rank[N_FACTS] = { 0, };
+
   for (guint i = 0; i < G_N_ELEMENTS (config_paths); i++)
-    if (g_str_equal (path, config_paths[i].path))
-      {
-        guint fact = config_paths[i].fact;
+    {
+      guint fact = config_paths[i].fact;
+      const char *value = g_hash_table_lookup (values, config_paths[i].path);
+      char *resolved;
 
-        /* The preferred path wins; of the same key twice, the last, as a YAML loader
-         * keeps it. */
-        if (facts->value[fact] == NULL || config_paths[i].rank <= facts->rank[fact])
-          {
-            g_free (facts->value[fact]);
-            facts->value[fact] = g_strdup (value);
-            facts->rank[fact] = config_paths[i].rank;
-          }
-        return;
-      }
+      if (value == NULL || (facts[fact] != NULL && rank[fact] <= config_paths[i].rank))
+        continue;
+      resolved = resolve_value (values, value, 0);
+      if (resolved == NULL)
+        continue;
+      g_free (facts[fact]);
+      facts[fact] = resolved;
+      rank[fact] = config_paths[i].rank;
+    }
 }
 
 static gboolean
@@ -692,20 +751,23 @@ cb_run_info_parse (const char *overrides,
    * read unless the overrides named everything, the profile included. */
   if (config != NULL && !run_info_complete (info))
     {
-      ConfigFacts facts = { { NULL, }, { 0, } };
+      g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            g_free);
+      char *facts[N_FACTS] = { NULL, };
 
-      if (yaml_scan_paths (config, config_length, config_found, &facts))
+      if (yaml_scan_paths (config, config_length, config_found, values))
         {
-          set_if_unset (&info->exp_name, facts.value[FACT_EXP]);
-          set_if_unset (&info->architecture, facts.value[FACT_ARCH]);
-          set_if_unset (&info->encoder, facts.value[FACT_ENC]);
-          set_if_unset (&info->decoder, facts.value[FACT_DEC]);
-          set_if_unset (&info->head, facts.value[FACT_HEAD]);
-          set_if_unset (&info->loss, facts.value[FACT_LOSS]);
-          set_if_unset (&info->preprocessing_profile, facts.value[FACT_PROFILE]);
+          config_facts (values, facts);
+          set_if_unset (&info->exp_name, facts[FACT_EXP]);
+          set_if_unset (&info->architecture, facts[FACT_ARCH]);
+          set_if_unset (&info->encoder, facts[FACT_ENC]);
+          set_if_unset (&info->decoder, facts[FACT_DEC]);
+          set_if_unset (&info->head, facts[FACT_HEAD]);
+          set_if_unset (&info->loss, facts[FACT_LOSS]);
+          set_if_unset (&info->preprocessing_profile, facts[FACT_PROFILE]);
         }
       for (guint i = 0; i < N_FACTS; i++)
-        g_free (facts.value[i]);
+        g_free (facts[i]);
     }
 
   if (info->preprocessing_profile == NULL && overrides != NULL)

@@ -479,7 +479,76 @@ def load_yaml_file(path: str):
 # YAML emitter
 # --------------------------------------------------------------------------------------
 
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+# What a YAML 1.1 reader (PyYAML's resolver, and OmegaConf's float resolver on top of it)
+# would take as something other than a string when written plain.
+_YAML11_BOOL = re.compile(r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)\Z")
+_YAML11_INT = re.compile(
+    r"(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)\Z")
+_YAML11_FLOAT = re.compile(
+    r"(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
+    r"|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
+_YAML11_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_YAML11_TIMESTAMP = re.compile(
+    r"(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]"
+    r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)\Z")
+# OmegaConf's dumper quotes these strings itself (yaml_is_bool, is_int, is_float).
+_OMEGACONF_BOOL = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+                   "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}
+
+
+def _python_number(text: str) -> bool:
+    for convert in (int, float):
+        try:
+            convert(text)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def _reads_as_other_type(text: str) -> bool:
+    """True when a YAML 1.1 reader would not read @text, written plain, as this string."""
+    return bool(
+        text in _OMEGACONF_BOOL
+        or _python_number(text)
+        or _YAML11_BOOL.match(text)
+        or _YAML11_INT.match(text)
+        or _YAML11_FLOAT.match(text)
+        or _YAML11_NULL.match(text)
+        or _YAML11_TIMESTAMP.match(text)
+        or text in ("<<", "=")
+    )
+
+
+def _plain_allowed(text: str) -> bool:
+    """PyYAML's analysis of a scalar, for the block context: may it be written plain?"""
+    if text == "" or text != text.strip(" ") or text.startswith(("---", "...")):
+        return False
+    first = text[0]
+    if first in "#,[]{}&*!|>'\"%@`":
+        return False
+    if first in "?:-" and (len(text) == 1 or text[1] in " \t"):
+        return False
+    if ": " in text or text.endswith(":") or " #" in text or "\t#" in text:
+        return False
+    if "\t" in text:
+        return False
+    return True
+
+
+def _quote_string(text: str) -> str:
+    """PyYAML's choice for a string: plain when it reads back as itself, else '...'
+    (OmegaConf asks for single quotes); "..." when single quotes cannot hold it."""
+    special = any(ord(c) < 32 or ord(c) == 127 or 0x80 <= ord(c) < 0xA0 or c in "\ufeff\u2028\u2029"
+                  for c in text)
+    if special:
+        return json.dumps(text, ensure_ascii=False)
+    if not _reads_as_other_type(text) and _plain_allowed(text):
+        return text
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _scalar_text(value) -> str:
@@ -496,26 +565,11 @@ def _scalar_text(value) -> str:
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        if "e" in text and "." not in text.split("e")[0]:
-            mantissa, exponent = text.split("e")
-            text = f"{mantissa}.0e{exponent}"
+        text = repr(value).lower()
+        if "." not in text and "e" in text:
+            text = text.replace("e", ".0e", 1)
         return text
-    text = str(value)
-    needs_quotes = (
-        text == ""
-        or text != text.strip()
-        or text[0] in _INDICATORS
-        or ": " in text
-        or " #" in text
-        or text.endswith(":")
-        or any(ord(c) < 32 or ord(c) == 127 for c in text)
-        or _plain_scalar(text) != text
-        or (isinstance(_plain_scalar(text), float) and math.isnan(_plain_scalar(text)))
-    )
-    if needs_quotes:
-        return json.dumps(text, ensure_ascii=False)
-    return text
+    return _quote_string(str(value))
 
 
 def _dump(value, indent: int, out: list[str]) -> None:
@@ -975,10 +1029,16 @@ def _parse_override(raw: str) -> Override:
 def ambiguous_sweep_message(raw: str) -> str:
     return (
         f"Ambiguous value for argument '{raw}'\n"
-        "1. To use it as a list, use key=[a,b]\n"
-        "2. To use it as string, quote the value: key='a,b'\n"
+        "1. To use it as a list, use key=[value1,value2]\n"
+        "2. To use it as string, quote the value: key=\\'value1,value2\\'\n"
         "3. To sweep over it, add --multirun to your command line"
     )
+
+
+def sweep_message(ov: "Override") -> str:
+    if ov.value.form == "simple":
+        return ambiguous_sweep_message(ov.raw)
+    return f"Sweep parameters '{ov.raw}' requires --multirun"
 
 
 # --------------------------------------------------------------------------------------
@@ -1008,23 +1068,132 @@ def _node_at(root: dict, package: str) -> dict:
     return node
 
 
+# Hydra's own config groups (in Hydra's package, hydra.conf, and in its ConfigStore): they
+# exist even when the project has no such folder, and only shape the hydra node.
+_HYDRA_LOGGING_DEFAULT = {
+    "version": 1,
+    "formatters": {"simple": {"format": "[%(asctime)s][HYDRA] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple",
+                             "stream": "ext://sys.stdout"}},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {"logging_example": {"level": "DEBUG"}},
+    "disable_existing_loggers": False,
+}
+_JOB_LOGGING_DEFAULT = {
+    "version": 1,
+    "formatters": {"simple": {"format": "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "simple", "stream": "ext://sys.stdout"},
+        "file": {"class": "logging.FileHandler", "formatter": "simple",
+                 "filename": "${hydra.runtime.output_dir}/${hydra.job.name}.log"},
+    },
+    "root": {"level": "INFO", "handlers": ["console", "file"]},
+    "disable_existing_loggers": False,
+}
+_LOGGING_DISABLED = {"version": 1, "root": {"level": "ERROR"}, "disable_existing_loggers": True}
+_LOGGING_NONE = {"version": 1, "root": None, "disable_existing_loggers": False}
+HYDRA_GROUPS = {
+    "hydra/job_logging": {
+        "default": _JOB_LOGGING_DEFAULT,
+        "disabled": _LOGGING_DISABLED,
+        "none": _LOGGING_NONE,
+        "stdout": {
+            "version": 1,
+            "formatters": {"simple": {"format": "%(message)s"}},
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple",
+                                     "stream": "ext://sys.stdout"}},
+            "root": {"level": "INFO", "handlers": ["console"]},
+            "disable_existing_loggers": False,
+        },
+    },
+    "hydra/hydra_logging": {
+        "default": _HYDRA_LOGGING_DEFAULT,
+        "disabled": _LOGGING_DISABLED,
+        "hydra_debug": {
+            "version": 1,
+            "formatters": {"simple": {"format": "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"}},
+            "handlers": {"file": {"class": "logging.FileHandler", "mode": "w", "formatter": "simple",
+                                  "filename": "hydra-${hydra.job.name}.log", "delay": True}},
+            "root": {"level": "ERROR", "handlers": ["file"]},
+            "loggers": {"hydra": {"level": "DEBUG"}},
+            "disable_existing_loggers": False,
+        },
+        "none": _LOGGING_NONE,
+    },
+    "hydra/launcher": {"basic": {"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}},
+    "hydra/sweeper": {"basic": {"_target_": "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
+                                "max_batch_size": None, "params": None}},
+    "hydra/output": {"default": {}},       # @package hydra: run.dir and sweep.dir
+    "hydra/help": {"default": {}},
+    "hydra/hydra_help": {"default": {}},
+    "hydra/env": {"default": {}},
+}
+
+
+def _join_package(parent: str, package: str) -> str:
+    """Hydra's _get_final_package: a package relative to its parent's; up to the last
+    _global_ dropped."""
+    if parent == "":
+        ret = package
+    elif package == "":
+        ret = parent
+    else:
+        ret = f"{parent}.{package}"
+    i = ret.rfind("_global_")
+    if i < 0:
+        return ret
+    return ret[i + len("_global_") + 1:]
+
+
+def _absolute_header(header: str | None, group_path: str) -> str | None:
+    """A `# @package` header as Hydra keeps it: absolute, from _global_."""
+    if header is None:
+        return None
+    if header == "_group_":
+        return "_global_." + group_path.replace("/", ".") if group_path else "_global_"
+    if header == "_global_" or header.startswith("_global_."):
+        return header
+    return "_global_." + header
+
+
+class _Choice:
+    """A group override: from the command line (external) or an `override` entry."""
+
+    def __init__(self, value, raw=None, external=True, where=None):
+        self.value = value
+        self.raw = raw
+        self.external = external
+        self.where = where
+        self.used = False
+
+
+class _Deletion:
+    def __init__(self, name):
+        self.name = name
+        self.used = False
+
+
 class Composer:
     def __init__(self, config_dir: str):
         self.config_dir = config_dir
         self._cache: dict[str, tuple] = {}
-        self.choices: dict[str, str | None] = {}
+        self.choices: dict[str, object] = {}
 
     def path_of(self, rel: str) -> str:
         return os.path.join(self.config_dir, rel + ".yaml")
 
     def is_group(self, group: str) -> bool:
-        return os.path.isdir(os.path.join(self.config_dir, group))
+        """Hydra's repo.group_exists: a folder of the project, or one of Hydra's own groups."""
+        if not group or group.startswith("/") or ".." in group.split("/"):
+            return False
+        return group in HYDRA_GROUPS or os.path.isdir(os.path.join(self.config_dir, group))
 
     def options(self, group: str) -> list[str]:
+        names = set(HYDRA_GROUPS.get(group, {}))
         folder = os.path.join(self.config_dir, group)
-        if not os.path.isdir(folder):
-            return []
-        return sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".yaml"))
+        if os.path.isdir(folder):
+            names.update(f[:-5] for f in os.listdir(folder) if f.endswith(".yaml"))
+        return sorted(names)
 
     def load(self, rel: str):
         if rel not in self._cache:
@@ -1044,129 +1213,231 @@ class Composer:
             self._cache[rel] = (data, header, defaults)
         return self._cache[rel]
 
-    def _not_found(self, parent: str, group: str, option: str) -> HydraError:
-        available = self.options(group)
-        text = f"In '{parent}': Could not find '{group}/{option}'\n"
-        if available:
-            text += f"\nAvailable options in '{group}':\n" + "".join(f"\t{o}\n" for o in available)
-        text += (
+    def search_path(self) -> str:
+        return (
             "Config search path:\n"
             "\tprovider=hydra, path=pkg://hydra.conf\n"
             f"\tprovider=main, path=file://{self.config_dir}\n"
             "\tprovider=schema, path=structured://"
         )
-        return HydraError(text)
 
-    @staticmethod
-    def _package_for(header: str | None, default_package: str) -> str:
-        if header is None or header == "_group_":
-            return default_package
-        if header == "_global_":
-            return ""
-        if header.startswith("_global_."):
-            return header[len("_global_."):]
-        return header
+    def not_found(self, parent: str | None, group: str, option: str) -> HydraError:
+        available = self.options(group)
+        text = f"Could not find '{group}/{option}'\n"
+        if available:
+            text += f"\nAvailable options in '{group}':\n" + "\n".join(f"\t{o}" for o in available)
+        if parent is not None:
+            text = f"In '{parent}': {text}"
+        return HydraError(text.rstrip("\n") + "\n" + self.search_path())
+
+    # ---- the defaults tree, as hydra/_internal/defaults_list.py builds it ----
 
     def compose(self, config_name: str, group_overrides: list[Override]) -> dict:
         if not os.path.isfile(self.path_of(config_name)):
             raise HydraError(
-                f"Cannot find primary config '{config_name}'. Check that it's in your config search path.\n\n"
-                f"Config search path:\n\tprovider=main, path=file://{self.config_dir}"
+                f"Cannot find primary config '{config_name}'. Check that it's in your config search path.\n"
+                + self.search_path()
             )
-        changes: dict[str, Override] = {}
-        appended: list[Override] = []
+        self._overrides: dict[str, _Choice] = {}
+        self._deletions: dict[str, _Deletion] = {}
+        self._appends: list[Override] = []
+        self._known: dict[str, object] = {}
+        self._known_per_group: dict[str, set] = {}
         for ov in group_overrides:
-            if ov.kind in ("ADD", "FORCE_ADD"):
-                appended.append(ov)
+            key = ov.key + (f"@{ov.package}" if ov.package is not None else "")
+            if ov.kind == "DEL":
+                self._deletions[key] = _Deletion(ov.value if ov.has_value else None)
+            elif ov.kind == "ADD":
+                self._appends.append(ov)
             else:
-                changes[ov.key] = ov
-        self._used: set[str] = set()
-        self._seen_groups: set[str] = set()
-        items: list[tuple[str, dict]] = []
-        self._expand(config_name, "", "", changes, appended, items, primary=True, stack=())
-        for key, ov in changes.items():
-            if key not in self._used:
-                if ov.kind == "DEL":
-                    raise HydraError(f"Could not delete '{key}'. No match in the defaults list.")
-                raise HydraError(
-                    f"Could not override '{key}'. No match in the defaults list.\n"
-                    f"To append to your default list use +{ov.raw}"
-                )
+                self._overrides[key] = _Choice(ov.value, raw=ov.raw)
+        self._depth = 0
+        items = self._expand_config(config_name, "", "", primary=True)
+        for key, choice in self._overrides.items():
+            if choice.used:
+                continue
+            choices = self._known_per_group.get(key.split("@")[0], set())
+            if len(choices) > 1:
+                msg = f"Could not override '{key}'.\nDid you mean to override one of {', '.join(sorted(choices))}?"
+            elif len(choices) == 1:
+                msg = f"Could not override '{key}'.\nDid you mean to override {next(iter(choices))}?"
+            else:
+                msg = f"Could not override '{key}'. No match in the defaults list."
+            if not choice.external:
+                msg = f"In '{choice.where}': {msg}"
+            else:
+                msg += f"\nTo append to your default list use +{key}={_override_value_text(choice.raw)}"
+            raise HydraError(msg)
+        for key, deletion in self._deletions.items():
+            if not deletion.used:
+                desc = f"{key}={deletion.name}" if deletion.name is not None else key
+                raise HydraError(f"Could not delete '{desc}'. No match in the defaults list")
+        seen: set[str] = set()
+        for _package, _content, key in items:
+            if key is None:
+                continue
+            if key in seen:
+                raise HydraError(f"{key} appears more than once in the final defaults list")
+            seen.add(key)
         cfg: dict = {}
-        for package, content in items:
+        for package, content, _key in items:
             _deep_merge(_node_at(cfg, package), content)
         return cfg
 
-    def _expand(self, rel, group, package, changes, appended, items, primary, stack):
-        if rel in stack:
-            raise HydraError(f"Circular reference in the defaults list: {' -> '.join(stack + (rel,))}")
+    def _expand_config(self, rel, base_dir, package, primary=False, key=None):
+        """The items (package, content, override key) a config contributes, in merge order."""
+        self._depth += 1
+        if self._depth > 64:
+            raise HydraError(f"Circular reference in the defaults list at '{rel}'")
         content, _header, defaults = self.load(rel)
-        entries = list(defaults)
-        if "_self_" not in entries:
-            entries.append("_self_")
+        entries = []
+        for entry in defaults:
+            entries.append(self._parse_entry(rel, entry))
         if primary:
-            entries.extend(appended)
-        for entry in entries:
-            if isinstance(entry, Override):
-                gname, option = entry.key, entry.value
-                if gname in self._seen_groups:
-                    raise HydraError(
-                        f"Multiple values for {gname}. To override a value use 'override {gname}: {option}'"
-                    )
-                self._add_group(gname, option, rel, changes, items, stack + (rel,), appended_entry=True)
+            for ov in self._appends:
+                entries.append({"kind": "group", "group": ov.key, "value": ov.value,
+                                "package": ov.package, "optional": False, "override": False,
+                                "external": True})
+        has_self = any(e["kind"] == "self" for e in entries)
+        if entries and not has_self and any(not e["override"] for e in entries):
+            entries.append({"kind": "self", "override": False})
+        if not any(not e["override"] for e in entries):
+            for e in entries:
+                self._add_override_entry(rel, e, base_dir, package)
+            self._depth -= 1
+            return [(package, content, key)]
+        seen_override = False
+        for e in entries:
+            if e["kind"] == "self":
                 continue
-            if entry == "_self_":
-                items.append((package, content))
-                continue
-            if isinstance(entry, str):
-                target = entry[1:] if entry.startswith("/") else (f"{group}/{entry}" if group else entry)
-                if not os.path.isfile(self.path_of(target)):
-                    raise HydraError(f"In '{rel}': Could not load '{target}'.")
-                _, header, _ = self.load(target)
-                parent_dir = os.path.dirname(target)
-                pkg = self._package_for(header, package if not header else parent_dir.replace("/", "."))
-                self._expand(target, parent_dir, pkg, changes, appended, items, False, stack + (rel,))
-                continue
-            if isinstance(entry, dict) and len(entry) == 1:
-                (gkey, option), = entry.items()
-                gkey = str(gkey)
-                optional = False
-                for prefix in ("override ", "optional "):
-                    if gkey.startswith(prefix):
-                        optional = optional or prefix == "optional "
-                        gkey = gkey[len(prefix):].strip()
-                if "@" in gkey:
-                    gkey = gkey.split("@", 1)[0]
-                gname = gkey[1:] if gkey.startswith("/") else (f"{group}/{gkey}" if group else gkey)
-                self._add_group(gname, option, rel, changes, items, stack + (rel,), optional=optional)
-                continue
-            raise HydraError(f"In '{rel}': unsupported defaults list entry {entry!r}")
+            if seen_override and not (e["override"] or e.get("external")):
+                raise HydraError(f"In {rel}: Override '{e.get('group')}' must be at the end of the defaults list")
+            seen_override = seen_override or e["override"]
+        parts = []
+        for e in reversed(entries):
+            if e["kind"] == "self":
+                parts.append([(package, content, None)])
+            elif e["override"]:
+                self._add_override_entry(rel, e, base_dir, package)
+                parts.append([])
+            elif e["kind"] == "config":
+                parts.append(self._expand_config_entry(rel, e, base_dir, package))
+            else:
+                parts.append(self._expand_group_entry(rel, e, base_dir, package))
+        self._depth -= 1
+        return [item for part in reversed(parts) for item in part]
 
-    def _add_group(self, gname, option, parent, changes, items, stack, optional=False, appended_entry=False):
-        if not appended_entry and gname in changes:
-            ov = changes[gname]
-            self._used.add(gname)
-            if ov.kind == "DEL":
-                if ov.has_value and ov.value != option:
-                    raise HydraError(f"Could not delete '{gname}={ov.value}': the defaults list has '{gname}: {option}'")
-                self.choices[gname] = None
-                return
-            option = ov.value
-        self._seen_groups.add(gname)
-        if option is None or option == "???":
-            self.choices[gname] = None
-            return
-        if not isinstance(option, str):
-            raise HydraError(f"In '{parent}': the option of '{gname}' must be a config name, got {option!r}")
-        target = f"{gname}/{option}"
+    def _parse_entry(self, rel, entry):
+        if isinstance(entry, str):
+            if entry == "_self_":
+                return {"kind": "self", "override": False}
+            path, _, pkg = entry.partition("@")
+            return {"kind": "config", "path": path, "package": (None if not _ else ("" if pkg == "_here_" else pkg)),
+                    "optional": False, "override": False}
+        if isinstance(entry, dict) and len(entry) == 1:
+            (gkey, value), = entry.items()
+            gkey = str(gkey)
+            optional = override = False
+            while True:
+                if gkey.startswith("override "):
+                    override, gkey = True, gkey[len("override "):].strip()
+                elif gkey.startswith("optional "):
+                    optional, gkey = True, gkey[len("optional "):].strip()
+                else:
+                    break
+            group, at, pkg = gkey.partition("@")
+            return {"kind": "group", "group": group, "value": value,
+                    "package": (None if not at else ("" if pkg == "_here_" else pkg)),
+                    "optional": optional, "override": override}
+        raise HydraError(f"In '{rel}': Unsupported item value in defaults : {type(entry).__name__}."
+                         " Supported: string or dict")
+
+    @staticmethod
+    def _group_path(e, base_dir):
+        group = e["group"]
+        if group.startswith("/") or e.get("external"):
+            return group.lstrip("/")
+        return f"{base_dir}/{group}" if base_dir else group
+
+    def _override_key(self, e, base_dir, parent_package):
+        gpath = self._group_path(e, base_dir)
+        parent = "" if e.get("external") else parent_package
+        relative = e["group"].lstrip("/")
+        pkg = e["package"] if e["package"] is not None else relative.replace("/", ".")
+        final = _join_package(parent, pkg)
+        if final != gpath.replace("/", "."):
+            return f"{gpath}@{final or '_global_'}"
+        return gpath
+
+    def _add_override_entry(self, rel, e, base_dir, package):
+        if e["kind"] != "group":
+            raise HydraError(f"In '{rel}': an override must name a config group")
+        key = self._override_key(e, base_dir, package)
+        if key not in self._overrides:
+            self._overrides[key] = _Choice(e["value"], external=False, where=rel)
+
+    def _expand_config_entry(self, rel, e, base_dir, parent_package):
+        path = e["path"]
+        target = path[1:] if path.startswith("/") else (f"{base_dir}/{path}" if base_dir else path)
         if not os.path.isfile(self.path_of(target)):
-            if optional:
-                return
-            raise self._not_found(parent, gname, option)
-        self.choices[gname] = option
+            if e["optional"]:
+                return []
+            raise HydraError(f"In '{rel}': Could not load '{target}'.\n" + self.search_path())
         _, header, _ = self.load(target)
-        pkg = self._package_for(header, gname.replace("/", "."))
-        self._expand(target, gname, pkg, changes, [], items, False, stack)
+        rel_dir = os.path.dirname(path.lstrip("/"))
+        pkg = e["package"]
+        if pkg is None:
+            pkg = _absolute_header(header, os.path.dirname(target)) or rel_dir.replace("/", ".")
+        return self._expand_config(target, os.path.dirname(target), _join_package(parent_package, pkg))
+
+    def _expand_group_entry(self, rel, e, base_dir, parent_package):
+        gpath = self._group_path(e, base_dir)
+        key = self._override_key(e, base_dir, parent_package)
+        value = e["value"]
+        if key in self._overrides:
+            choice = self._overrides[key]
+            choice.used = True
+            value = choice.value
+        deletion = self._deletions.get(key)
+        if deletion is not None and (deletion.name is None or deletion.name == value):
+            deletion.used = True
+            self.choices[key] = None
+            return []
+        if key not in self._known:
+            self._known[key] = value
+        elif self._known[key] != value:
+            raise HydraError(f"Multiple values for {key}. To override a value use 'override {key}: {self._known[key]}'")
+        self._known_per_group.setdefault(gpath, set()).add(key)
+        if value is None:
+            self.choices[key] = None
+            return []
+        if value == "???":
+            raise HydraError(f"You must specify '{key}', e.g, {key}=<OPTION>\n"
+                             f"Available options:\n" + "".join(f"\t{o}\n" for o in self.options(gpath)))
+        self.choices[key] = value
+        names = value if isinstance(value, list) else [value]
+        parent = "" if e.get("external") else parent_package
+        items = []
+        for name in names:
+            if not isinstance(name, str):
+                raise HydraError(f"In '{rel}': the option of '{gpath}' must be a config name, got {name!r}")
+            target = f"{gpath}/{name}"
+            if not os.path.isfile(self.path_of(target)):
+                if e["optional"]:
+                    continue
+                raise self.not_found(rel, gpath, name)
+            _, header, _ = self.load(target)
+            pkg = e["package"]
+            if pkg is None:
+                pkg = _absolute_header(header, gpath) or e["group"].lstrip("/").replace("/", ".")
+            items.extend(self._expand_config(target, gpath, _join_package(parent, pkg),
+                                             key=None if isinstance(value, list) else key))
+        return items
+
+
+def _override_value_text(raw: str) -> str:
+    """The value part of an override as typed (after the first '=')."""
+    return raw.split("=", 1)[1] if raw and "=" in raw else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -1181,12 +1452,12 @@ def _split_path(key: str) -> list:
     return parts
 
 
-def _struct_error(ov: Override, missing: str) -> HydraError:
+def _struct_error(ov: Override, missing: str, full_key: str | None = None) -> HydraError:
     return HydraError(
         f"Could not override '{ov.key}'.\n"
         f"To append to your config use +{ov.raw}\n"
-        f"Key '{missing}' is not in struct\n"
-        f"    full_key: {ov.key}\n"
+        f"Key '{missing.rsplit('.', 1)[-1]}' is not in struct\n"
+        f"    full_key: {full_key or ov.key}\n"
         "    object_type=dict"
     )
 
@@ -1227,43 +1498,102 @@ def _valid_interpolation_string(s: str) -> bool:
     return True
 
 
-def apply_value_override(cfg: dict, ov: Override) -> None:
-    path = _split_path(ov.key)
-    _check_interpolations(ov, ov.value)
+def _select(cfg, path):
     node = cfg
-    for depth, part in enumerate(path[:-1]):
-        if isinstance(node, dict) and part in node and isinstance(node[part], (dict, list)):
+    for part in path:
+        if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
-        elif ov.kind in ("ADD", "FORCE_ADD") and isinstance(node, dict) and part not in node:
-            node[part] = {}
-            node = node[part]
         else:
-            if ov.kind == "DEL":
-                raise HydraError(f"Could not delete from config. '{ov.key}' does not exist.")
-            raise _struct_error(ov, ".".join(str(p) for p in path[:depth + 1]))
-    last = path[-1]
-    exists = (isinstance(node, dict) and last in node) or (
-        isinstance(node, list) and isinstance(last, int) and last < len(node))
-    if ov.kind == "CHANGE":
-        if not exists:
-            raise _struct_error(ov, ov.key)
-        node[last] = copy.deepcopy(ov.value)
-    elif ov.kind == "ADD":
-        if exists:
-            raise HydraError(f"Could not append to config. An item is already at '{ov.key}'.")
-        node[last] = copy.deepcopy(ov.value)
-    elif ov.kind == "FORCE_ADD":
-        node[last] = copy.deepcopy(ov.value)
-    else:  # DEL
-        if not exists:
+            return None
+    return node
+
+
+def _merge_into(node, value, struct: bool, ov: Override, path) -> None:
+    """OmegaConf's merge_with of a dict or list into an existing node (struct mode refuses
+    new keys)."""
+    if isinstance(node, dict) and isinstance(value, dict):
+        for k, v in value.items():
+            if k in node:
+                if isinstance(v, (dict, list)) and isinstance(node[k], (dict, list)):
+                    _merge_into(node[k], v, struct, ov, path + [k])
+                else:
+                    node[k] = copy.deepcopy(v)
+            elif struct:
+                missing = ".".join(str(p) for p in path + [k])
+                raise _struct_error(ov, missing, full_key=missing)
+            else:
+                node[k] = copy.deepcopy(v)
+    elif isinstance(node, list) and isinstance(value, list):
+        node[:] = copy.deepcopy(value)
+    else:
+        raise HydraError(
+            f"Error merging override {ov.raw}\n"
+            f"ValidationError: Cannot merge {type(value).__name__} into {type(node).__name__}\n"
+            f"    full_key: {ov.key}\n"
+            "    object_type=dict"
+        )
+
+
+def apply_value_override(cfg: dict, ov: Override) -> None:
+    """One key=value override, as ConfigLoaderImpl._apply_overrides_to_config does it."""
+    if ov.package is not None:
+        raise HydraError(
+            f"Override {ov.raw} looks like a config group override, but config group "
+            f"'{ov.key}' does not exist."
+        )
+    path = _split_path(ov.key)
+    _check_interpolations(ov, ov.value)
+    value = ov.value
+
+    if ov.kind == "DEL":
+        config_val = _select(cfg, path)
+        if config_val is None:
             raise HydraError(f"Could not delete from config. '{ov.key}' does not exist.")
-        if ov.has_value and node[last] != ov.value:
+        if ov.has_value and value is not None and value != config_val:
             raise HydraError(
-                f"Could not delete from config. The value of '{ov.key}' is {node[last]} and not {ov.value}."
+                f"Could not delete from config. The value of '{ov.key}' is {config_val} and not {value}."
             )
-        del node[last]
+        parent = _select(cfg, path[:-1]) if len(path) > 1 else cfg
+        del parent[path[-1]]
+        return
+
+    if ov.kind == "ADD" and _select(cfg, path) is not None and not isinstance(value, (dict, list)):
+        raise HydraError(
+            f"Could not append to config. An item is already at '{ov.key}'.\n"
+            f"Either remove + prefix: '{ov.raw[1:]}'\n"
+            f"Or add a second + to add or override '{ov.key}': '+{ov.raw}'"
+        )
+    force_add = ov.kind in ("ADD", "FORCE_ADD")
+
+    # OmegaConf.update(cfg, key, value, merge=True, force_add=...)
+    node = cfg
+    for depth, part in enumerate(path[:-1]):
+        child = None
+        if isinstance(node, dict) and part in node:
+            child = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            child = node[part]
+        elif not force_add or not isinstance(node, dict):
+            raise _struct_error(ov, ".".join(str(p) for p in path[:depth + 1]))
+        if not isinstance(child, (dict, list)):
+            child = {}
+            node[part] = child
+        node = child
+    last = path[-1]
+    if isinstance(node, list):
+        if not isinstance(last, int) or last >= len(node):
+            raise _struct_error(ov, ov.key)
+        existing = node[last]
+    else:
+        if last not in node and not force_add:
+            raise _struct_error(ov, ov.key)
+        existing = node.get(last)
+    if isinstance(value, (dict, list)) and isinstance(existing, (dict, list)):
+        _merge_into(existing, value, not force_add, ov, path)
+        return
+    node[last] = copy.deepcopy(value)
 
 
 _FULL_INTERP = re.compile(r"\$\{([^${}]+)\}\Z")
@@ -1517,6 +1847,8 @@ class Context:
         self.config_dir = config_dir
         self.project_dir = os.path.dirname(config_dir)
         self.signals = signals
+        self.record_cfg = None      # the unresolved config, for .hydra/config.yaml
+        self.record_hydra = None
 
     def rel(self, path: str) -> str:
         try:
@@ -1535,14 +1867,48 @@ class Context:
 
     def write_record(self):
         hydra_dir = os.path.join(self.run_dir, ".hydra")
-        atomic_write(os.path.join(hydra_dir, "config.yaml"), dump_yaml(self.cfg))
-        atomic_write(os.path.join(hydra_dir, "hydra.yaml"), dump_yaml({"hydra": self.hydra}))
+        # As Hydra saves them: the config as composed, its ${...} interpolations kept.
+        record = self.record_cfg if self.record_cfg is not None else self.cfg
+        record_hydra = self.record_hydra if self.record_hydra is not None else self.hydra
+        atomic_write(os.path.join(hydra_dir, "config.yaml"), dump_yaml(record))
+        atomic_write(os.path.join(hydra_dir, "hydra.yaml"), dump_yaml({"hydra": record_hydra}))
         task = [o.raw for o in self.overrides if not _is_hydra_key(o.key)]
         atomic_write(os.path.join(hydra_dir, "overrides.yaml"), dump_yaml(task))
 
 
 def _is_hydra_key(key: str) -> bool:
     return key == "hydra" or key.startswith("hydra.")
+
+
+def _apply_hydra_group(composer: Composer, hydra_node: dict, ov: Override) -> dict:
+    """hydra/job_logging=disabled and the like: one of Hydra's own groups, composed under
+    the project's hydra settings (Hydra composes its own config first)."""
+    sub = ov.key[len("hydra/"):]
+    if ov.kind == "DEL":
+        if ov.has_value and ov.value is not None and ov.value != "default" and sub not in ("launcher", "sweeper"):
+            raise HydraError(f"Could not delete '{ov.key}={ov.value}'. No match in the defaults list")
+        composer.choices[ov.key] = None
+        hydra_node.pop(sub, None)
+        return hydra_node
+    names = ov.value if isinstance(ov.value, list) else [ov.value]
+    base: dict = {}
+    for name in names:
+        if not isinstance(name, str):
+            raise HydraError(f"Config group override must be a string or a list. Got {type(name).__name__}")
+        if name in HYDRA_GROUPS[ov.key]:
+            content = copy.deepcopy(HYDRA_GROUPS[ov.key][name])
+        elif os.path.isfile(composer.path_of(f"{ov.key}/{name}")):
+            content, _, _ = composer.load(f"{ov.key}/{name}")
+            content = copy.deepcopy(content)
+        else:
+            raise composer.not_found("hydra/config", ov.key, name)
+        _deep_merge(base, content)
+    composer.choices[ov.key] = ov.value
+    if sub == "output":  # @package hydra
+        return _deep_merge(base, hydra_node)
+    mine = hydra_node.get(sub)
+    hydra_node[sub] = _deep_merge(base, mine) if isinstance(mine, dict) else base
+    return hydra_node
 
 
 def _usage(script: str) -> str:
@@ -1669,16 +2035,31 @@ def _run(task_name, task, script_path, signals) -> int:
         composer = Composer(config_dir)
         for ov in overrides:
             if ov.is_sweep:
-                raise HydraError(ambiguous_sweep_message(ov.raw))
-            ov.is_group = "/" in ov.key or ("." not in ov.key and composer.is_group(ov.key))
-            if ov.is_group and ov.has_value and not isinstance(ov.value, str):
-                raise HydraError(f"Override '{ov.raw}': the option of config group '{ov.key}' must be a name")
+                raise HydraError(sweep_message(ov))
+        for ov in overrides:
+            # hydra/_internal/defaults_list.py, Overrides.__init__
+            ov.is_group = composer.is_group(ov.key) and not isinstance(ov.value, dict)
+            if not ov.is_group:
+                continue
+            if ov.kind == "FORCE_ADD":
+                raise HydraError(f"force-add of config groups is not supported: '{ov.raw}'")
+            if ov.kind == "DEL":
+                if ov.value is not None and not isinstance(ov.value, str):
+                    raise HydraError(f"Config group override deletion value must be a string : {ov.raw}")
+            elif not isinstance(ov.value, (str, list)):
+                raise HydraError(
+                    f"Config group override must be a string or a list. Got {type(ov.value).__name__}"
+                )
         if overrides and cfg_mode is None:
             console.out(style(f"Overrides ({len(overrides)}):", "1"))
             for ov in overrides:
                 console.out("  " + ov.describe())
-        cfg = composer.compose(config_name, [o for o in overrides if o.is_group])
+        hydra_groups = [o for o in overrides if o.is_group and o.package is None and o.key in HYDRA_GROUPS
+                        and not os.path.isdir(os.path.join(config_dir, o.key))]
+        cfg = composer.compose(config_name, [o for o in overrides if o.is_group and o not in hydra_groups])
         hydra_node = cfg.pop("hydra", {}) or {}
+        for ov in hydra_groups:
+            hydra_node = _apply_hydra_group(composer, hydra_node, ov)
         for ov in overrides:
             if ov.is_group:
                 continue
@@ -1709,7 +2090,10 @@ def _run(task_name, task, script_path, signals) -> int:
         resolved = resolve_config(cfg, hydra_node)
         resolved_hydra = _Resolver({**cfg, "hydra": hydra_node}).resolve(hydra_node, ["hydra"])
     except TaskError as exc:
-        return _hydra_error(f"Error resolving the config\n{exc.kind}: {exc.message}")
+        if cfg_mode is None or resolve_cfg:
+            return _hydra_error(f"Error resolving the config\n{exc.kind}: {exc.message}")
+        # --cfg without --resolve prints the config as composed: nothing is resolved.
+        resolved, resolved_hydra = cfg, hydra_node
 
     if cfg_mode is not None:
         job = resolved if resolve_cfg else cfg
@@ -1722,8 +2106,11 @@ def _run(task_name, task, script_path, signals) -> int:
             sys.stdout.write(dump_yaml({**job, "hydra": hyd}))
         return 0
 
-    resolved["preprocessing_profile"] = infer_profile(config_dir, overrides)
+    profile = infer_profile(config_dir, overrides)
+    resolved["preprocessing_profile"] = profile
     ctx = Context(task_name, resolved, resolved_hydra, overrides, run_dir, config_dir, signals)
+    ctx.record_cfg = {**cfg, "preprocessing_profile": profile}
+    ctx.record_hydra = hydra_node
     ctx.check_signal()
     os.makedirs(run_dir, exist_ok=True)
     ctx.write_record()
