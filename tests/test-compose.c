@@ -273,12 +273,24 @@ test_value_overrides (void)
   expect (files, "config", OV ("~nested.b", "~list"),
           "db:\n  host: localhost\n  port: 3306\nnested:\n  a: 1\nmaybe: null\n", NULL);
   expect (files, "config", OV ("~nested.x"), NULL, "Could not delete 'nested.x'");
-  /* A dict value is merged into the node, a list item set by index. */
-  expect (files, "config", OV ("nested={b: {d: 3}}", "list.1=9"),
+  /* A dict value is merged into the node (struct mode: only keys it has), a list item set
+   * by index; ++ merges new keys in. */
+  expect (files, "config", OV ("nested={b: {c: 5}}", "list.1=9"),
           "db:\n  host: localhost\n  port: 3306\nlist: [1, 9, 3]\nnested:\n  a: 1\n  b:\n"
+          "    c: 5\nmaybe: null\n", NULL);
+  expect (files, "config", OV ("nested={b: {d: 3}}"), NULL,
+          "Could not override 'nested': its key 'd' is not in the config");
+  expect (files, "config", OV ("++nested={b: {d: 3}}"),
+          "db:\n  host: localhost\n  port: 3306\nlist: [1, 2, 3]\nnested:\n  a: 1\n  b:\n"
           "    c: 2\n    d: 3\nmaybe: null\n", NULL);
+  /* A null is no value to delete (OmegaConf.select gives None); numbers compare as numbers. */
+  expect (files, "config", OV ("~maybe"), NULL, "Could not delete 'maybe'");
+  expect (files, "config", OV ("~db.port=3306.0"),
+          "db:\n  host: localhost\nlist: [1, 2, 3]\nnested:\n  a: 1\n  b:\n    c: 2\n"
+          "maybe: null\n", NULL);
   expect (files, "config", OV ("nested@x=1"), NULL, "'nested@x=1' looks like a config group");
-  expect (files, "config", OV ("db@x=mysql"), NULL, "Could not override 'db@x': no entry");
+  expect (files, "config", OV ("db@x=mysql"), NULL,
+          "Could not override 'db@x': did you mean to override db?");
   expect (files, "config", OV ("db.port=1,2"), NULL, "db.port=1,2: Ambiguous value");
   /* OmegaConf checks interpolations when it merges an override. */
   expect (files, "config", OV ("db.host='${oops'"), NULL, "Could not merge 'db.host='${oops''");
@@ -286,6 +298,23 @@ test_value_overrides (void)
   expect (files, "config", OV ("db.host='\\${oops'"),
           "db:\n  host: \\${oops\n  port: 3306\nlist: [1, 2, 3]\nnested:\n  a: 1\n  b:\n"
           "    c: 2\nmaybe: null\n", NULL);
+}
+
+static void
+test_hydra_groups (void)
+{
+  static const char * const files[] = {
+    "config.yaml", "x: 1\n",
+    NULL
+  };
+
+  /* Hydra's own groups are in its package: its options are accepted, others refused. */
+  expect (files, "config", OV ("hydra/job_logging=disabled", "hydra/launcher=[basic]"),
+          "x: 1\n", NULL);
+  expect (files, "config", OV ("hydra/job_logging=bogus"), NULL,
+          "'hydra/job_logging' has no option 'bogus' (options: default, disabled, none, stdout)");
+  expect (files, "config", OV ("hydra/nothing=x"), NULL,
+          "'hydra/nothing' is not one of Hydra's config groups");
 }
 
 static void
@@ -535,6 +564,7 @@ main (int   argc,
   g_test_add_func ("/compose/optional-null-missing", test_optional_null_missing);
   g_test_add_func ("/compose/value-overrides", test_value_overrides);
   g_test_add_func ("/compose/list-replacement", test_list_replacement);
+  g_test_add_func ("/compose/hydra-groups", test_hydra_groups);
   g_test_add_func ("/compose/interpolation-display", test_interpolation_display);
   g_test_add_func ("/compose/provenance-and-shadowing", test_provenance_and_shadowing);
   g_test_add_func ("/compose/options-list", test_options_list);

@@ -412,8 +412,9 @@ override_key (const Element *e)
   g_autofree char *default_package = dots (group);
   g_autofree char *package = final_package (e, FALSE);
 
-  if (g_strcmp0 (default_package, package) != 0 && *package != '\0')
-    return g_strconcat (group, "@", package, NULL);
+  /* As Hydra's get_override_key: an empty final package is written _global_. */
+  if (g_strcmp0 (default_package, package) != 0)
+    return g_strconcat (group, "@", *package ? package : "_global_", NULL);
   return g_steal_pointer (&group);
 }
 
@@ -971,6 +972,58 @@ value_type_name (const CbCfg *value)
     }
 }
 
+/* The options of Hydra 1.3's own config groups (hydra/conf in its package). */
+static const char * const *
+hydra_group_options (const char *group)
+{
+  static const char * const job_logging[] = { "default", "disabled", "none", "stdout", NULL };
+  static const char * const hydra_logging[] = { "default", "disabled", "hydra_debug", "none",
+                                                NULL };
+  static const char * const basic[] = { "basic", NULL };
+  static const char * const plain[] = { "default", NULL };
+
+  if (g_str_equal (group, "hydra/job_logging"))
+    return job_logging;
+  if (g_str_equal (group, "hydra/hydra_logging"))
+    return hydra_logging;
+  if (g_str_equal (group, "hydra/launcher") || g_str_equal (group, "hydra/sweeper"))
+    return basic;
+  if (g_str_equal (group, "hydra/output") || g_str_equal (group, "hydra/help") ||
+      g_str_equal (group, "hydra/hydra_help") || g_str_equal (group, "hydra/env"))
+    return plain;
+  return NULL;
+}
+
+static gboolean
+check_hydra_group (const CbOverride  *o,
+                   GError           **error)
+{
+  const char * const *options = hydra_group_options (o->key);
+  GPtrArray *names = o->value->kind == CB_CFG_LIST ? o->value->items : NULL;
+  guint n = names ? names->len : 1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const CbCfg *item = names ? g_ptr_array_index (names, i) : o->value;
+      const char *name = item->kind == CB_CFG_SCALAR ? item->text : "";
+
+      if (options == NULL || !g_strv_contains (options, name))
+        {
+          g_autofree char *known = options ? g_strjoinv (", ", (char **) options) : NULL;
+
+          if (options == NULL)
+            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
+                         "'%s' is not one of Hydra's config groups", o->key);
+          else
+            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
+                         "'%s' has no option '%s' (options: %s); it is chosen on the command "
+                         "line", o->key, name, known);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 classify_overrides (Ctx              *ctx,
                     GPtrArray        *parsed,
@@ -988,9 +1041,13 @@ classify_overrides (Ctx              *ctx,
 
       /* Hydra's own groups (hydra/launcher, hydra/job_logging, …) live in Hydra's package,
        * not in the project: they only shape the hydra node, which the task never sees. */
-      if (g_str_has_prefix (o->key, "hydra/") && !group &&
-          o->value != NULL && o->value->kind == CB_CFG_SCALAR)
-        continue;
+      if (g_str_has_prefix (o->key, "hydra/") && !group && o->value != NULL &&
+          (o->value->kind == CB_CFG_SCALAR || o->value->kind == CB_CFG_LIST))
+        {
+          if (!check_hydra_group (o, error))
+            return FALSE;
+          continue;
+        }
 
       if (o->kind == CB_OVERRIDE_DELETE && (group || config))
         {
@@ -1088,9 +1145,36 @@ check_used (Ctx     *ctx,
                      "%s: 'override %s' has no earlier entry for '%s' to override", c->where,
                      c->text, (char *) key);
       else
-        g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                     "Could not override '%s': no entry in the defaults list chooses it. To "
-                     "add it, use +%s", (char *) key, c->text);
+        {
+          g_autofree char *group = g_strdup (key);
+          g_autoptr(GString) similar = g_string_new (NULL);
+          GHashTableIter known;
+          gpointer known_key;
+          char *at = strchr (group, '@');
+
+          if (at != NULL)
+            *at = '\0';
+          g_hash_table_iter_init (&known, ctx->known);
+          while (g_hash_table_iter_next (&known, &known_key, NULL))
+            {
+              g_autofree char *known_group = g_strdup (known_key);
+              char *known_at = strchr (known_group, '@');
+
+              if (known_at != NULL)
+                *known_at = '\0';
+              if (g_str_equal (known_group, group))
+                g_string_append_printf (similar, "%s%s", similar->len ? ", " : "",
+                                        (char *) known_key);
+            }
+          if (similar->len > 0)
+            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
+                         "Could not override '%s': did you mean to override %s? To add it, "
+                         "use +%s", (char *) key, similar->str, c->text);
+          else
+            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
+                         "Could not override '%s': no entry in the defaults list chooses it. "
+                         "To add it, use +%s", (char *) key, c->text);
+        }
       return FALSE;
     }
 
@@ -1247,6 +1331,43 @@ value_interpolations_ok (const CbCfg *value)
   return TRUE;
 }
 
+/* Python's == on two numbers: 10 == 10.0. */
+static gboolean
+numbers_equal (const CbCfg *a,
+               const CbCfg *b)
+{
+  char *end_a = NULL;
+  char *end_b = NULL;
+  double x, y;
+
+  if (a->kind != CB_CFG_SCALAR || b->kind != CB_CFG_SCALAR || a->quoted || b->quoted)
+    return FALSE;
+  x = g_ascii_strtod (a->text, &end_a);
+  y = g_ascii_strtod (b->text, &end_b);
+  return end_a != a->text && *end_a == '\0' && end_b != b->text && *end_b == '\0' && x == y;
+}
+
+/* Struct mode for a dict merged by a plain override: every key it names must exist. */
+static const char *
+missing_key (const CbCfg *existing,
+             const CbCfg *value)
+{
+  if (existing == NULL || existing->kind != CB_CFG_MAP || value->kind != CB_CFG_MAP)
+    return NULL;
+  for (guint i = 0; i < value->keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (value->keys, i);
+      const CbCfg *child = cb_cfg_lookup (existing, key);
+      const char *deeper;
+
+      if (child == NULL)
+        return key;
+      if ((deeper = missing_key (child, g_ptr_array_index (value->items, i))) != NULL)
+        return deeper;
+    }
+  return NULL;
+}
+
 static gboolean
 apply_config_override (CbCfg       *root,
                        CbOverride  *o,
@@ -1288,13 +1409,15 @@ apply_config_override (CbCfg       *root,
   switch (o->kind)
     {
     case CB_OVERRIDE_DELETE:
-      if (existing == NULL)
+      /* OmegaConf.select gives None for a null value: Hydra says it does not exist. */
+      if (existing == NULL || existing->kind == CB_CFG_NULL)
         {
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
                        "Could not delete '%s': there is no such key in the config", o->key);
           return FALSE;
         }
-      if (o->value != NULL && !cb_cfg_equal (existing, o->value))
+      if (o->value != NULL && !cb_cfg_equal (existing, o->value) &&
+          !numbers_equal (existing, o->value))
         {
           g_autofree char *shown = cb_cfg_scalar_display (existing);
 
@@ -1347,6 +1470,17 @@ apply_config_override (CbCfg       *root,
                        o->key, o->text);
           return FALSE;
         }
+      {
+        const char *missing_child = missing_key (existing, o->value);
+
+        if (missing_child != NULL)
+          {
+            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
+                         "Could not override '%s': its key '%s' is not in the config (merge "
+                         "it in with ++%s)", o->key, missing_child, o->text);
+            return FALSE;
+          }
+      }
       break;
     }
 
