@@ -991,6 +991,29 @@ find_banner (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+banner_says (GtkWidget  *root,
+             const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (CB_IS_BANNER (child) && cb_banner_get_revealed (CB_BANNER (child)) &&
+          cb_banner_get_details (CB_BANNER (child)) != NULL &&
+          strstr (cb_banner_get_details (CB_BANNER (child)), text) != NULL)
+        return TRUE;
+      if (banner_says (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+check_reported (gpointer data)
+{
+  return banner_says (data, "'model/optimizers' is not a config group of the train config");
+}
+
 static CbConfigView *
 find_config_view (void)
 {
@@ -1059,6 +1082,9 @@ test_hydra_refuses (void)
                  gtk_widget_has_css_class (cb_page_get_row (page, "optimizer"), "cb-invalid"));
   g_assert_null (cb_config_view_get_text (view));
 
+  /* What check says of the schema against the configs is in the window's problems. */
+  g_assert_true (cb_test_spin_until (check_reported, f.window, TIMEOUT_MS));
+
   /* Run asks first; Cancel starts nothing, Run Anyway runs as asked. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
   cb_test_spin_pending ();
@@ -1077,6 +1103,8 @@ test_hydra_refuses (void)
   cb_test_spin_pending ();
   g_assert_false (cb_banner_get_revealed (banner));
   g_assert_nonnull (cb_config_view_get_text (view));
+  cb_test_spin_for (500);
+  g_assert_false (check_reported (f.window));
 
   gtk_window_destroy (GTK_WINDOW (view));
   fixture_close (&f);

@@ -36,6 +36,8 @@ struct _CbWindow
 
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
+  GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
+  GCancellable         *check_cancellable;
 
   /* Running (cb-window-run.c) */
   CbRunHistory         *run_history;
@@ -81,5 +83,8 @@ void      _cb_window_show_toast         (CbWindow       *self,
 void      _cb_window_class_init_config  (GtkWidgetClass *widget_class);
 void      _cb_window_update_config_view (CbWindow       *self);
 void      _cb_window_dispose_config     (CbWindow       *self);
+void      _cb_window_check_compose      (CbWindow       *self);
+GPtrArray *_cb_window_get_compose_problems (CbWindow    *self);
+void      _cb_window_update_problems    (CbWindow       *self);
 
 G_END_DECLS

@@ -101,8 +101,8 @@ collect_problems (CbWindow  *self,
     }
 }
 
-static void
-update_problems (CbWindow *self)
+void
+_cb_window_update_problems (CbWindow *self)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *joined = NULL;
@@ -113,6 +113,7 @@ update_problems (CbWindow *self)
   if (self->config_cache != NULL && cb_config_cache_get_loaded (self->config_cache))
     collect_problems (self, cb_config_cache_get_problems (self->config_cache), lines, &has_errors);
   collect_problems (self, self->schema_problems, lines, &has_errors);
+  collect_problems (self, self->compose_problems, lines, &has_errors);
 
   n = lines->len;
   g_ptr_array_add (lines, NULL);
@@ -149,6 +150,7 @@ problems_dismissed_cb (CbBanner *banner,
   if (self->config_cache != NULL && cb_config_cache_get_loaded (self->config_cache))
     collect_problems (self, cb_config_cache_get_problems (self->config_cache), lines, &has_errors);
   collect_problems (self, self->schema_problems, lines, &has_errors);
+  collect_problems (self, self->compose_problems, lines, &has_errors);
   g_ptr_array_add (lines, NULL);
 
   g_free (self->dismissed_problems);
@@ -160,7 +162,8 @@ snapshot_changed_cb (CbConfigCache *cache,
                      GParamSpec    *pspec,
                      CbWindow      *self)
 {
-  update_problems (self);
+  _cb_window_update_problems (self);
+  _cb_window_check_compose (self);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -237,7 +240,7 @@ build_page (CbWindow *self,
         }
 
       cb_page_show_error (page, _("This Page Could Not Be Loaded"), message->str);
-      update_problems (self);
+      _cb_window_update_problems (self);
       return;
     }
 
@@ -262,7 +265,7 @@ build_page (CbWindow *self,
   cb_page_set_form (page, form);
 
   if (problems->len > 0)
-    update_problems (self);
+    _cb_window_update_problems (self);
 }
 
 static gboolean
@@ -353,6 +356,7 @@ build_next_page_cb (gpointer data)
 
   self->build_source = 0;
   warm_up_paint (self);
+  _cb_window_check_compose (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -714,7 +718,7 @@ cb_window_constructed (GObject *object)
                            G_CALLBACK (visible_child_changed_cb), self, 0);
 
   update_preview (self);
-  update_problems (self);
+  _cb_window_update_problems (self);
   focus_page_tab (self);
 }
 
