@@ -593,6 +593,87 @@ test_print_project_problems (void)
   remove_tree (empty);
 }
 
+/* compose: the job config Hydra would compose, or why it would refuse (exit 1). */
+static void
+test_compose (void)
+{
+  g_autofree char *root = demo_root ();
+  g_auto(Result) yaml = { 0 };
+  g_auto(Result) json = { 0 };
+  g_auto(Result) refused = { 0 };
+  g_auto(Result) added = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&yaml, "--project", root, "compose", "train", "max_epochs=3", "architecture=craft", NULL);
+  g_assert_cmpint (yaml.status, ==, 0);
+  g_assert_nonnull (strstr (yaml.out, "\ntrainer:\n  max_epochs: 3\n"));
+  g_assert_nonnull (strstr (yaml.out, "  architectures: craft\n"));
+  g_assert_null (strstr (yaml.out, "\nhydra:"));
+
+  run (&json, "--project", root, "compose", "train", "--json", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_true (g_str_has_prefix (json.out, "{\"paths\":{"));
+  g_assert_nonnull (strstr (json.out, "\"max_epochs\":10,"));
+
+  run (&refused, "--project", root, "compose", "train", "--extra=trainer.foo=1", NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpstr (refused.out, ==, "");
+  g_assert_nonnull (strstr (refused.err, "Hydra would refuse this command: Could not override "
+                                         "'trainer.foo': no such key in the config (add it with "
+                                         "+trainer.foo=1)"));
+
+  run (&added, "--project", root, "compose", "train", "--extra=+trainer.foo=1", NULL);
+  g_assert_cmpint (added.status, ==, 0);
+  g_assert_nonnull (strstr (added.out, "\n  foo: 1\n"));
+}
+
+/* check composes each page's default command against the configs. */
+static void
+test_check_compose (void)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *group = g_build_filename (project, "configs", "model", "optimizers", NULL);
+  g_autofree char *moved = g_build_filename (project, "configs", "train", NULL);
+  g_autofree char *model = g_build_filename (project, "configs", "model", "default.yaml", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = NULL;
+  g_auto(Result) result = { 0 };
+  g_auto(Result) print = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  /* The project moves model/optimizers to train/optimizer, as the OCR project once did. */
+  g_assert_cmpint (g_mkdir_with_parents (moved, 0755), ==, 0);
+  {
+    g_autofree char *target = g_build_filename (moved, "optimizer", NULL);
+
+    g_assert_cmpint (g_rename (group, target), ==, 0);
+  }
+  g_assert_true (g_file_get_contents (model, &text, NULL, NULL));
+  edited = g_string_new (text);
+  g_string_replace (edited, "  - optimizers: adam\n", "", 1);
+  g_assert_true (g_file_set_contents (model, edited->str, -1, NULL));
+
+  run (&result, "--project", project, "check", NULL);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "train.yaml:102:5: 'model/optimizers' is not a config "
+                                        "group of the train config"));
+  g_assert_nonnull (strstr (result.err, "train.yaml:113:5: 'model.optimizer.lr' is not in the "
+                                        "train config"));
+
+  /* print still prints what was asked, and says Hydra would refuse it. */
+  run (&print, "--project", project, "print", "train", NULL);
+  g_assert_cmpint (print.status, ==, 0);
+  g_assert_nonnull (strstr (print.err, "warning: Hydra would refuse this command: "
+                                       "'model/optimizers' is not a config group"));
+
+  remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +688,8 @@ main (int   argc,
   g_test_add_func ("/cli/print/exact", test_print_exact);
   g_test_add_func ("/cli/print/checkpoint-chosen", test_print_checkpoint_chosen);
   g_test_add_func ("/cli/print/project-problems", test_print_project_problems);
+  g_test_add_func ("/cli/compose", test_compose);
+  g_test_add_func ("/cli/check/compose", test_check_compose);
   g_test_add_func ("/cli/check/demo", test_check_demo);
   g_test_add_func ("/cli/check/broken-schema", test_check_broken_schema);
   g_test_add_func ("/cli/list-options", test_list_options);
