@@ -6,37 +6,22 @@
 
 #include "config.h"
 
-#include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-compose.h"
 #include "cb/cb-form.h"
+#include "cb-test-demo.h"
 
 #include <string.h>
 #include <sys/wait.h>
 
-typedef struct
-{
-  char                *root;
-  CbProject           *project;
-  CbConfigSnapshot    *snapshot;
-  CbCheckpointScanner *scanner;
-} Env;
-
-static Env env;
+static CbTestDemo env;
 
 static CbForm *
 make_form (const char *page)
 {
-  g_autofree char *path = cb_project_find_schema (env.project, NULL, page);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CbSchema) schema = cb_schema_load_file (path, NULL, &error);
-  CbForm *form;
+  CbForm *form = cb_test_demo_make_form (&env, page);
 
-  g_assert_no_error (error);
-  form = cb_form_new (schema, page);
-  cb_form_set_project (form, env.project);
-  cb_form_set_snapshot (form, env.snapshot);
-  cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (env.scanner));
-  if (cb_schema_find_field (schema, "checkpoint_path") >= 0 && !g_str_equal (page, "train"))
+  if (cb_schema_find_field (cb_form_get_schema (form), "checkpoint_path") >= 0 &&
+      !g_str_equal (page, "train"))
     cb_form_set_value (form, "checkpoint_path",
                        g_variant_new_string ("outputs/3/checkpoints/last.ckpt"));
   return form;
@@ -233,26 +218,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *configs = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  env.root = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
-  env.project = cb_project_load (env.root, NULL);
-  configs = cb_project_get_path (env.project, env.project->configs_dir);
-  env.snapshot = cb_config_snapshot_load (configs, NULL);
-  env.scanner = cb_checkpoint_scanner_new (env.project->root, env.project->outputs_dir);
-  g_assert_true (cb_checkpoint_scanner_scan_sync (env.scanner, NULL, NULL));
+  cb_test_demo_open (&env);
 
   g_test_add_func ("/compose-demo/every-choice", test_every_choice);
   g_test_add_func ("/compose-demo/runner-agrees", test_runner_agrees);
 
   status = g_test_run ();
 
-  g_clear_object (&env.scanner);
-  g_clear_pointer (&env.snapshot, cb_config_snapshot_unref);
-  g_clear_pointer (&env.project, cb_project_unref);
-  g_free (env.root);
+  cb_test_demo_close (&env);
   return status;
 }

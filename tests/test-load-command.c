@@ -5,32 +5,15 @@
 
 #include "config.h"
 
-#include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-form.h"
+#include "cb-test-demo.h"
 
-typedef struct
-{
-  CbProject           *project;
-  CbConfigSnapshot    *snapshot;
-  CbCheckpointScanner *scanner;
-} Env;
-
-static Env env;
+static CbTestDemo env;
 
 static CbForm *
 make_form (const char *page)
 {
-  g_autofree char *path = cb_project_find_schema (env.project, NULL, page);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CbSchema) schema = cb_schema_load_file (path, NULL, &error);
-  CbForm *form;
-
-  g_assert_no_error (error);
-  form = cb_form_new (schema, page);
-  cb_form_set_project (form, env.project);
-  cb_form_set_snapshot (form, env.snapshot);
-  cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (env.scanner));
-  return form;
+  return cb_test_demo_make_form (&env, page);
 }
 
 static void
@@ -167,18 +150,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *root = NULL;
-  g_autofree char *configs = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  root = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
-  env.project = cb_project_load (root, NULL);
-  configs = cb_project_get_path (env.project, env.project->configs_dir);
-  env.snapshot = cb_config_snapshot_load (configs, NULL);
-  env.scanner = cb_checkpoint_scanner_new (env.project->root, env.project->outputs_dir);
-  g_assert_true (cb_checkpoint_scanner_scan_sync (env.scanner, NULL, NULL));
+  cb_test_demo_open (&env);
 
   g_test_add_func ("/load-command/defaults", test_defaults);
   g_test_add_func ("/load-command/train-variants", test_train_variants);
@@ -188,8 +164,6 @@ main (int   argc,
 
   status = g_test_run ();
 
-  g_clear_object (&env.scanner);
-  g_clear_pointer (&env.snapshot, cb_config_snapshot_unref);
-  g_clear_pointer (&env.project, cb_project_unref);
+  cb_test_demo_close (&env);
   return status;
 }

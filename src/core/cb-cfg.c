@@ -393,6 +393,29 @@ plain_safe (const char *text)
   return g_utf8_validate (text, -1, NULL);
 }
 
+/* "…" with \" \\ \n \t, and other control characters as YAML's \xNN or JSON's \uNNNN. */
+static void
+append_double_quoted (GString    *out,
+                      const char *text,
+                      gboolean    json)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p == '\n')
+        g_string_append (out, "\\n");
+      else if (*p == '\t')
+        g_string_append (out, "\\t");
+      else if ((guchar) *p < 0x20 || (!json && *p == 0x7f))
+        g_string_append_printf (out, json ? "\\u%04x" : "\\x%02x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 static void
 append_quoted (GString    *out,
                const char *text)
@@ -416,21 +439,7 @@ append_quoted (GString    *out,
       return;
     }
 
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if (*p == '\t')
-        g_string_append (out, "\\t");
-      else if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\x%02x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  append_double_quoted (out, text, FALSE);
 }
 
 static void
@@ -716,21 +725,7 @@ static void
 append_json_string (GString    *out,
                     const char *text)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if (*p == '\t')
-        g_string_append (out, "\\t");
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  append_double_quoted (out, text, TRUE);
 }
 
 static void

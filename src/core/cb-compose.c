@@ -657,6 +657,26 @@ add_result (GPtrArray     *results,
 static gboolean expand (Ctx *ctx, Element *e, gboolean is_root, GPtrArray *results,
                         GError **error);
 
+/* An `override group: option` entry: met in reverse order, so the first registered (the
+ * last in depth-first order) wins; the command line's choices are there before any. */
+static void
+register_override (Ctx          *ctx,
+                   const Element *d,
+                   const Loaded  *loaded)
+{
+  g_autofree char *key = override_key (d);
+  Choice *c;
+
+  if (g_hash_table_contains (ctx->choices, key))
+    return;
+  c = g_new0 (Choice, 1);
+  c->value = g_strdup (d->name);
+  c->values = d->options ? g_ptr_array_ref (d->options) : NULL;
+  c->where = g_strdup_printf ("%s:%u", loaded->file, d->line);
+  c->text = g_strdup_printf ("%s: %s", d->group, d->name ? d->name : "null");
+  g_hash_table_insert (ctx->choices, g_steal_pointer (&key), c);
+}
+
 static gboolean
 expand (Ctx        *ctx,
         Element    *e,
@@ -813,23 +833,12 @@ expand (Ctx        *ctx,
         for (guint i = 0; i < entries->len; i++)
           {
             Element *d = g_ptr_array_index (entries, i);
-            g_autofree char *key = NULL;
 
             g_free (d->parent_base_dir);
             d->parent_base_dir = group_path (e);
             g_free (d->parent_package);
             d->parent_package = final_package (e, TRUE);
-            key = override_key (d);
-            if (!g_hash_table_contains (ctx->choices, key))
-              {
-                Choice *c = g_new0 (Choice, 1);
-
-                c->value = g_strdup (d->name);
-                c->values = d->options ? g_ptr_array_ref (d->options) : NULL;
-                c->where = g_strdup_printf ("%s:%u", loaded->file, d->line);
-                c->text = g_strdup_printf ("%s: %s", d->group, d->name ? d->name : "null");
-                g_hash_table_insert (ctx->choices, g_steal_pointer (&key), c);
-              }
+            register_override (ctx, d, loaded);
           }
         add_result (results, e, loaded, FALSE);
         goto done;
@@ -856,18 +865,7 @@ expand (Ctx        *ctx,
 
       if (d->override)
         {
-          g_autofree char *key = override_key (d);
-
-          if (!g_hash_table_contains (ctx->choices, key))
-            {
-              Choice *c = g_new0 (Choice, 1);
-
-              c->value = g_strdup (d->name);
-              c->values = d->options ? g_ptr_array_ref (d->options) : NULL;
-              c->where = g_strdup_printf ("%s:%u", loaded->file, d->line);
-              c->text = g_strdup_printf ("%s: %s", d->group, d->name ? d->name : "null");
-              g_hash_table_insert (ctx->choices, g_steal_pointer (&key), c);
-            }
+          register_override (ctx, d, loaded);
           continue;
         }
 
