@@ -116,7 +116,6 @@ static void other_file_clicked_cb (GtkButton *button, CbCheckpointPicker *self);
 static void
 improve_drop_down (CbCheckpointPicker *self)
 {
-  GtkWidget *child;
   GtkWidget *stack;
 
   stack = cb_widget_find_descendant (self->drop_down, GTK_TYPE_STACK);
@@ -128,74 +127,45 @@ improve_drop_down (CbCheckpointPicker *self)
       gtk_label_set_single_line_mode (GTK_LABEL (self->no_selection), TRUE);
     }
 
-  for (child = gtk_widget_get_first_child (self->drop_down); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *popover_child;
-      GtkWidget *list;
-      GtkWidget *entry;
-      GtkWidget *button;
+  {
+    GtkSelectionModel *selection = NULL;
+    GtkWidget *popover_child;
+    GtkWidget *button;
 
-      if (!GTK_IS_POPOVER (child))
-        continue;
-
-      /* popover → box → (search box → entry, scrolled window → list view) */
-      popover_child = gtk_popover_get_child (GTK_POPOVER (child));
-      if (popover_child == NULL)
-        return;
-      self->popover = child;
-      list = cb_widget_find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
-      entry = cb_widget_find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
-
-      if (entry != NULL)
-        gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (entry), child);
-
-      if (list != NULL)
-        {
-          GtkSelectionModel *selection = gtk_list_view_get_model (GTK_LIST_VIEW (list));
-          GListModel *filtered = NULL;
-          GtkFilter *filter = NULL;
-
-          if (GTK_IS_SINGLE_SELECTION (selection))
-            filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
-          if (GTK_IS_FILTER_LIST_MODEL (filtered))
-            filter = gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered));
-
-          if (GTK_IS_STRING_FILTER (filter))
-            gtk_string_filter_set_match_mode (GTK_STRING_FILTER (filter),
-                                              GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-
-          if (selection != NULL)
-            {
-              self->popup_items = G_LIST_MODEL (selection);
-              g_signal_connect_object (selection, "items-changed",
-                                       G_CALLBACK (popup_items_changed_cb), self, 0);
-            }
-        }
-
-      if (!GTK_IS_BOX (popover_child))
-        return;
-
-      self->status = gtk_label_new (NULL);
-      gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (self->status), 30);
-      /* As wide as the items: the popup keeps its width when nothing matches. */
-      gtk_widget_set_size_request (self->status, 340, -1);
-      gtk_widget_set_margin_top (self->status, 12);
-      gtk_widget_set_margin_bottom (self->status, 12);
-      gtk_widget_add_css_class (self->status, "dim-label");
-      gtk_widget_add_css_class (self->status, "cb-checkpoint-status");
-      gtk_widget_set_visible (self->status, FALSE);
-      gtk_box_append (GTK_BOX (popover_child), self->status);
-
-      gtk_box_append (GTK_BOX (popover_child), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-      button = gtk_button_new_with_mnemonic (_("_Other File…"));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_add_css_class (button, "cb-checkpoint-other");
-      gtk_widget_set_tooltip_text (button, _("Choose a checkpoint file anywhere"));
-      g_signal_connect (button, "clicked", G_CALLBACK (other_file_clicked_cb), self);
-      gtk_box_append (GTK_BOX (popover_child), button);
+    self->popover = cb_drop_down_improve_search (self->drop_down, &selection);
+    if (self->popover == NULL)
       return;
+    popover_child = gtk_popover_get_child (GTK_POPOVER (self->popover));
+    if (selection != NULL)
+      {
+        self->popup_items = G_LIST_MODEL (selection);
+        g_signal_connect_object (selection, "items-changed",
+                                 G_CALLBACK (popup_items_changed_cb), self, 0);
+      }
+
+    if (!GTK_IS_BOX (popover_child))
+      return;
+
+    self->status = gtk_label_new (NULL);
+    gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);
+    gtk_label_set_max_width_chars (GTK_LABEL (self->status), 30);
+    /* As wide as the items: the popup keeps its width when nothing matches. */
+    gtk_widget_set_size_request (self->status, 340, -1);
+    gtk_widget_set_margin_top (self->status, 12);
+    gtk_widget_set_margin_bottom (self->status, 12);
+    gtk_widget_add_css_class (self->status, "dim-label");
+    gtk_widget_add_css_class (self->status, "cb-checkpoint-status");
+    gtk_widget_set_visible (self->status, FALSE);
+    gtk_box_append (GTK_BOX (popover_child), self->status);
+
+    gtk_box_append (GTK_BOX (popover_child), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+    button = gtk_button_new_with_mnemonic (_("_Other File…"));
+    gtk_widget_add_css_class (button, "flat");
+    gtk_widget_add_css_class (button, "cb-checkpoint-other");
+    gtk_widget_set_tooltip_text (button, _("Choose a checkpoint file anywhere"));
+    g_signal_connect (button, "clicked", G_CALLBACK (other_file_clicked_cb), self);
+    gtk_box_append (GTK_BOX (popover_child), button);
+    return;
     }
 }
 

@@ -513,56 +513,6 @@ build_combo (CbFieldRow *self)
   connect_control (self, row, "notify::selected", G_CALLBACK (selected_cb));
 }
 
-/* Two things GtkDropDown of GTK 4.8 lacks, done with public calls on its popup; where the
- * pieces are not what they were, the drop-down keeps its own behaviour.
- *
- * - It filters by prefix (search-match-mode came in 4.12): its filter is reachable, as the
- *   popup's list view shows a single selection over a filter model.
- * - Typing with the focus on the list does not reach the search entry. */
-static void
-improve_search (GtkWidget *dropdown)
-{
-  GtkWidget *child;
-
-  for (child = gtk_widget_get_first_child (dropdown); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *popover_child;
-      GtkWidget *list;
-      GtkWidget *entry;
-
-      if (!GTK_IS_POPOVER (child))
-        continue;
-
-      /* popover → box → (search box → entry, scrolled window → list view) */
-      popover_child = gtk_popover_get_child (GTK_POPOVER (child));
-      if (popover_child == NULL)
-        return;
-      list = cb_widget_find_descendant (popover_child, GTK_TYPE_LIST_VIEW);
-      entry = cb_widget_find_descendant (popover_child, GTK_TYPE_SEARCH_ENTRY);
-
-      if (entry != NULL)
-        gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (entry), child);
-
-      if (list != NULL)
-        {
-          GtkSelectionModel *selection = gtk_list_view_get_model (GTK_LIST_VIEW (list));
-          GListModel *filtered = NULL;
-          GtkFilter *filter = NULL;
-
-          if (GTK_IS_SINGLE_SELECTION (selection))
-            filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
-          if (GTK_IS_FILTER_LIST_MODEL (filtered))
-            filter = gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered));
-
-          if (GTK_IS_STRING_FILTER (filter))
-            gtk_string_filter_set_match_mode (GTK_STRING_FILTER (filter),
-                                              GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-        }
-      return;
-    }
-}
-
 static void
 build_search (CbFieldRow *self)
 {
@@ -578,7 +528,7 @@ build_search (CbFieldRow *self)
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
   gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
   gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
-  improve_search (dropdown);
+  cb_drop_down_improve_search (dropdown, NULL);
   gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
   label_control (self, dropdown);

@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 GtkWidget *cb_widget_find_descendant (GtkWidget  *widget,
                                       GType       type);
 AdwToast  *cb_toast_new_text         (const char *text);
+GtkWidget *cb_drop_down_improve_search (GtkWidget          *drop_down,
+                                        GtkSelectionModel **selection_out);
 
 G_END_DECLS
