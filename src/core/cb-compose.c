@@ -27,7 +27,7 @@
 #include "config.h"
 
 #include "cb/cb-compose.h"
-#include "cb/cb-file-read.h"
+#include "cb-compose-private.h"
 #include "cb/cb-override.h"
 #include "cb/cb-yaml.h"
 
@@ -37,235 +37,10 @@
 
 G_DEFINE_QUARK (cb-compose-error-quark, cb_compose_error)
 
-typedef struct
-{
-  CbNode       *root;
-  char         *header;    /* the # @package value, or NULL */
-  CbCfg        *content;   /* the config without its defaults list */
-  const CbNode *defaults;  /* borrowed from root */
-  char         *file;      /* for messages: "configs/model/default.yaml" */
-  GError       *error;     /* why it could not be read */
-} Loaded;
-
-struct _CbComposer
-{
-  gatomicrefcount  ref_count;
-  char            *dir;
-  char            *dir_name;
-  GMutex           lock;
-  GHashTable      *loaded;  /* relative path without .yaml -> Loaded (NULL: no such file) */
-  GHashTable      *groups;  /* sealed: group path -> GPtrArray of option names, sorted */
-  gboolean         sealed;  /* preloaded: never touches the disk again */
-};
-
-#define PRELOAD_MAX_FILES 10000
-#define PRELOAD_MAX_DEPTH 16
-
-/* One entry of a defaults list (Hydra's InputDefault). */
-typedef struct
-{
-  gboolean    is_group;
-  gboolean    is_self;
-  char       *path;             /* config default: as written */
-  char       *group;            /* group default: as written */
-  char       *name;             /* group default: the option; NULL for null */
-  GPtrArray  *options;          /* group default: a list of options, or NULL */
-  char       *package;          /* @pkg as written ("" for _here_), or NULL */
-  gboolean    optional;
-  gboolean    override;
-  gboolean    external_append;
-  gboolean    primary;
-  char       *parent_base_dir;
-  char       *parent_package;
-  char       *header;           /* absolute: "_global_" or "_global_.x" */
-  const char *in_file;          /* where the entry is written, for messages */
-  guint       line;
-  guint       culprit;          /* 1 + the command-line override that chose it, or 0 */
-} Element;
-
-typedef struct
-{
-  char    *config_path;
-  char    *package;
-  char    *override_key;  /* group defaults */
-  char    *choice;        /* "group=option" of the group default this config is */
-  Loaded  *loaded;
-  gboolean is_self;
-} Result;
-
-typedef struct
-{
-  char    *value;         /* the option (NULL: null) */
-  GPtrArray *values;      /* a list of options */
-  gboolean used;
-  gboolean external;
-  char    *where;         /* a defaults-list override: the file that holds it */
-  char    *text;          /* as written, for messages */
-  guint    culprit;       /* 1 + its index on the command line, or 0 */
-} Choice;
-
-typedef struct
-{
-  CbComposer *composer;
-  GHashTable *choices;     /* override key -> Choice */
-  GHashTable *deletions;   /* key -> Choice (value: the option to delete, or NULL) */
-  GPtrArray  *appends;     /* Element, external +group=option */
-  GPtrArray  *config_overrides;  /* CbOverride (borrowed) */
-  GHashTable *known;       /* override key -> chosen name */
-  GPtrArray  *parsed;      /* CbOverride, the command line in order */
-  guint       culprit;     /* 1 + the override at fault, or 0 */
-  guint       depth;
-} Ctx;
-
-/* ---- files --------------------------------------------------------------------------- */
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  /* g_ptr_array_sort passes pointers to the elements. */
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static void
-loaded_free (Loaded *loaded)
-{
-  if (loaded == NULL)
-    return;
-  g_clear_pointer (&loaded->root, cb_node_unref);
-  g_clear_pointer (&loaded->content, cb_cfg_free);
-  g_clear_error (&loaded->error);
-  g_free (loaded->header);
-  g_free (loaded->file);
-  g_free (loaded);
-}
-
-/* The `# @package X` header: comment lines before the first content line. */
-static char *
-read_header (const char *text)
-{
-  const char *p = text;
-
-  while (*p != '\0')
-    {
-      const char *end = strchr (p, '\n');
-      g_autofree char *line = g_strstrip (end ? g_strndup (p, end - p) : g_strdup (p));
-
-      if (*line != '\0' && *line != '#')
-        break;
-      if (*line == '#')
-        {
-          const char *q = line + 1;
-
-          while (*q == ' ' || *q == '\t')
-            q++;
-          if (g_str_has_prefix (q, "@package"))
-            {
-              q += strlen ("@package");
-              while (*q == ' ' || *q == '\t' || *q == ':')
-                q++;
-              if (*q != '\0')
-                {
-                  const char *e = q;
-
-                  while (*e != '\0' && *e != ' ' && *e != '\t')
-                    e++;
-                  return g_strndup (q, e - q);
-                }
-            }
-        }
-      if (end == NULL)
-        break;
-      p = end + 1;
-    }
-
-  return NULL;
-}
-
-static Loaded *
-load_file (CbComposer *self,
-           const char *rel)
-{
-  g_autofree char *path = g_strconcat (self->dir, G_DIR_SEPARATOR_S, rel, ".yaml", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  Loaded *loaded;
-  gsize length = 0;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return NULL;
-
-  loaded = g_new0 (Loaded, 1);
-  loaded->file = g_strconcat (self->dir_name, "/", rel, ".yaml", NULL);
-  /* Regular files only, within the configs' size limit (a FIFO never blocks us). */
-  if (!cb_file_read_regular (path, CB_FILE_KIND_CONFIG, &text, &length, &error))
-    {
-      loaded->error = g_steal_pointer (&error);
-      return loaded;
-    }
-  loaded->root = cb_yaml_load_data (text, length, loaded->file, &error);
-  if (loaded->root == NULL && error != NULL)
-    {
-      loaded->error = g_steal_pointer (&error);
-      return loaded;
-    }
-  if (loaded->root != NULL && cb_node_get_node_type (loaded->root) != CB_NODE_MAPPING &&
-      !cb_node_is_null (loaded->root))
-    {
-      loaded->error = g_error_new (CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_FILE,
-                                   "%s:%u:%u: a config must be a mapping", loaded->file,
-                                   cb_node_get_line (loaded->root),
-                                   cb_node_get_column (loaded->root));
-      return loaded;
-    }
-
-  loaded->header = read_header (text);
-  loaded->content = cb_cfg_new_map ();
-  cb_cfg_set_origin (loaded->content, loaded->file, 1, 1);
-  if (loaded->root != NULL && cb_node_get_node_type (loaded->root) == CB_NODE_MAPPING)
-    for (guint i = 0; i < cb_node_get_n_children (loaded->root); i++)
-      {
-        const char *key = cb_node_get_scalar (cb_node_get_key (loaded->root, i));
-        const CbNode *value = cb_node_get_child (loaded->root, i);
-
-        if (g_strcmp0 (key, "defaults") == 0)
-          loaded->defaults = value;
-        else
-          cb_cfg_map_set (loaded->content, key ? key : "", cb_cfg_from_node (value, loaded->file));
-      }
-
-  return loaded;
-}
-
-/* The parsed config at @rel ("group/option", no .yaml), or NULL when there is none. */
-static Loaded *
-get_loaded (CbComposer *self,
-            const char *rel)
-{
-  Loaded *loaded = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (!g_hash_table_lookup_extended (self->loaded, rel, NULL, (gpointer *) &loaded) &&
-      !self->sealed)
-    {
-      loaded = load_file (self, rel);
-      g_hash_table_insert (self->loaded, g_strdup (rel), loaded);
-    }
-  g_mutex_unlock (&self->lock);
-  return loaded;
-}
-
-static gboolean
-is_config (CbComposer *self,
-           const char *rel)
-{
-  return get_loaded (self, rel) != NULL;
-}
-
 /* ---- elements ------------------------------------------------------------------------ */
 
-static void
-element_free (Element *e)
+void
+_cb_compose_element_free (Element *e)
 {
   if (e == NULL)
     return;
@@ -290,8 +65,8 @@ result_free (Result *r)
   g_free (r);
 }
 
-static void
-choice_free (Choice *c)
+void
+_cb_compose_choice_free (Choice *c)
 {
   g_free (c->value);
   g_clear_pointer (&c->values, g_ptr_array_unref);
@@ -405,8 +180,8 @@ final_package (const Element *e,
   return g_strdup (*global == '.' ? global + 1 : global);
 }
 
-static char *
-override_key (const Element *e)
+char *
+_cb_compose_override_key (const Element *e)
 {
   g_autofree char *group = group_path (e);
   g_autofree char *default_package = dots (group);
@@ -527,7 +302,7 @@ parse_entry (const Loaded  *loaded,
       e->group = g_strdup (k);
       if (*e->group == '\0')
         {
-          element_free (e);
+          _cb_compose_element_free (e);
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
                        "%s:%u: a defaults list entry names no group", loaded->file,
                        cb_node_get_line (node));
@@ -548,7 +323,7 @@ parse_entry (const Loaded  *loaded,
         e->name = g_strdup (cb_node_get_scalar (value));
       else
         {
-          element_free (e);
+          _cb_compose_element_free (e);
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
                        "%s:%u: the option of '%s' must be a name, a list of names or null",
                        loaded->file, cb_node_get_line (value), key);
@@ -558,7 +333,7 @@ parse_entry (const Loaded  *loaded,
       return TRUE;
     }
 
-  element_free (e);
+  _cb_compose_element_free (e);
   g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
                "%s:%u: a defaults list entry must be a config path or 'group: option'",
                loaded->file, cb_node_get_line (node));
@@ -569,7 +344,7 @@ static GPtrArray *
 read_defaults (const Loaded *loaded,
                GError      **error)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) _cb_compose_element_free);
 
   if (loaded->defaults == NULL || cb_node_is_null (loaded->defaults))
     return g_steal_pointer (&entries);
@@ -601,7 +376,7 @@ set_known_choice (Ctx      *ctx,
 
   if (!e->is_group)
     return TRUE;
-  key = override_key (e);
+  key = _cb_compose_override_key (e);
   if (!g_hash_table_lookup_extended (ctx->known, key, NULL, (gpointer *) &prev))
     {
       g_hash_table_insert (ctx->known, g_strdup (key), g_strdup (e->name));
@@ -621,7 +396,7 @@ static gboolean
 is_deleted (Ctx     *ctx,
             Element *e)
 {
-  g_autofree char *key = e->is_group ? override_key (e) : config_path (e);
+  g_autofree char *key = e->is_group ? _cb_compose_override_key (e) : config_path (e);
   Choice *deletion = g_hash_table_lookup (ctx->deletions, key);
 
   if (deletion == NULL)
@@ -642,10 +417,10 @@ add_result (GPtrArray     *results,
 
   r->config_path = config_path (e);
   r->package = final_package (e, TRUE);
-  r->override_key = e->is_group && !is_self ? override_key (e) : NULL;
+  r->override_key = e->is_group && !is_self ? _cb_compose_override_key (e) : NULL;
   if (e->is_group)
     {
-      g_autofree char *key = override_key (e);
+      g_autofree char *key = _cb_compose_override_key (e);
 
       r->choice = g_strdup_printf ("%s=%s", key, e->name);
     }
@@ -664,7 +439,7 @@ register_override (Ctx          *ctx,
                    const Element *d,
                    const Loaded  *loaded)
 {
-  g_autofree char *key = override_key (d);
+  g_autofree char *key = _cb_compose_override_key (d);
   Choice *c;
 
   if (g_hash_table_contains (ctx->choices, key))
@@ -702,7 +477,7 @@ expand (Ctx        *ctx,
 
   path = config_path (e);
   if (e->name != NULL || !e->is_group)
-    loaded = get_loaded (ctx->composer, path);
+    loaded = _cb_compose_get_loaded (ctx->composer, path);
   set_header (e, loaded);
 
   if (is_deleted (ctx, e))
@@ -871,7 +646,7 @@ expand (Ctx        *ctx,
 
       if (d->is_group)
         {
-          g_autofree char *key = override_key (d);
+          g_autofree char *key = _cb_compose_override_key (d);
           Choice *c = g_hash_table_lookup (ctx->choices, key);
 
           if (c != NULL)
@@ -914,7 +689,7 @@ expand (Ctx        *ctx,
                 GPtrArray *sub = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
 
                 ok = expand (ctx, item, FALSE, sub, error);
-                element_free (item);
+                _cb_compose_element_free (item);
                 if (!ok)
                   {
                     g_ptr_array_unref (sub);
@@ -948,546 +723,6 @@ done:
   if (ctx->culprit == e->culprit)
     ctx->culprit = 0;
   ctx->depth--;
-  return TRUE;
-}
-
-/* ---- the command line ---------------------------------------------------------------- */
-
-static const char *
-value_type_name (const CbCfg *value)
-{
-  switch (value->kind)
-    {
-    case CB_CFG_NULL:
-      return "null";
-    case CB_CFG_MAP:
-      return "a dict";
-    case CB_CFG_LIST:
-      return "a list";
-    case CB_CFG_SCALAR:
-    default:
-      return value->quoted ? "a string" : "a number or boolean";
-    }
-}
-
-/* The options of Hydra 1.3's own config groups (hydra/conf in its package). */
-static const char * const *
-hydra_group_options (const char *group)
-{
-  static const char * const job_logging[] = { "default", "disabled", "none", "stdout", NULL };
-  static const char * const hydra_logging[] = { "default", "disabled", "hydra_debug", "none",
-                                                NULL };
-  static const char * const basic[] = { "basic", NULL };
-  static const char * const plain[] = { "default", NULL };
-
-  if (g_str_equal (group, "hydra/job_logging"))
-    return job_logging;
-  if (g_str_equal (group, "hydra/hydra_logging"))
-    return hydra_logging;
-  if (g_str_equal (group, "hydra/launcher") || g_str_equal (group, "hydra/sweeper"))
-    return basic;
-  if (g_str_equal (group, "hydra/output") || g_str_equal (group, "hydra/help") ||
-      g_str_equal (group, "hydra/hydra_help") || g_str_equal (group, "hydra/env"))
-    return plain;
-  return NULL;
-}
-
-static gboolean
-check_hydra_group (const CbOverride  *o,
-                   GError           **error)
-{
-  const char * const *options = hydra_group_options (o->key);
-  GPtrArray *names = o->value->kind == CB_CFG_LIST ? o->value->items : NULL;
-  guint n = names ? names->len : 1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const CbCfg *item = names ? g_ptr_array_index (names, i) : o->value;
-      const char *name = item->kind == CB_CFG_SCALAR ? item->text : "";
-
-      if (options == NULL || !g_strv_contains (options, name))
-        {
-          g_autofree char *known = options ? g_strjoinv (", ", (char **) options) : NULL;
-
-          if (options == NULL)
-            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
-                         "'%s' is not one of Hydra's config groups", o->key);
-          else
-            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
-                         "'%s' has no option '%s' (options: %s); it is chosen on the command "
-                         "line", o->key, name, known);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-classify_overrides (Ctx              *ctx,
-                    GPtrArray        *parsed,
-                    GError          **error)
-{
-  for (guint i = 0; i < parsed->len; i++)
-    {
-      CbOverride *o = g_ptr_array_index (parsed, i);
-      gboolean group = cb_composer_is_group (ctx->composer, o->key);
-      gboolean config = !group && is_config (ctx->composer, o->key);
-      g_autofree char *key = o->package ? g_strconcat (o->key, "@", o->package, NULL)
-                                        : g_strdup (o->key);
-
-      ctx->culprit = i + 1;
-
-      /* Hydra's own groups (hydra/launcher, hydra/job_logging, …) live in Hydra's package,
-       * not in the project: they only shape the hydra node, which the task never sees. */
-      if (g_str_has_prefix (o->key, "hydra/") && !group && o->value != NULL &&
-          (o->value->kind == CB_CFG_SCALAR || o->value->kind == CB_CFG_LIST))
-        {
-          if (!check_hydra_group (o, error))
-            return FALSE;
-          continue;
-        }
-
-      if (o->kind == CB_OVERRIDE_DELETE && (group || config))
-        {
-          Choice *c = g_new0 (Choice, 1);
-
-          if (o->value != NULL && (o->value->kind != CB_CFG_SCALAR || !group))
-            {
-              choice_free (c);
-              g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
-                           "'%s': a config group deletion takes at most an option name",
-                           o->text);
-              return FALSE;
-            }
-          c->value = o->value ? g_strdup (o->value->text) : NULL;
-          c->text = g_strdup (o->text);
-          c->culprit = i + 1;
-          g_hash_table_replace (ctx->deletions, g_steal_pointer (&key), c);
-        }
-      else if ((o->value != NULL && o->value->kind == CB_CFG_MAP) || !group)
-        g_ptr_array_add (ctx->config_overrides, o);
-      else if (o->kind == CB_OVERRIDE_FORCE_ADD)
-        {
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
-                       "'%s': ++ does not apply to config groups (use %s or +%s)", o->text,
-                       o->text + 2, o->text + 1);
-          return FALSE;
-        }
-      else if (o->value == NULL ||
-               !(o->value->kind == CB_CFG_SCALAR || o->value->kind == CB_CFG_LIST))
-        {
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
-                       "'%s': the option of a config group must be a name or a list of names, "
-                       "not %s", o->text, o->value ? value_type_name (o->value) : "nothing");
-          return FALSE;
-        }
-      else
-        {
-          Choice *c = g_new0 (Choice, 1);
-
-          if (o->value->kind == CB_CFG_LIST)
-            {
-              c->values = g_ptr_array_new_with_free_func (g_free);
-              for (guint k = 0; k < o->value->items->len; k++)
-                {
-                  CbCfg *item = g_ptr_array_index (o->value->items, k);
-
-                  g_ptr_array_add (c->values, g_strdup (item->text ? item->text : "null"));
-                }
-            }
-          else
-            c->value = g_strdup (o->value->text);
-          c->external = TRUE;
-          c->text = g_strdup (o->text);
-          c->culprit = i + 1;
-
-          if (o->kind == CB_OVERRIDE_ADD)
-            {
-              Element *e = g_new0 (Element, 1);
-
-              e->is_group = TRUE;
-              e->external_append = TRUE;
-              e->group = g_strdup (o->key);
-              e->name = g_strdup (c->value);
-              e->options = c->values ? g_ptr_array_ref (c->values) : NULL;
-              e->package = g_strdup (o->package);
-              e->culprit = i + 1;
-              g_ptr_array_add (ctx->appends, e);
-              choice_free (c);
-            }
-          else
-            g_hash_table_replace (ctx->choices, g_steal_pointer (&key), c);
-        }
-    }
-  ctx->culprit = 0;
-  return TRUE;
-}
-
-static gboolean
-check_used (Ctx     *ctx,
-            GError **error)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, ctx->choices);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Choice *c = value;
-
-      if (c->used)
-        continue;
-      ctx->culprit = c->culprit;
-      if (!c->external)
-        g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                     "%s: 'override %s' has no earlier entry for '%s' to override", c->where,
-                     c->text, (char *) key);
-      else
-        {
-          g_autofree char *group = g_strdup (key);
-          g_autoptr(GString) similar = g_string_new (NULL);
-          GHashTableIter known;
-          gpointer known_key;
-          char *at = strchr (group, '@');
-
-          if (at != NULL)
-            *at = '\0';
-          g_hash_table_iter_init (&known, ctx->known);
-          while (g_hash_table_iter_next (&known, &known_key, NULL))
-            {
-              g_autofree char *known_group = g_strdup (known_key);
-              char *known_at = strchr (known_group, '@');
-
-              if (known_at != NULL)
-                *known_at = '\0';
-              if (g_str_equal (known_group, group))
-                g_string_append_printf (similar, "%s%s", similar->len ? ", " : "",
-                                        (char *) known_key);
-            }
-          if (similar->len > 0)
-            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                         "Could not override '%s': did you mean to override %s? To add it, "
-                         "use +%s", (char *) key, similar->str, c->text);
-          else
-            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                         "Could not override '%s': no entry in the defaults list chooses it. "
-                         "To add it, use +%s", (char *) key, c->text);
-        }
-      return FALSE;
-    }
-
-  g_hash_table_iter_init (&iter, ctx->deletions);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Choice *c = value;
-
-      if (!c->used)
-        {
-          ctx->culprit = c->culprit;
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                       "Could not delete '%s%s%s': no match in the defaults list",
-                       (char *) key, c->value ? "=" : "", c->value ? c->value : "");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* The parent of @key's last part (made with maps where @create), and that part. */
-static CbCfg *
-parent_of (CbCfg       *root,
-           const char  *key,
-           gboolean     create,
-           char       **last,
-           char       **missing)
-{
-  g_auto(GStrv) parts = g_strsplit (key, ".", -1);
-  guint n = g_strv_length (parts);
-  CbCfg *node = root;
-  g_autoptr(GString) walked = g_string_new (NULL);
-
-  for (guint i = 0; i + 1 < n; i++)
-    {
-      CbCfg *child = cb_cfg_lookup (node, parts[i]);
-
-      if (walked->len)
-        g_string_append_c (walked, '.');
-      g_string_append (walked, parts[i]);
-      if (child == NULL || (child->kind != CB_CFG_MAP && child->kind != CB_CFG_LIST))
-        {
-          if (!create || node->kind != CB_CFG_MAP)
-            {
-              *missing = g_strdup (walked->str);
-              return NULL;
-            }
-          child = cb_cfg_new_map ();
-          cb_cfg_map_set (node, parts[i], child);
-        }
-      node = child;
-    }
-  *last = g_strdup (parts[n - 1]);
-  return node;
-}
-
-static void
-set_child (CbCfg       *parent,
-           const char  *last,
-           CbCfg       *value)
-{
-  if (parent->kind == CB_CFG_MAP)
-    {
-      CbCfg *existing = cb_cfg_lookup (parent, last);
-
-      if (existing != NULL && existing->kind == CB_CFG_MAP && value->kind == CB_CFG_MAP)
-        {
-          cb_cfg_merge (existing, value);
-          cb_cfg_free (value);
-        }
-      else
-        cb_cfg_map_set (parent, last, value);
-      return;
-    }
-  /* A list item by index (checked to exist by the caller). */
-  {
-    guint64 n = 0;
-
-    g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT, &n, NULL);
-    cb_cfg_free (g_ptr_array_index (parent->items, n));
-    g_ptr_array_index (parent->items, n) = value;
-  }
-}
-
-static void
-mark_origin (CbCfg *cfg,
-             guint  position)
-{
-  cb_cfg_set_origin (cfg, "command line", position, 0);
-  if (cfg->kind == CB_CFG_MAP || cfg->kind == CB_CFG_LIST)
-    for (guint i = 0; i < cfg->items->len; i++)
-      mark_origin (g_ptr_array_index (cfg->items, i), position);
-}
-
-/* OmegaConf's grammar for ${…}, as far as a merge checks it: every ${ closed, not empty, a
- * key path or resolver name without blanks before its ':'. \${ is an escaped dollar. */
-static gboolean
-valid_interpolations (const char *text,
-                      guint       depth)
-{
-  const char *p = text;
-
-  if (depth > 8)
-    return FALSE;
-  while ((p = strstr (p, "${")) != NULL)
-    {
-      const char *q;
-      guint open = 1;
-      g_autofree char *inner = NULL;
-      const char *colon;
-      gsize head;
-
-      if (p > text && p[-1] == '\\')
-        {
-          p += 2;
-          continue;
-        }
-      for (q = p + 2; *q != '\0' && open > 0; q++)
-        {
-          if (q[0] == '$' && q[1] == '{')
-            {
-              open++;
-              q++;
-            }
-          else if (*q == '}')
-            open--;
-        }
-      if (open > 0)
-        return FALSE;
-      inner = g_strndup (p + 2, q - p - 3);
-      colon = strchr (inner, ':');
-      head = colon ? (gsize) (colon - inner) : strlen (inner);
-      if (head == 0 && colon == NULL)
-        return FALSE;
-      for (gsize i = 0; i < head; i++)
-        if (g_ascii_isspace (inner[i]))
-          return FALSE;
-      if (!valid_interpolations (inner, depth + 1))
-        return FALSE;
-      p = q;
-    }
-  return TRUE;
-}
-
-static gboolean
-value_interpolations_ok (const CbCfg *value)
-{
-  if (value->kind == CB_CFG_SCALAR)
-    return valid_interpolations (value->text, 0);
-  if (value->kind == CB_CFG_MAP || value->kind == CB_CFG_LIST)
-    for (guint i = 0; i < value->items->len; i++)
-      if (!value_interpolations_ok (g_ptr_array_index (value->items, i)))
-        return FALSE;
-  return TRUE;
-}
-
-/* Python's == on two numbers: 10 == 10.0. */
-static gboolean
-numbers_equal (const CbCfg *a,
-               const CbCfg *b)
-{
-  char *end_a = NULL;
-  char *end_b = NULL;
-  double x, y;
-
-  if (a->kind != CB_CFG_SCALAR || b->kind != CB_CFG_SCALAR || a->quoted || b->quoted)
-    return FALSE;
-  x = g_ascii_strtod (a->text, &end_a);
-  y = g_ascii_strtod (b->text, &end_b);
-  return end_a != a->text && *end_a == '\0' && end_b != b->text && *end_b == '\0' && x == y;
-}
-
-/* Struct mode for a dict merged by a plain override: every key it names must exist. */
-static const char *
-missing_key (const CbCfg *existing,
-             const CbCfg *value)
-{
-  if (existing == NULL || existing->kind != CB_CFG_MAP || value->kind != CB_CFG_MAP)
-    return NULL;
-  for (guint i = 0; i < value->keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (value->keys, i);
-      const CbCfg *child = cb_cfg_lookup (existing, key);
-      const char *deeper;
-
-      if (child == NULL)
-        return key;
-      if ((deeper = missing_key (child, g_ptr_array_index (value->items, i))) != NULL)
-        return deeper;
-    }
-  return NULL;
-}
-
-static gboolean
-apply_config_override (CbCfg       *root,
-                       CbOverride  *o,
-                       guint        position,
-                       GError     **error)
-{
-  g_autofree char *last = NULL;
-  g_autofree char *missing = NULL;
-  CbCfg *parent;
-  CbCfg *existing;
-
-  if (o->package != NULL)
-    {
-      g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
-                   "'%s' looks like a config group override, but there is no config group "
-                   "'%s'", o->text, o->key);
-      return FALSE;
-    }
-
-  if (o->value != NULL && !value_interpolations_ok (o->value))
-    {
-      g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_OVERRIDE,
-                   "Could not merge '%s': a ${…} in it is not a valid interpolation (write "
-                   "${key.path} or ${resolver:args}, or \\${ for a plain $)", o->text);
-      return FALSE;
-    }
-  if (strchr (o->key, '/') != NULL)
-    {
-      g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_MISSING,
-                   "'%s' is not a config group (there is no folder %s in the configs)",
-                   o->key, o->key);
-      return FALSE;
-    }
-
-  parent = parent_of (root, o->key, o->kind == CB_OVERRIDE_ADD || o->kind == CB_OVERRIDE_FORCE_ADD,
-                      &last, &missing);
-  existing = parent != NULL ? cb_cfg_lookup (parent, last) : NULL;
-
-  switch (o->kind)
-    {
-    case CB_OVERRIDE_DELETE:
-      /* OmegaConf.select gives None for a null value: Hydra says it does not exist. */
-      if (existing == NULL || existing->kind == CB_CFG_NULL)
-        {
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                       "Could not delete '%s': there is no such key in the config", o->key);
-          return FALSE;
-        }
-      if (o->value != NULL && !cb_cfg_equal (existing, o->value) &&
-          !numbers_equal (existing, o->value))
-        {
-          g_autofree char *shown = cb_cfg_scalar_display (existing);
-
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                       "Could not delete '%s': its value is %s, not the one given", o->key,
-                       shown);
-          return FALSE;
-        }
-      if (parent->kind == CB_CFG_MAP)
-        cb_cfg_map_remove (parent, last);
-      else
-        {
-          guint64 n = 0;
-
-          g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT, &n, NULL);
-          g_ptr_array_remove_index (parent->items, n);
-        }
-      return TRUE;
-
-    case CB_OVERRIDE_ADD:
-      if (existing != NULL && existing->kind != CB_CFG_NULL &&
-          o->value->kind != CB_CFG_MAP && o->value->kind != CB_CFG_LIST)
-        {
-          g_autofree char *by = g_strcmp0 (existing->file, "command line") == 0
-                                  ? g_strdup ("by the command line")
-                                  : g_strdup_printf ("by %s:%u", existing->file, existing->line);
-
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                       "Could not add '%s': it is already set (%s). Use %s to change it, or "
-                       "+%s to add or change it", o->key, by, o->text + 1, o->text);
-          return FALSE;
-        }
-      G_GNUC_FALLTHROUGH;
-    case CB_OVERRIDE_FORCE_ADD:
-      if (parent == NULL || (parent->kind == CB_CFG_LIST && existing == NULL))
-        {
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                       "Could not add '%s': '%s' is not a mapping", o->key,
-                       missing ? missing : o->key);
-          return FALSE;
-        }
-      break;
-
-    case CB_OVERRIDE_CHANGE:
-    default:
-      if (existing == NULL)
-        {
-          g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                       "Could not override '%s': no such key in the config (add it with +%s)",
-                       o->key, o->text);
-          return FALSE;
-        }
-      {
-        const char *missing_child = missing_key (existing, o->value);
-
-        if (missing_child != NULL)
-          {
-            g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_KEY,
-                         "Could not override '%s': its key '%s' is not in the config (merge "
-                         "it in with ++%s)", o->key, missing_child, o->text);
-            return FALSE;
-          }
-      }
-      break;
-    }
-
-  {
-    CbCfg *value = cb_cfg_copy (o->value);
-
-    mark_origin (value, position);
-    set_child (parent, last, value);
-  }
   return TRUE;
 }
 
@@ -1560,189 +795,6 @@ warn_shadowed (Ctx           *ctx,
     }
 }
 
-/* ---- public -------------------------------------------------------------------------- */
-
-CbComposer *
-cb_composer_new (const char *configs_dir)
-{
-  CbComposer *self;
-
-  g_return_val_if_fail (configs_dir != NULL, NULL);
-
-  self = g_new0 (CbComposer, 1);
-  g_atomic_ref_count_init (&self->ref_count);
-  self->dir = g_strdup (configs_dir);
-  self->dir_name = g_path_get_basename (configs_dir);
-  g_mutex_init (&self->lock);
-  self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) loaded_free);
-  self->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) g_ptr_array_unref);
-  return self;
-}
-
-CbComposer *
-cb_composer_ref (CbComposer *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_ref_count_inc (&self->ref_count);
-  return self;
-}
-
-void
-cb_composer_unref (CbComposer *self)
-{
-  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
-    return;
-  g_hash_table_unref (self->loaded);
-  g_hash_table_unref (self->groups);
-  g_mutex_clear (&self->lock);
-  g_free (self->dir);
-  g_free (self->dir_name);
-  g_free (self);
-}
-
-const char *
-cb_composer_get_dir (CbComposer *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->dir;
-}
-
-gboolean
-cb_composer_is_group (CbComposer *self,
-                      const char *group)
-{
-  g_autofree char *path = NULL;
-
-  g_return_val_if_fail (self != NULL && group != NULL, FALSE);
-
-  if (*group == '\0' || strstr (group, "..") != NULL || group[0] == '/')
-    return FALSE;
-  if (self->sealed)
-    return g_hash_table_contains (self->groups, group);
-  path = g_build_filename (self->dir, group, NULL);
-  return g_file_test (path, G_FILE_TEST_IS_DIR);
-}
-
-static void
-preload_dir (CbComposer *self,
-             const char *rel,
-             guint       depth,
-             guint      *n_files)
-{
-  g_autofree char *path = *rel ? g_build_filename (self->dir, rel, NULL) : g_strdup (self->dir);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  GPtrArray *options = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_hash_table_replace (self->groups, g_strdup (rel), options);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_autofree char *child_rel = *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
-
-      if (name[0] == '.')
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        {
-          if (depth < PRELOAD_MAX_DEPTH)
-            preload_dir (self, child_rel, depth + 1, n_files);
-        }
-      else if (g_str_has_suffix (name, ".yaml") && g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
-               *n_files < PRELOAD_MAX_FILES)
-        {
-          g_autofree char *stem = g_strndup (child_rel, strlen (child_rel) - 5);
-
-          (*n_files)++;
-          g_ptr_array_add (options, g_strndup (name, strlen (name) - 5));
-          g_hash_table_replace (self->loaded, g_strdup (stem), load_file (self, stem));
-        }
-    }
-  g_ptr_array_sort (options, compare_names);
-}
-
-/**
- * cb_composer_list_groups:
- *
- * Returns: (transfer full): the config groups (folders) a sealed composer read, sorted;
- *   empty before cb_composer_preload()
- */
-char **
-cb_composer_list_groups (CbComposer *self)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  g_hash_table_iter_init (&iter, self->groups);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (names, g_strdup (key));
-  g_mutex_unlock (&self->lock);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-}
-
-/**
- * cb_composer_preload:
- *
- * Reads and parses every config of the tree now (in a worker thread), and seals the
- * composer: compositions then never touch the disk, so they may run on the UI thread.
- *
- * Returns: the number of config files read
- */
-guint
-cb_composer_preload (CbComposer *self)
-{
-  guint n_files = 0;
-
-  g_return_val_if_fail (self != NULL, 0);
-
-  g_mutex_lock (&self->lock);
-  g_hash_table_remove_all (self->loaded);
-  preload_dir (self, "", 0, &n_files);
-  /* The top level is not a group. */
-  g_hash_table_remove (self->groups, "");
-  self->sealed = TRUE;
-  g_mutex_unlock (&self->lock);
-  return n_files;
-}
-
-/* The options of @group: the .yaml files in its folder, sorted. */
-char **
-cb_composer_list_options (CbComposer *self,
-                          const char *group)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_return_val_if_fail (self != NULL && group != NULL, NULL);
-
-  if (self->sealed)
-    {
-      GPtrArray *options = g_hash_table_lookup (self->groups, group);
-
-      for (guint i = 0; options != NULL && i < options->len; i++)
-        g_ptr_array_add (names, g_strdup (g_ptr_array_index (options, i)));
-      g_ptr_array_add (names, NULL);
-      return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-    }
-  path = g_build_filename (self->dir, group, NULL);
-  dir = strstr (group, "..") == NULL ? g_dir_open (path, 0, NULL) : NULL;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".yaml") && name[0] != '.')
-      g_ptr_array_add (names, g_strndup (name, strlen (name) - 5));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-}
-
 /**
  * cb_composer_compose:
  * @primary: the primary config ("train", the runner's config_name)
@@ -1802,10 +854,10 @@ cb_composer_compose_full (CbComposer          *self,
 
   ctx.composer = self;
   ctx.choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) choice_free);
+                                       (GDestroyNotify) _cb_compose_choice_free);
   ctx.deletions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) choice_free);
-  ctx.appends = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+                                         (GDestroyNotify) _cb_compose_choice_free);
+  ctx.appends = g_ptr_array_new_with_free_func ((GDestroyNotify) _cb_compose_element_free);
   ctx.config_overrides = g_ptr_array_new ();
   ctx.known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -1814,11 +866,11 @@ cb_composer_compose_full (CbComposer          *self,
   root.parent_base_dir = g_strdup ("");
   root.parent_package = g_strdup ("");
 
-  if (!classify_overrides (&ctx, parsed, error))
+  if (!_cb_compose_classify_overrides (&ctx, parsed, error))
     goto out;
   if (!expand (&ctx, &root, TRUE, results, error))
     goto out;
-  if (!check_used (&ctx, error))
+  if (!_cb_compose_check_used (&ctx, error))
     goto out;
 
   /* Every group once. */
@@ -1869,7 +921,7 @@ cb_composer_compose_full (CbComposer          *self,
       guint position = 0;
 
       g_ptr_array_find (parsed, o, &position);
-      if (!apply_config_override (composition->config, o, position + 1, error))
+      if (!_cb_compose_apply_config_override (composition->config, o, position + 1, error))
         {
           ctx.culprit = position + 1;
           goto out;
