@@ -692,12 +692,15 @@ test_to_string (void)
   } cases[] = {
     { "resume_training == true", "resume_training == true" },
     { "resume_training", "resume_training" },
-    { "a or b and c", "a or (b and c)" },
+    { "a or b and c", "a or b and c" },
     { "(a or b) and c", "(a or b) and c" },
-    { "a and b or c", "(a and b) or c" },
-    { "not a == b", "not (a == b)" },
-    { "not not a", "not (not a)" },
-    { "not a and b", "(not a) and b" },
+    { "a and b or c", "a and b or c" },
+    { "not a == b", "not a == b" },
+    { "not not a", "not not a" },
+    { "not a and b", "not a and b" },
+    { "a or (b or c)", "a or (b or c)" },
+    { "not (a and b)", "not (a and b)" },
+    { "(not a) == b", "(not a) == b" },
     { "a and b and c", "a and b and c" },
     { "a and (b and c)", "a and (b and c)" },
     { "a == b == c", "a == b == c" },
@@ -723,6 +726,26 @@ test_to_string (void)
     { "n == 9223372036854775807", "n == 9223372036854775807" },
     { "\ta\n==\n1", "a == 1" },
   };
+
+  /* Found by tests/fuzz/fuzz-expr: a chain of "not" near the depth limit printed with a
+   * parenthesis per level, twice as deep, which the parser then refused. */
+  {
+    g_autoptr(GString) chain = g_string_new (NULL);
+    g_autoptr(CbExpr) deep = NULL;
+    g_autoptr(CbExpr) reparsed = NULL;
+    g_autofree char *printed = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 99; i++)
+      g_string_append (chain, "not\n");
+    g_string_append (chain, "x");
+    deep = cb_expr_parse (chain->str, NULL, &error);
+    g_assert_no_error (error);
+    printed = cb_expr_to_string (deep);
+    reparsed = cb_expr_parse (printed, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (reparsed);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

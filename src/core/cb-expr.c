@@ -977,11 +977,36 @@ append_literal (GString  *out,
     }
 }
 
+/* How tightly each kind binds: a child is put in parentheses only where the grammar needs
+ * them, so that printing never nests deeper than the text that was parsed (the parser's
+ * depth limit holds for what it prints). */
+static guint
+precedence (const CbExpr *node)
+{
+  switch (node->kind)
+    {
+    case NODE_OR:
+      return 1;
+    case NODE_AND:
+      return 2;
+    case NODE_NOT:
+      return 3;
+    case NODE_COMPARE:
+      return 4;
+    case NODE_LITERAL:
+    case NODE_NAME:
+    default:
+      return 5;
+    }
+}
+
 static void
 append_node (GString *out,
              CbExpr  *node,
-             gboolean top)
+             guint    min_precedence)
 {
+  gboolean parens = precedence (node) < min_precedence;
+
   switch (node->kind)
     {
     case NODE_LITERAL:
@@ -1000,16 +1025,19 @@ append_node (GString *out,
       break;
     }
 
-  if (!top)
+  if (parens)
     g_string_append_c (out, '(');
 
   if (node->kind == NODE_NOT)
     {
       g_string_append (out, "not ");
-      append_node (out, g_ptr_array_index (node->children, 0), FALSE);
+      append_node (out, g_ptr_array_index (node->children, 0), 3);
     }
   else
     {
+      /* Same kind below: kept apart (a or (b or c) is another tree than a or b or c). */
+      guint child_min = node->kind == NODE_COMPARE ? 5 : precedence (node) + 1;
+
       for (guint i = 0; i < node->children->len; i++)
         {
           if (i > 0)
@@ -1023,11 +1051,11 @@ append_node (GString *out,
               else
                 g_string_append (out, " != ");
             }
-          append_node (out, g_ptr_array_index (node->children, i), FALSE);
+          append_node (out, g_ptr_array_index (node->children, i), child_min);
         }
     }
 
-  if (!top)
+  if (parens)
     g_string_append_c (out, ')');
 }
 
@@ -1035,9 +1063,10 @@ append_node (GString *out,
  * cb_expr_to_string:
  * @expr: an expression
  *
- * Prints @expr with every operation but the outermost in parentheses, literals in canonical
+ * Prints @expr with parentheses only where the grammar needs them, literals in canonical
  * form (true, false, null, double-quoted strings, floats with a '.' or exponent), so that
- * "a or b and c" prints as "a or (b and c)".  The result parses back to the same expression.
+ * "a or (b and c)" prints as "a or b and c" and "not (not x)" as "not not x".  The result
+ * parses back to the same expression, and never nests deeper than the text it came from.
  *
  * Returns: (transfer full): the text
  */
@@ -1049,7 +1078,7 @@ cb_expr_to_string (CbExpr *expr)
   g_return_val_if_fail (expr != NULL, NULL);
 
   out = g_string_new (NULL);
-  append_node (out, expr, TRUE);
+  append_node (out, expr, 0);
 
   return g_string_free (out, FALSE);
 }
