@@ -201,9 +201,6 @@ _cb_window_class_init_import (GtkWidgetClass *widget_class)
                                    import_command_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                 paste_shortcut_cb, NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "win.import-command", NULL);
 }
 
 void
