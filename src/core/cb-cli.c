@@ -4,6 +4,7 @@
  *
  *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] compose PAGE [--json] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] parse [--page PAGE] [--json] [TEXT]
  *   command-builder [--project DIR] [--schemas DIR] check
  *   command-builder [--project DIR] list-options [SOURCE]
  *   command-builder [--project DIR] list-checkpoints
@@ -18,6 +19,7 @@
 
 #include "cb/cb-cli.h"
 #include "cb/cb-checkpoint-scanner.h"
+#include "cb/cb-command-parse.h"
 #include "cb/cb-compose.h"
 #include "cb/cb-compose-check.h"
 #include "cb/cb-config.h"
@@ -32,7 +34,7 @@
 #include <string.h>
 
 static const char * const commands[] = {
-  "print", "compose", "check", "list-options", "list-checkpoints", NULL
+  "print", "compose", "parse", "check", "list-options", "list-checkpoints", NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -45,6 +47,7 @@ typedef struct
   gboolean  multiline;
   gboolean  json;
   char    **extra;
+  char     *page;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -197,14 +200,13 @@ check_outside_checkpoint (CbProject          *project,
   return TRUE;
 }
 
-/* The form of argv[0]'s page with argv[1..] applied, everything that is wrong said on
- * stderr. Returns the exit status (0, or 1 / 2 with nothing in @form_out). */
+/* The empty form of @page, everything that is wrong with the project said on stderr.
+ * Returns the exit status (0, or 1 / 2 with nothing in @form_out). */
 static int
-build_page_form (const Options  *options,
-                 int             argc,
-                 char          **argv,
-                 CbProject     **project_out,
-                 CbForm        **form_out)
+open_page_form (const Options  *options,
+                const char     *page,
+                CbProject     **project_out,
+                CbForm        **form_out)
 {
   g_autoptr(GPtrArray) settings_problems = cb_problem_list_new ();
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
@@ -214,17 +216,7 @@ build_page_form (const Options  *options,
   g_autoptr(CbCheckpointScanner) checkpoints = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CbForm) form = NULL;
-  g_auto(GStrv) mismatches = NULL;
   g_autofree char *schema_path = NULL;
-  const char *page;
-  gboolean bad = FALSE;
-
-  if (argc < 1)
-    {
-      g_printerr ("command-builder: a page is needed (train, test or predict)\n");
-      return 2;
-    }
-  page = argv[0];
 
   project = open_project (options, settings_problems);
   if (project == NULL)
@@ -280,6 +272,37 @@ build_page_form (const Options  *options,
   cb_form_set_snapshot (form, snapshot);
   cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (checkpoints));
   cb_form_thaw (form);
+
+  *project_out = g_steal_pointer (&project);
+  *form_out = g_steal_pointer (&form);
+  return 0;
+}
+
+/* The form of argv[0]'s page with argv[1..] applied, everything that is wrong said on
+ * stderr. Returns the exit status (0, or 1 / 2 with nothing in @form_out). */
+static int
+build_page_form (const Options  *options,
+                 int             argc,
+                 char          **argv,
+                 CbProject     **project_out,
+                 CbForm        **form_out)
+{
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbForm) form = NULL;
+  g_auto(GStrv) mismatches = NULL;
+  CbSchema *schema;
+  gboolean bad = FALSE;
+  int status;
+
+  if (argc < 1)
+    {
+      g_printerr ("command-builder: a page is needed (train, test or predict)\n");
+      return 2;
+    }
+  status = open_page_form (options, argv[0], &project, &form);
+  if (status != 0)
+    return status;
+  schema = cb_form_get_schema (form);
 
   cb_form_set_extra_overrides (form, (const char * const *) options->extra);
 
@@ -421,6 +444,83 @@ cmd_compose (const Options *options,
   text = options->json ? cb_cfg_to_json (composition->config)
                        : cb_cfg_to_yaml (composition->config);
   g_print ("%s", text);
+  return 0;
+}
+
+static char *
+read_stdin (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  size_t n;
+
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (text, buffer, n);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A pasted command (TEXT or standard input) → the words that make print build it again. */
+static int
+cmd_parse (const Options *options,
+           int            argc,
+           char         **argv)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbParseResult) result = NULL;
+  g_autoptr(CbProject) form_project = NULL;
+  g_autoptr(CbForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int status;
+
+  if (argc > 1)
+    {
+      g_printerr ("command-builder: parse takes one command (quote it, or use standard input)\n");
+      return 2;
+    }
+  text = argc == 1 ? g_strdup (argv[0]) : read_stdin ();
+
+  project = open_project (options, problems);
+  if (project == NULL)
+    return 1;
+  result = cb_command_parse_text (text, options->page, project, &error);
+  if (result == NULL)
+    {
+      g_printerr ("command-builder: %s\n", error->message);
+      return 2;
+    }
+
+  /* The page's form as print builds it, empty: then the command goes in. */
+  status = open_page_form (options, result->page, &form_project, &form);
+  if (status != 0)
+    return status;
+
+  if (!cb_parse_result_load (result, form, &error))
+    {
+      g_printerr ("command-builder: %s\n", error->message);
+      return 2;
+    }
+  for (guint i = 0; i < result->ignored->len; i++)
+    {
+      const CbIgnoredWord *ignored = g_ptr_array_index (result->ignored, i);
+
+      g_printerr ("command-builder: ignored: %s (%s)\n", ignored->word, ignored->reason);
+    }
+
+  if (options->json)
+    {
+      g_autofree char *json = cb_parse_result_to_json (result, form);
+
+      g_print ("%s", json);
+    }
+  else
+    {
+      g_auto(GStrv) words = cb_parse_result_to_words (result, form);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        g_print ("%s\n", words[i]);
+    }
   return 0;
 }
 
@@ -623,7 +723,9 @@ cb_cli_run (int    argc,
     { "multiline", 0, 0, G_OPTION_ARG_NONE, &options.multiline,
       N_("print: one override per line with backslash continuations"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
-      N_("compose: JSON instead of YAML"), NULL },
+      N_("compose, parse: JSON instead of YAML or words"), NULL },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &options.page,
+      N_("parse: the page the command is for (when it names no runner script)"), N_("PAGE") },
     { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
       N_("print, compose: an override added after the page's own (repeatable)"),
       N_("OVERRIDE") },
@@ -641,6 +743,7 @@ cb_cli_run (int    argc,
                                 _("Commands:\n"
                                   "  print PAGE [KEY=VALUE…]   print the command of a page\n"
                                   "  compose PAGE [KEY=VALUE…] print the config Hydra composes for it\n"
+                                  "  parse [TEXT]              print the print words of a pasted command\n"
                                   "  check                     validate schemas, settings and configs\n"
                                   "  list-options [SOURCE]     print the options of each source\n"
                                   "  list-checkpoints          print the checkpoints, newest first\n"
@@ -671,6 +774,8 @@ cb_cli_run (int    argc,
     status = cmd_print (&options, n_args, args + 2);
   else if (g_str_equal (command, "compose"))
     status = cmd_compose (&options, n_args, args + 2);
+  else if (g_str_equal (command, "parse"))
+    status = cmd_parse (&options, n_args, args + 2);
   else if (g_str_equal (command, "check"))
     status = cmd_check (&options);
   else if (g_str_equal (command, "list-options"))
@@ -680,6 +785,7 @@ cb_cli_run (int    argc,
 
   g_free (options.project);
   g_free (options.schemas);
+  g_free (options.page);
   g_strfreev (options.extra);
   return status;
 }

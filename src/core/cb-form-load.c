@@ -69,6 +69,77 @@ hydra_unquote (const char *value,
   return g_string_free (out, FALSE);
 }
 
+/* Sets the fields the overrides name: in pass 0 the checkpoint, in pass 1 the rest. What no
+ * field takes is added to @left (in pass 1; %NULL: not collected). */
+static void
+load_pass (CbForm     *self,
+           GPtrArray  *overrides,
+           guint       pass,
+           GHashTable *used,
+           GHashTable *loaded,
+           GPtrArray  *left)
+{
+  const char * const *constants = cb_schema_get_constant_overrides (self->schema);
+
+  for (guint o = 0; o < overrides->len; o++)
+    {
+      const char *item = g_ptr_array_index (overrides, o);
+      const char *eq = strchr (item, '=');
+      g_autofree char *key = NULL;
+      g_autofree char *text = NULL;
+      const CbField *field = NULL;
+
+      if (g_hash_table_contains (used, item) ||
+          (constants != NULL && g_strv_contains (constants, item)))
+        continue;
+      if (eq == NULL)
+        {
+          if (pass == 1 && left != NULL)
+            g_ptr_array_add (left, g_strdup (item));
+          continue;
+        }
+
+      key = g_strndup (item, eq - item);
+      for (guint i = 0; i < self->n_fields && field == NULL; i++)
+        {
+          const CbField *f = cb_schema_get_field (self->schema, i);
+
+          if (f->hydra_override != NULL &&
+              g_strv_contains ((const char * const *) f->hydra_override, key))
+            field = f;
+        }
+
+      if (field == NULL)
+        {
+          if (pass == 1 && left != NULL)
+            g_ptr_array_add (left, g_strdup (item));
+          continue;
+        }
+      if ((pass == 0) != (g_strcmp0 (field->options_source, "checkpoints") == 0))
+        continue;
+
+      text = hydra_unquote (eq + 1, field->type == CB_FIELD_TEXT_INPUT);
+      if (!cb_form_set_value_from_string (self, field->key, text, NULL))
+        {
+          if (left != NULL)
+            g_ptr_array_add (left, g_strdup (item));
+        }
+      else
+        g_hash_table_add (loaded, field->key);
+    }
+}
+
+/* A command without a profile's overrides has none, whatever a checkpoint's run had. */
+static void
+set_no_profile (CbForm *self)
+{
+  GVariant *value = _cb_form_value_of (self, "preprocessing_profile");
+
+  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+      !g_str_equal (g_variant_get_string (value, NULL), "none"))
+    cb_form_set_value (self, "preprocessing_profile", g_variant_new_string ("none"));
+}
+
 static guint
 count_hidden (CbForm     *self,
               GHashTable *loaded)
@@ -103,11 +174,11 @@ cb_form_load_command (CbForm              *self,
   g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) loaded = g_hash_table_new (g_str_hash, g_str_equal);
-  const char * const *constants;
   const CbProfile *best_profile = NULL;
   const char * const *profile_keys;
   int script = -1;
   guint best_count = 0;
+  gboolean flipped = FALSE;
 
   g_return_val_if_fail (CB_IS_FORM (self), FALSE);
   g_return_val_if_fail (argv != NULL, FALSE);
@@ -150,10 +221,12 @@ cb_form_load_command (CbForm              *self,
         }
     }
 
-  constants = cb_schema_get_constant_overrides (self->schema);
-
   cb_form_reset (self);
 
+  /* Two passes: a checkpoint first (it fills in components), then everything else, so that
+   * components written in the command win. */
+  load_pass (self, overrides, 0, used, loaded, left);
+  /* After the checkpoint, which fills in its run's profile. */
   if (best_profile != NULL && cb_schema_find_field (self->schema, "preprocessing_profile") >= 0)
     {
       for (guint k = 0; best_profile->overrides[k] != NULL; k++)
@@ -161,53 +234,10 @@ cb_form_load_command (CbForm              *self,
       cb_form_set_value (self, "preprocessing_profile", g_variant_new_string (best_profile->key));
       g_hash_table_add (loaded, (gpointer) "preprocessing_profile");
     }
+  else
+    set_no_profile (self);
 
-  /* Two passes: a checkpoint first (it fills in components), then everything else, so that
-   * components written in the command win. */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint o = 0; o < overrides->len; o++)
-      {
-        const char *item = g_ptr_array_index (overrides, o);
-        const char *eq = strchr (item, '=');
-        g_autofree char *key = NULL;
-        g_autofree char *text = NULL;
-        const CbField *field = NULL;
-
-        if (g_hash_table_contains (used, item) ||
-            (constants != NULL && g_strv_contains (constants, item)))
-          continue;
-        if (eq == NULL)
-          {
-            if (pass == 1)
-              g_ptr_array_add (left, g_strdup (item));
-            continue;
-          }
-
-        key = g_strndup (item, eq - item);
-        for (guint i = 0; i < self->n_fields && field == NULL; i++)
-          {
-            const CbField *f = cb_schema_get_field (self->schema, i);
-
-            if (f->hydra_override != NULL &&
-                g_strv_contains ((const char * const *) f->hydra_override, key))
-              field = f;
-          }
-
-        if (field == NULL)
-          {
-            if (pass == 1)
-              g_ptr_array_add (left, g_strdup (item));
-            continue;
-          }
-        if ((pass == 0) != (g_strcmp0 (field->options_source, "checkpoints") == 0))
-          continue;
-
-        text = hydra_unquote (eq + 1, field->type == CB_FIELD_TEXT_INPUT);
-        if (!cb_form_set_value_from_string (self, field->key, text, NULL))
-          g_ptr_array_add (left, g_strdup (item));
-        else
-          g_hash_table_add (loaded, field->key);
-      }
+  load_pass (self, overrides, 1, used, loaded, left);
 
   /* Switches with no override of their own: flip one when that shows loaded fields. */
   for (guint i = 0; i < self->n_fields; i++)
@@ -226,6 +256,19 @@ cb_form_load_command (CbForm              *self,
                          g_variant_new_boolean (!(value && g_variant_get_boolean (value))));
       if (count_hidden (self, loaded) >= before)
         cb_form_unset_value (self, field->key);
+      else
+        flipped = TRUE;
+    }
+  /* A field a switch showed may have filled in others (a checkpoint its components): the
+   * command's own values win again. */
+  if (flipped)
+    {
+      if (g_hash_table_contains (loaded, "preprocessing_profile"))
+        cb_form_set_value (self, "preprocessing_profile",
+                           g_variant_new_string (best_profile->key));
+      else
+        set_no_profile (self);
+      load_pass (self, overrides, 1, used, loaded, NULL);
     }
 
   /* The experiment-name suffix: strip it if the command carries the one we would add. */

@@ -19,6 +19,7 @@
 
 #include "cb-page.h"
 #include "cb-banner.h"
+#include "cb-extra-overrides.h"
 #include "cb-field-row.h"
 #include "cb-widget-util.h"
 
@@ -124,6 +125,7 @@ struct _CbPage
   CbBanner            *hydra_banner;
   AdwPreferencesGroup *suggestions_group;
   GtkWidget           *groups_box;
+  CbExtraOverrides    *extra_overrides;
   GtkWidget           *reset_button;
   AdwStatusPage       *error_page;
 };
@@ -932,6 +934,7 @@ cb_page_class_init (CbPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CB_TYPE_BANNER);
+  g_type_ensure (CB_TYPE_EXTRA_OVERRIDES);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/ocrkit/CommandBuilder/cb-page.ui");
@@ -943,6 +946,7 @@ cb_page_class_init (CbPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPage, hydra_banner);
   gtk_widget_class_bind_template_child (widget_class, CbPage, suggestions_group);
   gtk_widget_class_bind_template_child (widget_class, CbPage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, CbPage, extra_overrides);
   gtk_widget_class_bind_template_child (widget_class, CbPage, reset_button);
   gtk_widget_class_bind_template_child (widget_class, CbPage, error_page);
 
@@ -1098,6 +1102,7 @@ cb_page_set_form (CbPage *self,
     }
 
   g_set_object (&self->form, form);
+  cb_extra_overrides_set_form (self->extra_overrides, form);
 
   if (form != NULL)
     {

@@ -15,9 +15,9 @@
 #include "cb/cb-compose-check.h"
 #include "cb/cb-problem.h"
 
-static const char *
-page_label (CbWindow *self,
-            CbPage   *page)
+/* The page's tab label: Train, Test, Predict. */
+const char *
+_cb_window_page_label (CbPage *page)
 {
   const char *name = cb_page_get_page_name (page);
 
@@ -47,7 +47,7 @@ _cb_window_update_config_view (CbWindow *self)
                                        ? cb_project_get_config_name (self->project, name)
                                        : name);
   /* Translators: the title of the Config view; %s is the page's tab (Train, Test, Predict) */
-  title = g_strdup_printf (_("Config — %s"), page_label (self, page));
+  title = g_strdup_printf (_("Config — %s"), _cb_window_page_label (page));
   gtk_window_set_title (GTK_WINDOW (self->config_view), title);
   cb_config_view_set_form (self->config_view, cb_page_get_form (page), file);
 }

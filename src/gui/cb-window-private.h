@@ -86,5 +86,11 @@ void      _cb_window_dispose_config     (CbWindow       *self);
 void      _cb_window_check_compose      (CbWindow       *self);
 GPtrArray *_cb_window_get_compose_problems (CbWindow    *self);
 void      _cb_window_update_problems    (CbWindow       *self);
+const char *_cb_window_page_label       (CbPage         *page);
+void      _cb_window_class_init_import  (GtkWidgetClass *widget_class);
+void      _cb_window_init_import        (CbWindow       *self);
+gboolean  _cb_window_import_text        (CbWindow       *self,
+                                         const char     *text,
+                                         GError        **error);
 
 G_END_DECLS

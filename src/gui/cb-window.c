@@ -952,6 +952,7 @@ cb_window_class_init (CbWindowClass *klass)
 
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
+  _cb_window_class_init_import (widget_class);
 }
 
 static void
@@ -960,6 +961,7 @@ cb_window_init (CbWindow *self)
   self->project_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   self->schema_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  _cb_window_init_import (self);
 
   cb_banner_set_dismissible (self->problems_banner, TRUE);
   g_signal_connect_object (self->problems_banner, "dismissed",

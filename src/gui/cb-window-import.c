@@ -1,0 +1,213 @@
+/* cb-window-import.c: commands in: paste (Ctrl+V), Import Command…, and a drop of text
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The text goes through the core's command parser: its runner script picks the page, which
+ * is shown and loaded; a toast says what was set and offers Undo (the page's state from
+ * before). Text that cannot be read changes nothing and says why.
+ */
+
+#define G_LOG_DOMAIN "cb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <vte/vte.h>
+
+#include "cb/cb-command-parse.h"
+#include "cb-import-dialog.h"
+#include "cb-widget-util.h"
+#include "cb-window-private.h"
+
+#define UNDO_STATE_KEY "cb-import-undo-state"
+
+static void
+undo_import_cb (AdwToast *toast,
+                CbPage   *page)
+{
+  GKeyFile *state = g_object_get_data (G_OBJECT (toast), UNDO_STATE_KEY);
+  CbForm *form = cb_page_get_form (page);
+
+  if (state == NULL || form == NULL)
+    return;
+
+  cb_form_freeze (form);
+  cb_form_reset (form);
+  cb_form_load_state (form, state);
+  cb_form_thaw (form);
+}
+
+/**
+ * _cb_window_import_text:
+ * @text: one command, as pasted
+ *
+ * Loads @text into the page its runner script names, shows that page and a toast with
+ * Undo. Returns %FALSE with @error set, changing nothing, when @text cannot be read.
+ */
+gboolean
+_cb_window_import_text (CbWindow    *self,
+                        const char  *text,
+                        GError     **error)
+{
+  g_autoptr(CbParseResult) result = NULL;
+  g_autoptr(GKeyFile) undo_state = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *title = NULL;
+  CbPage *page;
+  CbForm *form;
+  AdwToast *toast;
+
+  result = cb_command_parse_text (text, NULL, self->project, error);
+  if (result == NULL)
+    return FALSE;
+
+  page = cb_window_get_page (self, result->page);
+  if (page == NULL)
+    {
+      g_set_error (error, CB_COMMAND_PARSE_ERROR, CB_COMMAND_PARSE_ERROR_PAGE,
+                   /* Translators: %s is the name of a runner script's page, e.g. "export" */
+                   _("There is no %s page: the runner scripts are train, test and predict"),
+                   result->page);
+      return FALSE;
+    }
+
+  cb_window_set_visible_page (self, result->page);
+  form = cb_page_get_form (page);
+  if (form == NULL)
+    {
+      g_set_error (error, CB_COMMAND_PARSE_ERROR, CB_COMMAND_PARSE_ERROR_PAGE,
+                   _("This page could not be loaded"));
+      return FALSE;
+    }
+
+  undo_state = g_key_file_new ();
+  cb_form_save_state (form, undo_state);
+  if (!cb_parse_result_load (result, form, error))
+    return FALSE;
+
+  summary = cb_parse_result_describe (result);
+  /* Translators: "Train: 14 fields set, 2 extra overrides"; the first %s is the page's tab */
+  title = g_strdup_printf (_("%s: %s"), _cb_window_page_label (page), summary);
+  toast = cb_toast_new_text (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data_full (G_OBJECT (toast), UNDO_STATE_KEY, g_steal_pointer (&undo_state),
+                          (GDestroyNotify) g_key_file_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_import_cb), page, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return TRUE;
+}
+
+static void
+import_or_say (CbWindow   *self,
+               const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_cb_window_import_text (self, text, &error))
+    {
+      /* Translators: %s says why, e.g. "“a=b=c” is not an override Hydra can read" */
+      g_autofree char *message = g_strdup_printf (_("Could not import the command: %s"),
+                                                  error->message);
+
+      _cb_window_show_toast (self, message);
+    }
+}
+
+static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (text == NULL)
+    {
+      _cb_window_show_toast (self, _("The clipboard holds no text"));
+      return;
+    }
+  import_or_say (self, text);
+}
+
+static void
+paste_command_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_text_cb,
+                                 g_object_ref (widget));
+}
+
+/* Ctrl+V pastes a command only where nothing else takes text. */
+static gboolean
+paste_shortcut_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  for (GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget)); focus != NULL;
+       focus = gtk_widget_get_parent (focus))
+    if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus) || VTE_IS_TERMINAL (focus))
+      return FALSE;
+
+  return gtk_widget_activate_action (widget, "win.paste-command", NULL);
+}
+
+static void
+dialog_import_cb (CbImportDialog *dialog,
+                  const char     *text,
+                  CbWindow       *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (_cb_window_import_text (self, text, &error))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  else
+    cb_import_dialog_set_error (dialog, error->message);
+}
+
+static void
+import_command_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CbImportDialog *dialog = cb_import_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "import", G_CALLBACK (dialog_import_cb), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CbWindow      *self)
+{
+  if (!G_VALUE_HOLDS_STRING (value) || g_value_get_string (value) == NULL)
+    return FALSE;
+  import_or_say (self, g_value_get_string (value));
+  return TRUE;
+}
+
+void
+_cb_window_class_init_import (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.paste-command", NULL,
+                                   paste_command_action);
+  gtk_widget_class_install_action (widget_class, "win.import-command", NULL,
+                                   import_command_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                paste_shortcut_cb, NULL);
+}
+
+void
+_cb_window_init_import (CbWindow *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+
+  g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}

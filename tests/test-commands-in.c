@@ -1,0 +1,628 @@
+/* test-commands-in.c: commands in, not only out (issue 14)
+ *
+ * A command pasted (win.paste-command and Ctrl+V), imported (Import Command…) or dropped
+ * on the window goes to its page, with a toast that says what was set and Undo; the Extra
+ * Overrides rows of a page are checked as typed and reach the argv that Run spawns.
+ *
+ * Runs under xvfb-run; Ctrl+V is typed through the X server with xdotool (skipped without).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cb-command-view.h"
+#include "cb-extra-overrides.h"
+#include "cb-import-dialog.h"
+#include "cb-page.h"
+#include "cb-state-store.h"
+#include "cb-terminal-pane.h"
+#include "cb-window.h"
+#include "cb/cb-problem.h"
+#include "cb/cb-run-history.h"
+#include "cb-test-util.h"
+#include "cb-widget-util.h"
+
+#define TIMEOUT_MS 30000
+
+typedef struct
+{
+  char                *copy;
+  CbProject           *project;
+  CbConfigCache       *cache;
+  CbCheckpointScanner *scanner;
+  GSettingsBackend    *backend;
+  GSettings           *settings;
+  CbWindow            *window;
+  CbTerminalPane      *pane;
+  guint                n_started;
+  guint                n_finished;
+} Fixture;
+
+static gboolean
+cache_loaded (gpointer data)
+{
+  return cb_config_cache_get_loaded (data);
+}
+
+static gboolean
+scanner_loaded (gpointer data)
+{
+  return cb_checkpoint_scanner_get_loaded (data);
+}
+
+static gboolean
+all_pages_built (gpointer data)
+{
+  CbWindow *window = data;
+
+  return cb_page_is_built (cb_window_get_page (window, "train")) &&
+         cb_page_is_built (cb_window_get_page (window, "test")) &&
+         cb_page_is_built (cb_window_get_page (window, "predict"));
+}
+
+static void
+started_cb (CbTerminalPane *pane,
+            Fixture        *f)
+{
+  f->n_started++;
+}
+
+static void
+finished_cb (CbTerminalPane *pane,
+             int             exit_status,
+             int             exit_signal,
+             double          seconds,
+             Fixture        *f)
+{
+  f->n_finished++;
+}
+
+static void
+fixture_open (Fixture *f)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *configs = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-commands-in-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  f->copy = g_build_filename (tmp, "demo", NULL);
+  g_assert_true (cb_copy_demo_project (f->copy, &error));
+  f->project = cb_project_load (f->copy, problems);
+  g_assert_nonnull (f->project);
+  state = cb_state_store_path_for_project (f->project->root);
+  g_unlink (state);
+
+  configs = cb_project_get_path (f->project, f->project->configs_dir);
+  f->cache = cb_config_cache_new (configs);
+  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
+  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
+  cb_checkpoint_scanner_rescan (f->scanner);
+
+  f->backend = g_memory_settings_backend_new ();
+  f->settings = g_settings_new_with_backend (APP_ID, f->backend);
+  g_settings_set_int (f->settings, "window-width", 700);
+  g_settings_set_int (f->settings, "window-height", 600);
+
+  f->window = g_object_new (CB_TYPE_WINDOW,
+                            "project", f->project,
+                            "config-cache", f->cache,
+                            "checkpoint-scanner", f->scanner,
+                            "settings", f->settings,
+                            NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (cb_test_spin_until (cache_loaded, f->cache, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (scanner_loaded, f->scanner, TIMEOUT_MS));
+  cb_window_build_all_pages (f->window);
+  g_assert_true (cb_test_spin_until (all_pages_built, f->window, TIMEOUT_MS));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->pane = cb_window_get_terminal_pane (f->window);
+  g_signal_connect (f->pane, "started", G_CALLBACK (started_cb), f);
+  g_signal_connect (f->pane, "finished", G_CALLBACK (finished_cb), f);
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  g_autofree char *tmp = g_path_get_dirname (f->copy);
+
+  g_signal_handlers_disconnect_by_data (f->pane, f);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f->window)));
+  cb_test_spin_pending ();
+  g_clear_object (&f->scanner);
+  g_clear_object (&f->cache);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->backend);
+  g_clear_pointer (&f->project, cb_project_unref);
+  cb_test_remove_tree (f->copy);
+  g_rmdir (tmp);
+  g_clear_pointer (&f->copy, g_free);
+}
+
+static GtkWidget *
+find_by_css_name (GtkWidget  *root,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (gtk_widget_get_css_name (child), name) == 0 && gtk_widget_get_mapped (child))
+        return child;
+      if ((found = find_by_css_name (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The text of the first mapped toast's title, or NULL. */
+static char *
+toast_title (CbWindow *window)
+{
+  GtkWidget *toast = find_by_css_name (GTK_WIDGET (window), "toast");
+  GtkWidget *label;
+
+  if (toast == NULL)
+    return NULL;
+  label = cb_widget_find_descendant (toast, GTK_TYPE_LABEL);
+  return label != NULL ? g_strdup (gtk_label_get_text (GTK_LABEL (label))) : NULL;
+}
+
+typedef struct
+{
+  CbWindow   *window;
+  const char *prefix;
+} ToastWait;
+
+static gboolean
+toast_starts_with (gpointer data)
+{
+  ToastWait *wait = data;
+  g_autofree char *title = toast_title (wait->window);
+
+  return title != NULL && g_str_has_prefix (title, wait->prefix);
+}
+
+static void
+wait_for_toast (CbWindow   *window,
+                const char *prefix)
+{
+  ToastWait wait = { window, prefix };
+
+  if (!cb_test_spin_until (toast_starts_with, &wait, TIMEOUT_MS))
+    {
+      g_autofree char *title = toast_title (window);
+
+      g_error ("no toast “%s…”; the toast says “%s”", prefix, title);
+    }
+}
+
+/* Dismisses every toast shown, so the next one is the one looked for. */
+static void
+clear_toasts (CbWindow *window)
+{
+  GtkWidget *toast;
+
+  while ((toast = find_by_css_name (GTK_WIDGET (window), "toast")) != NULL)
+    {
+      gtk_widget_activate_action (toast, "toast.close", NULL);
+      cb_test_spin_for (50);
+      cb_test_spin_pending ();
+      if (find_by_css_name (GTK_WIDGET (window), "toast") == toast)
+        cb_test_spin_for (400);
+    }
+}
+
+static char *
+argv_text (CbPage *page)
+{
+  return g_strjoinv (" ", (char **) cb_command_get_argv (cb_form_get_command (
+                                                            cb_page_get_form (page))));
+}
+
+static gboolean
+visible_page_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return g_str_equal (cb_page_get_page_name (cb_window_get_visible_page (pair[0])), pair[1]);
+}
+
+static const struct
+{
+  const char *page;
+  const char *text;
+  const char *toast;
+  const char *key;
+  const char *value;
+} pastes[] = {
+  { "train",
+    "$ python3 runners/train.py \\\n  'exp_name=\"pasted run\"' \\\n  trainer.max_epochs=7 \\\n"
+    "  +trainer.fast_dev_run=true trainer.limit_val_batches=0.25\n",
+    "Train: 2 fields set, 2 extra overrides", "exp_name", "pasted run" },
+  { "test",
+    "uv run python runners/test.py exp_name=evaluated -m",
+    "Test: 1 field set, 2 ignored (launcher differs, multirun)", "exp_name", "evaluated" },
+  { "predict",
+    "python3 runners/predict.py 'exp_name=\"p q\"' hydra.verbose=true",
+    "Predict: 1 field set, 1 extra override", "exp_name", "p q" },
+};
+
+/* Ctrl+V's action on each page: the page is shown and loaded, the toast says what was set,
+ * Undo puts back what the page had. */
+static void
+test_paste (void)
+{
+  Fixture f = { 0 };
+
+  fixture_open (&f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pastes); i++)
+    {
+      CbPage *page = cb_window_get_page (f.window, pastes[i].page);
+      CbForm *form = cb_page_get_form (page);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      gpointer pair[2] = { f.window, (gpointer) pastes[i].page };
+      GtkWidget *toast;
+      GtkWidget *undo;
+
+      /* Start from another tab, with a value of the user's own. */
+      cb_window_set_visible_page (f.window, i == 0 ? "predict" : "train");
+      g_assert_true (cb_form_set_value_from_string (form, "exp_name", "mine", NULL));
+      before = argv_text (page);
+      clear_toasts (f.window);
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)), pastes[i].text);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.paste-command",
+                                                 NULL));
+      wait_for_toast (f.window, pastes[i].toast);
+      g_assert_true (cb_test_spin_until (visible_page_is, pair, TIMEOUT_MS));
+      g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, pastes[i].key), NULL), ==,
+                       pastes[i].value);
+      after = argv_text (page);
+      g_assert_cmpstr (after, !=, before);
+
+      /* Undo. */
+      toast = find_by_css_name (GTK_WIDGET (f.window), "toast");
+      undo = cb_widget_find_descendant (toast, GTK_TYPE_BUTTON);
+      g_assert_nonnull (undo);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (undo)), ==, "_Undo");
+      g_signal_emit_by_name (undo, "clicked");
+      cb_test_spin_pending ();
+      g_free (after);
+      after = argv_text (page);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, "exp_name"), NULL), ==,
+                       "mine");
+    }
+
+  /* Text that is no command changes nothing and says why. */
+  {
+    CbPage *page = cb_window_get_page (f.window, "train");
+    g_autofree char *before = argv_text (page);
+    g_autofree char *after = NULL;
+
+    clear_toasts (f.window);
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)),
+                            "python3 runners/train.py trainer.max_epochs=3 a=b=c");
+    gtk_widget_activate_action (GTK_WIDGET (f.window), "win.paste-command", NULL);
+    wait_for_toast (f.window, "Could not import the command: “a=b=c”");
+    after = argv_text (page);
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  fixture_close (&f);
+}
+
+static GtkWidget *
+find_import_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_IMPORT_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label_containing (GtkWidget  *root,
+                       const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && strstr (gtk_label_get_text (GTK_LABEL (child)), text) != NULL)
+        return child;
+      if ((found = find_label_containing (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+no_import_dialog (gpointer data)
+{
+  return find_import_dialog () == NULL;
+}
+
+/* Import Command… and a drop of text. */
+static void
+test_import_dialog_and_drop (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *dialog;
+  GtkWidget *error_label;
+  GtkEventController *drop = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+
+  fixture_open (&f);
+  page = cb_window_get_page (f.window, "test");
+  form = cb_page_get_form (page);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.import-command", NULL));
+  cb_test_spin_pending ();
+  dialog = find_import_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* A word it cannot read: said in the dialog, which stays open; the page is unchanged. */
+  cb_import_dialog_set_text (CB_IMPORT_DIALOG (dialog), "python3 runners/test.py --cfg job");
+  g_assert_true (gtk_widget_activate_action (dialog, "import.import", NULL));
+  cb_test_spin_pending ();
+  g_assert_true (find_import_dialog () == dialog);
+  error_label = find_label_containing (dialog, "“--cfg” is a Hydra option");
+  g_assert_nonnull (error_label);
+  g_assert_true (gtk_widget_get_mapped (error_label));
+  g_assert_cmpstr (cb_page_get_page_name (cb_window_get_visible_page (f.window)), !=, "test");
+
+  cb_import_dialog_set_text (CB_IMPORT_DIALOG (dialog),
+                             "python3 runners/test.py exp_name=imported ~logger");
+  g_assert_true (gtk_widget_activate_action (dialog, "import.import", NULL));
+  g_assert_true (cb_test_spin_until (no_import_dialog, NULL, TIMEOUT_MS));
+  g_assert_cmpstr (cb_page_get_page_name (cb_window_get_visible_page (f.window)), ==, "test");
+  g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, "exp_name"), NULL), ==,
+                   "imported");
+  g_assert_cmpstr (cb_form_get_extra_overrides (form)[0], ==, "~logger");
+  wait_for_toast (f.window, "Test: 1 field set, 1 extra override");
+
+  /* A drop of text on the window. */
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (f.window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && drop == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        drop = controller;
+    }
+  g_assert_nonnull (drop);
+  {
+    GValue value = G_VALUE_INIT;
+    gboolean handled = FALSE;
+
+    g_value_init (&value, G_TYPE_STRING);
+    g_value_set_string (&value, "python3 runners/predict.py exp_name=dropped");
+    g_signal_emit_by_name (drop, "drop", &value, 1.0, 1.0, &handled);
+    g_value_unset (&value);
+    g_assert_true (handled);
+  }
+  g_assert_cmpstr (cb_page_get_page_name (cb_window_get_visible_page (f.window)), ==, "predict");
+  g_assert_cmpstr (g_variant_get_string (cb_form_get_value (
+                     cb_page_get_form (cb_window_get_page (f.window, "predict")), "exp_name"),
+                     NULL), ==, "dropped");
+
+  g_clear_object (&controllers);
+  fixture_close (&f);
+}
+
+static CbExtraOverrides *
+extra_overrides_of (CbPage *page)
+{
+  GtkWidget *found = cb_widget_find_descendant (GTK_WIDGET (page), CB_TYPE_EXTRA_OVERRIDES);
+
+  g_assert_nonnull (found);
+  return CB_EXTRA_OVERRIDES (found);
+}
+
+static gboolean
+finished_all (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->n_started > 0 && f->n_finished >= f->n_started &&
+         !cb_terminal_pane_get_running (f->pane);
+}
+
+static const char * const *
+last_run_argv (Fixture *f)
+{
+  GListModel *entries = cb_run_history_get_entries (cb_terminal_pane_get_history (f->pane));
+  g_autoptr(CbRunRecord) record = g_list_model_get_item (entries, 0);
+
+  g_assert_nonnull (record);
+  return cb_run_record_get_argv (record);
+}
+
+/* The rows: checked as typed, in the command and the argv Run spawns, removed, following a
+ * paste and a reset. */
+static void
+test_extra_rows (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  CbExtraOverrides *extra;
+  GtkWidget *row;
+  const char * const *argv;
+
+  g_setenv ("CB_DEMO_FAST", "1", TRUE);
+  fixture_open (&f);
+  cb_window_set_visible_page (f.window, "train");
+  page = cb_window_get_page (f.window, "train");
+  form = cb_page_get_form (page);
+  extra = extra_overrides_of (page);
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra), ==, 0);
+
+  /* Typed text: an error on the row while Hydra cannot read it. */
+  row = cb_extra_overrides_add_row (extra, "");
+  gtk_editable_set_text (GTK_EDITABLE (row), "+trainer.limit_val_batches=0.");
+  g_assert_null (cb_extra_overrides_get_row_error (extra, 0));
+  gtk_editable_set_text (GTK_EDITABLE (row), "+trainer.limit_val_batches=(0.25");
+  g_assert_nonnull (cb_extra_overrides_get_row_error (extra, 0));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "+trainer.limit_val_batches=0.25");
+  g_assert_null (cb_extra_overrides_get_row_error (extra, 0));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  row = cb_extra_overrides_add_row (extra, "+trainer.fast_dev_run=true");
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra), ==, 2);
+  g_assert_cmpstr (cb_form_get_extra_overrides (form)[0], ==, "+trainer.limit_val_batches=0.25");
+  g_assert_cmpstr (cb_form_get_extra_overrides (form)[1], ==, "+trainer.fast_dev_run=true");
+  g_assert_nonnull (strstr (cb_command_view_get_text (cb_window_get_command_view (f.window)),
+                            "+trainer.limit_val_batches=0.25 +trainer.fast_dev_run=true"));
+
+  /* Run spawns them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  g_assert_true (cb_test_spin_until (finished_all, &f, TIMEOUT_MS));
+  argv = last_run_argv (&f);
+  g_assert_true (g_strv_contains (argv, "+trainer.limit_val_batches=0.25"));
+  g_assert_true (g_strv_contains (argv, "+trainer.fast_dev_run=true"));
+
+  /* Removed: gone from the command. */
+  cb_extra_overrides_remove_row (extra, 0);
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra), ==, 1);
+  g_assert_true (g_strv_equal (cb_form_get_extra_overrides (form),
+                               (const char * const[]) { "+trainer.fast_dev_run=true", NULL }));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
+  g_assert_true (cb_test_spin_until (finished_all, &f, TIMEOUT_MS));
+  g_assert_cmpuint (f.n_started, ==, 2);
+  argv = last_run_argv (&f);
+  g_assert_false (g_strv_contains (argv, "+trainer.limit_val_batches=0.25"));
+  g_assert_true (g_strv_contains (argv, "+trainer.fast_dev_run=true"));
+
+  /* A paste's extra overrides become rows; Reset takes them away. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)),
+                          "python3 runners/train.py hydra.verbose=true '+note=\"a b\"'");
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.paste-command", NULL);
+  wait_for_toast (f.window, "Train: ");
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cb_extra_overrides_get_row (extra, 1))),
+                   ==, "+note=\"a b\"");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.reset", NULL));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra), ==, 0);
+
+  fixture_close (&f);
+  g_unsetenv ("CB_DEMO_FAST");
+}
+
+/* Ctrl+V typed: imports where no text field has the focus, pastes text into one that has. */
+static void
+test_ctrl_v (void)
+{
+  Fixture f = { 0 };
+  CbPage *page;
+  CbForm *form;
+  GtkWidget *entry;
+  GdkSurface *surface;
+  g_autofree char *command = NULL;
+  int status = 0;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  fixture_open (&f);
+  page = cb_window_get_page (f.window, "train");
+  form = cb_page_get_form (page);
+  cb_window_set_visible_page (f.window, "predict");
+  surface = gtk_native_get_surface (GTK_NATIVE (f.window));
+  command = g_strdup_printf ("xdotool windowfocus --sync %lu key --clearmodifiers ctrl+v",
+                             (unsigned long) gdk_x11_surface_get_xid (surface));
+
+  /* The focus on a tab button. */
+  gtk_widget_grab_focus (cb_widget_find_descendant (GTK_WIDGET (f.window),
+                                                    GTK_TYPE_STACK_SWITCHER));
+  gtk_widget_child_focus (cb_widget_find_descendant (GTK_WIDGET (f.window),
+                                                     GTK_TYPE_STACK_SWITCHER),
+                          GTK_DIR_TAB_FORWARD);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)),
+                          "python3 runners/train.py trainer.max_epochs=9");
+  cb_test_spin_pending ();
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  wait_for_toast (f.window, "Train: 1 field set");
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 9);
+
+  /* In the Experiment Name field Ctrl+V pastes into the field, and imports nothing. */
+  clear_toasts (f.window);
+  entry = cb_widget_find_descendant (cb_page_get_row (page, "exp_name"), GTK_TYPE_TEXT);
+  g_assert_nonnull (entry);
+  gtk_widget_grab_focus (entry);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)),
+                          "python3 runners/train.py trainer.max_epochs=4");
+  cb_test_spin_pending ();
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  cb_test_spin_for (500);
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 9);
+  g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (entry)), "runners/train.py"));
+
+  fixture_close (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *state_dir = NULL;
+  int ret;
+
+  g_setenv ("GTK_A11Y", "test", FALSE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  state_dir = g_dir_make_tmp ("test-commands-in-state-XXXXXX", NULL);
+  g_assert_nonnull (state_dir);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("needs an X display");
+      return 77;
+    }
+
+  g_test_add_func ("/commands-in/paste", test_paste);
+  g_test_add_func ("/commands-in/import-dialog-and-drop", test_import_dialog_and_drop);
+  g_test_add_func ("/commands-in/extra-rows", test_extra_rows);
+  g_test_add_func ("/commands-in/ctrl-v", test_ctrl_v);
+
+  ret = g_test_run ();
+
+  cb_test_remove_tree (state_dir);
+  return ret;
+}
