@@ -409,6 +409,30 @@ test_options_list (void)
   expect (files, "config", OV ("opt=[b,a]"), "opt:\n  y: 1\n  x: 1\n", NULL);
 }
 
+/* Found by tests/fuzz/fuzz-yaml: a ${…} inside a flow list was written plain and read back
+ * as a flow mapping; a next-line character (\N) was written raw and read back as a space.
+ * What the writer writes reads back as the same tree. */
+static void
+test_yaml_writer_round_trip (void)
+{
+  static const char text[] =
+    "overrides: ['+a=1', '${x.y}', 'a,b', '[c]', '{d}', 'e: f', '#g', '', 'true', '007']\n"
+    "'k,ey': {'{in}': '${z}'}\n"
+    "\"nel\\Nkey\": \"a\\Nb \\L c\\P\"\n";
+  g_autoptr(CbNode) node = cb_yaml_load_data (text, strlen (text), "t.yaml", NULL);
+  g_autoptr(CbCfg) cfg = cb_cfg_from_node (node, "t.yaml");
+  g_autofree char *yaml = cb_cfg_to_yaml (cfg);
+  g_autoptr(CbNode) again = cb_yaml_load_data (yaml, strlen (yaml), "again.yaml", NULL);
+  g_autoptr(CbCfg) cfg_again = NULL;
+  g_autofree char *json = cb_cfg_to_json (cfg);
+  g_autofree char *json_again = NULL;
+
+  g_assert_nonnull (again);
+  cfg_again = cb_cfg_from_node (again, "again.yaml");
+  json_again = cb_cfg_to_json (cfg_again);
+  g_assert_cmpstr (json_again, ==, json);
+}
+
 static void
 test_hydra_node_apart (void)
 {
@@ -569,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/compose/provenance-and-shadowing", test_provenance_and_shadowing);
   g_test_add_func ("/compose/options-list", test_options_list);
   g_test_add_func ("/compose/hydra-node-apart", test_hydra_node_apart);
+  g_test_add_func ("/compose/yaml-writer-round-trip", test_yaml_writer_round_trip);
   g_test_add_func ("/compose/broken-files", test_broken_files);
   g_test_add_func ("/compose/override-grammar", test_override_grammar);
 

@@ -375,6 +375,13 @@ looks_typed (const char *text)
   return end != text && *end == '\0';
 }
 
+/* Characters a YAML reader folds or drops inside quotes: written as escapes. */
+static gboolean
+is_special_char (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff;
+}
+
 static gboolean
 plain_safe (const char *text)
 {
@@ -387,29 +394,41 @@ plain_safe (const char *text)
     return FALSE;
   if (strstr (text, ": ") != NULL || strstr (text, " #") != NULL || text[len - 1] == ':')
     return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (is_special_char (g_utf8_get_char (p)))
       return FALSE;
-  return g_utf8_validate (text, -1, NULL);
+  return TRUE;
 }
 
 /* "…" with \" \\ \n \t, and other control characters as YAML's \xNN or JSON's \uNNNN. */
+
+/* Characters a YAML reader folds or drops inside quotes: written as escapes. */
 static void
 append_double_quoted (GString    *out,
                       const char *text,
                       gboolean    json)
 {
+  /* The trees hold UTF-8 (the YAML reader and the override parser check it); anything else
+   * is written byte by byte. */
+  gboolean utf8 = g_utf8_validate (text, -1, NULL);
+
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
+  for (const char *p = text; *p != '\0'; p = utf8 ? g_utf8_next_char (p) : p + 1)
     {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p == '\n')
+      gunichar c = utf8 ? g_utf8_get_char (p) : (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", (char) c);
+      else if (c == '\n')
         g_string_append (out, "\\n");
-      else if (*p == '\t')
+      else if (c == '\t')
         g_string_append (out, "\\t");
-      else if ((guchar) *p < 0x20 || (!json && *p == 0x7f))
-        g_string_append_printf (out, json ? "\\u%04x" : "\\x%02x", (guchar) *p);
+      else if (is_special_char (c) || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else if (utf8)
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
       else
         g_string_append_c (out, *p);
     }
@@ -422,9 +441,10 @@ append_quoted (GString    *out,
 {
   gboolean needs_double = FALSE;
 
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      needs_double = TRUE;
+  if (g_utf8_validate (text, -1, NULL))
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+      if (is_special_char (g_utf8_get_char (p)))
+        needs_double = TRUE;
 
   if (!needs_double)
     {
@@ -442,17 +462,35 @@ append_quoted (GString    *out,
   append_double_quoted (out, text, FALSE);
 }
 
+/* Inside [...] or {...}, a plain scalar is kept to the plainest text: no flow indicators
+ * and none of the characters whose meaning there depends on what follows them. */
+static gboolean
+flow_safe (const char *text)
+{
+  return strpbrk (text, ",[]{}:#\"'&*!|>%@`?") == NULL;
+}
+
+static void
+append_scalar_in (GString     *out,
+                  const CbCfg *cfg,
+                  gboolean     in_flow)
+{
+  gboolean plain = plain_safe (cfg->text ? cfg->text : "") &&
+                   (!in_flow || flow_safe (cfg->text));
+
+  if (cfg->kind == CB_CFG_NULL)
+    g_string_append (out, "null");
+  else if (cfg->quoted ? (!looks_typed (cfg->text) && plain) : plain)
+    g_string_append (out, cfg->text);
+  else
+    append_quoted (out, cfg->text);
+}
+
 static void
 append_scalar (GString     *out,
                const CbCfg *cfg)
 {
-  if (cfg->kind == CB_CFG_NULL)
-    g_string_append (out, "null");
-  else if (cfg->quoted ? (!looks_typed (cfg->text) && plain_safe (cfg->text))
-                       : plain_safe (cfg->text))
-    g_string_append (out, cfg->text);
-  else
-    append_quoted (out, cfg->text);
+  append_scalar_in (out, cfg, FALSE);
 }
 
 /* The text of a scalar as YAML writes it (quotes where needed). */
@@ -476,15 +514,16 @@ static void
 append_key (GString    *out,
             const char *key)
 {
-  if (plain_safe (key) && !looks_typed (key))
+  if (plain_safe (key) && flow_safe (key) && !looks_typed (key))
     g_string_append (out, key);
   else
     append_quoted (out, key);
 }
 
 static void
-append_flow (GString     *out,
-             const CbCfg *cfg)
+append_flow_in (GString     *out,
+                const CbCfg *cfg,
+                gboolean     in_flow)
 {
   if (cfg->kind == CB_CFG_MAP)
     {
@@ -495,7 +534,7 @@ append_flow (GString     *out,
             g_string_append (out, ", ");
           append_key (out, g_ptr_array_index (cfg->keys, i));
           g_string_append (out, ": ");
-          append_flow (out, g_ptr_array_index (cfg->items, i));
+          append_flow_in (out, g_ptr_array_index (cfg->items, i), TRUE);
         }
       g_string_append_c (out, '}');
     }
@@ -506,12 +545,19 @@ append_flow (GString     *out,
         {
           if (i > 0)
             g_string_append (out, ", ");
-          append_flow (out, g_ptr_array_index (cfg->items, i));
+          append_flow_in (out, g_ptr_array_index (cfg->items, i), TRUE);
         }
       g_string_append_c (out, ']');
     }
   else
-    append_scalar (out, cfg);
+    append_scalar_in (out, cfg, in_flow);
+}
+
+static void
+append_flow (GString     *out,
+             const CbCfg *cfg)
+{
+  append_flow_in (out, cfg, FALSE);
 }
 
 static gboolean
