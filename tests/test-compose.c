@@ -431,6 +431,30 @@ test_yaml_writer_round_trip (void)
   cfg_again = cb_cfg_from_node (again, "again.yaml");
   json_again = cb_cfg_to_json (cfg_again);
   g_assert_cmpstr (json_again, ==, json);
+
+  /* A key longer than YAML's simple keys (1024 characters), in a map and in a flow map. */
+  {
+    g_autoptr(CbCfg) map = cb_cfg_new_map ();
+    g_autoptr(CbCfg) inner = cb_cfg_new_map ();
+    g_autofree char *key = g_strnfill (1500, 'k');
+    g_autofree char *long_yaml = NULL;
+    g_autoptr(CbNode) long_again = NULL;
+    g_autoptr(CbCfg) long_cfg = NULL;
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    cb_cfg_map_set (inner, key, cb_cfg_new_scalar ("v", TRUE));
+    cb_cfg_map_set (map, key, cb_cfg_new_scalar ("1", FALSE));
+    cb_cfg_map_set (map, "list", cb_cfg_new_list ());
+    cb_cfg_list_append (cb_cfg_lookup (map, "list"), g_steal_pointer (&inner));
+    long_yaml = cb_cfg_to_yaml (map);
+    long_again = cb_yaml_load_data (long_yaml, strlen (long_yaml), "long.yaml", NULL);
+    g_assert_nonnull (long_again);
+    long_cfg = cb_cfg_from_node (long_again, "long.yaml");
+    a = cb_cfg_to_json (map);
+    b = cb_cfg_to_json (long_cfg);
+    g_assert_cmpstr (a, ==, b);
+  }
 }
 
 static void

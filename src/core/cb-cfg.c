@@ -510,14 +510,25 @@ cb_cfg_scalar_display (const CbCfg *cfg)
   return g_string_free (out, FALSE);
 }
 
+/* YAML's simple keys end within 1024 characters; a longer key is written as an explicit
+ * one ("? key" on its own line, the ':' below it at @indent). */
+#define SIMPLE_KEY_MAX 1000
+
 static void
 append_key (GString    *out,
-            const char *key)
+            const char *key,
+            guint       indent)
 {
+  gboolean long_key = strlen (key) > SIMPLE_KEY_MAX;
+
+  if (long_key)
+    g_string_append (out, "? ");
   if (plain_safe (key) && flow_safe (key) && !looks_typed (key))
     g_string_append (out, key);
   else
     append_quoted (out, key);
+  if (long_key)
+    g_string_append_printf (out, "\n%*s", (int) indent, "");
 }
 
 static void
@@ -532,7 +543,7 @@ append_flow_in (GString     *out,
         {
           if (i > 0)
             g_string_append (out, ", ");
-          append_key (out, g_ptr_array_index (cfg->keys, i));
+          append_key (out, g_ptr_array_index (cfg->keys, i), 0);
           g_string_append (out, ": ");
           append_flow_in (out, g_ptr_array_index (cfg->items, i), TRUE);
         }
@@ -584,7 +595,7 @@ append_block (GString     *out,
           const CbCfg *value = g_ptr_array_index (cfg->items, i);
 
           g_string_append_printf (out, "%*s", (int) indent, "");
-          append_key (out, g_ptr_array_index (cfg->keys, i));
+          append_key (out, g_ptr_array_index (cfg->keys, i), indent);
           g_string_append_c (out, ':');
           if ((value->kind == CB_CFG_MAP && value->keys->len > 0) ||
               (value->kind == CB_CFG_LIST && !is_flat_list (value)))
@@ -720,7 +731,7 @@ append_annotated (Annotated   *a,
       if (!subtree_matches (value, child, filter))
         continue;
       g_string_append_printf (a->out, "%*s", (int) indent, "");
-      append_key (a->out, key);
+      append_key (a->out, key, indent);
       g_string_append_c (a->out, ':');
       if (value->kind == CB_CFG_MAP && value->keys->len > 0)
         {
