@@ -432,29 +432,44 @@ test_yaml_writer_round_trip (void)
   json_again = cb_cfg_to_json (cfg_again);
   g_assert_cmpstr (json_again, ==, json);
 
-  /* A key longer than YAML's simple keys (1024 characters), in a map and in a flow map. */
-  {
-    g_autoptr(CbCfg) map = cb_cfg_new_map ();
-    g_autoptr(CbCfg) inner = cb_cfg_new_map ();
-    g_autofree char *key = g_strnfill (1500, 'k');
-    g_autofree char *long_yaml = NULL;
-    g_autoptr(CbNode) long_again = NULL;
-    g_autoptr(CbCfg) long_cfg = NULL;
-    g_autofree char *a = NULL;
-    g_autofree char *b = NULL;
+  /* A key longer than YAML's simple keys (1024 characters) as written, in a map and in a
+   * flow map: long itself, or short but long once its escapes are written. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(CbCfg) map = cb_cfg_new_map ();
+      g_autoptr(CbCfg) inner = cb_cfg_new_map ();
+      g_autoptr(CbCfg) nested = cb_cfg_new_map ();
+      g_autofree char *key = NULL;
+      g_autofree char *long_yaml = NULL;
+      g_autoptr(CbNode) long_again = NULL;
+      g_autoptr(CbCfg) long_cfg = NULL;
+      g_autofree char *a = NULL;
+      g_autofree char *b = NULL;
 
-    cb_cfg_map_set (inner, key, cb_cfg_new_scalar ("v", TRUE));
-    cb_cfg_map_set (map, key, cb_cfg_new_scalar ("1", FALSE));
-    cb_cfg_map_set (map, "list", cb_cfg_new_list ());
-    cb_cfg_list_append (cb_cfg_lookup (map, "list"), g_steal_pointer (&inner));
-    long_yaml = cb_cfg_to_yaml (map);
-    long_again = cb_yaml_load_data (long_yaml, strlen (long_yaml), "long.yaml", NULL);
-    g_assert_nonnull (long_again);
-    long_cfg = cb_cfg_from_node (long_again, "long.yaml");
-    a = cb_cfg_to_json (map);
-    b = cb_cfg_to_json (long_cfg);
-    g_assert_cmpstr (a, ==, b);
-  }
+      if (k == 0)
+        key = g_strnfill (1500, 'k');
+      else
+        {
+          GString *escaped = g_string_new ("\"'");
+
+          for (guint i = 0; i < 300; i++)
+            g_string_append (escaped, "\\\t");
+          key = g_string_free (escaped, FALSE);
+        }
+      cb_cfg_map_set (inner, key, cb_cfg_new_scalar ("v", TRUE));
+      cb_cfg_map_set (map, key, cb_cfg_new_scalar ("1", FALSE));
+      cb_cfg_map_set (map, "list", cb_cfg_new_list ());
+      cb_cfg_list_append (cb_cfg_lookup (map, "list"), g_steal_pointer (&inner));
+      cb_cfg_map_set (nested, key, cb_cfg_new_scalar ("2", FALSE));
+      cb_cfg_map_set (map, "nested", g_steal_pointer (&nested));
+      long_yaml = cb_cfg_to_yaml (map);
+      long_again = cb_yaml_load_data (long_yaml, strlen (long_yaml), "long.yaml", NULL);
+      g_assert_nonnull (long_again);
+      long_cfg = cb_cfg_from_node (long_again, "long.yaml");
+      a = cb_cfg_to_json (map);
+      b = cb_cfg_to_json (long_cfg);
+      g_assert_cmpstr (a, ==, b);
+    }
 }
 
 static void

@@ -510,25 +510,34 @@ cb_cfg_scalar_display (const CbCfg *cfg)
   return g_string_free (out, FALSE);
 }
 
-/* YAML's simple keys end within 1024 characters; a longer key is written as an explicit
- * one ("? key" on its own line, the ':' below it at @indent). */
+/* YAML's simple keys end within 1024 characters of the reader's text (escapes counted as
+ * written); a longer key is written as an explicit one: "? key", then the ':' on the next
+ * line at @indent, or in a flow collection (@indent < 0) after a space. */
 #define SIMPLE_KEY_MAX 1000
 
 static void
 append_key (GString    *out,
             const char *key,
-            guint       indent)
+            int         indent)
 {
-  gboolean long_key = strlen (key) > SIMPLE_KEY_MAX;
+  g_autoptr(GString) written = g_string_new (NULL);
 
-  if (long_key)
-    g_string_append (out, "? ");
   if (plain_safe (key) && flow_safe (key) && !looks_typed (key))
-    g_string_append (out, key);
+    g_string_append (written, key);
   else
-    append_quoted (out, key);
-  if (long_key)
-    g_string_append_printf (out, "\n%*s", (int) indent, "");
+    append_quoted (written, key);
+
+  if (written->len <= SIMPLE_KEY_MAX)
+    {
+      g_string_append_len (out, written->str, written->len);
+      return;
+    }
+  g_string_append (out, "? ");
+  g_string_append_len (out, written->str, written->len);
+  if (indent < 0)
+    g_string_append_c (out, ' ');
+  else
+    g_string_append_printf (out, "\n%*s", indent, "");
 }
 
 static void
@@ -543,7 +552,7 @@ append_flow_in (GString     *out,
         {
           if (i > 0)
             g_string_append (out, ", ");
-          append_key (out, g_ptr_array_index (cfg->keys, i), 0);
+          append_key (out, g_ptr_array_index (cfg->keys, i), -1);
           g_string_append (out, ": ");
           append_flow_in (out, g_ptr_array_index (cfg->items, i), TRUE);
         }
@@ -595,7 +604,7 @@ append_block (GString     *out,
           const CbCfg *value = g_ptr_array_index (cfg->items, i);
 
           g_string_append_printf (out, "%*s", (int) indent, "");
-          append_key (out, g_ptr_array_index (cfg->keys, i), indent);
+          append_key (out, g_ptr_array_index (cfg->keys, i), (int) indent);
           g_string_append_c (out, ':');
           if ((value->kind == CB_CFG_MAP && value->keys->len > 0) ||
               (value->kind == CB_CFG_LIST && !is_flat_list (value)))
@@ -731,7 +740,7 @@ append_annotated (Annotated   *a,
       if (!subtree_matches (value, child, filter))
         continue;
       g_string_append_printf (a->out, "%*s", (int) indent, "");
-      append_key (a->out, key, indent);
+      append_key (a->out, key, (int) indent);
       g_string_append_c (a->out, ':');
       if (value->kind == CB_CFG_MAP && value->keys->len > 0)
         {
