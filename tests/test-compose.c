@@ -418,7 +418,9 @@ test_yaml_writer_round_trip (void)
   static const char text[] =
     "overrides: ['+a=1', '${x.y}', 'a,b', '[c]', '{d}', 'e: f', '#g', '', 'true', '007']\n"
     "'k,ey': {'{in}': '${z}'}\n"
-    "\"nel\\Nkey\": \"a\\Nb \\L c\\P\"\n";
+    "\"nel\\Nkey\": \"a\\Nb \\L c\\P\"\n"
+    "'--- doc': '...'\n"
+    "'...': ['---', '--- a', '---a']\n";
   g_autoptr(CbNode) node = cb_yaml_load_data (text, strlen (text), "t.yaml", NULL);
   g_autoptr(CbCfg) cfg = cb_cfg_from_node (node, "t.yaml");
   g_autofree char *yaml = cb_cfg_to_yaml (cfg);

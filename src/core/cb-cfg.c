@@ -394,6 +394,10 @@ plain_safe (const char *text)
     return FALSE;
   if (strstr (text, ": ") != NULL || strstr (text, " #") != NULL || text[len - 1] == ':')
     return FALSE;
+  /* A document marker ("---", "...") at the start of a line ends the document. */
+  if ((g_str_has_prefix (text, "---") || g_str_has_prefix (text, "...")) &&
+      (len == 3 || g_ascii_isspace (text[3])))
+    return FALSE;
   if (!g_utf8_validate (text, -1, NULL))
     return FALSE;
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
