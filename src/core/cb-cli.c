@@ -663,6 +663,15 @@ append_stamp (GString     *out,
   g_string_append (out, writer->suffix);
 }
 
+/* Whether what is left at the end of a one-shot command may be left to the exit. */
+static gboolean
+keep_at_exit (void)
+{
+  const char *debug = g_getenv ("G_DEBUG");
+
+  return debug == NULL || strstr (debug, "gc-friendly") == NULL;
+}
+
 /* One line: the path, then tab-separated facts. */
 static void
 append_checkpoint (GString      *out,
@@ -713,7 +722,8 @@ append_checkpoint (GString      *out,
 }
 
 /* Path, then tab-separated facts, newest first. The walk is the app's
- * (cb_checkpoint_scanner_scan_sync: one thread per processor, up to 4). */
+ * (cb_checkpoint_scanner_scan_sync: one thread per processor, up to 4), with its extra
+ * threads at the priority of the command. */
 static int
 cmd_list_checkpoints (const Options *options)
 {
@@ -730,7 +740,9 @@ cmd_list_checkpoints (const Options *options)
   if (project == NULL)
     return 1;
 
-  scanner = scan_checkpoints (project);
+  scanner = cb_checkpoint_scanner_new (project->root, project->outputs_dir);
+  cb_checkpoint_scanner_set_foreground (scanner, TRUE);
+  cb_checkpoint_scanner_scan_sync (scanner, NULL, NULL);
   model = cb_checkpoint_scanner_get_model (scanner);
   n_items = g_list_model_get_n_items (model);
   out = g_string_sized_new (MAX (n_items, 1) * 320);
@@ -752,6 +764,15 @@ cmd_list_checkpoints (const Options *options)
   if (stats->n_unreadable > 0 || stats->n_loops > 0 || stats->n_too_deep > 0)
     g_printerr ("command-builder: skipped %u unreadable folders, %u symlink loops, "
                 "%u folders too deep\n", stats->n_unreadable, stats->n_loops, stats->n_too_deep);
+
+  /* The process ends now. Freeing 10,000 checkpoints and the walk's tables one by one took
+   * 20 to 40 ms of it, for memory the exit gives back at once; they are freed only where
+   * GLib is asked to clean up for memory checkers (G_DEBUG=gc-friendly, as the tests and
+   * scripts/leak-check run). */
+  if (!keep_at_exit ())
+    g_clear_object (&scanner);
+  else
+    g_steal_pointer (&scanner);
 
   return status;
 }
