@@ -256,6 +256,9 @@ new_row (Bare           *self,
   if (is_kind (item, "entry"))
     {
       row = adw_entry_row_new ();
+      /* The app's rows show file-provided text as it is (cb-field-row.c, cb-page.c): no
+       * markup, so that "Weights & Biases" is a title and not a markup error. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title);
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), hidden_error_icon ());
       gtk_editable_set_text (GTK_EDITABLE (row), item->value ? item->value : "");
@@ -273,6 +276,7 @@ new_row (Bare           *self,
   else
     row = adw_action_row_new ();
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), is_kind (item, "info") ? 0 : 3);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), hidden_error_icon ());

@@ -12,6 +12,9 @@
 
 #include "config.h"
 
+#include "cb/cb-checkpoint-scanner.h"
+#include "cb/cb-quote.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <fcntl.h>
@@ -445,6 +448,127 @@ test_list_checkpoints (void)
   remove_tree (tmp);
 }
 
+/* list-checkpoints as it was written before it was made fast: a GDateTime per line, the
+ * facts through printf. The output must not have changed by a byte. */
+static char *
+expected_checkpoint_list (const char *project)
+{
+  g_autoptr(CbCheckpointScanner) scanner = cb_checkpoint_scanner_new (project, "outputs");
+  g_autoptr(GString) out = g_string_new (NULL);
+  GListModel *model;
+
+  g_assert_true (cb_checkpoint_scanner_scan_sync (scanner, NULL, NULL));
+  model = cb_checkpoint_scanner_get_model (scanner);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CbCheckpoint) item = g_list_model_get_item (model, i);
+      const CbCheckpointName *name = cb_checkpoint_get_name_info (item);
+      const CbRunInfo *run = cb_checkpoint_get_run_info (item);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (cb_checkpoint_get_mtime (item));
+      g_autofree char *stamp = g_date_time_format_iso8601 (when);
+      static const char * const kinds[] = { "other", "last", "best", "epoch" };
+      const char *facts[7] = { NULL };
+      static const char * const fact_names[7] = {
+        "exp_name", "architecture", "encoder", "decoder", "head", "loss", "preprocessing_profile"
+      };
+
+      g_string_append (out, cb_checkpoint_get_path (item));
+      if (*cb_checkpoint_get_run (item) != '\0')
+        g_string_append_printf (out, "\trun=%s", cb_checkpoint_get_run (item));
+      g_string_append_printf (out, "\tkind=%s", kinds[name->kind]);
+      if (name->epoch >= 0)
+        g_string_append_printf (out, "\tepoch=%" G_GINT64_FORMAT, name->epoch);
+      if (name->step >= 0)
+        g_string_append_printf (out, "\tstep=%" G_GINT64_FORMAT, name->step);
+      if (name->metric_name != NULL)
+        {
+          g_autofree char *value = cb_format_number_repr (name->metric_value);
+
+          g_string_append_printf (out, "\t%s=%s", name->metric_name, value);
+        }
+      g_string_append_printf (out, "\tsize=%" G_GINT64_FORMAT "\tmodified=%s",
+                              cb_checkpoint_get_size (item), stamp);
+      if (run != NULL)
+        {
+          facts[0] = run->exp_name;
+          facts[1] = run->architecture;
+          facts[2] = run->encoder;
+          facts[3] = run->decoder;
+          facts[4] = run->head;
+          facts[5] = run->loss;
+          facts[6] = run->preprocessing_profile;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (facts); k++)
+        if (facts[k] != NULL && *facts[k] != '\0')
+          g_string_append_printf (out, "\t%s=%s", fact_names[k], facts[k]);
+      g_string_append_c (out, '\n');
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Every byte as before, in time zones with odd offsets, across summer-time changes, before
+ * 1970 and at the end of 32-bit time; sizes too. */
+static void
+test_list_checkpoints_exact (void)
+{
+  static const gint64 times[] = {
+    1700000000, 0, -1, -86399, 1, 1679792399, 1679792400, 1698541199, 1698541200,
+    1711846800, 951782400, 2147483647, 1262304000,
+  };
+  static const char * const zones[] = {
+    "UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham",
+    "Asia/Kathmandu", "America/Los_Angeles", "EST5EDT", "<+0330>-3:30",
+  };
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *run_dir = NULL;
+  g_autofree char *saved_tz = g_strdup (g_getenv ("TZ"));
+
+  if (binary () == NULL)
+    return;
+
+  tmp = copy_demo (&project);
+  run_dir = g_build_filename (project, "outputs", "zones", "checkpoints", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (run_dir, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autofree char *base = g_strdup_printf ("epoch-%02u_step-%06u.ckpt", i, i * 7);
+      g_autofree char *path = g_build_filename (run_dir, base, NULL);
+      g_autofree char *contents = g_strnfill (i * 3, 'x');
+      struct timespec when[2] = { { (time_t) times[i], 0 }, { (time_t) times[i], 0 } };
+
+      g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+      /* A file system that cannot hold a time keeps another one: both sides read it back. */
+      utimensat (AT_FDCWD, path, when, 0);
+    }
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    {
+      g_auto(Result) result = { 0 };
+      g_autofree char *expected = NULL;
+      g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "TZ", zones[z], TRUE);
+      const char *argv[] = { binary (), "--project", project, "list-checkpoints", NULL };
+      g_autoptr(GError) error = NULL;
+      int wait_status = 0;
+
+      g_setenv ("TZ", zones[z], TRUE);
+      expected = expected_checkpoint_list (project);
+      g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                    &result.out, &result.err, &wait_status, &error);
+      g_assert_no_error (error);
+      g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+      g_test_message ("TZ=%s", zones[z]);
+      g_assert_cmpstr (result.out, ==, expected);
+    }
+
+  if (saved_tz != NULL)
+    g_setenv ("TZ", saved_tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+  remove_tree (tmp);
+}
+
 /* The CLI never exits 0 having changed a value it was given. */
 static void
 test_print_exact (void)
@@ -694,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/cli/check/broken-schema", test_check_broken_schema);
   g_test_add_func ("/cli/list-options", test_list_options);
   g_test_add_func ("/cli/list-checkpoints", test_list_checkpoints);
+  g_test_add_func ("/cli/list-checkpoints/exact", test_list_checkpoints_exact);
 
   return g_test_run ();
 }

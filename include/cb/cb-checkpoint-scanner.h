@@ -39,6 +39,8 @@ void                 cb_checkpoint_scanner_set_max_depth (CbCheckpointScanner *s
                                                          guint                 max_depth);
 void                 cb_checkpoint_scanner_set_max_threads (CbCheckpointScanner *self,
                                                            guint                max_threads);
+void                 cb_checkpoint_scanner_set_foreground (CbCheckpointScanner *self,
+                                                          gboolean             foreground);
 void                 cb_checkpoint_scanner_scan_async   (CbCheckpointScanner  *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

@@ -96,6 +96,7 @@ struct _CbCheckpointScanner
   char            *outputs_abs;   /* absolute, no trailing separator */
   guint            max_depth;
   guint            max_threads;
+  gboolean         foreground;    /* the extra threads do not yield (no nice) */
   GListStore      *store;
   GHashTable      *dirs;          /* abs path (GRefString) -> DirListing, of the last walk */
   GHashTable      *runs;          /* abs run path (GRefString) -> RunEntry */
@@ -255,6 +256,7 @@ struct _Walk
   gsize          outputs_rel_len;
   guint          max_depth;
   guint          max_threads;
+  gboolean       foreground;
   GHashTable    *prev_dirs;
   GHashTable    *prev_runs;
   GCancellable  *cancellable;
@@ -910,7 +912,7 @@ part_worker (gpointer data)
 #ifdef __linux__
   /* The extra threads yield to the UI thread when both want the processor, as at start-up,
    * and run at full speed on an idle one. (On Linux a thread has a nice value of its own.) */
-  if (worker->index > 0)
+  if (worker->index > 0 && !walk->foreground)
     {
       id_t tid = (id_t) syscall (SYS_gettid);
       int nice_value;
@@ -1235,6 +1237,14 @@ apply_items (CbCheckpointScanner *self,
         return;
     }
 
+  /* The first walk: everything is new, in order. */
+  if (n_old == 0)
+    {
+      if (items->len > 0)
+        g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
+      return;
+    }
+
   new_index = g_hash_table_new (g_str_hash, g_str_equal);
   target = g_new0 (int, n_old + 1);
   tails = g_new0 (int, n_old + 1);
@@ -1425,6 +1435,7 @@ walk_new (CbCheckpointScanner *self,
   walk->top_fd = -1;
   walk->max_depth = self->max_depth;
   walk->max_threads = self->max_threads;
+  walk->foreground = self->foreground;
   walk->prev_dirs = self->dirs ? g_hash_table_ref (self->dirs) : NULL;
   walk->prev_runs = self->runs ? g_hash_table_ref (self->runs) : NULL;
   walk->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
@@ -1821,6 +1832,17 @@ cb_checkpoint_scanner_set_max_threads (CbCheckpointScanner *self,
   g_return_if_fail (CB_IS_CHECKPOINT_SCANNER (self));
   self->max_threads = max_threads > 0 ? max_threads
                                       : CLAMP (g_get_num_processors (), 1, MAX_THREADS);
+}
+
+/* Whether the walk's extra threads run at the priority of the calling one. By default they
+ * yield (nice 10), so that at start-up the UI thread goes first; a command-line listing has
+ * no UI to protect, and its user waits for the whole walk. */
+void
+cb_checkpoint_scanner_set_foreground (CbCheckpointScanner *self,
+                                      gboolean             foreground)
+{
+  g_return_if_fail (CB_IS_CHECKPOINT_SCANNER (self));
+  self->foreground = !!foreground;
 }
 
 char **
