@@ -396,6 +396,40 @@ assert_refused (const char *text,
 }
 
 static void
+count_changed_cb (CbForm *form,
+                  guint  *n)
+{
+  (*n)++;
+}
+
+/* A paste of 20,000 words (issue 15): one recompute for the batch, not one per word, so the
+ * work is linear in the paste; the last value of a field wins, unknown words become extras. */
+static void
+test_long_paste (void)
+{
+  GString *text = g_string_new ("python3 runners/train.py");
+  g_autoptr(CbParseResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbForm) form = make_form ("train");
+  guint n_changed = 0;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, " trainer.max_epochs=%u", i % 97 + 1);
+  g_string_append (text, " trainer.max_epochs=33 +trainer.fast_dev_run=true");
+  result = cb_command_parse_text (text->str, NULL, env.project, &error);
+  g_string_free (text, TRUE);
+  g_assert_no_error (error);
+
+  g_signal_connect (form, "changed", G_CALLBACK (count_changed_cb), &n_changed);
+  g_assert_true (cb_parse_result_load (result, form, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 33);
+  g_assert_cmpstr (cb_form_get_extra_overrides (form)[0], ==, "+trainer.fast_dev_run=true");
+  g_test_message ("%u recomputes for 20,002 words", n_changed);
+  g_assert_cmpuint (n_changed, <, 40);
+}
+
+static void
 test_refused (void)
 {
   g_autoptr(CbForm) form = make_form ("train");
@@ -582,6 +616,7 @@ main (int   argc,
     }
   g_test_add_func ("/command-parse/pastes", test_pastes);
   g_test_add_func ("/command-parse/refused", test_refused);
+  g_test_add_func ("/command-parse/long-paste", test_long_paste);
   g_test_add_func ("/command-parse/cli", test_cli);
 
   status = g_test_run ();

@@ -294,6 +294,7 @@ build_page_form (const Options  *options,
   g_auto(GStrv) mismatches = NULL;
   CbSchema *schema;
   gboolean bad = FALSE;
+  gboolean frozen = FALSE;
   int status;
 
   if (argc < 1)
@@ -317,6 +318,14 @@ build_page_form (const Options  *options,
       g_autofree char *key = NULL;
       g_autoptr(GError) value_error = NULL;
 
+      /* The checkpoint's fill-in happens as it is set; everything after it is applied
+       * with one recompute at the end (work linear in the arguments). */
+      if (!frozen && !arg_sets_checkpoint (schema, argv[i]))
+        {
+          cb_form_freeze (form);
+          frozen = TRUE;
+        }
+
       if (eq == NULL || eq == argv[i])
         {
           g_printerr ("command-builder: '%s' is not KEY=VALUE\n", argv[i]);
@@ -335,6 +344,25 @@ build_page_form (const Options  *options,
           g_printerr ("command-builder: %s\n", value_error->message);
           bad = TRUE;
         }
+    }
+  if (frozen)
+    {
+      /* Showing the checkpoint (a switch in the batch) fills in its run's components at the
+       * thaw: the values given win again, applied once more with one recompute. */
+      cb_form_thaw (form);
+      cb_form_freeze (form);
+      for (int i = 1; i < argc; i++)
+        {
+          const char *eq = strchr (argv[i], '=');
+          g_autofree char *key = NULL;
+
+          if (eq == NULL || eq == argv[i] || arg_sets_checkpoint (schema, argv[i]))
+            continue;
+          key = g_strndup (argv[i], eq - argv[i]);
+          if (!g_str_equal (key, "append_suffix"))
+            cb_form_set_value_from_string (form, key, eq + 1, NULL);
+        }
+      cb_form_thaw (form);
     }
 
   if (!cb_form_is_valid (form))

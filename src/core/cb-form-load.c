@@ -81,6 +81,10 @@ load_pass (CbForm     *self,
 {
   const char * const *constants = cb_schema_get_constant_overrides (self->schema);
 
+  /* The checkpoint fills in its run's components as it is set; the rest of the command is
+   * applied with one recompute at the end (a long paste costs linear time). */
+  if (pass == 1)
+    cb_form_freeze (self);
   for (guint o = 0; o < overrides->len; o++)
     {
       const char *item = g_ptr_array_index (overrides, o);
@@ -127,6 +131,8 @@ load_pass (CbForm     *self,
       else
         g_hash_table_add (loaded, field->key);
     }
+  if (pass == 1)
+    cb_form_thaw (self);
 }
 
 /* A command without a profile's overrides has none, whatever a checkpoint's run had. */
