@@ -1020,6 +1020,71 @@ test_state (void)
   fixture_close (&f);
 }
 
+/* The CbBanner titled @title under @widget, or NULL. */
+static CbBanner *
+find_banner (GtkWidget  *widget,
+             const char *title)
+{
+  if (CB_IS_BANNER (widget) && g_strcmp0 (cb_banner_get_title (CB_BANNER (widget)), title) == 0)
+    return CB_BANNER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      CbBanner *found = find_banner (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A write that fails is shown, with its reason, until one succeeds (issue 15). */
+static void
+test_state_save_error (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  CbStateStore *store;
+  CbBanner *banner;
+  GtkWidget *entry;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  store = cb_window_get_state_store (f.window);
+  path = g_strdup (cb_state_store_get_path (store));
+  banner = find_banner (GTK_WIDGET (f.window), "Your edits are not being saved");
+  g_assert_nonnull (banner);
+  g_assert_false (cb_banner_get_revealed (banner));
+
+  /* A folder where the file goes: every write fails, even as root. */
+  g_remove (path);
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  entry = cb_page_get_control (cb_window_get_page (f.window, "train"), "exp_name");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "kept_edit");
+  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  g_assert_nonnull (cb_state_store_get_save_error (store));
+  g_assert_true (cb_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (cb_banner_get_details (banner),
+                            cb_state_store_get_save_error (store)));
+
+  /* Another edit tries again, and fails again: the banner stays. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "kept_edit_2");
+  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  g_assert_true (cb_banner_get_revealed (banner));
+
+  /* Fixed, Try Again writes the values and the banner goes. */
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.retry-save", NULL));
+  g_assert_null (cb_state_store_get_save_error (store));
+  g_assert_false (cb_banner_get_revealed (banner));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "kept_edit_2"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  fixture_close (&f);
+}
+
 static void
 test_custom_schemas (void)
 {
@@ -1913,6 +1978,7 @@ main (int    argc,
   g_test_add_func ("/window/demo/switch-pages", test_switch_pages);
   g_test_add_func ("/window/demo/preview-height", test_preview_height);
   g_test_add_func ("/window/demo/state", test_state);
+  g_test_add_func ("/window/demo/state-save-error", test_state_save_error);
   g_test_add_func ("/window/demo/config-follows", test_config_follows);
   g_test_add_func ("/window/demo/checkpoint-pickers", test_checkpoint_pickers);
   g_test_add_func ("/window/run/demo-loop", test_run_demo_loop);

@@ -30,6 +30,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "cb-application.h"
 #include "cb-window.h"
@@ -49,6 +51,7 @@ struct _CbApplication
   char           *startup_project;   /* --project or DIR, for the early start */
   char           *first_word;        /* of the command line, if it is not an option */
   char           *schemas_dir;       /* --schemas, absolute; NULL for none */
+  guint           signal_sources[3]; /* SIGTERM, SIGHUP, SIGINT */
 };
 
 G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
@@ -481,6 +484,20 @@ static const GActionEntry app_actions[] = {
 /* ------------------------------------------------------------------------------------ */
 /* GApplication                                                                         */
 
+/* SIGTERM, SIGHUP or SIGINT (a logout, `kill`, the terminal it was started from closing or
+ * Ctrl+C there): what was typed within the save delay is written, then the app quits. */
+static gboolean
+terminate_cb (gpointer data)
+{
+  CbApplication *self = data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CB_IS_WINDOW (l->data))
+      cb_window_save_state (l->data);
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 cb_application_startup (GApplication *application)
 {
@@ -493,6 +510,10 @@ cb_application_startup (GApplication *application)
   load_project (self, self->startup_project, NULL);
 
   G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
+
+  self->signal_sources[0] = g_unix_signal_add (SIGTERM, terminate_cb, self);
+  self->signal_sources[1] = g_unix_signal_add (SIGHUP, terminate_cb, self);
+  self->signal_sources[2] = g_unix_signal_add (SIGINT, terminate_cb, self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
@@ -626,6 +647,8 @@ cb_application_dispose (GObject *object)
 {
   CbApplication *self = CB_APPLICATION (object);
 
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -8,9 +8,14 @@
  * A committed edit (the form's `changed`) or a tab switch schedules a write at most
  * CB_STATE_STORE_SAVE_DELAY_MS later; more edits meanwhile join that write rather than push
  * it back, so what the user did a moment ago survives a crash, and a burst of edits is one
- * write, not one per keystroke. Closing the window flushes at once. Writes go through
- * g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn file. A
- * write whose contents equal the last one is skipped.
+ * write, not one per keystroke. Closing the window, SIGTERM and SIGHUP flush at once. Writes
+ * go through g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn
+ * file. A write whose contents equal the last one is skipped. A write that fails is kept in
+ * :save-error (the window shows it) until one succeeds; the next change tries again.
+ *
+ * A file that cannot be read back (truncated, garbage, not a regular file) is set aside,
+ * renamed to "<name>.broken-<date>-<time>", and the pages start from their defaults; the
+ * window says so once (cb_state_store_get_load_problem()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +25,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "cb-state-store.h"
@@ -39,9 +45,48 @@ struct _CbStateStore
   guint      save_source;
   guint      n_writes;
   guint      loading;
+  char      *save_error;   /* the last write's failure, until one succeeds */
+  char      *load_problem; /* why the file was set aside at start, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CbStateStore, cb_state_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SAVE_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_save_error (CbStateStore *self,
+                const char   *message)
+{
+  if (g_strcmp0 (self->save_error, message) == 0)
+    return;
+  g_free (self->save_error);
+  self->save_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVE_ERROR]);
+}
+
+/* CB_STATE_STORE_SAVE_DELAY_MS, or CB_STATE_SAVE_DELAY_MS from the environment (tests). */
+static guint
+save_delay_ms (void)
+{
+  static guint delay;
+
+  if (delay == 0)
+    {
+      const char *env = g_getenv ("CB_STATE_SAVE_DELAY_MS");
+      guint64 value = 0;
+
+      if (env == NULL || !g_ascii_string_to_unsigned (env, 10, 1, 3600000, &value, NULL))
+        value = CB_STATE_STORE_SAVE_DELAY_MS;
+      delay = (guint) value;
+    }
+  return delay;
+}
 
 static void
 form_weak_notify (gpointer  data,
@@ -60,7 +105,7 @@ save_timeout_cb (gpointer data)
 
   self->save_source = 0;
   if (!cb_state_store_flush (self, &error))
-    g_warning ("Could not save the form values to %s: %s", self->path, error->message);
+    g_debug ("Could not save the form values to %s: %s", self->path, error->message);
 
   return G_SOURCE_REMOVE;
 }
@@ -84,7 +129,7 @@ cb_state_store_dispose (GObject *object)
 
       g_clear_handle_id (&self->save_source, g_source_remove);
       if (!cb_state_store_flush (self, &error))
-        g_warning ("Could not save the form values to %s: %s", self->path, error->message);
+        g_message ("Could not save the form values to %s: %s", self->path, error->message);
     }
 
   for (guint i = 0; i < self->forms->len; i++)
@@ -108,8 +153,29 @@ cb_state_store_finalize (GObject *object)
   g_clear_pointer (&self->key_file, g_key_file_unref);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->last_written, g_free);
+  g_clear_pointer (&self->save_error, g_free);
+  g_clear_pointer (&self->load_problem, g_free);
 
   G_OBJECT_CLASS (cb_state_store_parent_class)->finalize (object);
+}
+
+static void
+cb_state_store_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CbStateStore *self = CB_STATE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SAVE_ERROR:
+      g_value_set_string (value, self->save_error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -119,6 +185,18 @@ cb_state_store_class_init (CbStateStoreClass *klass)
 
   object_class->dispose = cb_state_store_dispose;
   object_class->finalize = cb_state_store_finalize;
+  object_class->get_property = cb_state_store_get_property;
+
+  /**
+   * CbStateStore:save-error: (nullable)
+   *
+   * Why the last write failed ("Could not create …: Permission denied"), until a write
+   * succeeds.
+   */
+  properties[PROP_SAVE_ERROR] =
+    g_param_spec_string ("save-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -142,12 +220,36 @@ cb_state_store_path_for_project (const char *project_root)
   return g_build_filename (g_get_user_state_dir (), "command-builder", "projects", name, NULL);
 }
 
+/* Renames an unreadable state file out of the way, so that the next save does not destroy
+ * what a user may still want from it. */
+static void
+set_aside (CbStateStore *self,
+           const GError *error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = g_strdup_printf ("%s.broken-%s", self->path, stamp);
+
+  if (g_rename (self->path, aside) == 0)
+    /* Translators: the first %s is the state file, the second why it could not be read, the
+     * third the name it was given */
+    self->load_problem = g_strdup_printf (_("The saved page values in %s could not be read "
+                                            "(%s). They were set aside as %s; the pages "
+                                            "start from their defaults."),
+                                          self->path, error->message, aside);
+  else
+    self->load_problem = g_strdup_printf (_("The saved page values in %s could not be read "
+                                            "(%s); the pages start from their defaults."),
+                                          self->path, error->message);
+}
+
 /**
  * cb_state_store_new:
  * @path: the key file; need not exist
  *
- * Reads @path (a few hundred bytes) if it exists. A file that cannot be parsed is ignored:
- * the pages then start from their defaults and the next save replaces it.
+ * Reads @path (a few hundred bytes) if it exists. A file that cannot be read or parsed is
+ * set aside (see cb_state_store_get_load_problem()): the pages then start from their
+ * defaults.
  */
 CbStateStore *
 cb_state_store_new (const char *path)
@@ -167,7 +269,7 @@ cb_state_store_new (const char *path)
                                   &error))
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_warning ("Ignoring the saved form values in %s: %s", path, error->message);
+        set_aside (self, error);
       g_key_file_free (self->key_file);
       self->key_file = g_key_file_new ();
     }
@@ -175,6 +277,29 @@ cb_state_store_new (const char *path)
     self->last_written = g_key_file_to_data (self->key_file, NULL, NULL);
 
   return self;
+}
+
+/**
+ * cb_state_store_get_load_problem:
+ *
+ * Returns: (nullable): what was wrong with the file when it was read (it was set aside),
+ * or %NULL
+ */
+const char *
+cb_state_store_get_load_problem (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), NULL);
+
+  return self->load_problem;
+}
+
+/* Returns: (nullable): why the last write failed, until a write succeeds */
+const char *
+cb_state_store_get_save_error (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), NULL);
+
+  return self->save_error;
 }
 
 const char *
@@ -217,7 +342,7 @@ cb_state_store_schedule_save (CbStateStore *self)
   if (self->save_source != 0)
     return;
 
-  self->save_source = g_timeout_add (CB_STATE_STORE_SAVE_DELAY_MS, save_timeout_cb, self);
+  self->save_source = g_timeout_add (save_delay_ms (), save_timeout_cb, self);
   g_source_set_name_by_id (self->save_source, "[command-builder] save form values");
 }
 
@@ -229,21 +354,12 @@ cb_state_store_get_save_pending (CbStateStore *self)
   return self->save_source != 0;
 }
 
-/**
- * cb_state_store_flush:
- *
- * Writes the values of every form now, unless they are what the file already holds.
- */
-gboolean
-cb_state_store_flush (CbStateStore  *self,
-                      GError       **error)
+static gboolean
+write_file (CbStateStore  *self,
+            GError       **error)
 {
   g_autofree char *data = NULL;
   g_autofree char *dir = NULL;
-
-  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
-
-  g_clear_handle_id (&self->save_source, g_source_remove);
 
   for (guint i = 0; i < self->forms->len; i++)
     cb_form_save_state (g_ptr_array_index (self->forms, i), self->key_file);
@@ -268,6 +384,30 @@ cb_state_store_flush (CbStateStore  *self,
   g_free (self->last_written);
   self->last_written = g_steal_pointer (&data);
   self->n_writes++;
+  return TRUE;
+}
+
+/**
+ * cb_state_store_flush:
+ *
+ * Writes the values of every form now, unless they are what the file already holds.
+ */
+gboolean
+cb_state_store_flush (CbStateStore  *self,
+                      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (!write_file (self, &local_error))
+    {
+      set_save_error (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  set_save_error (self, NULL);
   return TRUE;
 }
 

@@ -28,6 +28,8 @@ void          cb_state_store_set_page         (CbStateStore  *self,
                                                const char    *page);
 char         *cb_state_store_dup_page         (CbStateStore  *self);
 gboolean      cb_state_store_get_save_pending (CbStateStore  *self);
+const char   *cb_state_store_get_save_error   (CbStateStore  *self);
+const char   *cb_state_store_get_load_problem (CbStateStore  *self);
 gboolean      cb_state_store_flush            (CbStateStore  *self,
                                                GError       **error);
 guint         cb_state_store_get_n_writes     (CbStateStore  *self);

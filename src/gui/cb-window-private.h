@@ -57,6 +57,7 @@ struct _CbWindow
   GtkWidget            *run_indicator;
   GtkSpinner           *run_spinner;
   CbBanner             *problems_banner;
+  CbBanner             *state_banner;
   GtkPaned             *paned;
   GtkStack             *stack;
   CbPage               *train_page;
@@ -81,6 +82,9 @@ void      _cb_window_set_terminal_visible (CbWindow     *self,
 void      _cb_window_show_toast         (CbWindow       *self,
                                          const char     *title);
 void      _cb_window_class_init_config  (GtkWidgetClass *widget_class);
+void      _cb_window_class_init_state   (GtkWidgetClass *widget_class);
+void      _cb_window_init_state         (CbWindow       *self);
+void      _cb_window_watch_state        (CbWindow       *self);
 void      _cb_window_update_config_view (CbWindow       *self);
 void      _cb_window_dispose_config     (CbWindow       *self);
 void      _cb_window_check_compose      (CbWindow       *self);

@@ -625,6 +625,7 @@ setup_project (CbWindow *self)
     g_autofree char *state_path = cb_state_store_path_for_project (self->project->root);
 
     self->state_store = cb_state_store_new (state_path);
+    _cb_window_watch_state (self);
   }
 }
 
@@ -921,6 +922,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, run_indicator);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, run_spinner);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, problems_banner);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, state_banner);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, train_page);
@@ -953,6 +955,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_import (widget_class);
+  _cb_window_class_init_state (widget_class);
 }
 
 static void
@@ -962,6 +965,7 @@ cb_window_init (CbWindow *self)
   self->schema_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   _cb_window_init_import (self);
+  _cb_window_init_state (self);
 
   cb_banner_set_dismissible (self->problems_banner, TRUE);
   g_signal_connect_object (self->problems_banner, "dismissed",
