@@ -268,7 +268,9 @@ cb_state_store_new (const char *path)
       !g_key_file_load_from_data (self->key_file, contents, length, G_KEY_FILE_KEEP_COMMENTS,
                                   &error))
     {
-      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      /* No file (or no folder for it) is a first start, not a problem. */
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
+          !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
         set_aside (self, error);
       g_key_file_free (self->key_file);
       self->key_file = g_key_file_new ();

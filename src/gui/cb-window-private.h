@@ -46,6 +46,9 @@ struct _CbWindow
   guint                 terminal_visible : 1;
   guint                 close_after_run : 1;
 
+  /* Saved page values (cb-window-state.c) */
+  guint                 state_problem_dismissed : 1;
+
   /* template */
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
