@@ -7,6 +7,8 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cb/cb-run-history.h"
@@ -276,15 +278,15 @@ test_atomic_write (Fixture       *fixture,
       g_assert_no_error (error);
     }
 
-  /* Only the history file itself: no temporary file left behind. */
+  /* Only the history file itself and its lock: no temporary file left behind. */
   listing = g_dir_open (dir, 0, &error);
   g_assert_no_error (error);
   while ((name = g_dir_read_name (listing)) != NULL)
     {
-      g_assert_cmpstr (name, ==, "project.ini");
+      g_assert_true (g_str_equal (name, "project.ini") || g_str_equal (name, "project.ini.lock"));
       n_files++;
     }
-  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_cmpuint (n_files, ==, 2);
 
   /* Commands may hold secrets: only the user reads them. */
   g_assert_cmpint (g_stat (fixture->path, &buf), ==, 0);
@@ -368,6 +370,148 @@ test_unknown_version (Fixture       *fixture,
   g_assert_error (error, CB_RUN_HISTORY_ERROR, CB_RUN_HISTORY_ERROR_CORRUPT);
 }
 
+/* Two processes on one project: neither loses the other's runs (issue 15). */
+static void
+test_two_processes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CbRunHistory) first = cb_run_history_new (fixture->path);
+  g_autoptr(CbRunHistory) second = cb_run_history_new (fixture->path);
+  g_autoptr(CbRunHistory) reader = cb_run_history_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  pid_t children[4];
+
+  /* Interleaved in one process: each loaded before the other wrote. */
+  g_assert_true (cb_run_history_load (first, &error));
+  g_assert_true (cb_run_history_load (second, &error));
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(CbRunRecord) a = make_record ("python a.py", 0, 0, 1714566896 + 2 * i);
+      g_autoptr(CbRunRecord) b = make_record ("python b.py", 0, 0, 1714566897 + 2 * i);
+
+      g_assert_true (cb_run_history_add (first, a, &error));
+      g_assert_true (cb_run_history_add (second, b, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cb_run_history_load (reader, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (reader)), ==, 6);
+  /* Each process's list has the other's runs too (as of its last write), newest first. */
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (first)), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (second)), ==, 6);
+  {
+    g_autoptr(CbRunRecord) newest = g_list_model_get_item (cb_run_history_get_entries (second),
+                                                           0);
+    g_autoptr(CbRunRecord) next = g_list_model_get_item (cb_run_history_get_entries (second), 1);
+
+    g_assert_cmpstr (cb_run_record_get_command (newest), ==, "python b.py");
+    g_assert_cmpstr (cb_run_record_get_command (next), ==, "python a.py");
+  }
+
+  /* Four real processes at once, 25 runs each. */
+  for (int c = 0; c < 4; c++)
+    {
+      children[c] = fork ();
+      g_assert_cmpint (children[c], >=, 0);
+      if (children[c] == 0)
+        {
+          CbRunHistory *mine = cb_run_history_new (fixture->path);
+
+          /* Forked: the random ids would repeat the parent's sequence (apps do not fork). */
+          g_random_set_seed ((guint32) getpid ());
+
+          for (int i = 0; i < 25; i++)
+            {
+              g_autofree char *command = g_strdup_printf ("python child%d.py %d", c, i);
+              CbRunRecord *record = make_record (command, 0, 0, 1714600000 + 100 * c + i);
+
+              if (!cb_run_history_add (mine, record, NULL))
+                _exit (1);
+              g_object_unref (record);
+            }
+          _exit (0);
+        }
+    }
+  for (int c = 0; c < 4; c++)
+    {
+      int status = 0;
+
+      g_assert_cmpint (waitpid (children[c], &status, 0), ==, children[c]);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  g_assert_true (cb_run_history_load (reader, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (reader)), ==, 106);
+}
+
+/* A run is recorded when it starts and completed, in place, when it ends; a run whose app
+ * died reads as interrupted. */
+static void
+test_started_and_finished (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CbRunHistory) history = cb_run_history_new (fixture->path);
+  g_autoptr(CbRunHistory) reader = cb_run_history_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (1714566896);
+  const char * const argv[] = { "python", "runners/train.py", "exp_name=a b", NULL };
+  g_autoptr(CbRunRecord) started = cb_run_record_new_started (NULL, argv, "train", start);
+  g_autoptr(CbRunRecord) finished = NULL;
+  g_autoptr(CbRunRecord) read = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *outcome = NULL;
+  pid_t gone;
+  int status;
+
+  g_assert_true (cb_run_history_add (history, started, &error));
+  g_assert_true (cb_run_history_load (reader, &error));
+  g_assert_no_error (error);
+  read = g_list_model_get_item (cb_run_history_get_entries (reader), 0);
+  g_assert_true (cb_run_record_get_running (read));
+  g_assert_cmpstr (cb_run_record_get_id (read), ==, cb_run_record_get_id (started));
+  g_assert_cmpint (cb_run_record_get_outcome (read), ==, CB_RUN_OUTCOME_RUNNING);
+  g_clear_object (&read);
+
+  finished = cb_run_record_new_finished (started, 12.5, 0, 0, FALSE);
+  g_assert_true (cb_run_history_add (history, finished, &error));
+  g_assert_true (cb_run_history_load (reader, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (reader)), ==, 1);
+  read = g_list_model_get_item (cb_run_history_get_entries (reader), 0);
+  g_assert_false (cb_run_record_get_running (read));
+  g_assert_cmpint (cb_run_record_get_outcome (read), ==, CB_RUN_OUTCOME_SUCCESS);
+  g_assert_cmpfloat (cb_run_record_get_duration (read), ==, 12.5);
+  g_clear_object (&read);
+
+  /* The app that started a run is gone (a pid that has exited): interrupted. */
+  gone = fork ();
+  if (gone == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (gone, &status, 0), ==, gone);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
+  g_clear_pointer (&contents, g_free);
+  {
+    g_autofree char *text = g_strdup_printf ("[history]\nversion=1\n\n[run 0]\n"
+                                             "argv=python;x.py;\nstart=2024-05-01T12:34:56Z\n"
+                                             "duration=0\nexit-status=-1\nsignal=0\n"
+                                             "running=true\npid=%d\nhost=%s\n",
+                                             (int) gone, g_get_host_name ());
+
+    g_assert_true (g_file_set_contents (fixture->path, text, -1, NULL));
+  }
+  g_assert_true (cb_run_history_load (reader, &error));
+  read = g_list_model_get_item (cb_run_history_get_entries (reader), 0);
+  g_assert_cmpint (cb_run_record_get_outcome (read), ==, CB_RUN_OUTCOME_INTERRUPTED);
+  outcome = cb_run_record_describe_outcome (read);
+  g_assert_cmpstr (outcome, ==, "Interrupted: Command Builder ended before the run did");
+  /* Written before ids: it gets one, the same on every read. */
+  {
+    g_autoptr(CbRunRecord) again = NULL;
+    g_autofree char *id = g_strdup (cb_run_record_get_id (read));
+
+    g_assert_true (cb_run_history_load (reader, &error));
+    again = g_list_model_get_item (cb_run_history_get_entries (reader), 0);
+    g_assert_cmpstr (cb_run_record_get_id (again), ==, id);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +524,10 @@ main (int   argc,
   g_test_add ("/run-history/round-trip", Fixture, NULL,
               fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/run-history/cap", Fixture, NULL, fixture_setup, test_cap, fixture_teardown);
+  g_test_add ("/run-history/two-processes", Fixture, NULL, fixture_setup, test_two_processes,
+              fixture_teardown);
+  g_test_add ("/run-history/started-and-finished", Fixture, NULL, fixture_setup,
+              test_started_and_finished, fixture_teardown);
   g_test_add ("/run-history/atomic-write", Fixture, NULL,
               fixture_setup, test_atomic_write, fixture_teardown);
   g_test_add ("/run-history/corrupt-file", Fixture, NULL,

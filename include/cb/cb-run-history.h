@@ -31,12 +31,14 @@ typedef enum
   CB_RUN_OUTCOME_FAILED,     /* exited with a non-zero status */
   CB_RUN_OUTCOME_SIGNALED,   /* killed by a signal it was not stopped with (a crash) */
   CB_RUN_OUTCOME_NOT_STARTED,/* could not be started at all */
-  CB_RUN_OUTCOME_STOPPED     /* stopped by the user, however it ended */
+  CB_RUN_OUTCOME_STOPPED,    /* stopped by the user, however it ended */
+  CB_RUN_OUTCOME_RUNNING,    /* started and not ended, its app still there */
+  CB_RUN_OUTCOME_INTERRUPTED /* started, and its app ended (killed, crashed) before it did */
 } CbRunOutcome;
 
 GQuark        cb_run_history_error_quark      (void);
 
-/* One run. Immutable. @exit_status is -1 when the run was killed by a signal or never
+/* One run. Immutable: the end of a run is a new record with the same id. @exit_status is -1 when the run was killed by a signal or never
  * started; @signal is 0 unless it was killed by a signal. */
 CbRunRecord  *cb_run_record_new               (const char         *command,
                                                const char * const *argv,
@@ -53,6 +55,17 @@ CbRunRecord  *cb_run_record_new_full          (const char         *command,
                                                int                 exit_status,
                                                int                 signal,
                                                gboolean            stopped);
+CbRunRecord  *cb_run_record_new_started       (const char         *command,
+                                               const char * const *argv,
+                                               const char         *page,
+                                               GDateTime          *start_time);
+CbRunRecord  *cb_run_record_new_finished      (CbRunRecord        *started,
+                                               double              duration,
+                                               int                 exit_status,
+                                               int                 signal,
+                                               gboolean            stopped);
+const char   *cb_run_record_get_id            (CbRunRecord        *self);
+gboolean      cb_run_record_get_running       (CbRunRecord        *self);
 const char   *cb_run_record_get_command       (CbRunRecord        *self);
 const char * const *cb_run_record_get_argv    (CbRunRecord        *self);
 const char   *cb_run_record_get_page          (CbRunRecord        *self);

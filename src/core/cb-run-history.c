@@ -19,10 +19,17 @@
  * `stopped` is true for a run the user stopped (whatever it exited with); files written
  * before it existed lack it, which reads as false.
  *
+ * A run is recorded when it starts (`running=true`, with `id`, and the `pid` and `host` of
+ * the app that runs it) and replaced, by its `id`, when it ends. A run whose app is gone
+ * (killed, crashed, the machine rebooted) reads as interrupted. Records of files written
+ * before `id` existed get one made of their start time and argv.
+ *
  * GKeyFile escapes the list separator, newlines and backslashes, so any argv round-trips.
- * Every change is written whole with g_file_set_contents() (a temporary file renamed over the
- * old one), so a crash never leaves half a file. A file that cannot be parsed is moved aside
- * to "<path>.corrupt" and the history starts empty.
+ * Several app processes may share a project: every change is made under an exclusive lock
+ * ("<path>.lock", flock), by reading the file again, merging the change in by id and writing
+ * the whole with g_file_set_contents() (a temporary file renamed over the old one), so no
+ * process loses another's runs and a crash never leaves half a file. A file that cannot be
+ * parsed is moved aside to "<path>.corrupt" and the history starts empty.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,9 +42,13 @@
 #include "cb/cb-file-read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #define HISTORY_GROUP   "history"
 #define HISTORY_VERSION 1
@@ -57,6 +68,10 @@ struct _CbRunRecord
   int        exit_status;
   int        signal;
   gboolean   stopped;
+  char      *id;       /* unique, kept when a running record is replaced by its end */
+  gboolean   running;
+  gint64     pid;      /* of the app running it, while running */
+  char      *host;
 };
 
 struct _CbRunHistory
@@ -96,6 +111,8 @@ cb_run_record_finalize (GObject *object)
   g_clear_pointer (&self->argv, g_strfreev);
   g_clear_pointer (&self->page, g_free);
   g_clear_pointer (&self->start_time, g_date_time_unref);
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->host, g_free);
 
   G_OBJECT_CLASS (cb_run_record_parent_class)->finalize (object);
 }
@@ -235,8 +252,81 @@ cb_run_record_new_full (const char         *command,
   self->exit_status = signal > 0 ? -1 : exit_status;
   self->signal = signal;
   self->stopped = !!stopped;
+  self->id = g_uuid_string_random ();
 
   return self;
+}
+
+/**
+ * cb_run_record_new_started:
+ *
+ * A run that has just started, in this process: recorded as running until
+ * cb_run_record_new_finished() replaces it.
+ */
+CbRunRecord *
+cb_run_record_new_started (const char         *command,
+                           const char * const *argv,
+                           const char         *page,
+                           GDateTime          *start_time)
+{
+  CbRunRecord *self = cb_run_record_new_full (command, argv, page, start_time, 0.0, -1, 0,
+                                              FALSE);
+
+  self->running = TRUE;
+  self->pid = getpid ();
+  self->host = g_strdup (g_get_host_name ());
+  return self;
+}
+
+/**
+ * cb_run_record_new_finished:
+ * @started: the record of the run when it started
+ *
+ * The end of @started's run: the same run (id, command, start), with how it ended.
+ */
+CbRunRecord *
+cb_run_record_new_finished (CbRunRecord *started,
+                            double       duration,
+                            int          exit_status,
+                            int          signal,
+                            gboolean     stopped)
+{
+  CbRunRecord *self;
+
+  g_return_val_if_fail (CB_IS_RUN_RECORD (started), NULL);
+
+  self = cb_run_record_new_full (started->command, (const char * const *) started->argv,
+                                 started->page, started->start_time, duration, exit_status,
+                                 signal, stopped);
+  g_free (self->id);
+  self->id = g_strdup (started->id);
+  return self;
+}
+
+const char *
+cb_run_record_get_id (CbRunRecord *self)
+{
+  g_return_val_if_fail (CB_IS_RUN_RECORD (self), NULL);
+
+  return self->id;
+}
+
+/* Whether the record is of a run that had not ended when it was written. */
+gboolean
+cb_run_record_get_running (CbRunRecord *self)
+{
+  g_return_val_if_fail (CB_IS_RUN_RECORD (self), FALSE);
+
+  return self->running;
+}
+
+/* A running record's app is still there (same machine, its process alive). */
+static gboolean
+runner_alive (CbRunRecord *self)
+{
+  if (self->pid <= 0 || self->pid > G_MAXINT || g_strcmp0 (self->host, g_get_host_name ()) != 0)
+    return FALSE;
+  return kill ((pid_t) self->pid, 0) == 0 || errno == EPERM;
 }
 
 const char *
@@ -320,6 +410,8 @@ cb_run_record_get_outcome (CbRunRecord *self)
 {
   g_return_val_if_fail (CB_IS_RUN_RECORD (self), CB_RUN_OUTCOME_NOT_STARTED);
 
+  if (self->running)
+    return runner_alive (self) ? CB_RUN_OUTCOME_RUNNING : CB_RUN_OUTCOME_INTERRUPTED;
   if (self->stopped)
     return CB_RUN_OUTCOME_STOPPED;
   if (self->signal > 0)
@@ -337,8 +429,21 @@ cb_run_record_describe_outcome (CbRunRecord *self)
 {
   g_return_val_if_fail (CB_IS_RUN_RECORD (self), NULL);
 
-  return cb_describe_run_outcome (self->exit_status, self->signal, self->stopped,
-                                  self->duration);
+  switch (cb_run_record_get_outcome (self))
+    {
+    case CB_RUN_OUTCOME_RUNNING:
+      return g_strdup (_("Still running"));
+    case CB_RUN_OUTCOME_INTERRUPTED:
+      return g_strdup (_("Interrupted: Command Builder ended before the run did"));
+    case CB_RUN_OUTCOME_SUCCESS:
+    case CB_RUN_OUTCOME_FAILED:
+    case CB_RUN_OUTCOME_SIGNALED:
+    case CB_RUN_OUTCOME_NOT_STARTED:
+    case CB_RUN_OUTCOME_STOPPED:
+    default:
+      return cb_describe_run_outcome (self->exit_status, self->signal, self->stopped,
+                                      self->duration);
+    }
 }
 
 /* Wording */
@@ -521,6 +626,8 @@ record_from_key_file (GKeyFile   *key_file,
   g_autofree char *start = NULL;
   g_autoptr(GDateTime) start_time = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  CbRunRecord *record;
   double duration;
   int exit_status;
   int signo;
@@ -567,8 +674,27 @@ record_from_key_file (GKeyFile   *key_file,
   command = g_key_file_get_string (key_file, group, "command", NULL);
   page = g_key_file_get_string (key_file, group, "page", NULL);
 
-  return cb_run_record_new_full (command, (const char * const *) argv, page, start_time,
-                                 duration, exit_status, signo, stopped);
+  record = cb_run_record_new_full (command, (const char * const *) argv, page, start_time,
+                                   duration, exit_status, signo, stopped);
+  id = g_key_file_get_string (key_file, group, "id", NULL);
+  g_free (record->id);
+  if (id != NULL && *id != '\0' && g_utf8_validate (id, -1, NULL) && strlen (id) <= 64)
+    record->id = g_steal_pointer (&id);
+  else
+    {
+      /* Written before ids: one of its start and argv, the same in every process. */
+      g_autofree char *joined = g_strjoinv ("\n", argv);
+      g_autofree char *key = g_strconcat (start, "\n", joined, NULL);
+
+      record->id = g_compute_checksum_for_string (G_CHECKSUM_SHA1, key, -1);
+    }
+  record->running = g_key_file_get_boolean (key_file, group, "running", NULL);
+  if (record->running)
+    {
+      record->pid = g_key_file_get_int64 (key_file, group, "pid", NULL);
+      record->host = g_key_file_get_string (key_file, group, "host", NULL);
+    }
+  return record;
 }
 
 static void
@@ -588,6 +714,14 @@ record_to_key_file (CbRunRecord *record,
   g_key_file_set_integer (key_file, group, "exit-status", record->exit_status);
   g_key_file_set_integer (key_file, group, "signal", record->signal);
   g_key_file_set_boolean (key_file, group, "stopped", record->stopped);
+  g_key_file_set_string (key_file, group, "id", record->id);
+  if (record->running)
+    {
+      g_key_file_set_boolean (key_file, group, "running", TRUE);
+      g_key_file_set_int64 (key_file, group, "pid", record->pid);
+      if (record->host != NULL)
+        g_key_file_set_string (key_file, group, "host", record->host);
+    }
 }
 
 /**
@@ -660,36 +794,25 @@ cb_run_history_set_cap (CbRunHistory *self,
   trim_to_cap (self);
 }
 
-/**
- * cb_run_history_load:
- *
- * Replaces the entries with those in the file. A missing file is an empty history. A file
- * that cannot be parsed leaves the history empty and usable: it is moved aside to
- * "<path>.corrupt" (so the next save does not destroy it) and %CB_RUN_HISTORY_ERROR_CORRUPT
- * is returned for the caller to mention. Single bad entries are skipped silently.
- *
- * Returns: %FALSE with @error set when the file could not be read or parsed
- */
-gboolean
-cb_run_history_load (CbRunHistory  *self,
-                     GError       **error)
+/* Reads the file's records into @records, newest first, at most the cap. A missing file
+ * has none. A file that cannot be parsed is moved aside to "<path>.corrupt" (so the next
+ * save does not destroy it) with %CB_RUN_HISTORY_ERROR_CORRUPT. */
+static gboolean
+read_records (CbRunHistory  *self,
+              GPtrArray     *records,
+              GError       **error)
 {
   g_autoptr(GKeyFile) key_file = NULL;
-  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
   g_autofree char *contents = NULL;
   gsize length;
   int version;
 
-  g_return_val_if_fail (CB_IS_RUN_HISTORY (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_list_store_remove_all (self->entries);
-
   if (!cb_file_read_regular (self->path, CB_FILE_KIND_HISTORY, &contents, &length, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
+          g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
         return TRUE;
 
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -710,7 +833,6 @@ cb_run_history_load (CbRunHistory  *self,
       goto corrupt;
     }
 
-  records = g_ptr_array_new_with_free_func (g_object_unref);
   groups = g_key_file_get_groups (key_file, NULL);
   for (guint i = 0; groups[i] != NULL && records->len < self->cap; i++)
     {
@@ -723,8 +845,6 @@ cb_run_history_load (CbRunHistory  *self,
       if (record != NULL)
         g_ptr_array_add (records, record);
     }
-
-  g_list_store_splice (self->entries, 0, 0, records->pdata, records->len);
 
   return TRUE;
 
@@ -745,39 +865,37 @@ corrupt:
 }
 
 /**
- * cb_run_history_save:
+ * cb_run_history_load:
  *
- * Writes the whole history atomically (a temporary file renamed over the old one), creating
- * the directory if needed.
+ * Replaces the entries with those in the file. A missing file is an empty history. A file
+ * that cannot be parsed leaves the history empty and usable: it is moved aside to
+ * "<path>.corrupt" (so the next save does not destroy it) and %CB_RUN_HISTORY_ERROR_CORRUPT
+ * is returned for the caller to mention. Single bad entries are skipped silently.
+ *
+ * Returns: %FALSE with @error set when the file could not be read or parsed
  */
 gboolean
-cb_run_history_save (CbRunHistory  *self,
+cb_run_history_load (CbRunHistory  *self,
                      GError       **error)
 {
-  g_autoptr(GKeyFile) key_file = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *data = NULL;
-  gsize length;
-  guint n;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean ok;
 
   g_return_val_if_fail (CB_IS_RUN_HISTORY (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  key_file = g_key_file_new ();
-  g_key_file_set_integer (key_file, HISTORY_GROUP, "version", HISTORY_VERSION);
+  ok = read_records (self, records, error);
+  g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
+                       records->pdata, records->len);
+  return ok;
+}
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CbRunRecord) record = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
-      g_autofree char *group = g_strdup_printf (RUN_PREFIX "%u", i);
+static gboolean
+ensure_folder (CbRunHistory  *self,
+               GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
 
-      record_to_key_file (record, key_file, group);
-    }
-
-  data = g_key_file_to_data (key_file, &length, NULL);
-
-  dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
@@ -787,31 +905,215 @@ cb_run_history_save (CbRunHistory  *self,
                    _("Could not create %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
+  return TRUE;
+}
 
+/* Another process on the same project waits here while one changes the file. Returns the
+ * lock's descriptor, or -1 (no lock to be had: the change is made without one). */
+static int
+lock_file (CbRunHistory *self)
+{
+  g_autofree char *lock = g_strconcat (self->path, ".lock", NULL);
+  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+
+  if (fd < 0)
+    return -1;
+  while (flock (fd, LOCK_EX) != 0)
+    if (errno != EINTR)
+      {
+        close (fd);
+        return -1;
+      }
+  return fd;
+}
+
+static void
+unlock_file (int fd)
+{
+  if (fd >= 0)
+    {
+      flock (fd, LOCK_UN);
+      close (fd);
+    }
+}
+
+static gboolean
+write_records (CbRunHistory  *self,
+               GPtrArray     *records,
+               GError       **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_key_file_set_integer (key_file, HISTORY_GROUP, "version", HISTORY_VERSION);
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autofree char *group = g_strdup_printf (RUN_PREFIX "%u", i);
+
+      record_to_key_file (g_ptr_array_index (records, i), key_file, group);
+    }
+
+  data = g_key_file_to_data (key_file, &length, NULL);
   return g_file_set_contents_full (self->path, data, length,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+static GPtrArray *
+entries_array (CbRunHistory *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  GPtrArray *records = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (records, g_list_model_get_item (G_LIST_MODEL (self->entries), i));
+  return records;
+}
+
+/**
+ * cb_run_history_save:
+ *
+ * Writes the whole history atomically (a temporary file renamed over the old one), creating
+ * the directory if needed.
+ */
+gboolean
+cb_run_history_save (CbRunHistory  *self,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  gboolean ok;
+  int lock;
+
+  g_return_val_if_fail (CB_IS_RUN_HISTORY (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!ensure_folder (self, error))
+    return FALSE;
+  records = entries_array (self);
+  lock = lock_file (self);
+  ok = write_records (self, records, error);
+  unlock_file (lock);
+  return ok;
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  CbRunRecord *x = *(CbRunRecord **) a;
+  CbRunRecord *y = *(CbRunRecord **) b;
+
+  return -g_date_time_compare (x->start_time, y->start_time);
+}
+
+/* Adds @record to @merged unless a record of its id is there. */
+static void
+merge_one (GPtrArray   *merged,
+           GHashTable  *ids,
+           CbRunRecord *record)
+{
+  if (g_hash_table_contains (ids, record->id))
+    return;
+  g_hash_table_add (ids, record->id);
+  g_ptr_array_add (merged, g_object_ref (record));
+}
+
+/* Makes the entries @merged with as few changes as it takes: records kept are the same
+ * objects in the same order, so a list showing them keeps its rows. */
+static void
+update_entries (CbRunHistory *self,
+                GPtrArray    *merged)
+{
+  GListModel *model = G_LIST_MODEL (self->entries);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  guint n;
+
+  for (guint i = 0; i < merged->len; i++)
+    g_hash_table_add (wanted, g_ptr_array_index (merged, i));
+  n = g_list_model_get_n_items (model);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(CbRunRecord) item = g_list_model_get_item (model, i - 1);
+
+      if (!g_hash_table_contains (wanted, item))
+        g_list_store_remove (self->entries, i - 1);
+    }
+  for (guint i = 0; i < merged->len; i++)
+    {
+      g_autoptr(CbRunRecord) item = g_list_model_get_item (model, i);
+
+      if (item != g_ptr_array_index (merged, i))
+        g_list_store_insert (self->entries, i, g_ptr_array_index (merged, i));
+    }
+}
+
 /**
  * cb_run_history_add:
- * @record: the run that just ended
+ * @record: a run that started (cb_run_record_new_started()) or ended
  *
- * Puts @record first, drops the oldest runs beyond the cap, and saves. When saving fails the
- * entry is still kept in memory and %FALSE is returned with @error set.
+ * Puts @record in the history, in place of the record of the same id if there is one (the
+ * start of a run that has now ended), under the file's lock and merged with what other
+ * processes wrote meanwhile; drops the oldest runs beyond the cap, and saves. The entries
+ * are then the merged history. When saving fails the entry is still kept in memory and
+ * %FALSE is returned with @error set.
  */
 gboolean
 cb_run_history_add (CbRunHistory  *self,
                     CbRunRecord   *record,
                     GError       **error)
 {
+  g_autoptr(GPtrArray) disk = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) memory = NULL;
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) in_memory = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) read_error = NULL;
+  gboolean ok;
+  int lock = -1;
+
   g_return_val_if_fail (CB_IS_RUN_HISTORY (self), FALSE);
   g_return_val_if_fail (CB_IS_RUN_RECORD (record), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_list_store_insert (self->entries, 0, record);
-  trim_to_cap (self);
+  ok = ensure_folder (self, error);
+  if (ok)
+    {
+      lock = lock_file (self);
+      if (!read_records (self, disk, &read_error))
+        g_debug ("Merging into %s without its runs: %s", self->path, read_error->message);
+    }
 
-  return cb_run_history_save (self, error);
+  /* The new record first, then the file's (as this process knows them, unless the file
+   * says a run has ended since), then runs only this process knows. */
+  memory = entries_array (self);
+  for (guint i = 0; i < memory->len; i++)
+    {
+      CbRunRecord *known = g_ptr_array_index (memory, i);
+
+      g_hash_table_insert (in_memory, known->id, known);
+    }
+  merge_one (merged, ids, record);
+  for (guint i = 0; i < disk->len; i++)
+    {
+      CbRunRecord *on_disk = g_ptr_array_index (disk, i);
+      CbRunRecord *known = g_hash_table_lookup (in_memory, on_disk->id);
+
+      merge_one (merged, ids, known != NULL && !(known->running && !on_disk->running)
+                                ? known : on_disk);
+    }
+  for (guint i = 0; i < memory->len; i++)
+    merge_one (merged, ids, g_ptr_array_index (memory, i));
+
+  g_ptr_array_sort (merged, compare_newest_first);
+  if (merged->len > self->cap)
+    g_ptr_array_set_size (merged, self->cap);
+
+  if (ok)
+    ok = write_records (self, merged, error);
+  unlock_file (lock);
+
+  update_entries (self, merged);
+  return ok;
 }
 
 /* Forgets every run in memory; call cb_run_history_save() to forget them on disk too. */

@@ -137,6 +137,16 @@ cb_run_display_outcome_style (CbRunOutcome   outcome,
       *style_class = "warning";
       break;
 
+    case CB_RUN_OUTCOME_RUNNING:
+      *icon_name = "media-playback-start-symbolic";
+      *style_class = "accent";
+      break;
+
+    case CB_RUN_OUTCOME_INTERRUPTED:
+      *icon_name = "dialog-warning-symbolic";
+      *style_class = "warning";
+      break;
+
     case CB_RUN_OUTCOME_FAILED:
     case CB_RUN_OUTCOME_NOT_STARTED:
     default:

@@ -80,6 +80,7 @@ struct _CbTerminalPane
   char              *page;
   char              *failure;        /* why it could not start, or NULL */
   GDateTime         *start_time;
+  CbRunRecord       *started_record;  /* the history's record of the run, until it ends */
   gint64             start_usec;     /* monotonic */
   GPid               pid;            /* the leader, == its process group; 0 if none */
   int                exit_status;
@@ -442,6 +443,8 @@ notify_desktop (CbTerminalPane *self)
     case CB_RUN_OUTCOME_SIGNALED:
     case CB_RUN_OUTCOME_FAILED:
     case CB_RUN_OUTCOME_NOT_STARTED:
+    case CB_RUN_OUTCOME_RUNNING:
+    case CB_RUN_OUTCOME_INTERRUPTED:
     default:
       title = _("Run failed");
       break;
@@ -453,6 +456,24 @@ notify_desktop (CbTerminalPane *self)
   g_application_send_notification (app, "run-finished", notification);
 }
 
+/* A run is recorded when it starts, so that a crash of the app leaves a record of it. */
+static void
+record_history_start (CbTerminalPane *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->started_record);
+  if (self->history == NULL)
+    return;
+
+  self->started_record = cb_run_record_new_started (self->display_text,
+                                                    (const char * const *) self->argv,
+                                                    self->page, self->start_time);
+  if (!cb_run_history_add (self->history, self->started_record, &error))
+    g_message ("Could not save the run history: %s", error->message);
+}
+
+/* ...and completed when it ends. */
 static void
 record_history (CbTerminalPane *self)
 {
@@ -462,9 +483,15 @@ record_history (CbTerminalPane *self)
   if (self->history == NULL)
     return;
 
-  record = cb_run_record_new_full (self->display_text, (const char * const *) self->argv,
-                                   self->page, self->start_time, self->seconds,
-                                   self->exit_status, self->exit_signal, self->user_stopped);
+  if (self->started_record != NULL)
+    record = cb_run_record_new_finished (self->started_record, self->seconds,
+                                         self->exit_status, self->exit_signal,
+                                         self->user_stopped);
+  else
+    record = cb_run_record_new_full (self->display_text, (const char * const *) self->argv,
+                                     self->page, self->start_time, self->seconds,
+                                     self->exit_status, self->exit_signal, self->user_stopped);
+  g_clear_object (&self->started_record);
   if (!cb_run_history_add (self->history, record, &error))
     g_message ("Could not save the run history: %s", error->message);
 }
@@ -1054,6 +1081,7 @@ cb_terminal_pane_finalize (GObject *object)
   g_clear_pointer (&self->page, g_free);
   g_clear_pointer (&self->failure, g_free);
   g_clear_pointer (&self->start_time, g_date_time_unref);
+  g_clear_object (&self->started_record);
   g_clear_pointer (&self->status_text, g_free);
 
   G_OBJECT_CLASS (cb_terminal_pane_parent_class)->finalize (object);
@@ -1365,6 +1393,7 @@ cb_terminal_pane_run_full (CbTerminalPane      *self,
   self->leader_exited = FALSE;
   self->reap_deadline = 0;
   self->running = TRUE;
+  record_history_start (self);
 
   if (self->has_run)
     vte_terminal_feed (self->terminal, "\r\n", 2);
