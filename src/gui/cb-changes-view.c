@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cb-changes-view.h"
+#include "cb-widget-util.h"
 #include "cb/cb-form-diff.h"
 #include "cb/cb-run-history.h"
 
@@ -276,12 +277,7 @@ cb_changes_view_dispose (GObject *object)
 {
   CbChangesView *self = CB_CHANGES_VIEW (object);
 
-  if (self->form != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->form, self);
-      g_object_remove_weak_pointer (G_OBJECT (self->form), (gpointer *) &self->form);
-      self->form = NULL;
-    }
+  cb_follow_object (self, (gpointer *) &self->form, NULL, NULL, NULL);
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
@@ -357,19 +353,9 @@ cb_changes_view_set_form (CbChangesView *self,
 {
   g_return_if_fail (CB_IS_CHANGES_VIEW (self));
 
-  if (self->form != form)
+  if (cb_follow_object (self, (gpointer *) &self->form, form, "changed",
+                        G_CALLBACK (form_changed_cb)))
     {
-      if (self->form != NULL)
-        {
-          g_signal_handlers_disconnect_by_data (self->form, self);
-          g_object_remove_weak_pointer (G_OBJECT (self->form), (gpointer *) &self->form);
-        }
-      self->form = form;
-      if (form != NULL)
-        {
-          g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &self->form);
-          g_signal_connect (form, "changed", G_CALLBACK (form_changed_cb), self);
-        }
       /* Another page (or project): its own history entries, against its defaults first. */
       g_clear_object (&self->chosen);
       load_baseline (self);
