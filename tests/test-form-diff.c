@@ -129,6 +129,14 @@ test_every_kind (void)
   /* Schema order. */
   g_assert_cmpstr (((CbChange *) g_ptr_array_index (changes, 0))->key, ==, "exp_name");
 
+  /* A choice is shown with its label. */
+  set (form, "preprocessing_profile", "lens_style");
+  g_clear_pointer (&changes, g_ptr_array_unref);
+  changes = cb_form_diff_defaults (form);
+  assert_change (changes, "preprocessing_profile", CB_CHANGE_CHANGED,
+                 "None (standard transforms)", "Lens-style (balanced)");
+  cb_form_unset_value (form, "preprocessing_profile");
+
   /* Set back to the default value by hand: no longer marked, though the user set it. */
   set (form, "batch_size", "4");
   set (form, "seed", "42.0");

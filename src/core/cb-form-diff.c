@@ -67,6 +67,20 @@ field_text (CbForm             *form,
   return g_strdup ("");
 }
 
+/* @text as the field's list shows it: an option's label. Takes @text. */
+static char *
+shown (const CbFieldState *state,
+       char               *text)
+{
+  for (guint i = 0; text != NULL && i < state->n_options; i++)
+    if (g_str_equal (state->options[i], text) && state->option_labels[i] != NULL)
+      {
+        g_free (text);
+        return g_strdup (state->option_labels[i]);
+      }
+  return text;
+}
+
 /* The key of an extra override: "trainer.x" of "+trainer.x=1"; "~trainer.x" stays apart
  * from "trainer.x", as Hydra treats them apart. */
 static char *
@@ -165,8 +179,8 @@ cb_form_diff_defaults (CbForm *form)
         continue;
       g_ptr_array_add (changes,
                        change_new (CB_CHANGE_CHANGED, field->key, cb_schema_text (field->label),
-                                   cb_format_value (field, state->reset_value),
-                                   field_text (form, field, state), FALSE));
+                                   shown (state, cb_format_value (field, state->reset_value)),
+                                   shown (state, field_text (form, field, state)), FALSE));
     }
   diff_suffix (changes, form, TRUE);
   diff_extras (changes, cb_form_get_extra_overrides (form), none);
@@ -207,16 +221,18 @@ cb_form_diff (CbForm *form,
         continue;
       now_text = now->visible ? field_text (form, field, now) : NULL;
       before_text = before->visible ? field_text (baseline, field, before) : NULL;
+      /* Values are compared; labels are shown. */
       if (before_text == NULL)
         g_ptr_array_add (changes, change_new (CB_CHANGE_ADDED, field->key, label, NULL,
-                                              g_steal_pointer (&now_text), FALSE));
+                                              shown (now, g_steal_pointer (&now_text)), FALSE));
       else if (now_text == NULL)
         g_ptr_array_add (changes, change_new (CB_CHANGE_REMOVED, field->key, label,
-                                              g_steal_pointer (&before_text), NULL, FALSE));
+                                              shown (before, g_steal_pointer (&before_text)),
+                                              NULL, FALSE));
       else if (!g_str_equal (now_text, before_text))
         g_ptr_array_add (changes, change_new (CB_CHANGE_CHANGED, field->key, label,
-                                              g_steal_pointer (&before_text),
-                                              g_steal_pointer (&now_text), FALSE));
+                                              shown (before, g_steal_pointer (&before_text)),
+                                              shown (now, g_steal_pointer (&now_text)), FALSE));
     }
   diff_suffix (changes, form, baseline->append_suffix);
   diff_extras (changes, cb_form_get_extra_overrides (form),

@@ -77,6 +77,15 @@ cb_row_mark_update (GtkWidget          *mark,
     {
       g_autofree char *value = cb_format_value (field, state->reset_value);
 
+      /* A choice is named as its list shows it. */
+      for (guint i = 0; i < state->n_options; i++)
+        if (g_str_equal (state->options[i], value) && state->option_labels[i] != NULL)
+          {
+            g_free (value);
+            value = g_strdup (state->option_labels[i]);
+            break;
+          }
+
       text = *value != '\0' ? g_strdup_printf (_("Changed from the default: %s"), value)
                             : g_strdup (_("Changed from the default, which is empty"));
     }
