@@ -46,6 +46,9 @@ typedef struct
                                        * asks first */
   const char         *hydra;          /* Hydra would refuse the command because of this
                                        * field's override: running asks first */
+  GVariant           *reset_value;    /* the value without the user's choice (the default, or
+                                       * the first option when there is none); NULL: no value */
+  gboolean            changed;        /* visible, set by the user, and unlike reset_value */
 } CbFieldState;
 
 CbForm             *cb_form_new                 (CbSchema          *schema,

@@ -59,6 +59,7 @@ computed_clear (Computed *c)
   g_clear_pointer (&c->hydra, g_free);
   g_clear_pointer (&c->state.value, g_variant_unref);
   g_clear_pointer (&c->state.default_value, g_variant_unref);
+  g_clear_pointer (&c->state.reset_value, g_variant_unref);
 }
 
 static gboolean
@@ -109,6 +110,22 @@ variant_to_double (GVariant *value,
     return FALSE;
 
   return TRUE;
+}
+
+/* Whether two values are the same value: 40 and 40.0 are. */
+static gboolean
+variant_same (GVariant *a,
+              GVariant *b)
+{
+  double da, db;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (!g_variant_is_of_type (a, G_VARIANT_TYPE_STRING) &&
+      !g_variant_is_of_type (b, G_VARIANT_TYPE_STRING) &&
+      variant_to_double (a, &da) && variant_to_double (b, &db))
+    return da == db;
+  return g_variant_equal (a, b);
 }
 
 /* Plain text of a value for overrides and messages: Python's str() of it. */
@@ -745,6 +762,13 @@ compute_field (CbForm *self,
         if (chosen == NULL && !is_checkpoint && c->options->len > 0)
           chosen = g_ptr_array_index (c->options, 0);
 
+        /* Without the user's choice: the default when it is offered, else the first. */
+        if (!is_checkpoint && default_text != NULL &&
+            (options_contain (c, default_text) || (c->options->len == 0 && *default_text)))
+          c->state.reset_value = g_variant_ref_sink (g_variant_new_string (default_text));
+        else if (!is_checkpoint && c->options->len > 0)
+          c->state.reset_value = g_variant_ref_sink (g_variant_new_string (g_ptr_array_index (c->options, 0)));
+
         if (chosen != NULL)
           c->state.value = g_variant_ref_sink (g_variant_new_string (chosen));
         c->state.default_value = default_text
@@ -756,6 +780,13 @@ compute_field (CbForm *self,
     case CB_FIELD_NUMBER_INPUT:
       {
         double d;
+
+        if (default_value != NULL)
+          c->state.reset_value = coerce (field, default_value, integral);
+        if (c->state.reset_value == NULL && c->state.has_min)
+          c->state.reset_value = integral
+            ? g_variant_ref_sink (g_variant_new_int64 ((gint64) c->state.min))
+            : g_variant_ref_sink (g_variant_new_double (c->state.min));
 
         /* What the user gave is kept whatever the slider's range: validation says whether
          * it is allowed (schema validation) or only unusual (outside the slider). Text that
@@ -778,28 +809,24 @@ compute_field (CbForm *self,
             c->state.user_set = c->state.value != NULL;
           }
 
-        if (c->state.value == NULL && default_value != NULL)
-          c->state.value = coerce (field, default_value, integral);
-        if (c->state.value == NULL && c->state.has_min)
-          c->state.value = integral
-            ? g_variant_ref_sink (g_variant_new_int64 ((gint64) c->state.min))
-            : g_variant_ref_sink (g_variant_new_double (c->state.min));
+        if (c->state.value == NULL && c->state.reset_value != NULL)
+          c->state.value = g_variant_ref (c->state.reset_value);
         c->state.default_value = default_value ? g_variant_ref (default_value) : NULL;
       }
       break;
 
     case CB_FIELD_CHECKBOX:
-      c->state.value = user ? g_variant_ref (user)
-                            : g_variant_ref_sink (g_variant_new_boolean (variant_truthy (default_value)));
-      c->state.user_set = user != NULL;
       c->state.default_value = g_variant_ref_sink (g_variant_new_boolean (variant_truthy (default_value)));
+      c->state.reset_value = g_variant_ref (c->state.default_value);
+      c->state.value = g_variant_ref (user ? user : c->state.reset_value);
+      c->state.user_set = user != NULL;
       break;
 
     case CB_FIELD_TEXT_INPUT:
-      c->state.value = user ? g_variant_ref (user)
-                            : g_variant_ref_sink (g_variant_new_string (default_value
-                                                                          ? g_variant_get_string (default_value, NULL)
-                                                                          : ""));
+      c->state.reset_value = g_variant_ref_sink (g_variant_new_string (default_value
+                                                                         ? g_variant_get_string (default_value, NULL)
+                                                                         : ""));
+      c->state.value = g_variant_ref (user ? user : c->state.reset_value);
       c->state.user_set = user != NULL;
       c->state.default_value = default_value ? g_variant_ref (default_value) : NULL;
       break;
@@ -838,6 +865,9 @@ compute_field (CbForm *self,
 
   if (!c->state.visible)
     g_clear_pointer (&c->state.value, g_variant_unref);
+  /* Marked as changed: one comparison, here, rather than a pass over the rows later. */
+  c->state.changed = c->state.visible && c->state.user_set &&
+                     !variant_same (c->state.value, c->state.reset_value);
 
   /* Validation of what is visible. */
   if (c->state.visible && field->type != CB_FIELD_INFO && c->error == NULL)

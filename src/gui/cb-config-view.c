@@ -18,6 +18,7 @@
 
 #include "cb-banner.h"
 #include "cb-config-view.h"
+#include "cb-widget-util.h"
 
 struct _CbConfigView
 {
@@ -207,12 +208,7 @@ cb_config_view_dispose (GObject *object)
 {
   CbConfigView *self = CB_CONFIG_VIEW (object);
 
-  if (self->form != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->form, self);
-      g_object_remove_weak_pointer (G_OBJECT (self->form), (gpointer *) &self->form);
-      self->form = NULL;
-    }
+  cb_follow_object (self, (gpointer *) &self->form, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_CONFIG_VIEW);
 
   G_OBJECT_CLASS (cb_config_view_parent_class)->dispose (object);
@@ -289,20 +285,8 @@ cb_config_view_set_form (CbConfigView *self,
 {
   g_return_if_fail (CB_IS_CONFIG_VIEW (self));
 
-  if (self->form != form)
-    {
-      if (self->form != NULL)
-        {
-          g_signal_handlers_disconnect_by_data (self->form, self);
-          g_object_remove_weak_pointer (G_OBJECT (self->form), (gpointer *) &self->form);
-        }
-      self->form = form;
-      if (form != NULL)
-        {
-          g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &self->form);
-          g_signal_connect (form, "changed", G_CALLBACK (form_changed_cb), self);
-        }
-    }
+  cb_follow_object (self, (gpointer *) &self->form, form, "changed",
+                    G_CALLBACK (form_changed_cb));
   g_free (self->page_title);
   self->page_title = g_strdup (title);
   adw_window_title_set_title (self->window_title, gtk_window_get_title (GTK_WINDOW (self)));

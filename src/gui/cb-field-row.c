@@ -34,6 +34,7 @@
 #include "cb-checkpoint-picker.h"
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
+#include "cb-row-mark.h"
 #include "cb-widget-util.h"
 
 typedef enum
@@ -60,6 +61,7 @@ struct _CbFieldRow
   GtkSpinButton  *spin;           /* slider and number rows; unowned */
   GtkWidget      *error_icon;     /* unowned */
   GtkWidget      *warning_icon;   /* unowned */
+  GtkWidget      *mark;           /* changed from the default: cb-row-mark.c; unowned */
   GtkStringList  *model;          /* selectbox labels; owned */
   GtkAdjustment  *adjustment;     /* slider and number rows: the spin button's; owned */
   GtkAdjustment  *scale_adjustment; /* slider rows: the scale's (log10 units when
@@ -362,46 +364,35 @@ label_control (CbFieldRow *self,
                                   -1);
 }
 
+/* "error" or "warning": the same glyph, in that colour (a warning: allowed, but look
+ * again). */
 static GtkWidget *
-new_error_icon (void)
+new_status_icon (const char *css_class)
 {
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
-  gtk_widget_add_css_class (icon, "error");
+  gtk_widget_add_css_class (icon, css_class);
   gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (icon, FALSE);
   return icon;
 }
 
-/* Same glyph as an error, in the warning colour: the value is allowed, but look again. */
-static GtkWidget *
-new_warning_icon (void)
-{
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-  gtk_widget_add_css_class (icon, "warning");
-  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (icon, FALSE);
-  return icon;
-}
-
+/* The changed mark, then the warning and error icons, before the control. */
 static void
 add_status_icons (CbFieldRow *self,
                   GtkWidget  *row)
 {
-  self->error_icon = new_error_icon ();
-  self->warning_icon = new_warning_icon ();
+  GtkWidget *icons[] = { cb_row_mark_new (self->field), new_status_icon ("warning"),
+                         new_status_icon ("error") };
 
-  if (ADW_IS_ENTRY_ROW (row))
-    {
-      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), self->warning_icon);
-      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), self->error_icon);
-    }
-  else
-    {
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->warning_icon);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->error_icon);
-    }
+  self->mark = icons[0];
+  self->warning_icon = icons[1];
+  self->error_icon = icons[2];
+  for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
+    if (ADW_IS_ENTRY_ROW (row))
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), icons[i]);
+    else
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icons[i]);
 }
 
 static GtkWidget *
@@ -1315,6 +1306,7 @@ cb_field_row_update (CbFieldRow         *self,
   update_help (self, state);
   update_error (self, state);
   update_warning (self, state);
+  cb_row_mark_update (self->mark, self->row, self->field, state);
 
   return changed;
 }

@@ -438,6 +438,18 @@ reset_action (GtkWidget  *widget,
   show_toast (self, toast);
 }
 
+/* One field back to its default: the changed mark's button (cb-row-mark.c). */
+static void
+reset_field_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbPage *self = CB_PAGE (widget);
+
+  if (self->form != NULL)
+    cb_form_unset_value (self->form, g_variant_get_string (param, NULL));
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Building and updating                                                                */
 
@@ -951,6 +963,7 @@ cb_page_class_init (CbPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPage, error_page);
 
   gtk_widget_class_install_action (widget_class, "page.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "page.reset-field", "s", reset_field_action);
   gtk_widget_class_install_action (widget_class, "page.use-checkpoint-settings", NULL,
                                    use_checkpoint_settings_action);
   gtk_widget_class_install_action (widget_class, "page.apply-use-case", "s",

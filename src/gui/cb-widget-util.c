@@ -96,3 +96,39 @@ cb_drop_down_improve_search (GtkWidget          *drop_down,
     }
   return NULL;
 }
+
+/**
+ * cb_follow_object:
+ * @owner: whose @callback follows the object
+ * @slot: @owner's weak pointer to the object followed
+ * @object: (nullable): the object to follow instead
+ * @signal: (nullable): the signal of @object that calls @callback (with @owner as data)
+ *
+ * Points the weak pointer @slot at @object, moving @owner's handlers from the object it
+ * held. Returns %FALSE when @slot held @object already.
+ */
+gboolean
+cb_follow_object (gpointer    owner,
+                  gpointer   *slot,
+                  gpointer    object,
+                  const char *signal,
+                  GCallback   callback)
+{
+  g_return_val_if_fail (slot != NULL, FALSE);
+
+  if (*slot == object)
+    return FALSE;
+  if (*slot != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (*slot, owner);
+      g_object_remove_weak_pointer (G_OBJECT (*slot), slot);
+    }
+  *slot = object;
+  if (object != NULL)
+    {
+      g_object_add_weak_pointer (G_OBJECT (object), slot);
+      if (signal != NULL)
+        g_signal_connect (object, signal, callback, owner);
+    }
+  return TRUE;
+}

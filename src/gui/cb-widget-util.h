@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 GtkWidget *cb_widget_find_descendant (GtkWidget  *widget,
                                       GType       type);
 AdwToast  *cb_toast_new_text         (const char *text);
+gboolean   cb_follow_object          (gpointer    owner,
+                                      gpointer   *slot,
+                                      gpointer    object,
+                                      const char *signal,
+                                      GCallback   callback);
 GtkWidget *cb_drop_down_improve_search (GtkWidget          *drop_down,
                                         GtkSelectionModel **selection_out);
 

@@ -36,6 +36,7 @@ struct _CbWindow
 
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
+  struct _CbChangesView *changes_view;     /* weak (cb-window-changes.c) */
   GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
   GCancellable         *check_cancellable;
 
@@ -91,6 +92,10 @@ void      _cb_window_watch_state        (CbWindow       *self);
 void      _cb_window_update_config_view (CbWindow       *self);
 void      _cb_window_dispose_config     (CbWindow       *self);
 void      _cb_window_check_compose      (CbWindow       *self);
+void      _cb_window_class_init_changes (GtkWidgetClass *widget_class);
+void      _cb_window_update_changes_view (CbWindow      *self);
+void      _cb_window_dispose_changes    (CbWindow       *self);
+GtkWidget *_cb_window_get_changes_view  (CbWindow       *self);
 GPtrArray *_cb_window_get_compose_problems (CbWindow    *self);
 void      _cb_window_update_problems    (CbWindow       *self);
 const char *_cb_window_page_label       (CbPage         *page);

@@ -395,6 +395,7 @@ visible_child_changed_cb (GtkStack   *stack,
 
   update_preview (self);
   _cb_window_update_config_view (self);
+  _cb_window_update_changes_view (self);
 
   /* Saved with the values, so that a crash does not lose it either. */
   if (page != NULL && self->state_store != NULL)
@@ -746,6 +747,7 @@ cb_window_dispose (GObject *object)
 
   _cb_window_dispose_run (self);
   _cb_window_dispose_config (self);
+  _cb_window_dispose_changes (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -954,6 +956,7 @@ cb_window_class_init (CbWindowClass *klass)
 
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
+  _cb_window_class_init_changes (widget_class);
   _cb_window_class_init_import (widget_class);
   _cb_window_class_init_state (widget_class);
 }

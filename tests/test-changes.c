@@ -1,0 +1,392 @@
+/* test-changes.c: rows marked as changed, and the Changes view (issue 14, item 6)
+ *
+ * An edit marks its row (accent title, a reset button whose tooltip says the default); the
+ * button resets the field and the mark goes. win.show-changes lists the page's changes,
+ * with the count in its title, follows edits, says when there are none, and compares with a
+ * run history entry of the page when one is chosen.
+ *
+ * Runs under xvfb-run.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+
+#include "cb-changes-view.h"
+#include "cb-page.h"
+#include "cb-state-store.h"
+#include "cb-terminal-pane.h"
+#include "cb-window.h"
+#include "cb/cb-problem.h"
+#include "cb/cb-run-history.h"
+#include "cb-test-util.h"
+#include "cb-widget-util.h"
+
+#define TIMEOUT_MS 30000
+
+typedef struct
+{
+  char                *copy;
+  CbProject           *project;
+  CbConfigCache       *cache;
+  CbCheckpointScanner *scanner;
+  GSettingsBackend    *backend;
+  GSettings           *settings;
+  CbWindow            *window;
+  CbPage              *page;
+  CbForm              *form;
+} Fixture;
+
+static gboolean
+cache_loaded (gpointer data)
+{
+  return cb_config_cache_get_loaded (data);
+}
+
+static gboolean
+page_built (gpointer data)
+{
+  return cb_page_is_built (cb_window_get_page (data, "train"));
+}
+
+static void
+fixture_open (Fixture *f)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *configs = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-changes-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  f->copy = g_build_filename (tmp, "demo", NULL);
+  g_assert_true (cb_copy_demo_project (f->copy, &error));
+  f->project = cb_project_load (f->copy, problems);
+  g_assert_nonnull (f->project);
+  state = cb_state_store_path_for_project (f->project->root);
+  g_unlink (state);
+
+  configs = cb_project_get_path (f->project, f->project->configs_dir);
+  f->cache = cb_config_cache_new (configs);
+  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
+  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
+  cb_checkpoint_scanner_rescan (f->scanner);
+
+  f->backend = g_memory_settings_backend_new ();
+  f->settings = g_settings_new_with_backend (APP_ID, f->backend);
+  g_settings_set_int (f->settings, "window-width", 700);
+  g_settings_set_int (f->settings, "window-height", 600);
+
+  f->window = g_object_new (CB_TYPE_WINDOW,
+                            "project", f->project,
+                            "config-cache", f->cache,
+                            "checkpoint-scanner", f->scanner,
+                            "settings", f->settings,
+                            NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (cb_test_spin_until (cache_loaded, f->cache, TIMEOUT_MS));
+  cb_window_set_visible_page (f->window, "train");
+  g_assert_true (cb_test_spin_until (page_built, f->window, TIMEOUT_MS));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  f->page = cb_window_get_page (f->window, "train");
+  f->form = cb_page_get_form (f->page);
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  g_autofree char *tmp = g_path_get_dirname (f->copy);
+
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f->window)));
+  cb_test_spin_pending ();
+  g_clear_object (&f->scanner);
+  g_clear_object (&f->cache);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->backend);
+  g_clear_pointer (&f->project, cb_project_unref);
+  cb_test_remove_tree (f->copy);
+  g_rmdir (tmp);
+  g_clear_pointer (&f->copy, g_free);
+}
+
+static GtkWidget *
+find_by_class (GtkWidget  *root,
+               const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (gtk_widget_has_css_class (child, css_class))
+        return child;
+      if ((found = find_by_class (child, css_class)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+mark_of (Fixture    *f,
+         const char *key)
+{
+  GtkWidget *mark = find_by_class (cb_page_get_row (f->page, key), "cb-changed-mark");
+
+  g_assert_nonnull (mark);
+  return mark;
+}
+
+static gboolean
+is_marked (Fixture    *f,
+           const char *key)
+{
+  GtkWidget *row = cb_page_get_row (f->page, key);
+  gboolean marked = gtk_widget_has_css_class (row, "cb-changed");
+
+  g_assert_cmpint (marked, ==, gtk_widget_get_visible (mark_of (f, key)));
+  return marked;
+}
+
+static CbChangesView *
+show_changes (Fixture *f)
+{
+  CbChangesView *view = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-changes", NULL));
+  cb_test_spin_pending ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_CHANGES_VIEW (item))
+        view = CB_CHANGES_VIEW (item);
+    }
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  return view;
+}
+
+static const char *
+view_title (CbChangesView *view)
+{
+  GtkWidget *title = cb_widget_find_descendant (GTK_WIDGET (view), ADW_TYPE_WINDOW_TITLE);
+
+  return adw_window_title_get_title (ADW_WINDOW_TITLE (title));
+}
+
+static guint
+n_rows (CbChangesView *view)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (cb_changes_view_get_list_box (view)));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* The subtitle of the view's row for @key, or NULL. */
+static const char *
+row_subtitle (CbChangesView *view,
+              const char    *key)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (cb_changes_view_get_list_box (view)));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), key) == 0)
+      return adw_action_row_get_subtitle (ADW_ACTION_ROW (child));
+  return NULL;
+}
+
+static const char *
+empty_title (CbChangesView *view)
+{
+  GtkWidget *status = cb_widget_find_descendant (GTK_WIDGET (view), ADW_TYPE_STATUS_PAGE);
+  GtkWidget *stack = gtk_widget_get_ancestor (status, GTK_TYPE_STACK);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "empty") != 0)
+    return NULL;
+  return adw_status_page_get_title (ADW_STATUS_PAGE (status));
+}
+
+/* An edit in the row's own control marks the row; its reset button unmarks it. */
+static void
+test_row_mark (void)
+{
+  Fixture f = { 0 };
+  GtkWidget *spin;
+  GtkWidget *mark;
+  g_autofree char *tooltip = NULL;
+
+  fixture_open (&f);
+  g_assert_false (is_marked (&f, "batch_size"));
+  g_assert_false (is_marked (&f, "exp_name"));
+  g_assert_false (is_marked (&f, "wandb"));
+
+  spin = cb_widget_find_descendant (cb_page_get_row (f.page, "batch_size"),
+                                    GTK_TYPE_SPIN_BUTTON);
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 8);
+  cb_test_spin_pending ();
+  g_assert_true (is_marked (&f, "batch_size"));
+  g_assert_false (is_marked (&f, "max_epochs"));
+  mark = mark_of (&f, "batch_size");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==,
+                   "Changed from the default: 4\nClick to reset");
+
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_row (f.page, "exp_name")), "it's “실험”");
+  cb_test_spin_pending ();
+  g_assert_true (is_marked (&f, "exp_name"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mark_of (&f, "exp_name")), ==,
+                   "Changed from the default: ocr_training\nClick to reset");
+
+  /* Set back by hand to the default value: not a change. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4);
+  cb_test_spin_pending ();
+  g_assert_false (is_marked (&f, "batch_size"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 12);
+  cb_test_spin_pending ();
+  g_assert_true (is_marked (&f, "batch_size"));
+
+  /* The reset button: the default again, the mark gone, the other edit kept. */
+  g_signal_emit_by_name (mark_of (&f, "batch_size"), "clicked");
+  cb_test_spin_pending ();
+  g_assert_false (is_marked (&f, "batch_size"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 4);
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (f.form, "batch_size")), ==, 4);
+  g_assert_true (is_marked (&f, "exp_name"));
+
+  fixture_close (&f);
+}
+
+static void
+test_view (void)
+{
+  Fixture f = { 0 };
+  CbChangesView *view;
+
+  fixture_open (&f);
+  view = show_changes (&f);
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 0);
+  g_assert_cmpstr (view_title (view), ==, "0 Changes");
+  g_assert_cmpstr (empty_title (view), ==, "No Changes from the Defaults");
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (cb_widget_find_descendant (cb_page_get_row (f.page, "batch_size"),
+                                                                         GTK_TYPE_SPIN_BUTTON)),
+                             8);
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 1);
+  g_assert_cmpstr (view_title (view), ==, "1 Change");
+  g_assert_null (empty_title (view));
+  g_assert_cmpuint (n_rows (view), ==, 1);
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "4 → 8");
+
+  gtk_switch_set_active (GTK_SWITCH (cb_page_get_control (f.page, "wandb")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (cb_page_get_row (f.page, "exp_name")), "<b>a&b</b>");
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 3);
+  g_assert_cmpstr (view_title (view), ==, "3 Changes");
+  g_assert_cmpuint (n_rows (view), ==, 3);
+  g_assert_cmpstr (row_subtitle (view, "wandb"), ==, "false → true");
+  g_assert_cmpstr (row_subtitle (view, "exp_name"), ==, "ocr_training → <b>a&b</b>");
+
+  /* The page's Reset: no changes left. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.page), "page.reset", NULL));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 0);
+  g_assert_cmpstr (empty_title (view), ==, "No Changes from the Defaults");
+
+  fixture_close (&f);
+}
+
+/* A run of the page in the history as the baseline; another page's run is not offered. */
+static void
+test_history_baseline (void)
+{
+  Fixture f = { 0 };
+  CbRunHistory *history;
+  CbChangesView *view;
+  g_autoptr(CbRunRecord) record = NULL;
+  g_autoptr(CbRunRecord) other = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  const char * const test_argv[] = { "python3", "runners/test.py", NULL };
+  CbCommand *command;
+
+  fixture_open (&f);
+  history = cb_terminal_pane_get_history (cb_window_get_terminal_pane (f.window));
+  g_assert_nonnull (history);
+
+  g_assert_true (cb_form_set_value_from_string (f.form, "batch_size", "16", NULL));
+  command = cb_form_get_command (f.form);
+  record = cb_run_record_new (cb_command_get_display (command), cb_command_get_argv (command),
+                              "train", now, 12.0, 0, 0);
+  other = cb_run_record_new ("python3 runners/test.py", test_argv, "test", now, 1.0, 0, 0);
+  g_assert_true (cb_run_history_add (history, other, &error));
+  g_assert_true (cb_run_history_add (history, record, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cb_form_set_value_from_string (f.form, "batch_size", "32", NULL));
+  view = show_changes (&f);
+  g_assert_cmpuint (cb_changes_view_get_n_baselines (view), ==, 2);
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "4 → 32");
+
+  cb_changes_view_set_baseline (view, 1);
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 1);
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "16 → 32");
+
+  g_assert_true (cb_form_set_value_from_string (f.form, "batch_size", "16", NULL));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 0);
+  g_assert_cmpstr (empty_title (view), ==, "No Changes from This Run");
+
+  cb_changes_view_set_baseline (view, 0);
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 1);
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "4 → 16");
+
+  fixture_close (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *state_dir = NULL;
+  int ret;
+
+  g_setenv ("GTK_A11Y", "test", FALSE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  state_dir = g_dir_make_tmp ("test-changes-state-XXXXXX", NULL);
+  g_assert_nonnull (state_dir);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("needs an X display");
+      return 77;
+    }
+
+  g_test_add_func ("/changes/row-mark", test_row_mark);
+  g_test_add_func ("/changes/view", test_view);
+  g_test_add_func ("/changes/history-baseline", test_history_baseline);
+
+  ret = g_test_run ();
+
+  cb_test_remove_tree (state_dir);
+  return ret;
+}
