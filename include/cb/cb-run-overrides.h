@@ -21,9 +21,10 @@ typedef enum
 /* What "Use This Run's Settings" loads: the run's overrides, for the page of its runner. */
 typedef struct
 {
-  char  *run_dir;    /* the folder that holds .hydra/ */
-  char  *page;       /* hydra.yaml's hydra.job.name, else the fallback page */
-  char **overrides;  /* overrides.yaml, in order */
+  char  *run_dir;         /* the folder that holds .hydra/ */
+  char  *overrides_file;  /* its overrides.yaml as messages name it */
+  char  *page;            /* hydra.yaml's hydra.job.name, else the fallback page */
+  char **overrides;       /* overrides.yaml, in order */
 } CbRunSettings;
 
 GQuark          cb_run_overrides_error_quark (void);

@@ -232,6 +232,7 @@ cb_run_settings_read (const char  *path,
       return NULL;
     }
   self->run_dir = g_steal_pointer (&run_dir);
+  self->overrides_file = g_steal_pointer (&shown);
 
   return g_steal_pointer (&self);
 }
@@ -311,6 +312,7 @@ cb_run_settings_free (CbRunSettings *self)
     return;
 
   g_free (self->run_dir);
+  g_free (self->overrides_file);
   g_free (self->page);
   g_strfreev (self->overrides);
   g_free (self);

@@ -745,6 +745,8 @@ cb_window_dispose (GObject *object)
 
   _cb_window_dispose_run (self);
   _cb_window_dispose_config (self);
+  g_cancellable_cancel (self->io_cancellable);
+  g_clear_object (&self->io_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -953,6 +955,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_import (widget_class);
+  _cb_window_class_init_script (widget_class);
 }
 
 static void
