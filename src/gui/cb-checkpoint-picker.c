@@ -585,7 +585,7 @@ update_settings_button (CbCheckpointPicker *self)
 static GtkWidget *
 new_settings_button (void)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-paste-symbolic");
 
   gtk_widget_set_name (button, "run-settings-button");
   gtk_widget_add_css_class (button, "flat");
