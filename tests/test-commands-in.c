@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cb-checkpoint-picker.h"
 #include "cb-command-view.h"
 #include "cb-extra-overrides.h"
 #include "cb-import-dialog.h"
@@ -591,23 +592,6 @@ test_ctrl_v (void)
   fixture_close (&f);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
-        return child;
-      if ((found = find_named (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static const char *
 form_string (CbForm     *form,
              const char *key)
@@ -628,6 +612,23 @@ click_undo (CbWindow *window)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (undo)), ==, "_Undo");
   g_signal_emit_by_name (undo, "clicked");
   cb_test_spin_pending ();
+}
+
+/* Writes @overrides_yaml (unless NULL) and uses the settings of the run of @path: the toast
+ * starts with @toast. */
+static void
+use_run_settings (Fixture    *f,
+                  const char *overrides_file,
+                  const char *overrides_yaml,
+                  const char *path,
+                  const char *toast)
+{
+  if (overrides_yaml != NULL)
+    g_assert_true (g_file_set_contents (overrides_file, overrides_yaml, -1, NULL));
+  clear_toasts (f->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.use-run-settings",
+                                             "s", path));
+  wait_for_toast (f->window, toast);
 }
 
 /* Use This Run's Settings from the checkpoint picker: the checkpoint's run's overrides.yaml
@@ -657,8 +658,11 @@ test_run_settings_picker (void)
 
   /* Hidden while no checkpoint is chosen, then for the chosen one. */
   cb_window_set_visible_page (f.window, "test");
-  button = find_named (cb_page_get_row (test, "checkpoint_path"), "run-settings-button");
+  /* The picker's last child, beside the drop-down. */
+  button = gtk_widget_get_last_child (cb_widget_find_descendant (
+    cb_page_get_row (test, "checkpoint_path"), CB_TYPE_CHECKPOINT_PICKER));
   g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_name (button), ==, "run-settings-button");
   g_assert_false (gtk_widget_get_visible (button));
   ckpt = g_build_filename (f.copy, "outputs", "3", "checkpoints", "last.ckpt", NULL);
   g_assert_true (cb_form_set_value_from_string (cb_page_get_form (test), "checkpoint_path", ckpt,
@@ -686,10 +690,7 @@ test_run_settings_picker (void)
   g_assert_cmpstr (after, ==, before);
 
   /* A predict run's folder goes to Predict: its hydra.yaml names the job. */
-  clear_toasts (f.window);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.use-run-settings", "s",
-                                             "outputs/ocr_prediction"));
-  wait_for_toast (f.window, "Predict: ");
+  use_run_settings (&f, NULL, NULL, "outputs/ocr_prediction", "Predict: ");
   g_assert_cmpstr (form_string (cb_page_get_form (cb_window_get_page (f.window, "predict")),
                                 "exp_name"), ==, "ocr_prediction");
 
@@ -705,36 +706,20 @@ test_run_settings_picker (void)
     g_assert_cmpint (g_mkdir_with_parents (ckpt_dir, 0755), ==, 0);
     g_assert_true (g_file_set_contents (bare_ckpt, "", 0, NULL));
 
-    clear_toasts (f.window);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.use-run-settings",
-                                               "s", bare_ckpt));
-    wait_for_toast (f.window, "Could not use the run’s settings: "
-                              "outputs/bare/.hydra/overrides.yaml: No such file");
-
-    g_assert_true (g_file_set_contents (overrides, "- trainer.max_epochs=3\n- b: [\n", -1,
-                                        NULL));
-    clear_toasts (f.window);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.use-run-settings",
-                                               "s", bare_ckpt));
-    wait_for_toast (f.window, "Could not use the run’s settings: "
-                              "outputs/bare/.hydra/overrides.yaml:3:1: ");
-
+    use_run_settings (&f, overrides, NULL, bare_ckpt, "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml: No such file");
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n- b: [\n", bare_ckpt,
+                      "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml:3:1: ");
     /* An override Hydra cannot read: the file and the word. */
-    g_assert_true (g_file_set_contents (overrides, "- trainer.max_epochs=3\n- a=b=c\n", -1,
-                                        NULL));
-    clear_toasts (f.window);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.use-run-settings",
-                                               "s", bare_ckpt));
-    wait_for_toast (f.window, "Could not use the run’s settings: "
-                              "outputs/bare/.hydra/overrides.yaml: “a=b=c”");
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n- a=b=c\n", bare_ckpt,
+                      "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml: “a=b=c”");
 
     /* Without hydra.yaml to name the job, a checkpoint's run is a training run. */
-    g_assert_true (g_file_set_contents (overrides, "- trainer.max_epochs=3\n", -1, NULL));
     cb_window_set_visible_page (f.window, "test");
-    clear_toasts (f.window);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.use-run-settings",
-                                               "s", bare_ckpt));
-    wait_for_toast (f.window, "Train: 1 field set");
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n", bare_ckpt,
+                      "Train: 1 field set");
     g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (train_form, "max_epochs")), ==, 3);
     click_undo (f.window);
   }
