@@ -238,7 +238,7 @@ cb_run_row_new (CbRunRecord         *record,
                            func, user_data);
   gtk_box_append (GTK_BOX (buttons), button);
 
-  button = new_row_button (record, CB_RUN_ROW_LOAD, "load-button", "document-edit-symbolic",
+  button = new_row_button (record, CB_RUN_ROW_LOAD, "load-button", "edit-paste-symbolic",
                            _("_Use This Run’s Settings"),
                            _("Set the page’s fields from this run’s command"), func, user_data);
   gtk_widget_set_sensitive (button, page != NULL);
