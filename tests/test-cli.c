@@ -211,6 +211,18 @@ test_print_values (void)
   g_assert_cmpint (multiline.status, ==, 0);
   g_assert_true (g_str_has_prefix (multiline.out, "python3 runners/test.py \\\n"
                                    "  exp_name=ocr_testing \\\n  checkpoint_path="));
+
+  /* --script: the same command after a shebang, set -e and a cd to the project. */
+  {
+    g_auto(Result) script = { 0 };
+
+    run (&script, "--project", root, "print", "test", "--script",
+         "checkpoint_path=outputs/3/checkpoints/last.ckpt", NULL);
+    g_assert_cmpint (script.status, ==, 0);
+    g_assert_true (g_str_has_prefix (script.out, "#!/usr/bin/env bash\n"));
+    g_assert_nonnull (strstr (script.out, "\nset -e\ncd -- "));
+    g_assert_true (g_str_has_suffix (script.out, multiline.out));
+  }
 }
 
 static void

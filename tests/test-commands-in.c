@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cb-checkpoint-picker.h"
 #include "cb-command-view.h"
 #include "cb-extra-overrides.h"
 #include "cb-import-dialog.h"
@@ -27,6 +28,7 @@
 #include "cb-window.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-run-history.h"
+#include "cb/cb-script.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -590,6 +592,237 @@ test_ctrl_v (void)
   fixture_close (&f);
 }
 
+static const char *
+form_string (CbForm     *form,
+             const char *key)
+{
+  return g_variant_get_string (cb_form_get_value (form, key), NULL);
+}
+
+/* Clicks the toast's Undo. */
+static void
+click_undo (CbWindow *window)
+{
+  GtkWidget *toast = find_by_css_name (GTK_WIDGET (window), "toast");
+  GtkWidget *undo;
+
+  g_assert_nonnull (toast);
+  undo = cb_widget_find_descendant (toast, GTK_TYPE_BUTTON);
+  g_assert_nonnull (undo);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (undo)), ==, "_Undo");
+  g_signal_emit_by_name (undo, "clicked");
+  cb_test_spin_pending ();
+}
+
+/* Writes @overrides_yaml (unless NULL) and uses the settings of the run of @path: the toast
+ * starts with @toast. */
+static void
+use_run_settings (Fixture    *f,
+                  const char *overrides_file,
+                  const char *overrides_yaml,
+                  const char *path,
+                  const char *toast)
+{
+  if (overrides_yaml != NULL)
+    g_assert_true (g_file_set_contents (overrides_file, overrides_yaml, -1, NULL));
+  clear_toasts (f->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.use-run-settings",
+                                             "s", path));
+  wait_for_toast (f->window, toast);
+}
+
+/* Use This Run's Settings from the checkpoint picker: the checkpoint's run's overrides.yaml
+ * into Train (its runner), with Undo; a run that has none, or a broken one, changes nothing
+ * and names the file. */
+static void
+test_run_settings_picker (void)
+{
+  Fixture f = { 0 };
+  CbPage *test = NULL;
+  CbPage *train = NULL;
+  CbForm *train_form;
+  GtkWidget *button;
+  g_autofree char *ckpt = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *bare_ckpt = NULL;
+  gpointer pair[2];
+
+  fixture_open (&f);
+  test = cb_window_get_page (f.window, "test");
+  train = cb_window_get_page (f.window, "train");
+  train_form = cb_page_get_form (train);
+  g_assert_true (cb_form_set_value_from_string (train_form, "exp_name", "mine", NULL));
+  before = argv_text (train);
+
+  /* Hidden while no checkpoint is chosen, then for the chosen one. */
+  cb_window_set_visible_page (f.window, "test");
+  /* The picker's last child, beside the drop-down. */
+  button = gtk_widget_get_last_child (cb_widget_find_descendant (
+    cb_page_get_row (test, "checkpoint_path"), CB_TYPE_CHECKPOINT_PICKER));
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_name (button), ==, "run-settings-button");
+  g_assert_false (gtk_widget_get_visible (button));
+  ckpt = g_build_filename (f.copy, "outputs", "3", "checkpoints", "last.ckpt", NULL);
+  g_assert_true (cb_form_set_value_from_string (cb_page_get_form (test), "checkpoint_path", ckpt,
+                                                NULL));
+  cb_test_spin_pending ();
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==,
+                   "win.use-run-settings");
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  clear_toasts (f.window);
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_toast (f.window, "Train: ");
+  pair[0] = f.window;
+  pair[1] = "train";
+  g_assert_true (cb_test_spin_until (visible_page_is, pair, TIMEOUT_MS));
+  /* exp_name=scans-craft-craft_decoder-resnet50: the suffix is the architecture's. */
+  g_assert_cmpstr (form_string (train_form, "exp_name"), ==, "scans");
+  g_assert_cmpstr (form_string (train_form, "architecture"), ==, "craft");
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (train_form, "max_epochs")), ==, 15);
+  g_assert_true (g_strv_contains (cb_command_get_argv (cb_form_get_command (train_form)),
+                                  "exp_name=scans-craft-craft_decoder-resnet50"));
+  click_undo (f.window);
+  after = argv_text (train);
+  g_assert_cmpstr (after, ==, before);
+
+  /* A predict run's folder goes to Predict: its hydra.yaml names the job. */
+  use_run_settings (&f, NULL, NULL, "outputs/ocr_prediction", "Predict: ");
+  g_assert_cmpstr (form_string (cb_page_get_form (cb_window_get_page (f.window, "predict")),
+                                "exp_name"), ==, "ocr_prediction");
+
+  /* No overrides.yaml, then a broken one: the toast names the file; Train is unchanged. */
+  bare = g_build_filename (f.copy, "outputs", "bare", NULL);
+  bare_ckpt = g_build_filename (bare, "checkpoints", "last.ckpt", NULL);
+  {
+    g_autofree char *hydra = g_build_filename (bare, ".hydra", NULL);
+    g_autofree char *ckpt_dir = g_path_get_dirname (bare_ckpt);
+    g_autofree char *overrides = g_build_filename (hydra, "overrides.yaml", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (hydra, 0755), ==, 0);
+    g_assert_cmpint (g_mkdir_with_parents (ckpt_dir, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (bare_ckpt, "", 0, NULL));
+
+    use_run_settings (&f, overrides, NULL, bare_ckpt, "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml: No such file");
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n- b: [\n", bare_ckpt,
+                      "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml:3:1: ");
+    /* An override Hydra cannot read: the file and the word. */
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n- a=b=c\n", bare_ckpt,
+                      "Could not use the run’s settings: "
+                      "outputs/bare/.hydra/overrides.yaml: “a=b=c”");
+
+    /* Without hydra.yaml to name the job, a checkpoint's run is a training run. */
+    cb_window_set_visible_page (f.window, "test");
+    use_run_settings (&f, overrides, "- trainer.max_epochs=3\n", bare_ckpt,
+                      "Train: 1 field set");
+    g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (train_form, "max_epochs")), ==, 3);
+    click_undo (f.window);
+  }
+  g_free (after);
+  after = argv_text (train);
+  g_assert_cmpstr (after, ==, before);
+
+  fixture_close (&f);
+}
+
+/* Use This Run's Settings from the run history: the entry's command, as a paste, with its
+ * extra overrides as rows, and Undo. */
+static void
+test_run_settings_history (void)
+{
+  Fixture f = { 0 };
+  CbPage *train;
+  CbForm *form;
+  g_autoptr(CbRunRecord) record = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  static const char * const argv[] = {
+    "python3", "runners/train.py", "exp_name=from-history-dbnet-unet-resnet18",
+    "trainer.max_epochs=4", "+trainer.fast_dev_run=true", NULL
+  };
+
+  fixture_open (&f);
+  train = cb_window_get_page (f.window, "train");
+  form = cb_page_get_form (train);
+  g_assert_true (cb_form_set_value_from_string (form, "exp_name", "mine", NULL));
+  before = argv_text (train);
+  cb_window_set_visible_page (f.window, "predict");
+
+  record = cb_run_record_new ("python3 runners/train.py …", argv, "train", now, 1.0, 0, 0);
+  clear_toasts (f.window);
+  g_signal_emit_by_name (f.pane, "load-requested", record);
+  wait_for_toast (f.window, "Train: 2 fields set, 1 extra override");
+  g_assert_true (cb_window_get_visible_page (f.window) == train);
+  g_assert_cmpstr (form_string (form, "exp_name"), ==, "from-history");
+  g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 4);
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra_overrides_of (train)), ==, 1);
+  g_assert_cmpstr (cb_form_get_extra_overrides (form)[0], ==, "+trainer.fast_dev_run=true");
+
+  click_undo (f.window);
+  after = argv_text (train);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (cb_extra_overrides_get_n_rows (extra_overrides_of (train)), ==, 0);
+
+  fixture_close (&f);
+}
+
+/* Save as Script: the visible page's script, executable, at the path given (the action's
+ * target; the menu's empty target opens the file chooser); a toast names the file. */
+static void
+test_save_script (void)
+{
+  Fixture f = { 0 };
+  CbForm *form;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-save-script-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "train-receipts.sh", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", "x.sh", NULL);
+  g_autofree char *want = NULL;
+  g_autofree char *data = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  fixture_open (&f);
+  cb_window_set_visible_page (f.window, "train");
+  form = cb_page_get_form (cb_window_get_page (f.window, "train"));
+  g_assert_true (cb_form_set_value_from_string (form, "exp_name", "receipts", NULL));
+  cb_extra_overrides_add_row (extra_overrides_of (cb_window_get_page (f.window, "train")),
+                              "+note=\"it's $HOME\"");
+
+  clear_toasts (f.window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.save-script", "s",
+                                             path));
+  wait_for_toast (f.window, "Saved train-receipts.sh");
+  g_assert_true (g_file_get_contents (path, &data, NULL, &error));
+  g_assert_no_error (error);
+  want = cb_script_new (cb_form_get_command (form), f.project->root);
+  g_assert_cmpstr (data, ==, want);
+  g_assert_nonnull (strstr (data, "'+note=\"it'\\''s $HOME\"'"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_true ((st.st_mode & 0100) != 0);
+
+  clear_toasts (f.window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.save-script", "s",
+                                             missing));
+  wait_for_toast (f.window, "Could not save x.sh: ");
+
+  /* A page with errors saves nothing. */
+  g_assert_true (cb_form_set_value_from_string (form, "exp_name", "", NULL));
+  clear_toasts (f.window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.save-script", "s",
+                                             path));
+  wait_for_toast (f.window, "The page has errors");
+
+  fixture_close (&f);
+  cb_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -620,6 +853,9 @@ main (int    argc,
   g_test_add_func ("/commands-in/import-dialog-and-drop", test_import_dialog_and_drop);
   g_test_add_func ("/commands-in/extra-rows", test_extra_rows);
   g_test_add_func ("/commands-in/ctrl-v", test_ctrl_v);
+  g_test_add_func ("/commands-in/run-settings-picker", test_run_settings_picker);
+  g_test_add_func ("/commands-in/run-settings-history", test_run_settings_history);
+  g_test_add_func ("/commands-in/save-script", test_save_script);
 
   ret = g_test_run ();
 

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv|--multiline|--script] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] compose PAGE [--json] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] parse [--page PAGE] [--json] [TEXT]
  *   command-builder [--project DIR] [--schemas DIR] check
@@ -28,6 +28,7 @@
 #include "cb/cb-quote.h"
 #include "cb/cb-project.h"
 #include "cb/cb-schema.h"
+#include "cb/cb-script.h"
 
 #include <glib/gi18n.h>
 #include <errno.h>
@@ -47,6 +48,7 @@ typedef struct
   char     *schemas;
   gboolean  argv;
   gboolean  multiline;
+  gboolean  script;
   gboolean  json;
   char    **extra;
   char     *page;
@@ -429,6 +431,12 @@ cmd_print (const Options *options,
 
       for (guint i = 0; words[i] != NULL; i++)
         g_print ("%s\n", words[i]);
+    }
+  else if (options->script)
+    {
+      g_autofree char *script = cb_script_new (command, project->root);
+
+      g_print ("%s", script);
     }
   else if (options->multiline)
     g_print ("%s\n", cb_command_get_display_multiline (command));
@@ -919,6 +927,8 @@ cb_cli_run (int    argc,
       N_("print: one argv element per line instead of the shell text"), NULL },
     { "multiline", 0, 0, G_OPTION_ARG_NONE, &options.multiline,
       N_("print: one override per line with backslash continuations"), NULL },
+    { "script", 0, 0, G_OPTION_ARG_NONE, &options.script,
+      N_("print: a shell script that runs the command in the project root"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
       N_("compose, parse: JSON instead of YAML or words"), NULL },
     { "page", 0, 0, G_OPTION_ARG_STRING, &options.page,

@@ -38,6 +38,7 @@ struct _CbCheckpointPicker
   GtkWidget             parent_instance;
 
   GtkWidget            *drop_down;        /* child */
+  GtkWidget            *settings_button;  /* child: Use This Run's Settings */
   GtkWidget            *popover;          /* the drop-down's popup; unowned */
   GtkWidget            *no_selection;     /* the drop-down's label for no selection; unowned */
   GtkWidget            *status;           /* in the popup: nothing found, nothing matches */
@@ -507,6 +508,7 @@ cb_checkpoint_picker_dispose (GObject *object)
   if (self->checkpoints != NULL)
     g_clear_signal_handler (&self->checkpoints_handler, self->checkpoints);
   g_clear_pointer (&self->drop_down, gtk_widget_unparent);
+  g_clear_pointer (&self->settings_button, gtk_widget_unparent);
   g_clear_object (&self->checkpoints);
 
   G_OBJECT_CLASS (cb_checkpoint_picker_parent_class)->dispose (object);
@@ -550,12 +552,50 @@ cb_checkpoint_picker_class_init (CbCheckpointPickerClass *klass)
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 }
 
 static void
 cb_checkpoint_picker_init (CbCheckpointPicker *self)
 {
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                              4);
+}
+
+/* "Use This Run's Settings" beside the drop-down: win.use-run-settings with the chosen
+ * checkpoint, shown while one is chosen. */
+static void
+update_settings_button (CbCheckpointPicker *self)
+{
+  if (self->settings_button == NULL)
+    return;
+
+  /* The target first: an action name without its target would be a type mismatch. */
+  gtk_widget_set_visible (self->settings_button, self->path != NULL);
+  if (self->path != NULL)
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->settings_button), "s", self->path);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->settings_button),
+                                      "win.use-run-settings");
+    }
+  else
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->settings_button), NULL);
+}
+
+static GtkWidget *
+new_settings_button (void)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-paste-symbolic");
+
+  gtk_widget_set_name (button, "run-settings-button");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button,
+                               _("Use this run’s settings: its overrides go into its page"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Use This Run’s Settings"),
+                                  -1);
+  return button;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -582,6 +622,9 @@ cb_checkpoint_picker_new (GListModel *checkpoints)
                                             G_CALLBACK (checkpoint_search_text), NULL, NULL);
   self->drop_down = gtk_drop_down_new (g_object_ref (checkpoints), expression);
   gtk_widget_set_parent (self->drop_down, GTK_WIDGET (self));
+  self->settings_button = new_settings_button ();
+  gtk_widget_set_parent (self->settings_button, GTK_WIDGET (self));
+  update_settings_button (self);
 
   /* The factories belong to the drop-down: it outlives what they bind. */
   g_signal_connect (factory, "setup", G_CALLBACK (setup_button_cb), NULL);
@@ -644,6 +687,7 @@ cb_checkpoint_picker_set_path (CbCheckpointPicker *self,
     {
       g_free (self->path);
       self->path = g_strdup (path);
+      update_settings_button (self);
     }
 
   /* Positions are stale until the drop-down's selection has seen the change;

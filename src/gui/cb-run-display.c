@@ -165,7 +165,7 @@ cb_run_display_outcome_style (CbRunOutcome   outcome,
  *   row is in has been closed
  *
  * Returns: (transfer floating): a row for the Recent Runs list: how the run ended, its page
- *   and start time, the command, and Copy, Load into Page and Run Again
+ *   and start time, the command, and Copy, Use This Run's Settings and Run Again
  */
 GtkWidget *
 cb_run_row_new (CbRunRecord         *record,
@@ -248,9 +248,9 @@ cb_run_row_new (CbRunRecord         *record,
                            func, user_data);
   gtk_box_append (GTK_BOX (buttons), button);
 
-  button = new_row_button (record, CB_RUN_ROW_LOAD, "load-button", "document-edit-symbolic",
-                           _("_Load into Page"), _("Set the page's fields from this command"),
-                           func, user_data);
+  button = new_row_button (record, CB_RUN_ROW_LOAD, "load-button", "edit-paste-symbolic",
+                           _("_Use This Run’s Settings"),
+                           _("Set the page’s fields from this run’s command"), func, user_data);
   gtk_widget_set_sensitive (button, page != NULL);
   gtk_box_append (GTK_BOX (buttons), button);
 

@@ -4,7 +4,8 @@
  *
  * The text goes through the core's command parser: its runner script picks the page, which
  * is shown and loaded; a toast says what was set and offers Undo (the page's state from
- * before). Text that cannot be read changes nothing and says why.
+ * before). Text that cannot be read changes nothing and says why. A run's settings (its
+ * .hydra/overrides.yaml, read in a worker) and a history entry take the same path.
  */
 
 #define G_LOG_DOMAIN "cb-window"
@@ -15,6 +16,7 @@
 #include <vte/vte.h>
 
 #include "cb/cb-command-parse.h"
+#include "cb/cb-run-overrides.h"
 #include "cb-import-dialog.h"
 #include "cb-widget-util.h"
 #include "cb-window-private.h"
@@ -38,28 +40,23 @@ undo_import_cb (AdwToast *toast,
 }
 
 /**
- * _cb_window_import_text:
- * @text: one command, as pasted
+ * _cb_window_load_parse_result:
+ * @result: a parsed command (a paste, a history entry, a run's overrides.yaml)
  *
- * Loads @text into the page its runner script names, shows that page and a toast with
- * Undo. Returns %FALSE with @error set, changing nothing, when @text cannot be read.
+ * Loads @result into the page it names, shows that page and a toast with Undo. Returns
+ * %FALSE with @error set, changing nothing, when there is no such page.
  */
 gboolean
-_cb_window_import_text (CbWindow    *self,
-                        const char  *text,
-                        GError     **error)
+_cb_window_load_parse_result (CbWindow       *self,
+                              CbParseResult  *result,
+                              GError        **error)
 {
-  g_autoptr(CbParseResult) result = NULL;
   g_autoptr(GKeyFile) undo_state = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *title = NULL;
   CbPage *page;
   CbForm *form;
   AdwToast *toast;
-
-  result = cb_command_parse_text (text, NULL, self->project, error);
-  if (result == NULL)
-    return FALSE;
 
   page = cb_window_get_page (self, result->page);
   if (page == NULL)
@@ -97,6 +94,27 @@ _cb_window_import_text (CbWindow    *self,
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_import_cb), page, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   return TRUE;
+}
+
+/**
+ * _cb_window_import_text:
+ * @text: one command, as pasted
+ *
+ * Loads @text into the page its runner script names, as _cb_window_load_parse_result()
+ * does. Returns %FALSE with @error set, changing nothing, when @text cannot be read.
+ */
+gboolean
+_cb_window_import_text (CbWindow    *self,
+                        const char  *text,
+                        GError     **error)
+{
+  g_autoptr(CbParseResult) result = NULL;
+
+  result = cb_command_parse_text (text, NULL, self->project, error);
+  if (result == NULL)
+    return FALSE;
+
+  return _cb_window_load_parse_result (self, result, error);
 }
 
 static void
@@ -179,6 +197,75 @@ import_command_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- Use This Run's Settings --------------------------------------------------------- */
+
+static void
+run_settings_read_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CbWindow) self = user_data;
+  g_autoptr(CbRunSettings) settings = NULL;
+  g_autoptr(CbParseResult) parsed = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  settings = cb_run_settings_read_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (settings != NULL)
+    {
+      /* The page's own script first: the overrides are all the words after it. */
+      argv = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (argv, g_strdup_printf ("%s.py", settings->page));
+      for (guint i = 0; settings->overrides[i] != NULL; i++)
+        g_ptr_array_add (argv, g_strdup (settings->overrides[i]));
+      g_ptr_array_add (argv, NULL);
+      parsed = cb_command_parse_argv ((const char * const *) argv->pdata, settings->page, NULL,
+                                      &error);
+      if (parsed != NULL && _cb_window_load_parse_result (self, parsed, &error))
+        return;
+      g_prefix_error (&error, "%s: ", settings->overrides_file);
+    }
+
+  /* Translators: %s names the file and says why, e.g.
+   * "outputs/3/.hydra/overrides.yaml:2:3: an override must be a string" */
+  message = g_strdup_printf (_("Could not use the run’s settings: %s"), error->message);
+  _cb_window_show_toast (self, message);
+}
+
+/* win.use-run-settings(path): the overrides of the run that @path (a checkpoint, or a run
+ * folder; relative to the project) belongs to, into the page of its runner, as a paste. */
+static void
+use_run_settings_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  const char *path = g_variant_get_string (param, NULL);
+  const char *root = self->project != NULL ? self->project->root : NULL;
+  g_autofree char *absolute = NULL;
+
+  if (path[0] == '\0')
+    return;
+  absolute = root != NULL && !g_path_is_absolute (path) ? g_build_filename (root, path, NULL)
+                                                         : g_strdup (path);
+  /* A checkpoint's run is a training run, unless its hydra.yaml says otherwise. */
+  cb_run_settings_read_async (absolute, "train", root, _cb_window_get_io_cancellable (self),
+                              run_settings_read_cb, g_object_ref (self));
+}
+
+/* The cancellable of the window's file reads and writes; cancelled when it goes. */
+GCancellable *
+_cb_window_get_io_cancellable (CbWindow *self)
+{
+  if (self->io_cancellable == NULL)
+    self->io_cancellable = g_cancellable_new ();
+  return self->io_cancellable;
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -199,6 +286,8 @@ _cb_window_class_init_import (GtkWidgetClass *widget_class)
                                    paste_command_action);
   gtk_widget_class_install_action (widget_class, "win.import-command", NULL,
                                    import_command_action);
+  gtk_widget_class_install_action (widget_class, "win.use-run-settings", "s",
+                                   use_run_settings_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                 paste_shortcut_cb, NULL);
 }

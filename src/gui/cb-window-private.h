@@ -8,6 +8,7 @@
 #include "cb-window.h"
 #include "cb-banner.h"
 #include "cb-terminal-pane.h"
+#include "cb/cb-command-parse.h"
 #include "cb/cb-run-history.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,7 @@ struct _CbWindow
   struct _CbChangesView *changes_view;     /* weak (cb-window-changes.c) */
   GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
   GCancellable         *check_cancellable;
+  GCancellable         *io_cancellable;    /* run settings read, scripts written */
 
   /* Running (cb-window-run.c) */
   CbRunHistory         *run_history;
@@ -104,5 +106,10 @@ void      _cb_window_init_import        (CbWindow       *self);
 gboolean  _cb_window_import_text        (CbWindow       *self,
                                          const char     *text,
                                          GError        **error);
+gboolean  _cb_window_load_parse_result  (CbWindow       *self,
+                                         CbParseResult  *result,
+                                         GError        **error);
+GCancellable *_cb_window_get_io_cancellable (CbWindow   *self);
+void      _cb_window_class_init_script  (GtkWidgetClass *widget_class);
 
 G_END_DECLS

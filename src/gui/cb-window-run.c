@@ -418,48 +418,32 @@ rerun_requested_cb (CbTerminalPane *pane,
             cb_run_record_get_page (record));
 }
 
+/* Use This Run's Settings: the entry's command into its page, as a paste (with Undo). */
 static void
 load_requested_cb (CbTerminalPane *pane,
                    CbRunRecord    *record,
                    CbWindow       *self)
 {
   const char *page_name = cb_run_record_get_page (record);
-  CbPage *page = page_name != NULL ? cb_window_get_page (self, page_name) : NULL;
-  CbForm *form;
-  g_auto(GStrv) unplaced = NULL;
+  g_autoptr(CbParseResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
 
-  if (page == NULL)
+  if (page_name == NULL || cb_window_get_page (self, page_name) == NULL)
     {
       _cb_window_show_toast (self, _("This run does not say which page built it"));
       return;
     }
 
-  cb_window_set_visible_page (self, page_name);
-  form = cb_page_get_form (page);
-  if (form == NULL)
-    {
-      _cb_window_show_toast (self, _("This page could not be loaded"));
-      return;
-    }
-
-  if (!cb_form_load_command (form, cb_run_record_get_argv (record), &unplaced, &error))
+  result = cb_command_parse_argv (cb_run_record_get_argv (record), page_name, self->project,
+                                  &error);
+  if (result == NULL || !_cb_window_load_parse_result (self, result, &error))
     {
       /* Translators: %s says why, e.g. "not a command of the train page" */
-      message = g_strdup_printf (_("Could not load the command: %s"), error->message);
-    }
-  else if (unplaced != NULL && unplaced[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (" ", unplaced);
+      g_autofree char *message = g_strdup_printf (_("Could not load the command: %s"),
+                                                  error->message);
 
-      /* Translators: %s lists overrides such as "trainer.fast_dev_run=true" */
-      message = g_strdup_printf (_("Loaded, except what no field takes: %s"), joined);
+      _cb_window_show_toast (self, message);
     }
-  else
-    message = g_strdup (_("Command loaded into the page"));
-
-  _cb_window_show_toast (self, message);
 }
 
 static void

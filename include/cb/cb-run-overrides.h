@@ -1,0 +1,52 @@
+/* cb-run-overrides.h: a run's settings, from the .hydra/overrides.yaml Hydra saved with it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CB_RUN_OVERRIDES_ERROR (cb_run_overrides_error_quark ())
+
+typedef enum
+{
+  CB_RUN_OVERRIDES_ERROR_NOT_A_LIST,  /* the YAML is not a list of strings */
+  CB_RUN_OVERRIDES_ERROR_NO_RUN,      /* no run folder (.hydra/) at or above the path */
+  CB_RUN_OVERRIDES_ERROR_NO_PAGE,     /* the run does not say which page it is */
+} CbRunOverridesError;
+
+/* What "Use This Run's Settings" loads: the run's overrides, for the page of its runner. */
+typedef struct
+{
+  char  *run_dir;         /* the folder that holds .hydra/ */
+  char  *overrides_file;  /* its overrides.yaml as messages name it */
+  char  *page;            /* hydra.yaml's hydra.job.name, else the fallback page */
+  char **overrides;       /* overrides.yaml, in order */
+} CbRunSettings;
+
+GQuark          cb_run_overrides_error_quark (void);
+char          **cb_run_overrides_parse       (const char           *data,
+                                              gsize                 length,
+                                              const char           *filename,
+                                              GError              **error);
+char           *cb_run_overrides_find_run_dir (const char          *path);
+CbRunSettings  *cb_run_settings_read         (const char           *path,
+                                              const char           *fallback_page,
+                                              const char           *project_root,
+                                              GError              **error);
+void            cb_run_settings_read_async   (const char           *path,
+                                              const char           *fallback_page,
+                                              const char           *project_root,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+CbRunSettings  *cb_run_settings_read_finish  (GAsyncResult         *result,
+                                              GError              **error);
+void            cb_run_settings_free         (CbRunSettings        *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRunSettings, cb_run_settings_free)
+
+G_END_DECLS
