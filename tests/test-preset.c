@@ -344,14 +344,19 @@ test_broken (Fixture       *f,
   write_file (f, "train", "list.yaml", "- a\n- b\n");
   write_file (f, "train", "extra.yaml", "extra_overrides:\n  - ok=1\n  - {a: b}\n");
   write_file (f, "train", "z-good.yaml", "extra_overrides: ['+x=1']\n");
+  /* Found by fuzz-preset: a number that overflows was written back as the string "inf". */
+  write_file (f, "train", "overflow.yaml", "values:\n  lr: 1e999\n");
   write_file (f, "train", "not-a-preset.txt", "ignored");
 
   presets = list (f, "train", &problems);
   g_assert_cmpuint (presets->len, ==, 2);
   g_assert_nonnull (cb_preset_find (presets, "a-good"));
   g_assert_nonnull (cb_preset_find (presets, "z-good"));
-  g_assert_cmpuint (problems->len, ==, 5);
+  g_assert_cmpuint (problems->len, ==, 6);
 
+  problem = problem_for (problems, "overflow.yaml");
+  g_assert_cmpuint (problem->line, ==, 2);
+  g_assert_cmpuint (problem->column, ==, 7);
   problem = problem_for (problems, "nested.yaml");
   g_assert_cmpuint (problem->line, ==, 2);
   g_assert_cmpuint (problem->column, ==, 15);

@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -247,6 +248,13 @@ read_values (const CbNode  *map,
       if (value == NULL)
         return fail_at (error, filename, child,
                         _("a value must be a string, a number or true/false"));
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE) &&
+          !isfinite (g_variant_get_double (value)))
+        {
+          g_variant_unref (value);
+          return fail_at (error, filename, child,
+                          _("a number must be finite (no field takes .inf, .nan or overflow)"));
+        }
       g_ptr_array_add (keys, g_strdup (cb_node_get_scalar (key)));
       g_ptr_array_add (values, value);
     }

@@ -39,6 +39,10 @@ struct _CbWindow
   GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
   GCancellable         *check_cancellable;
 
+  /* Presets (cb-window-presets.c) */
+  GCancellable         *presets_cancellable;
+  GtkWidget            *preset_window;     /* weak */
+
   /* Running (cb-window-run.c) */
   CbRunHistory         *run_history;
   GtkWidget            *close_dialog;      /* weak */
@@ -92,5 +96,11 @@ void      _cb_window_init_import        (CbWindow       *self);
 gboolean  _cb_window_import_text        (CbWindow       *self,
                                          const char     *text,
                                          GError        **error);
+void      _cb_window_add_undo_toast     (CbWindow       *self,
+                                         CbPage         *page,
+                                         GKeyFile       *undo_state,
+                                         const char     *title);
+void      _cb_window_class_init_presets (GtkWidgetClass *widget_class);
+void      _cb_window_dispose_presets    (CbWindow       *self);
 
 G_END_DECLS

@@ -745,6 +745,7 @@ cb_window_dispose (GObject *object)
 
   _cb_window_dispose_run (self);
   _cb_window_dispose_config (self);
+  _cb_window_dispose_presets (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -953,6 +954,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_import (widget_class);
+  _cb_window_class_init_presets (widget_class);
 }
 
 static void
