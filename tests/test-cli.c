@@ -749,7 +749,8 @@ test_print_preset (void)
 
   run (&plain, "--project", project, "print", "train", "--argv", "--preset", "빠른 실행", NULL);
   g_assert_cmpint (plain.status, ==, 0);
-  g_assert_nonnull (strstr (plain.out, "\nexp_name=\"a \\\"run\\\" $HOME=1-dbnet-unet-resnet18\"\n"));
+  g_assert_nonnull (strstr (plain.out,
+                            "\nexp_name=\"a \\\"run\\\" $HOME=1-dbnet-unet-resnet18\"\n"));
   g_assert_nonnull (strstr (plain.out, "\ndataloaders.train_dataloader.batch_size=6\n"));
   g_assert_true (g_str_has_suffix (plain.out, "\n+trainer.fast_dev_run=true\n"));
   g_assert_nonnull (strstr (plain.err, "append_suffix_ignored"));

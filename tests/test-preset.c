@@ -44,17 +44,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->tmp, g_free);
 }
 
-static void
-set (CbForm     *form,
-     const char *key,
-     const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cb_form_set_value_from_string (form, key, text, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 argv_text (CbForm *form)
 {
@@ -200,10 +189,10 @@ test_save_list_apply (Fixture       *f,
   const char *extra[] = { "+trainer.fast_dev_run=true", "trainer.limit_val_batches=0.25", NULL };
   const CbPreset *found;
 
-  set (form, "architecture", "craft");
-  set (form, "exp_name", "my \"run\" $HOME a=b 한국어 's'");
-  set (form, "batch_size", "12");
-  set (form, "learning_rate", "0.0007");
+  cb_test_demo_set (form, "architecture", "craft");
+  cb_test_demo_set (form, "exp_name", "my \"run\" $HOME a=b 한국어 's'");
+  cb_test_demo_set (form, "batch_size", "12");
+  cb_test_demo_set (form, "learning_rate", "0.0007");
   cb_form_set_extra_overrides (form, extra);
   want = argv_text (form);
 
@@ -226,8 +215,8 @@ test_save_list_apply (Fixture       *f,
   g_assert_false (cb_preset_is_built_in (found));
 
   /* Applied to a page that holds other values: the preset's page, exactly. */
-  set (other, "batch_size", "3");
-  set (other, "wandb", "true");
+  cb_test_demo_set (other, "batch_size", "3");
+  cb_test_demo_set (other, "wandb", "true");
   cb_form_set_extra_overrides (other, (const char *[]) { "~logger", NULL });
   g_assert_cmpuint (cb_preset_apply (found, other, &ignored), ==, 4);
   g_assert_cmpuint (g_strv_length (ignored), ==, 0);

@@ -21,6 +21,7 @@
 #include "cb-window.h"
 #include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -36,18 +37,6 @@ typedef struct
   GSettings           *settings;
   CbWindow            *window;
 } Session;
-
-static gboolean
-cache_loaded (gpointer data)
-{
-  return cb_config_cache_get_loaded (data);
-}
-
-static gboolean
-scanner_loaded (gpointer data)
-{
-  return cb_checkpoint_scanner_get_loaded (data);
-}
 
 static gboolean
 train_built (gpointer data)
@@ -80,8 +69,8 @@ session_open (Session    *s,
                             "settings", s->settings,
                             NULL);
   gtk_window_present (GTK_WINDOW (s->window));
-  g_assert_true (cb_test_spin_until (cache_loaded, s->cache, TIMEOUT_MS));
-  g_assert_true (cb_test_spin_until (scanner_loaded, s->scanner, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_cache_loaded, s->cache, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_scanner_loaded, s->scanner, TIMEOUT_MS));
   g_assert_true (cb_test_spin_until (train_built, s->window, TIMEOUT_MS));
   cb_window_set_visible_page (s->window, "train");
 }
@@ -113,69 +102,11 @@ argv_text (Session *s)
   return g_strjoinv (" ", (char **) cb_command_get_argv (cb_form_get_command (train_form (s))));
 }
 
-static GtkWidget *
-find_by_css_name (GtkWidget  *root,
-                  const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_css_name (child), name) == 0 && gtk_widget_get_mapped (child))
-        return child;
-      if ((found = find_by_css_name (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  CbWindow   *window;
-  const char *prefix;
-} ToastWait;
-
-/* Whether a toast that starts with the prefix is shown. */
-static gboolean
-toast_shown (gpointer data)
-{
-  ToastWait *wait = data;
-  GtkWidget *toast = find_by_css_name (GTK_WIDGET (wait->window), "toast");
-  GtkWidget *label = toast != NULL ? cb_widget_find_descendant (toast, GTK_TYPE_LABEL) : NULL;
-
-  return label != NULL && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), wait->prefix);
-}
-
 static void
 wait_for_toast (CbWindow   *window,
                 const char *prefix)
 {
-  ToastWait wait = { window, prefix };
-
-  if (!cb_test_spin_until (toast_shown, &wait, TIMEOUT_MS))
-    {
-      GtkWidget *toast = find_by_css_name (GTK_WIDGET (window), "toast");
-      GtkWidget *label = toast != NULL ? cb_widget_find_descendant (toast, GTK_TYPE_LABEL) : NULL;
-
-      g_error ("no toast “%s…”; the toast says “%s”", prefix,
-               label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : "(none)");
-    }
-}
-
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
+  cb_test_wait_for_toast (GTK_WIDGET (window), prefix, TIMEOUT_MS);
 }
 
 static gboolean
@@ -187,7 +118,7 @@ file_exists (gpointer data)
 static gboolean
 preset_window_loaded (gpointer data)
 {
-  GtkWidget *window = find_toplevel (CB_TYPE_PRESET_WINDOW);
+  GtkWidget *window = cb_test_find_toplevel (CB_TYPE_PRESET_WINDOW);
 
   return window != NULL && cb_preset_window_is_loaded (CB_PRESET_WINDOW (window));
 }
@@ -198,7 +129,7 @@ open_presets (Session *s)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (s->window), "win.presets", NULL));
   g_assert_true (cb_test_spin_until (preset_window_loaded, NULL, TIMEOUT_MS));
-  return CB_PRESET_WINDOW (find_toplevel (CB_TYPE_PRESET_WINDOW));
+  return CB_PRESET_WINDOW (cb_test_find_toplevel (CB_TYPE_PRESET_WINDOW));
 }
 
 static void
@@ -249,7 +180,7 @@ test_save_restart_share (void)
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (s.window), "win.save-preset", NULL));
     cb_test_spin_pending ();
-    dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    dialog = cb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     g_assert_nonnull (dialog);
     g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
                                                              "save"));
@@ -294,7 +225,7 @@ test_save_restart_share (void)
     after = argv_text (&s);
     g_assert_cmpstr (after, ==, want);
 
-    toast = find_by_css_name (GTK_WIDGET (s.window), "toast");
+    toast = cb_test_find_by_css_name (GTK_WIDGET (s.window), "toast");
     undo = cb_widget_find_descendant (toast, GTK_TYPE_BUTTON);
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (undo)), ==, "_Undo");
     g_signal_emit_by_name (undo, "clicked");
@@ -322,7 +253,7 @@ test_save_restart_share (void)
     wait_for_toast (s.window, "Train: preset “" PRESET_NAME "” applied");
     got = argv_text (&s);
     g_assert_cmpstr (got, ==, want);
-    g_assert_null (find_toplevel (CB_TYPE_PRESET_WINDOW));
+    g_assert_null (cb_test_find_toplevel (CB_TYPE_PRESET_WINDOW));
   }
 
   /* Renamed and deleted through the window's actions. */
@@ -347,20 +278,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *state_dir = NULL;
+  g_autofree char *state_dir = cb_test_gui_init (&argc, &argv, "test-presets");
   int ret;
-
-  g_setenv ("GTK_A11Y", "test", FALSE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  /* The page states of the projects go here, not into the user's state. */
-  state_dir = g_dir_make_tmp ("test-presets-state-XXXXXX", NULL);
-  g_assert_nonnull (state_dir);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  adw_init ();
 
   g_test_add_func ("/presets/save-restart-share", test_save_restart_share);
 

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline] [--preset NAME] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv] [--multiline]
+ *                   [--preset NAME] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] compose PAGE [--json] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] parse [--page PAGE] [--json] [TEXT]
  *   command-builder [--project DIR] [--schemas DIR] check

@@ -1007,19 +1007,30 @@ change_worker (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* Runs @kind on a copy of the inputs in a worker thread. */
 static void
-run_change (ChangeData          *data,
+run_change (ChangeKind           kind,
             const CbProject     *project,
             const char          *page,
+            const char          *name,
+            const char          *new_name,
+            CbPreset            *preset,
+            gboolean             replace,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ChangeData *data = g_new0 (ChangeData, 1);
 
   g_task_set_source_tag (task, run_change);
+  data->kind = kind;
   data->root = g_strdup (project->root);
   data->page = g_strdup (page);
+  data->name = g_strdup (name);
+  data->new_name = g_strdup (new_name);
+  data->preset = preset;
+  data->replace = replace;
   g_task_set_task_data (task, data, (GDestroyNotify) change_data_free);
   g_task_run_in_thread (task, change_worker);
 }
@@ -1030,6 +1041,7 @@ preset_copy (const CbPreset *preset)
   GPtrArray *keys = g_ptr_array_new ();
   GPtrArray *values = g_ptr_array_new ();
   GPtrArray *extra = g_ptr_array_new ();
+  CbPreset *copy;
 
   for (guint i = 0; i < preset->n_values; i++)
     {
@@ -1038,7 +1050,14 @@ preset_copy (const CbPreset *preset)
     }
   for (guint i = 0; preset->extra[i] != NULL; i++)
     g_ptr_array_add (extra, g_strdup (preset->extra[i]));
-  return preset_new (preset->name, preset->note, keys, values, extra);
+  copy = preset_new (preset->name, preset->note, keys, values, extra);
+  if (preset->use_case != NULL)
+    {
+      /* Still a built-in, so that saving it is refused. */
+      copy->use_case = preset->use_case;
+      copy->snapshot = cb_config_snapshot_ref (preset->snapshot);
+    }
+  return copy;
 }
 
 /**
@@ -1056,23 +1075,12 @@ cb_preset_save_async (const CbPreset      *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  ChangeData *data;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (project != NULL);
   g_return_if_fail (page != NULL);
 
-  data = g_new0 (ChangeData, 1);
-  data->kind = CHANGE_SAVE;
-  data->preset = preset_copy (self);
-  if (self->use_case != NULL)
-    {
-      /* Keep the refusal: the copy is no longer marked built-in. */
-      data->preset->use_case = self->use_case;
-      data->preset->snapshot = cb_config_snapshot_ref (self->snapshot);
-    }
-  data->replace = replace;
-  run_change (data, project, page, cancellable, callback, user_data);
+  run_change (CHANGE_SAVE, project, page, NULL, NULL, preset_copy (self), replace, cancellable,
+              callback, user_data);
 }
 
 void
@@ -1084,16 +1092,11 @@ cb_preset_rename_async (const CbProject     *project,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  ChangeData *data;
-
   g_return_if_fail (project != NULL);
   g_return_if_fail (page != NULL);
 
-  data = g_new0 (ChangeData, 1);
-  data->kind = CHANGE_RENAME;
-  data->name = g_strdup (name);
-  data->new_name = g_strdup (new_name);
-  run_change (data, project, page, cancellable, callback, user_data);
+  run_change (CHANGE_RENAME, project, page, name, new_name, NULL, FALSE, cancellable, callback,
+              user_data);
 }
 
 void
@@ -1104,15 +1107,11 @@ cb_preset_delete_async (const CbProject     *project,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  ChangeData *data;
-
   g_return_if_fail (project != NULL);
   g_return_if_fail (page != NULL);
 
-  data = g_new0 (ChangeData, 1);
-  data->kind = CHANGE_DELETE;
-  data->name = g_strdup (name);
-  run_change (data, project, page, cancellable, callback, user_data);
+  run_change (CHANGE_DELETE, project, page, name, NULL, NULL, FALSE, cancellable, callback,
+              user_data);
 }
 
 /**

@@ -230,9 +230,9 @@ apply_action (GtkWidget  *widget,
 }
 
 static void
-rename_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    CbPresetWindow   *self)
+response_cb (AdwMessageDialog *dialog,
+             const char       *response,
+             CbPresetWindow   *self)
 {
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   const char *name = g_object_get_data (G_OBJECT (dialog), "name");
@@ -240,6 +240,27 @@ rename_response_cb (AdwMessageDialog *dialog,
   if (g_str_equal (response, "rename"))
     parent_action (self, "win.rename-preset",
                    g_variant_new ("(ss)", name, gtk_editable_get_text (entry)));
+  else if (g_str_equal (response, "delete"))
+    parent_action (self, "win.delete-preset", g_variant_new_string (name));
+}
+
+/* A dialog about the preset @name that asks Cancel or @response. */
+static AdwMessageDialog *
+ask (CbPresetWindow      *self,
+     const char          *name,
+     const char          *response,
+     const char          *label,
+     AdwResponseAppearance appearance)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                                         NULL, NULL));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (response_cb), self, 0);
+  return dialog;
 }
 
 static void
@@ -261,44 +282,23 @@ rename_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  CbPresetWindow *self = CB_PRESET_WINDOW (widget);
   const char *name = g_variant_get_string (param, NULL);
-  GtkWidget *dialog;
-  GtkWidget *entry;
+  AdwMessageDialog *dialog = ask (CB_PRESET_WINDOW (widget), name, "rename", _("_Rename"),
+                                  ADW_RESPONSE_SUGGESTED);
+  GtkWidget *entry = gtk_entry_new ();
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Preset"), NULL);
+  adw_message_dialog_set_heading (dialog, _("Rename Preset"));
   /* Translators: %s is a preset's name */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("The new name of “%s”:"), name);
-  entry = gtk_entry_new ();
+  adw_message_dialog_format_body (dialog, _("The new name of “%s”:"), name);
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Preset name"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_set_default_response (dialog, "rename");
   g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
   g_signal_connect (entry, "changed", G_CALLBACK (rename_changed_cb), dialog);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    CbPresetWindow   *self)
-{
-  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
-
-  if (g_str_equal (response, "delete"))
-    parent_action (self, "win.delete-preset", g_variant_new_string (name));
 }
 
 static void
@@ -306,25 +306,14 @@ delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  CbPresetWindow *self = CB_PRESET_WINDOW (widget);
   const char *name = g_variant_get_string (param, NULL);
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog = ask (CB_PRESET_WINDOW (widget), name, "delete", _("_Delete"),
+                                  ADW_RESPONSE_DESTRUCTIVE);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
   /* Translators: %s is a preset's name */
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"), name);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Its file is removed from the project. If the project is "
-                                 "in git, the deletion is a change to commit."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  adw_message_dialog_format_heading (dialog, _("Delete “%s”?"), name);
+  adw_message_dialog_set_body (dialog, _("Its file is removed from the project. If the project "
+                                         "is in git, the deletion is a change to commit."));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

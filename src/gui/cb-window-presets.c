@@ -246,42 +246,34 @@ save_preset_as_action (GtkWidget  *widget,
                         preset_op_new (self, cb_page_get_page_name (page), NULL, name));
 }
 
+/* win.rename-preset ("(ss)": the name, the new name) and win.delete-preset ("s": the name). */
 static void
-rename_preset_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
+rename_or_delete_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
 {
   CbWindow *self = CB_WINDOW (widget);
   const char *name;
-  const char *new_name;
+  const char *new_name = NULL;
+  const char *page_name;
   CbPage *page;
   CbForm *form;
 
-  g_variant_get (param, "(&s&s)", &name, &new_name);
+  if (g_variant_is_of_type (param, G_VARIANT_TYPE ("(ss)")))
+    g_variant_get (param, "(&s&s)", &name, &new_name);
+  else
+    name = g_variant_get_string (param, NULL);
   if (!visible_form (self, &page, &form))
     return;
 
-  cb_preset_rename_async (self->project, cb_page_get_page_name (page), name, new_name,
-                          presets_cancellable (self), change_cb,
-                          preset_op_new (self, cb_page_get_page_name (page), name, new_name));
-}
-
-static void
-delete_preset_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  CbWindow *self = CB_WINDOW (widget);
-  const char *name = g_variant_get_string (param, NULL);
-  CbPage *page;
-  CbForm *form;
-
-  if (!visible_form (self, &page, &form))
-    return;
-
-  cb_preset_delete_async (self->project, cb_page_get_page_name (page), name,
-                          presets_cancellable (self), change_cb,
-                          preset_op_new (self, cb_page_get_page_name (page), name, NULL));
+  page_name = cb_page_get_page_name (page);
+  if (new_name != NULL)
+    cb_preset_rename_async (self->project, page_name, name, new_name,
+                            presets_cancellable (self), change_cb,
+                            preset_op_new (self, page_name, name, new_name));
+  else
+    cb_preset_delete_async (self->project, page_name, name, presets_cancellable (self),
+                            change_cb, preset_op_new (self, page_name, name, NULL));
 }
 
 /* ---- dialogs ------------------------------------------------------------------------ */
@@ -411,9 +403,9 @@ _cb_window_class_init_presets (GtkWidgetClass *widget_class)
                                    save_preset_as_action);
   gtk_widget_class_install_action (widget_class, "win.apply-preset", "s", apply_preset_action);
   gtk_widget_class_install_action (widget_class, "win.rename-preset", "(ss)",
-                                   rename_preset_action);
+                                   rename_or_delete_action);
   gtk_widget_class_install_action (widget_class, "win.delete-preset", "s",
-                                   delete_preset_action);
+                                   rename_or_delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.presets", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
