@@ -729,6 +729,72 @@ test_print_project_problems (void)
   remove_tree (empty);
 }
 
+/* print --preset NAME: the project's preset, or a built-in (suggested setup); KEY=VALUE after
+ * it wins; an unknown preset is a usage error naming the presets there are. */
+static void
+test_print_preset (void)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *dir = g_build_filename (project, ".command-builder", "presets", "train", NULL);
+  g_autofree char *quick = g_build_filename (dir, "빠른 실행.yaml", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.yaml", NULL);
+  g_auto(Result) plain = { 0 };
+  g_auto(Result) override = { 0 };
+  g_auto(Result) built_in = { 0 };
+  g_auto(Result) unknown = { 0 };
+  g_auto(Result) other_page = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (quick,
+                                      "note: quick\n"
+                                      "values:\n"
+                                      "  exp_name: 'a \"run\" $HOME=1'\n"
+                                      "  batch_size: 6\n"
+                                      "  append_suffix_ignored: true\n"
+                                      "extra_overrides: ['+trainer.fast_dev_run=true']\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (broken, "values: [\n", -1, NULL));
+
+  run (&plain, "--project", project, "print", "train", "--argv", "--preset", "빠른 실행", NULL);
+  g_assert_cmpint (plain.status, ==, 0);
+  g_assert_nonnull (strstr (plain.out,
+                            "\nexp_name=\"a \\\"run\\\" $HOME=1-dbnet-unet-resnet18\"\n"));
+  g_assert_nonnull (strstr (plain.out, "\ndataloaders.train_dataloader.batch_size=6\n"));
+  g_assert_true (g_str_has_suffix (plain.out, "\n+trainer.fast_dev_run=true\n"));
+  g_assert_nonnull (strstr (plain.err, "append_suffix_ignored"));
+
+  /* KEY=VALUE and --extra after the preset win / come after its own. */
+  run (&override, "--project", project, "print", "train", "--argv", "--preset", "빠른 실행",
+       "--extra=~logger", "batch_size=8", NULL);
+  g_assert_cmpint (override.status, ==, 0);
+  g_assert_nonnull (strstr (override.out, "\ndataloaders.train_dataloader.batch_size=8\n"));
+  g_assert_true (g_str_has_suffix (override.out, "\n+trainer.fast_dev_run=true\n~logger\n"));
+
+  run (&built_in, "--project", project, "print", "train", "--argv",
+       "--preset", "documents_high_resolution", NULL);
+  g_assert_cmpint (built_in.status, ==, 0);
+  g_assert_nonnull (strstr (built_in.out, "\nmodel/architectures=craft\n"));
+  g_assert_nonnull (strstr (built_in.out, "\nmodel.encoder.model_name=resnet50\n"));
+
+  run (&unknown, "--project", project, "print", "train", "--preset", "nope", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_cmpstr (unknown.out, ==, "");
+  g_assert_nonnull (strstr (unknown.err, "no preset 'nope' for the train page"));
+  g_assert_nonnull (strstr (unknown.err, "빠른 실행"));
+  g_assert_nonnull (strstr (unknown.err, "broken.yaml:2:1: "));
+
+  /* Presets belong to their page. */
+  run (&other_page, "--project", project, "print", "test", "--preset", "빠른 실행", NULL);
+  g_assert_cmpint (other_page.status, ==, 2);
+  g_assert_nonnull (strstr (other_page.err, "no preset"));
+
+  remove_tree (tmp);
+}
+
 /* compose: the job config Hydra would compose, or why it would refuse (exit 1). */
 static void
 test_compose (void)
@@ -824,6 +890,7 @@ main (int   argc,
   g_test_add_func ("/cli/print/exact", test_print_exact);
   g_test_add_func ("/cli/print/checkpoint-chosen", test_print_checkpoint_chosen);
   g_test_add_func ("/cli/print/project-problems", test_print_project_problems);
+  g_test_add_func ("/cli/print/preset", test_print_preset);
   g_test_add_func ("/cli/compose", test_compose);
   g_test_add_func ("/cli/check/compose", test_check_compose);
   g_test_add_func ("/cli/check/demo", test_check_demo);

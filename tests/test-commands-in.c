@@ -29,6 +29,7 @@
 #include "cb/cb-problem.h"
 #include "cb/cb-run-history.h"
 #include "cb/cb-script.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -47,18 +48,6 @@ typedef struct
   guint                n_started;
   guint                n_finished;
 } Fixture;
-
-static gboolean
-cache_loaded (gpointer data)
-{
-  return cb_config_cache_get_loaded (data);
-}
-
-static gboolean
-scanner_loaded (gpointer data)
-{
-  return cb_checkpoint_scanner_get_loaded (data);
-}
 
 static gboolean
 all_pages_built (gpointer data)
@@ -122,8 +111,8 @@ fixture_open (Fixture *f)
                             "settings", f->settings,
                             NULL);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cb_test_spin_until (cache_loaded, f->cache, TIMEOUT_MS));
-  g_assert_true (cb_test_spin_until (scanner_loaded, f->scanner, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_cache_loaded, f->cache, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_scanner_loaded, f->scanner, TIMEOUT_MS));
   cb_window_build_all_pages (f->window);
   g_assert_true (cb_test_spin_until (all_pages_built, f->window, TIMEOUT_MS));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -151,63 +140,11 @@ fixture_close (Fixture *f)
   g_clear_pointer (&f->copy, g_free);
 }
 
-static GtkWidget *
-find_by_css_name (GtkWidget  *root,
-                  const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_css_name (child), name) == 0 && gtk_widget_get_mapped (child))
-        return child;
-      if ((found = find_by_css_name (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The text of the first mapped toast's title, or NULL. */
-static char *
-toast_title (CbWindow *window)
-{
-  GtkWidget *toast = find_by_css_name (GTK_WIDGET (window), "toast");
-  GtkWidget *label;
-
-  if (toast == NULL)
-    return NULL;
-  label = cb_widget_find_descendant (toast, GTK_TYPE_LABEL);
-  return label != NULL ? g_strdup (gtk_label_get_text (GTK_LABEL (label))) : NULL;
-}
-
-typedef struct
-{
-  CbWindow   *window;
-  const char *prefix;
-} ToastWait;
-
-static gboolean
-toast_starts_with (gpointer data)
-{
-  ToastWait *wait = data;
-  g_autofree char *title = toast_title (wait->window);
-
-  return title != NULL && g_str_has_prefix (title, wait->prefix);
-}
-
 static void
 wait_for_toast (CbWindow   *window,
                 const char *prefix)
 {
-  ToastWait wait = { window, prefix };
-
-  if (!cb_test_spin_until (toast_starts_with, &wait, TIMEOUT_MS))
-    {
-      g_autofree char *title = toast_title (window);
-
-      g_error ("no toast “%s…”; the toast says “%s”", prefix, title);
-    }
+  cb_test_wait_for_toast (GTK_WIDGET (window), prefix, TIMEOUT_MS);
 }
 
 /* Dismisses every toast shown, so the next one is the one looked for. */
@@ -216,12 +153,12 @@ clear_toasts (CbWindow *window)
 {
   GtkWidget *toast;
 
-  while ((toast = find_by_css_name (GTK_WIDGET (window), "toast")) != NULL)
+  while ((toast = cb_test_find_by_css_name (GTK_WIDGET (window), "toast")) != NULL)
     {
       gtk_widget_activate_action (toast, "toast.close", NULL);
       cb_test_spin_for (50);
       cb_test_spin_pending ();
-      if (find_by_css_name (GTK_WIDGET (window), "toast") == toast)
+      if (cb_test_find_by_css_name (GTK_WIDGET (window), "toast") == toast)
         cb_test_spin_for (400);
     }
 }
@@ -297,7 +234,7 @@ test_paste (void)
       g_assert_cmpstr (after, !=, before);
 
       /* Undo. */
-      toast = find_by_css_name (GTK_WIDGET (f.window), "toast");
+      toast = cb_test_find_by_css_name (GTK_WIDGET (f.window), "toast");
       undo = cb_widget_find_descendant (toast, GTK_TYPE_BUTTON);
       g_assert_nonnull (undo);
       g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (undo)), ==, "_Undo");
@@ -331,16 +268,7 @@ test_paste (void)
 static GtkWidget *
 find_import_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (CB_IS_IMPORT_DIALOG (window) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
+  return cb_test_find_toplevel (CB_TYPE_IMPORT_DIALOG);
 }
 
 static GtkWidget *
@@ -603,7 +531,7 @@ form_string (CbForm     *form,
 static void
 click_undo (CbWindow *window)
 {
-  GtkWidget *toast = find_by_css_name (GTK_WIDGET (window), "toast");
+  GtkWidget *toast = cb_test_find_by_css_name (GTK_WIDGET (window), "toast");
   GtkWidget *undo;
 
   g_assert_nonnull (toast);
@@ -830,18 +758,8 @@ main (int    argc,
   g_autofree char *state_dir = NULL;
   int ret;
 
-  g_setenv ("GTK_A11Y", "test", FALSE);
   g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  state_dir = g_dir_make_tmp ("test-commands-in-state-XXXXXX", NULL);
-  g_assert_nonnull (state_dir);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  adw_init ();
+  state_dir = cb_test_gui_init (&argc, &argv, "test-commands-in");
 
   if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     {

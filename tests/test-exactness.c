@@ -27,17 +27,6 @@ make_form (const char *page)
   return cb_test_demo_make_form (&env, page);
 }
 
-static void
-set (CbForm     *form,
-     const char *key,
-     const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cb_form_set_value_from_string (form, key, text, &error));
-  g_assert_no_error (error);
-}
-
 static const CbFieldState *
 state_of (CbForm     *form,
           const char *key)
@@ -58,37 +47,37 @@ test_numbers_kept (void)
   g_autoptr(CbForm) form = make_form ("train");
 
   /* Past the slider's end: kept exactly, a warning names the limit, still valid. */
-  set (form, "max_epochs", "201");
+  cb_test_demo_set (form, "max_epochs", "201");
   g_assert_true (has_override (form, "trainer.max_epochs=201"));
   g_assert_cmpstr (state_of (form, "max_epochs")->warning, ==,
                    "Above 200, the highest value suggested.");
   g_assert_null (state_of (form, "max_epochs")->error);
   g_assert_true (cb_form_is_valid (form));
 
-  set (form, "max_epochs", "500");
+  cb_test_demo_set (form, "max_epochs", "500");
   g_assert_true (has_override (form, "trainer.max_epochs=500"));
 
   /* The schema's validation forbids it: an error naming the limit, nothing replaced. */
-  set (form, "batch_size", "0");
+  cb_test_demo_set (form, "batch_size", "0");
   g_assert_cmpstr (state_of (form, "batch_size")->error, ==, "'Batch Size' must be >= 1.");
   g_assert_null (state_of (form, "batch_size")->warning);
   g_assert_false (cb_form_is_valid (form));
   g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "batch_size")), ==, 0);
 
-  set (form, "batch_size", "65");
+  cb_test_demo_set (form, "batch_size", "65");
   g_assert_null (state_of (form, "batch_size")->error);
   g_assert_nonnull (state_of (form, "batch_size")->warning);
   g_assert_true (has_override (form, "dataloaders.train_dataloader.batch_size=65"));
   g_assert_true (has_override (form, "dataloaders.val_dataloader.batch_size=65"));
 
   /* Learning rates: written as typed, off the slider's step grid and past its ends. */
-  set (form, "learning_rate", "0.02");
+  cb_test_demo_set (form, "learning_rate", "0.02");
   g_assert_true (has_override (form, "model.optimizer.lr=0.02"));
   g_assert_nonnull (state_of (form, "learning_rate")->warning);
-  set (form, "learning_rate", "1.234e-4");
+  cb_test_demo_set (form, "learning_rate", "1.234e-4");
   g_assert_true (has_override (form, "model.optimizer.lr=0.0001234"));
   g_assert_null (state_of (form, "learning_rate")->warning);
-  set (form, "learning_rate", "3e-6");
+  cb_test_demo_set (form, "learning_rate", "3e-6");
   g_assert_true (has_override (form, "model.optimizer.lr=3e-06"));
   g_assert_cmpstr (state_of (form, "learning_rate")->warning, ==,
                    "Below 1e-05, the lowest value suggested for optimizer “adam”.");
@@ -130,7 +119,7 @@ test_choices_kept (void)
   g_autoptr(CbForm) form = make_form ("train");
 
   /* Given as it is (typed, loaded, from the command line): kept, emitted, flagged. */
-  set (form, "architecture", "nonexistent");
+  cb_test_demo_set (form, "architecture", "nonexistent");
   g_assert_cmpstr (g_variant_get_string (cb_form_get_value (form, "architecture"), NULL), ==,
                    "nonexistent");
   g_assert_true (has_override (form, "model/architectures=nonexistent"));
@@ -145,7 +134,7 @@ test_choices_kept (void)
   g_assert_true (has_override (form, "model/architectures=nonexistent"));
 
   /* Chosen from the list: valid again. */
-  set (form, "architecture", "craft");
+  cb_test_demo_set (form, "architecture", "craft");
   g_assert_true (cb_form_is_valid (form));
 }
 
@@ -188,15 +177,15 @@ test_checkpoint_never_chosen (void)
     g_assert_false (g_str_has_prefix (*o, "checkpoint_path="));
 
   /* A file outside outputs/ (or not scanned yet) is the user's choice too. */
-  set (test, "checkpoint_path", "/elsewhere/model.ckpt");
+  cb_test_demo_set (test, "checkpoint_path", "/elsewhere/model.ckpt");
   g_assert_true (has_override (test, "checkpoint_path=/elsewhere/model.ckpt"));
   g_assert_null (state_of (test, "checkpoint_path")->error);
 
   /* Resuming: no checkpoint until chosen; then the model comes from its run. */
-  set (train, "resume_training", "true");
+  cb_test_demo_set (train, "resume_training", "true");
   g_assert_null (cb_form_get_value (train, "checkpoint_path"));
   g_assert_false (cb_form_is_valid (train));
-  set (train, "checkpoint_path", CRAFT_CKPT);
+  cb_test_demo_set (train, "checkpoint_path", CRAFT_CKPT);
   g_assert_true (cb_form_is_valid (train));
   g_assert_true (has_override (train, "resume=" CRAFT_CKPT));
   g_assert_true (has_override (train, "model/architectures=craft"));
@@ -213,11 +202,11 @@ test_mismatch (void)
   g_auto(GStrv) one = NULL;
   g_auto(GStrv) after = NULL;
 
-  set (form, "checkpoint_path", CRAFT_CKPT);
+  cb_test_demo_set (form, "checkpoint_path", CRAFT_CKPT);
   none = cb_form_get_mismatches (form);
   g_assert_cmpuint (g_strv_length (none), ==, 0);
 
-  set (form, "encoder", "vgg16_bn");
+  cb_test_demo_set (form, "encoder", "vgg16_bn");
   g_assert_cmpstr (state_of (form, "encoder")->mismatch, ==,
                    "The checkpoint was trained with “resnet50”");
   one = cb_form_get_mismatches (form);
@@ -261,17 +250,17 @@ test_run_folder_names (void)
       g_assert_cmpstr (problem, ==, cases[i].problem);
       if (!g_utf8_validate (cases[i].name, -1, NULL))
         continue;
-      set (form, "exp_name", cases[i].name);
+      cb_test_demo_set (form, "exp_name", cases[i].name);
       g_assert_cmpint (cb_form_is_valid (form), ==, cases[i].problem == NULL);
     }
 
-  set (form, "exp_name", long_name);
+  cb_test_demo_set (form, "exp_name", long_name);
   g_assert_cmpstr (state_of (form, "exp_name")->error, ==,
                    "Experiment Name: the name is 300 bytes long; a folder name can have at "
                    "most 255.");
 
   /* 250 bytes fit, but not with the -dbnet-unet-resnet18 suffix the run folder gets. */
-  set (form, "exp_name", almost);
+  cb_test_demo_set (form, "exp_name", almost);
   g_assert_nonnull (state_of (form, "exp_name")->error);
   g_assert_nonnull (strstr (state_of (form, "exp_name")->error, "with its suffix"));
   cb_form_set_append_suffix (form, FALSE);

@@ -16,17 +16,6 @@ make_form (const char *page)
   return cb_test_demo_make_form (&env, page);
 }
 
-static void
-set (CbForm     *form,
-     const char *key,
-     const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cb_form_set_value_from_string (form, key, text, &error));
-  g_assert_no_error (error);
-}
-
 /* Loads @form's command into a fresh form of the same page and compares the argv. */
 static void
 assert_round_trip (CbForm *form)
@@ -70,22 +59,22 @@ test_train_variants (void)
 {
   g_autoptr(CbForm) form = make_form ("train");
 
-  set (form, "architecture", "craft");
-  set (form, "batch_size", "12");
-  set (form, "learning_rate", "0.0007");
-  set (form, "wandb", "true");
+  cb_test_demo_set (form, "architecture", "craft");
+  cb_test_demo_set (form, "batch_size", "12");
+  cb_test_demo_set (form, "learning_rate", "0.0007");
+  cb_test_demo_set (form, "wandb", "true");
   assert_round_trip (form);
 
-  set (form, "architecture", "dbnetpp");
-  set (form, "preprocessing_profile", "lens_style_office");
-  set (form, "exp_name", "my run, with \"quotes\" & ${x} and \\ and 한국어");
+  cb_test_demo_set (form, "architecture", "dbnetpp");
+  cb_test_demo_set (form, "preprocessing_profile", "lens_style_office");
+  cb_test_demo_set (form, "exp_name", "my run, with \"quotes\" & ${x} and \\ and 한국어");
   assert_round_trip (form);
 
   cb_form_set_append_suffix (form, FALSE);
-  set (form, "exp_name", "32");
+  cb_test_demo_set (form, "exp_name", "32");
   assert_round_trip (form);
 
-  set (form, "resume_training", "true");
+  cb_test_demo_set (form, "resume_training", "true");
   assert_round_trip (form);
   g_assert_true (g_variant_get_boolean (cb_form_get_value (form, "resume_training")));
 }
@@ -130,7 +119,7 @@ test_random_names (void)
 
       for (guint k = 0; k < len; k++)
         g_string_append (name, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
-      set (form, "exp_name", name->str);
+      cb_test_demo_set (form, "exp_name", name->str);
       assert_round_trip (form);
     }
 }

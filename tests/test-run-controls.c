@@ -30,6 +30,7 @@
 #include "cb-window.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-run-history.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -528,28 +529,10 @@ test_stopped_neutral (void)
 /* ------------------------------------------------------------------------------------ */
 /* Item 9d: toasts never cover the command                                              */
 
-static GtkWidget *
-find_by_css_name (GtkWidget  *root,
-                  const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_css_name (child), name) == 0 && gtk_widget_get_mapped (child))
-        return child;
-      if ((found = find_by_css_name (child, name)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 toast_shown (gpointer data)
 {
-  GtkWidget *toast = find_by_css_name (data, "toast");
+  GtkWidget *toast = cb_test_find_by_css_name (data, "toast");
   graphene_rect_t bounds;
 
   return toast != NULL && gtk_widget_compute_bounds (toast, GTK_WIDGET (data), &bounds) &&
@@ -567,7 +550,7 @@ assert_toast_clear_of_command (CbWindow *window)
   /* Let it finish sliding in. */
   cb_test_spin_for (600);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  toast = find_by_css_name (GTK_WIDGET (window), "toast");
+  toast = cb_test_find_by_css_name (GTK_WIDGET (window), "toast");
   g_assert_nonnull (toast);
   g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &toast_bounds));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (cb_window_get_command_view (window)),

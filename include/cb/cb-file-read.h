@@ -19,6 +19,7 @@ typedef enum
   CB_FILE_KIND_RUN_RECORD,
   CB_FILE_KIND_HISTORY,
   CB_FILE_KIND_STATE,
+  CB_FILE_KIND_PRESET,
 } CbFileKind;
 
 gsize     cb_file_kind_get_max_size (CbFileKind    kind);

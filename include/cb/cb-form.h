@@ -81,6 +81,8 @@ void                cb_form_unset_value         (CbForm            *self,
                                                  const char        *key);
 GVariant           *cb_form_get_value           (CbForm            *self,
                                                  const char        *key);
+GVariant           *cb_form_get_user_value      (CbForm            *self,
+                                                 const char        *key);
 const CbFieldState *cb_form_get_field_state     (CbForm            *self,
                                                  guint              index);
 void                cb_form_set_extra_overrides (CbForm            *self,

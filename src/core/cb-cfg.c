@@ -367,9 +367,15 @@ looks_typed (const char *text)
     "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
     ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN", NULL
   };
+  const char *p = text;
   char *end = NULL;
 
   if (g_strv_contains (words, text))
+    return TRUE;
+  /* YAML 1.1 integers may hold '_' (1_000), which strtod stops at. */
+  if (*p == '+' || *p == '-')
+    p++;
+  if (g_ascii_isdigit (*p) && strspn (p, "0123456789_") == strlen (p))
     return TRUE;
   g_ascii_strtod (text, &end);
   return end != text && *end == '\0';

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv|--multiline|--script] [KEY=VALUE ...]
+ *   command-builder [--project DIR] [--schemas DIR] print PAGE [--argv|--multiline|--script]
+ *                   [--preset NAME] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] compose PAGE [--json] [KEY=VALUE ...]
  *   command-builder [--project DIR] [--schemas DIR] parse [--page PAGE] [--json] [TEXT]
  *   command-builder [--project DIR] [--schemas DIR] check
@@ -24,6 +25,7 @@
 #include "cb/cb-compose-check.h"
 #include "cb/cb-config.h"
 #include "cb/cb-form.h"
+#include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-quote.h"
 #include "cb/cb-project.h"
@@ -52,6 +54,7 @@ typedef struct
   gboolean  json;
   char    **extra;
   char     *page;
+  char     *preset;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -66,7 +69,7 @@ cb_cli_first_word (int    argc,
       if (g_str_equal (arg, "--"))
         return i + 1 < argc ? argv[i + 1] : NULL;
       if (g_str_equal (arg, "--project") || g_str_equal (arg, "-p") ||
-          g_str_equal (arg, "--schemas"))
+          g_str_equal (arg, "--schemas") || g_str_equal (arg, "--preset"))
         {
           i++;
           continue;
@@ -282,6 +285,45 @@ open_page_form (const Options  *options,
   return 0;
 }
 
+/* --preset NAME: the project's preset of that name, else the built-in (suggested setup). */
+static gboolean
+apply_preset (const char *name,
+              CbProject  *project,
+              const char *page,
+              CbForm     *form)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(GPtrArray) presets = cb_preset_list (project, page, problems);
+  g_autoptr(GPtrArray) built_in = cb_preset_list_built_in (cb_form_get_snapshot (form),
+                                                           cb_form_get_schema (form), page);
+  const CbPreset *preset = cb_preset_find (presets, name);
+  g_auto(GStrv) ignored = NULL;
+
+  if (preset == NULL)
+    preset = cb_preset_find (built_in, name);
+  if (preset == NULL)
+    {
+      g_autoptr(GString) known = g_string_new (NULL);
+
+      print_problems (problems);
+      for (guint i = 0; i < presets->len + built_in->len; i++)
+        {
+          const CbPreset *p = i < presets->len ? g_ptr_array_index (presets, i)
+                                               : g_ptr_array_index (built_in, i - presets->len);
+
+          g_string_append_printf (known, "%s%s", known->len ? ", " : "", p->name);
+        }
+      g_printerr ("command-builder: no preset '%s' for the %s page (%s%s)\n", name, page,
+                  known->len ? "presets: " : "there are none", known->str);
+      return FALSE;
+    }
+
+  cb_preset_apply (preset, form, &ignored);
+  for (guint i = 0; ignored[i] != NULL; i++)
+    g_printerr ("command-builder: warning: preset '%s': %s\n", name, ignored[i]);
+  return TRUE;
+}
+
 /* The form of argv[0]'s page with argv[1..] applied, everything that is wrong said on
  * stderr. Returns the exit status (0, or 1 / 2 with nothing in @form_out). */
 static int
@@ -309,7 +351,18 @@ build_page_form (const Options  *options,
     return status;
   schema = cb_form_get_schema (form);
 
-  cb_form_set_extra_overrides (form, (const char * const *) options->extra);
+  if (options->preset != NULL && !apply_preset (options->preset, project, argv[0], form))
+    return 2;
+  if (options->extra != NULL)
+    {
+      g_autoptr(GStrvBuilder) extra = g_strv_builder_new ();
+      g_auto(GStrv) all = NULL;
+
+      g_strv_builder_addv (extra, (const char **) cb_form_get_extra_overrides (form));
+      g_strv_builder_addv (extra, (const char **) options->extra);
+      all = g_strv_builder_end (extra);
+      cb_form_set_extra_overrides (form, (const char * const *) all);
+    }
 
   /* A chosen checkpoint fills in the components its run was trained with: apply it first,
    * so that components given on the command line win. */
@@ -933,6 +986,9 @@ cb_cli_run (int    argc,
       N_("compose, parse: JSON instead of YAML or words"), NULL },
     { "page", 0, 0, G_OPTION_ARG_STRING, &options.page,
       N_("parse: the page the command is for (when it names no runner script)"), N_("PAGE") },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &options.preset,
+      N_("print, compose: start from the page's preset NAME (KEY=VALUE after it win)"),
+      N_("NAME") },
     { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
       N_("print, compose: an override added after the page's own (repeatable)"),
       N_("OVERRIDE") },
@@ -993,6 +1049,7 @@ cb_cli_run (int    argc,
   g_free (options.project);
   g_free (options.schemas);
   g_free (options.page);
+  g_free (options.preset);
   g_strfreev (options.extra);
   return status;
 }

@@ -46,6 +46,8 @@ cb_file_kind_get_max_size (CbFileKind kind)
       return 16 * MIB;
     case CB_FILE_KIND_STATE:
       return 4 * MIB;
+    case CB_FILE_KIND_PRESET:
+      return MIB;
     default:
       g_return_val_if_reached (MIB);
     }

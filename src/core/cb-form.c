@@ -1436,6 +1436,22 @@ cb_form_get_value (CbForm     *self,
   return _cb_form_value_of (self, key);
 }
 
+/**
+ * cb_form_get_user_value:
+ *
+ * Returns: (nullable) (transfer none): the value the user chose for @key (typed, loaded,
+ *   restored), hidden or not; %NULL when the field shows its default
+ */
+GVariant *
+cb_form_get_user_value (CbForm     *self,
+                        const char *key)
+{
+  g_return_val_if_fail (CB_IS_FORM (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->user_values, key);
+}
+
 const CbFieldState *
 cb_form_get_field_state (CbForm *self,
                          guint   index)

@@ -40,6 +40,29 @@ undo_import_cb (AdwToast *toast,
 }
 
 /**
+ * _cb_window_add_undo_toast:
+ * @undo_state: (transfer full): @page's state from before the change
+ *
+ * Shows @title with Undo, which gives @page back @undo_state.
+ */
+void
+_cb_window_add_undo_toast (CbWindow   *self,
+                           CbPage     *page,
+                           GKeyFile   *undo_state,
+                           const char *title)
+{
+  AdwToast *toast = cb_toast_new_text (title);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data_full (G_OBJECT (toast), UNDO_STATE_KEY, undo_state,
+                          (GDestroyNotify) g_key_file_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_import_cb), page, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
  * _cb_window_load_parse_result:
  * @result: a parsed command (a paste, a history entry, a run's overrides.yaml)
  *
@@ -56,7 +79,6 @@ _cb_window_load_parse_result (CbWindow       *self,
   g_autofree char *title = NULL;
   CbPage *page;
   CbForm *form;
-  AdwToast *toast;
 
   page = cb_window_get_page (self, result->page);
   if (page == NULL)
@@ -85,14 +107,7 @@ _cb_window_load_parse_result (CbWindow       *self,
   summary = cb_parse_result_describe (result);
   /* Translators: "Train: 14 fields set, 2 extra overrides"; the first %s is the page's tab */
   title = g_strdup_printf (_("%s: %s"), _cb_window_page_label (page), summary);
-  toast = cb_toast_new_text (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 8);
-  g_object_set_data_full (G_OBJECT (toast), UNDO_STATE_KEY, g_steal_pointer (&undo_state),
-                          (GDestroyNotify) g_key_file_unref);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_import_cb), page, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _cb_window_add_undo_toast (self, page, g_steal_pointer (&undo_state), title);
   return TRUE;
 }
 

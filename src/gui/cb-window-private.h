@@ -42,6 +42,10 @@ struct _CbWindow
   GCancellable         *check_cancellable;
   GCancellable         *io_cancellable;    /* run settings read, scripts written */
 
+  /* Presets (cb-window-presets.c) */
+  GCancellable         *presets_cancellable;
+  GtkWidget            *preset_window;     /* weak */
+
   /* Running (cb-window-run.c) */
   CbRunHistory         *run_history;
   GtkWidget            *close_dialog;      /* weak */
@@ -111,5 +115,11 @@ gboolean  _cb_window_load_parse_result  (CbWindow       *self,
                                          GError        **error);
 GCancellable *_cb_window_get_io_cancellable (CbWindow   *self);
 void      _cb_window_class_init_script  (GtkWidgetClass *widget_class);
+void      _cb_window_add_undo_toast     (CbWindow       *self,
+                                         CbPage         *page,
+                                         GKeyFile       *undo_state,
+                                         const char     *title);
+void      _cb_window_class_init_presets (GtkWidgetClass *widget_class);
+void      _cb_window_dispose_presets    (CbWindow       *self);
 
 G_END_DECLS

@@ -750,6 +750,7 @@ cb_window_dispose (GObject *object)
   _cb_window_dispose_changes (self);
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
+  _cb_window_dispose_presets (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
   g_clear_object (&self->state_store);
@@ -962,6 +963,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_import (widget_class);
   _cb_window_class_init_state (widget_class);
   _cb_window_class_init_script (widget_class);
+  _cb_window_class_init_presets (widget_class);
 }
 
 static void

@@ -47,3 +47,15 @@ cb_test_demo_make_form (CbTestDemo *demo,
   cb_form_set_checkpoint_model (form, cb_checkpoint_scanner_get_model (demo->scanner));
   return form;
 }
+
+/* Sets @key of @form from @text, as typed; fails the test when the form refuses it. */
+void
+cb_test_demo_set (CbForm     *form,
+                  const char *key,
+                  const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cb_form_set_value_from_string (form, key, text, &error));
+  g_assert_no_error (error);
+}

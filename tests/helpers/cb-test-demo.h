@@ -22,5 +22,8 @@ void    cb_test_demo_open      (CbTestDemo  *demo);
 void    cb_test_demo_close     (CbTestDemo  *demo);
 CbForm *cb_test_demo_make_form (CbTestDemo  *demo,
                                 const char  *page);
+void    cb_test_demo_set       (CbForm      *form,
+                                const char  *key,
+                                const char  *text);
 
 G_END_DECLS

@@ -1,0 +1,25 @@
+/* cb-test-gui.h: widget and toast helpers shared by the GUI test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+char      *cb_test_gui_init         (int         *argc,
+                                     char      ***argv,
+                                     const char  *name);
+gboolean   cb_test_cache_loaded     (gpointer     cache);
+gboolean   cb_test_scanner_loaded   (gpointer     scanner);
+GtkWidget *cb_test_find_by_css_name (GtkWidget   *root,
+                                     const char  *name);
+GtkWidget *cb_test_find_toplevel    (GType        type);
+char      *cb_test_toast_title      (GtkWidget   *window);
+void       cb_test_wait_for_toast   (GtkWidget   *window,
+                                     const char  *prefix,
+                                     guint        timeout_ms);
+
+G_END_DECLS
