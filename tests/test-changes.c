@@ -3,7 +3,8 @@
  * An edit marks its row (accent title, a reset button whose tooltip says the default); the
  * button resets the field and the mark goes. win.show-changes lists the page's changes,
  * with the count in its title, follows edits, says when there are none, and compares with a
- * run history entry of the page when one is chosen.
+ * run history entry or a run folder (its .hydra/overrides.yaml) of the page when one is
+ * chosen.
  *
  * Runs under xvfb-run.
  *
@@ -17,6 +18,7 @@
 #include <gio/gsettingsbackend.h>
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cb-changes-view.h"
 #include "cb-page.h"
@@ -215,6 +217,42 @@ empty_title (CbChangesView *view)
   return adw_status_page_get_title (ADW_STATUS_PAGE (status));
 }
 
+static const char *
+empty_description (CbChangesView *view)
+{
+  GtkWidget *status = cb_widget_find_descendant (GTK_WIDGET (view), ADW_TYPE_STATUS_PAGE);
+
+  return adw_status_page_get_description (ADW_STATUS_PAGE (status));
+}
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !cb_changes_view_get_busy (data);
+}
+
+/* Waits for the run folders (or the chosen run's overrides) to be read. */
+static void
+wait_idle (CbChangesView *view)
+{
+  g_assert_true (cb_test_spin_until (view_idle, view, TIMEOUT_MS));
+  cb_test_spin_pending ();
+}
+
+/* The drop-down position of the entry whose label starts with @prefix. */
+static guint
+baseline_position (CbChangesView *view,
+                   const char    *prefix)
+{
+  GtkWidget *drop_down = cb_widget_find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN);
+  GListModel *labels = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
+
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), prefix))
+      return i;
+  g_assert_not_reached ();
+}
+
 /* An edit in the row's own control marks the row; its reset button unmarks it. */
 static void
 test_row_mark (void)
@@ -334,7 +372,10 @@ test_history_baseline (void)
 
   g_assert_true (cb_form_set_value_from_string (f.form, "batch_size", "32", NULL));
   view = show_changes (&f);
-  g_assert_cmpuint (cb_changes_view_get_n_baselines (view), ==, 2);
+  wait_idle (view);
+  /* Defaults, the Train entry, then the three training run folders. */
+  g_assert_cmpuint (cb_changes_view_get_n_runs (view), ==, 3);
+  g_assert_cmpuint (cb_changes_view_get_n_baselines (view), ==, 2 + 3);
   g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "4 → 32");
 
   cb_changes_view_set_baseline (view, 1);
@@ -347,6 +388,77 @@ test_history_baseline (void)
   g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 0);
   g_assert_cmpstr (empty_title (view), ==, "No Changes from This Run");
 
+  cb_changes_view_set_baseline (view, 0);
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 1);
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "4 → 16");
+
+  fixture_close (&f);
+}
+
+/* A run folder of the page as the baseline: its overrides.yaml, read in a worker, loaded as
+ * a paste would load it; a missing or broken file is named in the view instead of a list. */
+static void
+test_run_baseline (void)
+{
+  Fixture f = { 0 };
+  CbChangesView *view;
+  g_autofree char *overrides = NULL;
+  g_autofree char *description = NULL;
+  guint position;
+
+  fixture_open (&f);
+  view = show_changes (&f);
+  wait_idle (view);
+  /* The training runs (a checkpoint each, hydra.yaml's job "train"); not ocr_prediction. */
+  g_assert_cmpuint (cb_changes_view_get_n_runs (view), ==, 3);
+  g_assert_cmpuint (cb_changes_view_get_n_baselines (view), ==, 1 + 3);
+
+  position = baseline_position (view, "Run folder: demo_training · ");
+  g_assert_cmpuint (position, >, 0);
+  cb_changes_view_set_baseline (view, position);
+  wait_idle (view);
+  /* exp_name (no Train name suffix in the run), max_epochs, batch_size, and its four extra
+   * overrides; its encoder and decoder are dbnet's defaults. */
+  g_assert_null (empty_title (view));
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 8);
+  g_assert_cmpuint (n_rows (view), ==, 8);
+  g_assert_cmpstr (view_title (view), ==, "8 Changes");
+  g_assert_cmpstr (row_subtitle (view, "exp_name"), ==, "demo_training → ocr_training");
+  g_assert_cmpstr (row_subtitle (view, "batch_size"), ==, "16 → 4");
+  g_assert_cmpstr (row_subtitle (view, "max_epochs"), ==, "20 → 10");
+  g_assert_cmpstr (row_subtitle (view, "append-suffix"), ==, "Off → On");
+  g_assert_cmpstr (row_subtitle (view, "trainer.limit_train_batches"), ==,
+                   "Removed: +trainer.limit_train_batches=50");
+
+  /* The page follows the run on one field: one change less. */
+  g_assert_true (cb_form_set_value_from_string (f.form, "batch_size", "16", NULL));
+  cb_test_spin_pending ();
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 7);
+  g_assert_null (row_subtitle (view, "batch_size"));
+
+  /* Broken YAML: the file and line:column instead of a list; then no file at all. */
+  overrides = g_build_filename (f.copy, "outputs", "demo_training", ".hydra", "overrides.yaml",
+                                NULL);
+  g_assert_true (g_file_set_contents (overrides, "- trainer.max_epochs=3\n- b: [\n", -1, NULL));
+  cb_changes_view_set_baseline (view, 0);
+  cb_changes_view_set_baseline (view, position);
+  wait_idle (view);
+  g_assert_cmpstr (empty_title (view), ==, "This Run’s Overrides Cannot Be Read");
+  g_assert_true (g_str_has_prefix (empty_description (view),
+                                   "outputs/demo_training/.hydra/overrides.yaml:3:1: "));
+  g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 0);
+
+  g_assert_cmpint (g_unlink (overrides), ==, 0);
+  cb_changes_view_set_baseline (view, 0);
+  cb_changes_view_set_baseline (view, position);
+  wait_idle (view);
+  g_assert_cmpstr (empty_title (view), ==, "This Run’s Overrides Cannot Be Read");
+  description = g_strdup (empty_description (view));
+  g_assert_true (g_str_has_prefix (description, "outputs/demo_training/.hydra/overrides.yaml"));
+  g_assert_nonnull (strstr (description, "No such file"));
+
+  /* Still alive: the defaults again. */
   cb_changes_view_set_baseline (view, 0);
   cb_test_spin_pending ();
   g_assert_cmpuint (cb_changes_view_get_n_changes (view), ==, 1);
@@ -384,6 +496,7 @@ main (int    argc,
   g_test_add_func ("/changes/row-mark", test_row_mark);
   g_test_add_func ("/changes/view", test_view);
   g_test_add_func ("/changes/history-baseline", test_history_baseline);
+  g_test_add_func ("/changes/run-baseline", test_run_baseline);
 
   ret = g_test_run ();
 

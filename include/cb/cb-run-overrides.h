@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "cb-checkpoint.h"
+
 G_BEGIN_DECLS
 
 #define CB_RUN_OVERRIDES_ERROR (cb_run_overrides_error_quark ())
@@ -27,6 +29,16 @@ typedef struct
   char **overrides;       /* overrides.yaml, in order */
 } CbRunSettings;
 
+/* A run folder the checkpoint scanner found, as lists of runs offer it. */
+typedef struct
+{
+  char   *run_dir;  /* the folder that holds .hydra/ */
+  char   *title;    /* its exp_name, else its folder under outputs/ */
+  char   *page;     /* hydra.yaml's hydra.job.name, else the fallback page; NULL until
+                     * resolved */
+  gint64  mtime;    /* its newest checkpoint's */
+} CbRunFolder;
+
 GQuark          cb_run_overrides_error_quark (void);
 char          **cb_run_overrides_parse       (const char           *data,
                                               gsize                 length,
@@ -45,8 +57,23 @@ void            cb_run_settings_read_async   (const char           *path,
                                               gpointer              user_data);
 CbRunSettings  *cb_run_settings_read_finish  (GAsyncResult         *result,
                                               GError              **error);
+char          **cb_run_settings_dup_argv     (const CbRunSettings  *self);
 void            cb_run_settings_free         (CbRunSettings        *self);
 
+GPtrArray      *cb_run_folders_collect       (GListModel           *checkpoints,
+                                              const char           *outputs_dir);
+GPtrArray      *cb_run_folders_resolve       (GPtrArray            *folders,
+                                              const char           *fallback_page);
+void            cb_run_folders_resolve_async (GPtrArray            *folders,
+                                              const char           *fallback_page,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+GPtrArray      *cb_run_folders_resolve_finish (GAsyncResult        *result,
+                                               GError             **error);
+void            cb_run_folder_free           (CbRunFolder          *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRunSettings, cb_run_settings_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRunFolder, cb_run_folder_free)
 
 G_END_DECLS

@@ -317,3 +317,182 @@ cb_run_settings_free (CbRunSettings *self)
   g_strfreev (self->overrides);
   g_free (self);
 }
+
+/**
+ * cb_run_settings_dup_argv:
+ *
+ * The command the settings stand for, as the command parser reads it: the page's runner
+ * script, then the overrides.
+ *
+ * Returns: (transfer full): the words
+ */
+char **
+cb_run_settings_dup_argv (const CbRunSettings *self)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_autofree char *script = NULL;
+
+  g_return_val_if_fail (self != NULL && self->page != NULL, NULL);
+
+  script = g_strdup_printf ("%s.py", self->page);
+  g_strv_builder_add (argv, script);
+  if (self->overrides != NULL)
+    g_strv_builder_addv (argv, (const char **) self->overrides);
+  return g_strv_builder_end (argv);
+}
+
+/* ---- Run folders ---------------------------------------------------------------------- */
+
+void
+cb_run_folder_free (CbRunFolder *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->run_dir);
+  g_free (self->title);
+  g_free (self->page);
+  g_free (self);
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const CbRunFolder *x = *(const CbRunFolder * const *) a;
+  const CbRunFolder *y = *(const CbRunFolder * const *) b;
+
+  if (x->mtime != y->mtime)
+    return x->mtime > y->mtime ? -1 : 1;
+  return g_strcmp0 (x->run_dir, y->run_dir);
+}
+
+/**
+ * cb_run_folders_collect:
+ * @checkpoints: the checkpoint scanner's model (#CbCheckpoint)
+ * @outputs_dir: the absolute folder the checkpoints' runs are relative to
+ *
+ * One entry per run of @checkpoints, newest checkpoint first. Reads no file: the folders
+ * are the checkpoints' run folders as named, their pages unknown (cb_run_folders_resolve()).
+ *
+ * Returns: (transfer container) (element-type CbRunFolder): the runs
+ */
+GPtrArray *
+cb_run_folders_collect (GListModel *checkpoints,
+                        const char *outputs_dir)
+{
+  g_autoptr(GHashTable) by_run = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_run_folder_free);
+  guint n;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (checkpoints), out);
+  g_return_val_if_fail (outputs_dir != NULL, out);
+
+  n = g_list_model_get_n_items (checkpoints);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCheckpoint) checkpoint = g_list_model_get_item (checkpoints, i);
+      const char *run = cb_checkpoint_get_run (checkpoint);
+      g_autofree char *run_dir = g_build_filename (outputs_dir, run, NULL);
+      CbRunFolder *folder = g_hash_table_lookup (by_run, run_dir);
+
+      if (folder == NULL)
+        {
+          folder = g_new0 (CbRunFolder, 1);
+          folder->run_dir = g_steal_pointer (&run_dir);
+          folder->title = g_strdup (cb_checkpoint_get_run_title (checkpoint));
+          folder->mtime = G_MININT64;
+          g_ptr_array_add (out, folder);
+          g_hash_table_insert (by_run, folder->run_dir, folder);
+        }
+      folder->mtime = MAX (folder->mtime, cb_checkpoint_get_mtime (checkpoint));
+    }
+  g_ptr_array_sort (out, compare_newest_first);
+
+  return out;
+}
+
+/**
+ * cb_run_folders_resolve:
+ * @folders: (element-type CbRunFolder): from cb_run_folders_collect(), newest first
+ * @fallback_page: the page of a run whose hydra.yaml does not name one
+ *
+ * The runs of @folders that are in a run folder (.hydra/), each folder once (its newest
+ * entry), with its page from hydra.yaml. Blocks: call it in a worker
+ * (cb_run_folders_resolve_async()).
+ *
+ * Returns: (transfer container) (element-type CbRunFolder): the runs, newest first
+ */
+GPtrArray *
+cb_run_folders_resolve (GPtrArray  *folders,
+                        const char *fallback_page)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_run_folder_free);
+
+  g_return_val_if_fail (folders != NULL, out);
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      const CbRunFolder *folder = g_ptr_array_index (folders, i);
+      g_autofree char *run_dir = cb_run_overrides_find_run_dir (folder->run_dir);
+      CbRunFolder *copy;
+
+      if (run_dir == NULL || g_hash_table_contains (seen, run_dir))
+        continue;
+      copy = g_new0 (CbRunFolder, 1);
+      copy->page = read_job_name (run_dir);
+      if (copy->page == NULL)
+        copy->page = g_strdup (fallback_page);
+      copy->run_dir = g_steal_pointer (&run_dir);
+      copy->title = g_strdup (folder->title);
+      copy->mtime = folder->mtime;
+      g_hash_table_add (seen, copy->run_dir);
+      g_ptr_array_add (out, copy);
+    }
+
+  return out;
+}
+
+static void
+resolve_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GPtrArray *folders = task_data;
+  const char *fallback_page = g_object_get_data (G_OBJECT (task), "fallback-page");
+
+  g_task_return_pointer (task, cb_run_folders_resolve (folders, fallback_page),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* cb_run_folders_resolve() in a worker thread; @folders is not to change meanwhile. */
+void
+cb_run_folders_resolve_async (GPtrArray           *folders,
+                              const char          *fallback_page,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (folders != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_run_folders_resolve_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_ptr_array_ref (folders), (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (task), "fallback-page", g_strdup (fallback_page), g_free);
+  g_task_run_in_thread (task, resolve_worker);
+}
+
+GPtrArray *
+cb_run_folders_resolve_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

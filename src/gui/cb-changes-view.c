@@ -1,11 +1,13 @@
-/* cb-changes-view.c: what differs on a page from its defaults or from a run in the history
+/* cb-changes-view.c: what differs on a page from its defaults, a history entry or a run folder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One row per change, "Batch Size  4 → 8", from cb_form_diff_defaults() (the rows the form
  * marked as changed: no pass of its own) or cb_form_diff() against a run history entry of
- * the page, chosen in the drop-down and loaded once into a form of its own. It follows the
- * form while it is shown; the rows are rebuilt only when the list of changes differs.
+ * the page or a run folder of the page (the checkpoint scanner's runs, their pages and their
+ * .hydra/overrides.yaml read in a worker), chosen in the drop-down and loaded once into a
+ * form of its own. It follows the form while it is shown; the rows are rebuilt only when the
+ * list of changes differs.
  */
 
 #define G_LOG_DOMAIN "cb-changes-view"
@@ -19,6 +21,7 @@
 #include "cb-widget-util.h"
 #include "cb/cb-form-diff.h"
 #include "cb/cb-run-history.h"
+#include "cb/cb-run-overrides.h"
 
 struct _CbChangesView
 {
@@ -35,7 +38,16 @@ struct _CbChangesView
   GListModel      *history;     /* CbRunRecord, newest first */
   GPtrArray       *records;     /* CbRunRecord: the entries of the page, in the drop-down
                                  * after "Defaults" */
-  CbRunRecord     *chosen;      /* the baseline's entry, or NULL for the defaults */
+  CbRunRecord     *chosen;      /* the baseline's entry, or NULL */
+  GListModel      *checkpoints; /* the checkpoint scanner's, for its run folders */
+  char            *outputs_dir;
+  char            *project_root;
+  GCancellable    *runs_cancellable;  /* the run folders' pages being read */
+  GPtrArray       *runs;        /* CbRunFolder, every page's, newest first */
+  GPtrArray       *page_runs;   /* CbRunFolder, borrowed from runs: those of the page, in the
+                                 * drop-down after the history entries */
+  char            *chosen_run;  /* the baseline's run folder, or NULL */
+  GCancellable    *read_cancellable;  /* its overrides.yaml being read */
   CbForm          *baseline;    /* the chosen entry loaded, or NULL */
   char            *baseline_error;
   char            *shown;       /* the changes shown, as one string, to skip equal renders */
@@ -71,6 +83,17 @@ record_label (CbRunRecord *record)
 
   /* Translators: a run in the baseline drop-down: its start time · its experiment name */
   return name != NULL ? g_strdup_printf (_("%s · %s"), when, name) : g_steal_pointer (&when);
+}
+
+static char *
+run_folder_label (const CbRunFolder *run)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (run->mtime);
+  g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+
+  /* Translators: a run folder in the baseline drop-down: its experiment name · the time of
+   * its newest checkpoint */
+  return g_strdup_printf (_("Run folder: %s · %s"), run->title, when);
 }
 
 static GtkWidget *
@@ -139,7 +162,17 @@ render (CbChangesView *self)
       self->n_changes = 0;
       g_clear_pointer (&self->shown, g_free);
       adw_window_title_set_title (self->window_title, _("Changes"));
-      show_empty (self, _("This Run’s Command Cannot Be Read"), self->baseline_error);
+      show_empty (self, self->chosen_run != NULL ? _("This Run’s Overrides Cannot Be Read")
+                                                 : _("This Run’s Command Cannot Be Read"),
+                  self->baseline_error);
+      return;
+    }
+  if (self->read_cancellable != NULL)
+    {
+      self->n_changes = 0;
+      g_clear_pointer (&self->shown, g_free);
+      adw_window_title_set_title (self->window_title, _("Changes"));
+      show_empty (self, _("Reading the Run’s Overrides…"), NULL);
       return;
     }
 
@@ -180,6 +213,37 @@ render (CbChangesView *self)
 }
 
 static void
+run_settings_read_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CbChangesView) self = user_data;
+  g_autoptr(CbRunSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+
+  settings = cb_run_settings_read_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->read_cancellable);
+  if (self->form == NULL)
+    return;
+
+  if (settings != NULL)
+    {
+      /* As Use This Run's Settings loads it: the page's script, then the overrides. */
+      argv = cb_run_settings_dup_argv (settings);
+      self->baseline = cb_form_new_baseline (self->form, (const char * const *) argv, &error);
+      if (self->baseline == NULL)
+        g_prefix_error (&error, "%s: ", settings->overrides_file);
+    }
+  if (self->baseline == NULL)
+    self->baseline_error = g_strdup (error->message);
+  g_clear_pointer (&self->shown, g_free);
+  render (self);
+}
+
+static void
 load_baseline (CbChangesView *self)
 {
   g_autoptr(GError) error = NULL;
@@ -187,7 +251,21 @@ load_baseline (CbChangesView *self)
   g_clear_object (&self->baseline);
   g_clear_pointer (&self->baseline_error, g_free);
   g_clear_pointer (&self->shown, g_free);
-  if (self->chosen == NULL || self->form == NULL)
+  g_cancellable_cancel (self->read_cancellable);
+  g_clear_object (&self->read_cancellable);
+  if (self->form == NULL)
+    return;
+
+  if (self->chosen_run != NULL)
+    {
+      /* Off the UI thread: the folder may be anyone's, on any disk. */
+      self->read_cancellable = g_cancellable_new ();
+      cb_run_settings_read_async (self->chosen_run, cb_form_get_page (self->form),
+                                  self->project_root, self->read_cancellable,
+                                  run_settings_read_cb, g_object_ref (self));
+      return;
+    }
+  if (self->chosen == NULL)
     return;
 
   self->baseline = cb_form_new_baseline (self->form, cb_run_record_get_argv (self->chosen),
@@ -196,8 +274,8 @@ load_baseline (CbChangesView *self)
     self->baseline_error = g_strdup (error->message);
 }
 
-/* The drop-down: "Defaults", then the history entries of the form's page. The chosen entry
- * stays chosen while it is there. */
+/* The drop-down: "Defaults", the history entries of the form's page, then its run folders.
+ * The chosen entry or run stays chosen while it is there. */
 static void
 rebuild_baselines (CbChangesView *self)
 {
@@ -206,7 +284,10 @@ rebuild_baselines (CbChangesView *self)
   guint n = self->history ? g_list_model_get_n_items (self->history) : 0;
   guint selected = 0;
 
+  gboolean chosen_found = FALSE;
+
   g_ptr_array_set_size (self->records, 0);
+  g_ptr_array_set_size (self->page_runs, 0);
   gtk_string_list_append (labels, _("Defaults"));
   for (guint i = 0; i < n && page != NULL; i++)
     {
@@ -221,15 +302,32 @@ rebuild_baselines (CbChangesView *self)
       if (record == self->chosen)
         selected = self->records->len;
     }
+  for (guint i = 0; self->runs != NULL && i < self->runs->len && page != NULL; i++)
+    {
+      CbRunFolder *run = g_ptr_array_index (self->runs, i);
+      g_autofree char *label = NULL;
+
+      if (g_strcmp0 (run->page, page) != 0)
+        continue;
+      label = run_folder_label (run);
+      gtk_string_list_append (labels, label);
+      g_ptr_array_add (self->page_runs, run);
+      if (g_strcmp0 (run->run_dir, self->chosen_run) == 0)
+        {
+          selected = self->records->len + self->page_runs->len;
+          chosen_found = TRUE;
+        }
+    }
 
   self->rebuilding = TRUE;
   gtk_drop_down_set_model (self->baseline_drop_down, G_LIST_MODEL (labels));
   gtk_drop_down_set_selected (self->baseline_drop_down, selected);
   self->rebuilding = FALSE;
 
-  if (selected == 0 && self->chosen != NULL)
+  if ((selected == 0 && self->chosen != NULL) || (self->chosen_run != NULL && !chosen_found))
     {
       g_clear_object (&self->chosen);
+      g_clear_pointer (&self->chosen_run, g_free);
       load_baseline (self);
     }
 }
@@ -240,15 +338,21 @@ baseline_selected_cb (GtkDropDown   *drop_down,
                       CbChangesView *self)
 {
   guint selected = gtk_drop_down_get_selected (drop_down);
+  guint n_records = self->records->len;
   CbRunRecord *record = NULL;
+  CbRunFolder *run = NULL;
 
-  if (self->rebuilding)
+  if (self->rebuilding || selected == GTK_INVALID_LIST_POSITION)
     return;
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= self->records->len)
+  if (selected > 0 && selected <= n_records)
     record = g_ptr_array_index (self->records, selected - 1);
-  if (record == self->chosen)
+  else if (selected > n_records && selected - n_records <= self->page_runs->len)
+    run = g_ptr_array_index (self->page_runs, selected - n_records - 1);
+  if (record == self->chosen && g_strcmp0 (run ? run->run_dir : NULL, self->chosen_run) == 0)
     return;
   g_set_object (&self->chosen, record);
+  g_free (self->chosen_run);
+  self->chosen_run = run ? g_strdup (run->run_dir) : NULL;
   load_baseline (self);
   render (self);
 }
@@ -262,6 +366,58 @@ history_changed_cb (GListModel    *model,
 {
   rebuild_baselines (self);
   render (self);
+}
+
+static void
+runs_resolved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CbChangesView) self = user_data;
+  g_autoptr(GPtrArray) runs = cb_run_folders_resolve_finish (result, NULL);
+
+  if (runs == NULL)
+    return;  /* cancelled: a newer walk's runs are on their way */
+  g_clear_object (&self->runs_cancellable);
+  g_ptr_array_set_size (self->page_runs, 0);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  self->runs = g_steal_pointer (&runs);
+  rebuild_baselines (self);
+  render (self);
+}
+
+/* The scanner's runs, each folder's page read from its hydra.yaml in a worker. */
+static void
+refresh_runs (CbChangesView *self)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+
+  g_cancellable_cancel (self->runs_cancellable);
+  g_clear_object (&self->runs_cancellable);
+  if (self->checkpoints == NULL)
+    {
+      g_ptr_array_set_size (self->page_runs, 0);
+      g_clear_pointer (&self->runs, g_ptr_array_unref);
+      rebuild_baselines (self);
+      render (self);
+      return;
+    }
+
+  folders = cb_run_folders_collect (self->checkpoints, self->outputs_dir);
+  self->runs_cancellable = g_cancellable_new ();
+  /* A checkpoint's run is a training run, unless its hydra.yaml says otherwise. */
+  cb_run_folders_resolve_async (folders, "train", self->runs_cancellable, runs_resolved_cb,
+                                g_object_ref (self));
+}
+
+static void
+checkpoints_changed_cb (GListModel    *model,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        CbChangesView *self)
+{
+  refresh_runs (self);
 }
 
 static void
@@ -281,6 +437,13 @@ cb_changes_view_dispose (GObject *object)
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
+  if (self->checkpoints != NULL)
+    g_signal_handlers_disconnect_by_data (self->checkpoints, self);
+  g_clear_object (&self->checkpoints);
+  g_cancellable_cancel (self->runs_cancellable);
+  g_clear_object (&self->runs_cancellable);
+  g_cancellable_cancel (self->read_cancellable);
+  g_clear_object (&self->read_cancellable);
   g_clear_object (&self->chosen);
   g_clear_object (&self->baseline);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_CHANGES_VIEW);
@@ -294,6 +457,11 @@ cb_changes_view_finalize (GObject *object)
   CbChangesView *self = CB_CHANGES_VIEW (object);
 
   g_ptr_array_unref (self->records);
+  g_ptr_array_unref (self->page_runs);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_free (self->chosen_run);
+  g_free (self->outputs_dir);
+  g_free (self->project_root);
   g_free (self->page_title);
   g_free (self->baseline_error);
   g_free (self->shown);
@@ -328,6 +496,7 @@ static void
 cb_changes_view_init (CbChangesView *self)
 {
   self->records = g_ptr_array_new_with_free_func (g_object_unref);
+  self->page_runs = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   rebuild_baselines (self);
 }
@@ -356,8 +525,10 @@ cb_changes_view_set_form (CbChangesView *self,
   if (cb_follow_object (self, (gpointer *) &self->form, form, "changed",
                         G_CALLBACK (form_changed_cb)))
     {
-      /* Another page (or project): its own history entries, against its defaults first. */
+      /* Another page (or project): its own history entries and runs, against its defaults
+       * first. */
       g_clear_object (&self->chosen);
+      g_clear_pointer (&self->chosen_run, g_free);
       load_baseline (self);
       rebuild_baselines (self);
     }
@@ -388,25 +559,74 @@ cb_changes_view_set_history (CbChangesView *self,
 }
 
 /**
+ * cb_changes_view_set_runs:
+ * @checkpoints: (nullable): the checkpoint scanner's model (#CbCheckpoint)
+ * @outputs_dir: (nullable): the absolute folder its checkpoints' runs are relative to
+ * @project_root: (nullable): messages name files relative to it
+ *
+ * The run folders of @checkpoints are offered as baselines, on the page of their runner.
+ */
+void
+cb_changes_view_set_runs (CbChangesView *self,
+                          GListModel    *checkpoints,
+                          const char    *outputs_dir,
+                          const char    *project_root)
+{
+  g_return_if_fail (CB_IS_CHANGES_VIEW (self));
+  g_return_if_fail (checkpoints == NULL || outputs_dir != NULL);
+
+  if (self->checkpoints == checkpoints && g_strcmp0 (self->outputs_dir, outputs_dir) == 0 &&
+      g_strcmp0 (self->project_root, project_root) == 0)
+    return;
+  if (self->checkpoints != NULL)
+    g_signal_handlers_disconnect_by_data (self->checkpoints, self);
+  g_set_object (&self->checkpoints, checkpoints);
+  g_free (self->outputs_dir);
+  self->outputs_dir = g_strdup (outputs_dir);
+  g_free (self->project_root);
+  self->project_root = g_strdup (project_root);
+  if (checkpoints != NULL)
+    g_signal_connect (checkpoints, "items-changed", G_CALLBACK (checkpoints_changed_cb), self);
+  refresh_runs (self);
+}
+
+/**
  * cb_changes_view_set_baseline:
- * @position: 0 for the defaults, else the page's history entry at @position - 1
+ * @position: 0 for the defaults, else the page's history entry at @position - 1, then its
+ *   run folders
  */
 void
 cb_changes_view_set_baseline (CbChangesView *self,
                               guint          position)
 {
   g_return_if_fail (CB_IS_CHANGES_VIEW (self));
-  g_return_if_fail (position <= self->records->len);
+  g_return_if_fail (position <= self->records->len + self->page_runs->len);
 
   gtk_drop_down_set_selected (self->baseline_drop_down, position);
 }
 
-/* "Defaults" and the page's history entries. */
+/* "Defaults", the page's history entries and its run folders. */
 guint
 cb_changes_view_get_n_baselines (CbChangesView *self)
 {
   g_return_val_if_fail (CB_IS_CHANGES_VIEW (self), 0);
-  return self->records->len + 1;
+  return self->records->len + self->page_runs->len + 1;
+}
+
+/* The page's run folders in the drop-down, after "Defaults" and the history entries. */
+guint
+cb_changes_view_get_n_runs (CbChangesView *self)
+{
+  g_return_val_if_fail (CB_IS_CHANGES_VIEW (self), 0);
+  return self->page_runs->len;
+}
+
+/* Whether the run folders or the chosen run's overrides are being read. */
+gboolean
+cb_changes_view_get_busy (CbChangesView *self)
+{
+  g_return_val_if_fail (CB_IS_CHANGES_VIEW (self), FALSE);
+  return self->runs_cancellable != NULL || self->read_cancellable != NULL;
 }
 
 guint

@@ -1,4 +1,4 @@
-/* cb-changes-view.h: what differs on a page from its defaults or from a run in the history
+/* cb-changes-view.h: what differs on a page from its defaults, a history entry or a run folder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,9 +21,15 @@ void           cb_changes_view_set_form      (CbChangesView *self,
                                               const char    *title);
 void           cb_changes_view_set_history   (CbChangesView *self,
                                               GListModel    *entries);
+void           cb_changes_view_set_runs      (CbChangesView *self,
+                                              GListModel    *checkpoints,
+                                              const char    *outputs_dir,
+                                              const char    *project_root);
 void           cb_changes_view_set_baseline  (CbChangesView *self,
                                               guint          position);
 guint          cb_changes_view_get_n_baselines (CbChangesView *self);
+guint          cb_changes_view_get_n_runs    (CbChangesView *self);
+gboolean       cb_changes_view_get_busy      (CbChangesView *self);
 guint          cb_changes_view_get_n_changes (CbChangesView *self);
 GtkListBox    *cb_changes_view_get_list_box  (CbChangesView *self);
 

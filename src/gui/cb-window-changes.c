@@ -28,6 +28,14 @@ _cb_window_update_changes_view (CbWindow *self)
   gtk_window_set_title (GTK_WINDOW (self->changes_view), title);
   cb_changes_view_set_history (self->changes_view, self->run_history
                                  ? cb_run_history_get_entries (self->run_history) : NULL);
+  if (self->checkpoint_scanner != NULL && self->project != NULL)
+    {
+      g_autofree char *outputs = cb_project_get_path (self->project, self->project->outputs_dir);
+
+      cb_changes_view_set_runs (self->changes_view,
+                                cb_checkpoint_scanner_get_model (self->checkpoint_scanner),
+                                outputs, self->project->root);
+    }
   cb_changes_view_set_form (self->changes_view, cb_page_get_form (page),
                             _cb_window_page_label (page));
 }

@@ -222,7 +222,7 @@ run_settings_read_cb (GObject      *source,
   g_autoptr(CbWindow) self = user_data;
   g_autoptr(CbRunSettings) settings = NULL;
   g_autoptr(CbParseResult) parsed = NULL;
-  g_autoptr(GPtrArray) argv = NULL;
+  g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
@@ -233,12 +233,8 @@ run_settings_read_cb (GObject      *source,
   if (settings != NULL)
     {
       /* The page's own script first: the overrides are all the words after it. */
-      argv = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (argv, g_strdup_printf ("%s.py", settings->page));
-      for (guint i = 0; settings->overrides[i] != NULL; i++)
-        g_ptr_array_add (argv, g_strdup (settings->overrides[i]));
-      g_ptr_array_add (argv, NULL);
-      parsed = cb_command_parse_argv ((const char * const *) argv->pdata, settings->page, NULL,
+      argv = cb_run_settings_dup_argv (settings);
+      parsed = cb_command_parse_argv ((const char * const *) argv, settings->page, NULL,
                                       &error);
       if (parsed != NULL && _cb_window_load_parse_result (self, parsed, &error))
         return;
