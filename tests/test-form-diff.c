@@ -1,5 +1,5 @@
 /* test-form-diff.c: rows marked as changed, and the field-by-field difference between a
- * page and its defaults or a command from the run history
+ * page and its defaults, a command from the run history or a run folder's overrides
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cb/cb-form-diff.h"
+#include "cb/cb-run-overrides.h"
 #include "cb-test-demo.h"
 
 static CbTestDemo env;
@@ -299,6 +300,91 @@ test_history_baseline (void)
   g_assert_nonnull (error);
 }
 
+static CbRunFolder *
+run_folder_new (const char *run_dir,
+                const char *title,
+                gint64      mtime)
+{
+  CbRunFolder *folder = g_new0 (CbRunFolder, 1);
+
+  folder->run_dir = g_strdup (run_dir);
+  folder->title = g_strdup (title);
+  folder->mtime = mtime;
+  return folder;
+}
+
+/* The scanner's runs, one per run folder, newest first, with the page their hydra.yaml
+ * names; one of them, its overrides.yaml loaded as the baseline, lists what differs. */
+static void
+test_run_baseline (void)
+{
+  g_autofree char *outputs = cb_project_get_path (env.project, env.project->outputs_dir);
+  g_autofree char *demo_training = g_build_filename (outputs, "demo_training", NULL);
+  g_autofree char *nested = g_build_filename (demo_training, "checkpoints", NULL);
+  g_autofree char *prediction = g_build_filename (outputs, "ocr_prediction", NULL);
+  g_autofree char *nowhere = g_build_filename (outputs, "no-such-run", NULL);
+  g_autoptr(GPtrArray) collected = NULL;
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_run_folder_free);
+  g_autoptr(GPtrArray) resolved = NULL;
+  g_autoptr(CbRunSettings) settings = NULL;
+  g_autoptr(CbForm) form = cb_test_demo_make_form (&env, "train");
+  g_autoptr(CbForm) baseline = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+
+  collected = cb_run_folders_collect (cb_checkpoint_scanner_get_model (env.scanner), outputs);
+  g_assert_cmpuint (collected->len, ==, 3);
+  for (guint i = 0; i < collected->len; i++)
+    {
+      const CbRunFolder *folder = g_ptr_array_index (collected, i);
+
+      g_assert_null (folder->page);
+      if (i > 0)
+        g_assert_cmpint (folder->mtime, <=,
+                         ((const CbRunFolder *) g_ptr_array_index (collected, i - 1))->mtime);
+      if (g_str_equal (folder->run_dir, demo_training))
+        g_assert_cmpstr (folder->title, ==, "demo_training");
+    }
+  resolved = cb_run_folders_resolve (collected, "train");
+  g_assert_cmpuint (resolved->len, ==, 3);
+  for (guint i = 0; i < resolved->len; i++)
+    g_assert_cmpstr (((const CbRunFolder *) g_ptr_array_index (resolved, i))->page, ==,
+                     "train");
+  g_clear_pointer (&resolved, g_ptr_array_unref);
+
+  /* A folder inside a run is that run (kept once, the newest); no run folder, no entry;
+   * hydra.yaml's job name wins over the fallback. */
+  g_ptr_array_add (folders, run_folder_new (nested, "newer", 30));
+  g_ptr_array_add (folders, run_folder_new (nowhere, "nowhere", 20));
+  g_ptr_array_add (folders, run_folder_new (demo_training, "older", 10));
+  g_ptr_array_add (folders, run_folder_new (prediction, "ocr_prediction", 5));
+  resolved = cb_run_folders_resolve (folders, "train");
+  g_assert_cmpuint (resolved->len, ==, 2);
+  g_assert_cmpstr (((CbRunFolder *) resolved->pdata[0])->run_dir, ==, demo_training);
+  g_assert_cmpstr (((CbRunFolder *) resolved->pdata[0])->title, ==, "newer");
+  g_assert_cmpstr (((CbRunFolder *) resolved->pdata[0])->page, ==, "train");
+  g_assert_cmpstr (((CbRunFolder *) resolved->pdata[1])->page, ==, "predict");
+
+  /* Its overrides as the page's command: the runner script, then each override. */
+  settings = cb_run_settings_read (demo_training, "train", env.root, &error);
+  g_assert_no_error (error);
+  argv = cb_run_settings_dup_argv (settings);
+  g_assert_cmpstr (argv[0], ==, "train.py");
+  g_assert_cmpstr (argv[1], ==, "exp_name=demo_training");
+  g_assert_cmpuint (g_strv_length (argv), ==, 1 + g_strv_length (settings->overrides));
+  baseline = cb_form_new_baseline (form, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  set (form, "batch_size", "16");
+  changes = cb_form_diff (form, baseline);
+  assert_change (changes, "exp_name", CB_CHANGE_CHANGED, "demo_training", "ocr_training");
+  assert_change (changes, "max_epochs", CB_CHANGE_CHANGED, "20", "10");
+  assert_change (changes, "trainer.limit_train_batches", CB_CHANGE_REMOVED,
+                 "+trainer.limit_train_batches=50", NULL);
+  g_assert_null (find_change (changes, "batch_size"));
+  g_assert_cmpuint (changes->len, ==, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/form-diff/architecture-defaults", test_architecture_defaults);
   g_test_add_func ("/form-diff/extra-overrides", test_extra_overrides);
   g_test_add_func ("/form-diff/history-baseline", test_history_baseline);
+  g_test_add_func ("/form-diff/run-baseline", test_run_baseline);
 
   status = g_test_run ();
   cb_test_demo_close (&env);
