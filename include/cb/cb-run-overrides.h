@@ -64,13 +64,6 @@ GPtrArray      *cb_run_folders_collect       (GListModel           *checkpoints,
                                               const char           *outputs_dir);
 GPtrArray      *cb_run_folders_resolve       (GPtrArray            *folders,
                                               const char           *fallback_page);
-void            cb_run_folders_resolve_async (GPtrArray            *folders,
-                                              const char           *fallback_page,
-                                              GCancellable         *cancellable,
-                                              GAsyncReadyCallback   callback,
-                                              gpointer              user_data);
-GPtrArray      *cb_run_folders_resolve_finish (GAsyncResult        *result,
-                                               GError             **error);
 void            cb_run_folder_free           (CbRunFolder          *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRunSettings, cb_run_settings_free)

@@ -419,7 +419,7 @@ cb_run_folders_collect (GListModel *checkpoints,
  *
  * The runs of @folders that are in a run folder (.hydra/), each folder once (its newest
  * entry), with its page from hydra.yaml. Blocks: call it in a worker
- * (cb_run_folders_resolve_async()).
+ * (the Changes view runs it in a GTask).
  *
  * Returns: (transfer container) (element-type CbRunFolder): the runs, newest first
  */
@@ -452,47 +452,4 @@ cb_run_folders_resolve (GPtrArray  *folders,
     }
 
   return out;
-}
-
-static void
-resolve_worker (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  GPtrArray *folders = task_data;
-  const char *fallback_page = g_object_get_data (G_OBJECT (task), "fallback-page");
-
-  g_task_return_pointer (task, cb_run_folders_resolve (folders, fallback_page),
-                         (GDestroyNotify) g_ptr_array_unref);
-}
-
-/* cb_run_folders_resolve() in a worker thread; @folders is not to change meanwhile. */
-void
-cb_run_folders_resolve_async (GPtrArray           *folders,
-                              const char          *fallback_page,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (folders != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_run_folders_resolve_async);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, g_ptr_array_ref (folders), (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (task), "fallback-page", g_strdup (fallback_page), g_free);
-  g_task_run_in_thread (task, resolve_worker);
-}
-
-GPtrArray *
-cb_run_folders_resolve_finish (GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

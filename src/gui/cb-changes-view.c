@@ -369,12 +369,23 @@ history_changed_cb (GListModel    *model,
 }
 
 static void
+resolve_runs_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  /* A checkpoint's run is a training run, unless its hydra.yaml says otherwise. */
+  g_task_return_pointer (task, cb_run_folders_resolve (task_data, "train"),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
 runs_resolved_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(CbChangesView) self = user_data;
-  g_autoptr(GPtrArray) runs = cb_run_folders_resolve_finish (result, NULL);
+  CbChangesView *self = CB_CHANGES_VIEW (source);
+  g_autoptr(GPtrArray) runs = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (runs == NULL)
     return;  /* cancelled: a newer walk's runs are on their way */
@@ -390,7 +401,7 @@ runs_resolved_cb (GObject      *source,
 static void
 refresh_runs (CbChangesView *self)
 {
-  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GTask) task = NULL;
 
   g_cancellable_cancel (self->runs_cancellable);
   g_clear_object (&self->runs_cancellable);
@@ -403,11 +414,12 @@ refresh_runs (CbChangesView *self)
       return;
     }
 
-  folders = cb_run_folders_collect (self->checkpoints, self->outputs_dir);
   self->runs_cancellable = g_cancellable_new ();
-  /* A checkpoint's run is a training run, unless its hydra.yaml says otherwise. */
-  cb_run_folders_resolve_async (folders, "train", self->runs_cancellable, runs_resolved_cb,
-                                g_object_ref (self));
+  task = g_task_new (self, self->runs_cancellable, runs_resolved_cb, NULL);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, cb_run_folders_collect (self->checkpoints, self->outputs_dir),
+                        (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, resolve_runs_worker);
 }
 
 static void
