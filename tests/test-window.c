@@ -975,6 +975,9 @@ test_state (void)
                                                           "append-suffix")), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (cb_window_get_page (f.window, "test"),
                                                             "exp_name")), "eval_night");
+  cb_form_set_extra_overrides (page_form (f.window, "train"),
+                               (const char * const[]) { "+trainer.fast_dev_run=true",
+                                                        "+note='a b; $x'", NULL });
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
                                              "predict"));
 
@@ -1011,6 +1014,9 @@ test_state (void)
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (cb_page_get_control (train,
                                                                           "append-suffix"))));
   g_assert_cmpstr (form_string (page_form (f.window, "test"), "exp_name"), ==, "eval_night");
+  g_assert_true (g_strv_equal (cb_form_get_extra_overrides (page_form (f.window, "train")),
+                               (const char * const[]) { "+trainer.fast_dev_run=true",
+                                                        "+note='a b; $x'", NULL }));
   /* ...and opens on the page it was closed on. */
   g_assert_true (cb_window_get_visible_page (f.window) == cb_window_get_page (f.window, "predict"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
