@@ -175,10 +175,16 @@ list_stems (Loader     *loader,
 
   if (dir == NULL)
     {
+      /* A folder that is there but cannot be listed (chmod 000) is not "missing". */
       if (report_missing && loader->problems != NULL)
         g_ptr_array_add (loader->problems,
-                         cb_problem_new (CB_PROBLEM_NOTICE, path, 0, 0,
-                                         "missing folder: its list is empty"));
+                         cb_problem_new (CB_PROBLEM_NOTICE, path, 0, 0, "%s: its list is empty",
+                                         g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                                           ? "missing folder"
+                                           : g_error_matches (error, G_FILE_ERROR,
+                                                              G_FILE_ERROR_ACCES)
+                                           ? "a folder that cannot be read (no permission)"
+                                           : "a folder that cannot be read"));
       return NULL;
     }
 
