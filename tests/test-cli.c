@@ -14,6 +14,7 @@
 
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-quote.h"
+#include "cb-test-hostile.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -45,22 +46,6 @@ static const char * const train_overrides[] = {
   NULL
 };
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
 static const char *
 binary (void)
 {
@@ -72,6 +57,12 @@ binary (void)
       return NULL;
     }
   return path;
+}
+
+static char *
+demo_root (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
 }
 
 /* Runs the binary with the NULL-terminated arguments that follow. */
@@ -97,35 +88,6 @@ run (Result     *result,
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
   result->status = WEXITSTATUS (wait_status);
-}
-
-static char *
-demo_root (void)
-{
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
-}
-
-/* A copy of the demo project in a new temporary folder; returns the folder holding it. */
-static char *
-copy_demo (char **project)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("cb-test-cli-XXXXXX", &error);
-  g_autofree char *source = demo_root ();
-  g_autofree char *dest = NULL;
-  int wait_status = 0;
-  const char *argv[] = { "cp", "-R", source, NULL, NULL };
-
-  g_assert_no_error (error);
-  dest = g_build_filename (tmp, "project", NULL);
-  argv[3] = dest;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
-
-  *project = g_steal_pointer (&dest);
-  return g_steal_pointer (&tmp);
 }
 
 static void
@@ -309,7 +271,7 @@ test_check_broken_schema (void)
   if (binary () == NULL)
     return;
 
-  tmp = copy_demo (&project);
+  tmp = hostile_copy_demo (&project);
   schemas = g_build_filename (tmp, "schemas", NULL);
   g_assert_cmpint (g_mkdir (schemas, 0755), ==, 0);
   broken = g_build_filename (schemas, "train.yaml", NULL);
@@ -400,7 +362,7 @@ test_list_checkpoints (void)
   if (binary () == NULL)
     return;
 
-  tmp = copy_demo (&project);
+  tmp = hostile_copy_demo (&project);
   outputs = g_build_filename (project, "outputs", NULL);
 
   /* The order the test wants: runs in reverse name order, the files of each run in name
@@ -540,7 +502,7 @@ test_list_checkpoints_exact (void)
   if (binary () == NULL)
     return;
 
-  tmp = copy_demo (&project);
+  tmp = hostile_copy_demo (&project);
   run_dir = g_build_filename (project, "outputs", "zones", "checkpoints", NULL);
   g_assert_cmpint (g_mkdir_with_parents (run_dir, 0755), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
@@ -678,7 +640,7 @@ test_print_project_problems (void)
 {
   g_autofree char *empty = g_dir_make_tmp ("cb-test-empty-XXXXXX", NULL);
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *settings = g_build_filename (project, "command-builder.yaml", NULL);
   g_auto(Result) bare = { 0 };
   g_auto(Result) broken = { 0 };
@@ -735,7 +697,7 @@ static void
 test_print_preset (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *dir = g_build_filename (project, ".command-builder", "presets", "train", NULL);
   g_autofree char *quick = g_build_filename (dir, "빠른 실행.yaml", NULL);
   g_autofree char *broken = g_build_filename (dir, "broken.yaml", NULL);
@@ -836,7 +798,7 @@ static void
 test_check_compose (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *group = g_build_filename (project, "configs", "model", "optimizers", NULL);
   g_autofree char *moved = g_build_filename (project, "configs", "train", NULL);
   g_autofree char *model = g_build_filename (project, "configs", "model", "default.yaml", NULL);

@@ -21,6 +21,7 @@
 #include "cb/cb-run-history.h"
 #include "cb/cb-schema.h"
 #include "cb/cb-yaml.h"
+#include "cb-test-hostile.h"
 #include "cb-test-util.h"
 #ifdef CB_TEST_STATE_STORE
 #include "cb-state-store.h"
@@ -36,233 +37,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define CASE_TIMEOUT_S 20
-
-/* ---- helpers ------------------------------------------------------------------------- */
-
-typedef struct
-{
-  int   status;   /* exit code */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-}
-
-/* Replaces @path (which may exist) with a FIFO that nobody writes to. */
-static void
-make_fifo (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_remove (path);
-  if (mkfifo (path, 0644) != 0)
-    g_error ("mkfifo %s: %s", path, g_strerror (errno));
-}
-
-/* Replaces @path (which may exist) with a symlink to @target. */
-static void
-make_symlink (const char *target,
-              const char *path)
-{
-  g_remove (path);
-  if (symlink (target, path) != 0)
-    g_error ("symlink %s: %s", path, g_strerror (errno));
-}
-
-static char *
-demo_root (void)
-{
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "demo-project", NULL);
-}
-
-/* A copy of the demo project; returns the temporary folder holding it as "project". */
-static char *
-copy_demo (char **project)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("cb-test-hostile-XXXXXX", &error);
-  g_autofree char *source = demo_root ();
-  g_autofree char *dest = NULL;
-  int wait_status = 0;
-  const char *argv[] = { "cp", "-R", source, NULL, NULL };
-
-  g_assert_no_error (error);
-  dest = g_build_filename (tmp, "project", NULL);
-  argv[3] = dest;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
-
-  *project = g_steal_pointer (&dest);
-  return g_steal_pointer (&tmp);
-}
-
-static char *
-make_tmp (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("cb-test-hostile-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return tmp;
-}
-
-static char *
-read_back (int fd)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  char buf[4096];
-  gssize n;
-
-  g_assert_cmpint (lseek (fd, 0, SEEK_SET), ==, 0);
-  while ((n = read (fd, buf, sizeof buf)) > 0)
-    g_string_append_len (text, buf, n);
-  close (fd);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* Runs CB_BINARY with the NULL-terminated arguments; a child still running after
- * CASE_TIMEOUT_S seconds is killed and fails the case. FALSE (skipped) when there is no
- * binary. */
-static gboolean
-run_cli (Result     *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("CB_BINARY");
-  g_autofree char *out_name = NULL;
-  g_autofree char *err_name = NULL;
-  gint64 deadline;
-  GPid pid;
-  int out_fd, err_fd;
-  int status = 0;
-  va_list args;
-
-  if (binary == NULL || *binary == '\0')
-    {
-      g_test_skip ("CB_BINARY is not set (the binary is not built)");
-      return FALSE;
-    }
-
-  g_ptr_array_add (argv, (gpointer) binary);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  /* Files, not pipes: a child is never blocked by output nobody reads. */
-  out_fd = g_file_open_tmp ("cb-hostile-out-XXXXXX", &out_name, &error);
-  g_assert_no_error (error);
-  err_fd = g_file_open_tmp ("cb-hostile-err-XXXXXX", &err_name, &error);
-  g_assert_no_error (error);
-  g_unlink (out_name);
-  g_unlink (err_name);
-
-  g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
-                                    G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                    -1, out_fd, err_fd, NULL, NULL, 0,
-                                    &pid, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  deadline = g_get_monotonic_time () + CASE_TIMEOUT_S * G_USEC_PER_SEC;
-  for (;;)
-    {
-      pid_t done = waitpid (pid, &status, WNOHANG);
-
-      if (done == pid)
-        break;
-      g_assert_cmpint (done, ==, 0);
-      if (g_get_monotonic_time () > deadline)
-        {
-          kill (pid, SIGKILL);
-          waitpid (pid, &status, 0);
-          result->out = read_back (out_fd);
-          result->err = read_back (err_fd);
-          g_error ("command-builder %s did not finish in %d s; stderr:\n%s",
-                   (const char *) argv->pdata[argv->len - 2], CASE_TIMEOUT_S, result->err);
-        }
-      g_usleep (10 * 1000);
-    }
-
-  result->out = read_back (out_fd);
-  result->err = read_back (err_fd);
-  if (!WIFEXITED (status))
-    g_error ("command-builder was killed by signal %d; stderr:\n%s", WTERMSIG (status),
-             result->err);
-  result->status = WEXITSTATUS (status);
-  return TRUE;
-}
-
-static void
-assert_contains (const char *text,
-                 const char *part)
-{
-  if (text == NULL || strstr (text, part) == NULL)
-    g_error ("expected '%s' in:\n%s", part, text ? text : "(null)");
-}
-
-/* The first line of @text. */
-static char *
-first_line (const char *text)
-{
-  return g_strndup (text, strcspn (text, "\n"));
-}
-
-static char *
-repeat (const char *piece,
-        guint       n)
-{
-  GString *out = g_string_sized_new (strlen (piece) * n);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (out, piece);
-  return g_string_free (out, FALSE);
-}
-
-/* A "billion laughs" list: nine levels of nine aliases to the level below, 9^9 strings when
- * expanded, in a 1 KB text. */
-static char *
-billion_laughs (void)
-{
-  GString *out = g_string_new ("[&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]");
-
-  for (guint level = 1; level < 9; level++)
-    {
-      g_string_append_printf (out, ", &l%u [", level);
-      for (guint i = 0; i < 9; i++)
-        g_string_append_printf (out, "%s*l%u", i > 0 ? ", " : "", level - 1);
-      g_string_append (out, "]");
-    }
-  g_string_append (out, "]");
-  return g_string_free (out, FALSE);
-}
 
 /* Loads a schema of one element whose lines are @element (each indented by four spaces by
  * the caller); returns the problems as text, "" when it loaded. */
@@ -286,7 +60,7 @@ assert_schema_error (const char *element,
   g_autofree char *text = schema_problems (element);
 
   g_test_message ("problems: %s", text);
-  assert_contains (text, expected);
+  hostile_assert_contains (text, expected);
   g_assert_true (g_str_has_prefix (text, "hostile.yaml:"));
 }
 
@@ -295,13 +69,13 @@ assert_schema_error (const char *element,
 static void
 test_read_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "x.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s: is a FIFO, not a regular file", path);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
-  make_fifo (path);
+  hostile_make_fifo (path);
   g_assert_false (cb_file_read_regular (path, CB_FILE_KIND_CONFIG, &contents, NULL, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
   g_assert_cmpstr (error->message, ==, expected);
@@ -312,35 +86,35 @@ test_read_fifo (void)
 static void
 test_read_dev_zero (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "x.yaml", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
-  make_symlink ("/dev/zero", path);
+  hostile_make_symlink ("/dev/zero", path);
   g_assert_false (cb_file_read_regular (path, CB_FILE_KIND_CONFIG, &contents, NULL, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
-  assert_contains (error->message, "is a character device");
+  hostile_assert_contains (error->message, "is a character device");
   cb_test_remove_tree (tmp);
 }
 
 static void
 test_read_directory (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
   g_assert_false (cb_file_read_regular (tmp, CB_FILE_KIND_SCHEMA, &contents, NULL, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
-  assert_contains (error->message, "is a directory");
+  hostile_assert_contains (error->message, "is a directory");
   cb_test_remove_tree (tmp);
 }
 
 static void
 test_read_too_large (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "x.yaml", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -353,7 +127,7 @@ test_read_too_large (void)
   g_assert_cmpint (ftruncate (fd, (off_t) limit + 1), ==, 0);
   close (fd);
   g_assert_false (cb_file_read_regular (path, CB_FILE_KIND_CONFIG, &contents, NULL, &error));
-  assert_contains (error->message, "is larger than 16 MiB");
+  hostile_assert_contains (error->message, "is larger than 16 MiB");
   g_clear_error (&error);
 
   g_assert_cmpint (truncate (path, (off_t) limit), ==, 0);
@@ -365,23 +139,23 @@ test_read_too_large (void)
 static void
 test_yaml_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "configs", "trainer", "x.yaml", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbNode) node = NULL;
 
-  make_fifo (path);
+  hostile_make_fifo (path);
   node = cb_yaml_load_file (path, &error);
   g_assert_null (node);
   g_assert_error (error, CB_YAML_ERROR, CB_YAML_ERROR_IO);
-  assert_contains (error->message, "is a FIFO");
+  hostile_assert_contains (error->message, "is a FIFO");
   cb_test_remove_tree (tmp);
 }
 
 static void
 test_schema_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "train.yaml", NULL);
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(GError) error = NULL;
@@ -389,7 +163,7 @@ test_schema_fifo (void)
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
 
-  make_fifo (path);
+  hostile_make_fifo (path);
   schema = cb_schema_load_file (path, problems, &error);
   g_assert_null (schema);
   g_assert_error (error, CB_SCHEMA_ERROR, CB_SCHEMA_ERROR_INVALID);
@@ -403,7 +177,7 @@ static void
 test_config_tree_fifo (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *configs = g_build_filename (project, "configs", NULL);
   g_autofree char *fifo = g_build_filename (configs, "trainer", "x.yaml", NULL);
   g_autofree char *zero = g_build_filename (configs, "trainer", "default.yaml", NULL);
@@ -411,29 +185,29 @@ test_config_tree_fifo (void)
   g_autoptr(CbConfigSnapshot) snapshot = NULL;
   g_autofree char *text = NULL;
 
-  make_fifo (fifo);
-  make_symlink ("/dev/zero", zero);
+  hostile_make_fifo (fifo);
+  hostile_make_symlink ("/dev/zero", zero);
 
   cb_config_check_tree (configs, problems);
   snapshot = cb_config_snapshot_load (configs, problems);
   g_assert_nonnull (snapshot);
   text = cb_problem_list_to_string (problems);
   g_test_message ("%s", text);
-  assert_contains (text, "x.yaml: is a FIFO, not a regular file");
-  assert_contains (text, "default.yaml: is a character device, not a regular file");
+  hostile_assert_contains (text, "x.yaml: is a FIFO, not a regular file");
+  hostile_assert_contains (text, "default.yaml: is a character device, not a regular file");
   cb_test_remove_tree (tmp);
 }
 
 static void
 test_run_info_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *overrides = g_build_filename (tmp, ".hydra", "overrides.yaml", NULL);
   g_autofree char *config = g_build_filename (tmp, ".hydra", "config.yaml", NULL);
   CbRunInfo *info;
 
-  write_file (overrides, "- exp_name=fifo_run\n", -1);
-  make_fifo (config);
+  hostile_write_file (overrides, "- exp_name=fifo_run\n", -1);
+  hostile_make_fifo (config);
   info = cb_run_info_read (tmp);
   g_assert_nonnull (info);
   g_assert_cmpstr (info->exp_name, ==, "fifo_run");
@@ -444,16 +218,16 @@ test_run_info_fifo (void)
 static void
 test_history_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "history.ini", NULL);
   g_autoptr(CbRunHistory) history = NULL;
   g_autoptr(GError) error = NULL;
 
-  make_fifo (path);
+  hostile_make_fifo (path);
   history = cb_run_history_new (path);
   g_assert_false (cb_run_history_load (history, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
-  assert_contains (error->message, "is a FIFO");
+  hostile_assert_contains (error->message, "is a FIFO");
   g_assert_cmpuint (g_list_model_get_n_items (cb_run_history_get_entries (history)), ==, 0);
   /* Not moved aside: it was never read. */
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -463,15 +237,15 @@ test_history_fifo (void)
 static void
 test_history_dev_urandom (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "history.ini", NULL);
   g_autoptr(CbRunHistory) history = NULL;
   g_autoptr(GError) error = NULL;
 
-  make_symlink ("/dev/urandom", path);
+  hostile_make_symlink ("/dev/urandom", path);
   history = cb_run_history_new (path);
   g_assert_false (cb_run_history_load (history, &error));
-  assert_contains (error->message, "is a character device");
+  hostile_assert_contains (error->message, "is a character device");
   cb_test_remove_tree (tmp);
 }
 
@@ -479,16 +253,17 @@ test_history_dev_urandom (void)
 static void
 test_state_fifo (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "state.ini", NULL);
   g_autoptr(CbStateStore) store = NULL;
   g_autofree char *page = NULL;
 
-  make_fifo (path);
+  hostile_make_fifo (path);
   store = cb_state_store_new (path);
   /* Set aside (renamed), said once, and the pages start from their defaults. */
-  assert_contains (cb_state_store_get_load_problem (store), "is a FIFO, not a regular file");
-  assert_contains (cb_state_store_get_load_problem (store), "set aside as");
+  hostile_assert_contains (cb_state_store_get_load_problem (store),
+                           "is a FIFO, not a regular file");
+  hostile_assert_contains (cb_state_store_get_load_problem (store), "set aside as");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   page = cb_state_store_dup_page (store);
   g_assert_null (page);
@@ -502,15 +277,15 @@ static void
 test_cli_check_fifo_config (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *fifo = g_build_filename (project, "configs", "trainer", "x.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s: is a FIFO, not a regular file", fifo);
   g_auto(Result) result = { 0 };
 
-  make_fifo (fifo);
-  if (run_cli (&result, "--project", project, "check", NULL))
+  hostile_make_fifo (fifo);
+  if (hostile_run_cli (&result, "--project", project, "check", NULL))
     {
-      g_autofree char *line = first_line (result.err);
+      g_autofree char *line = hostile_first_line (result.err);
 
       g_assert_cmpint (result.status, ==, 1);
       g_assert_cmpstr (line, ==, expected);
@@ -522,17 +297,17 @@ static void
 test_cli_check_zero_config (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *path = g_build_filename (project, "configs", "trainer", "default.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s: is a character device, not a regular file",
                                                path);
   g_auto(Result) result = { 0 };
 
-  make_symlink ("/dev/zero", path);
-  if (run_cli (&result, "--project", project, "check", NULL))
+  hostile_make_symlink ("/dev/zero", path);
+  if (hostile_run_cli (&result, "--project", project, "check", NULL))
     {
       g_assert_cmpint (result.status, ==, 1);
-      assert_contains (result.err, expected);
+      hostile_assert_contains (result.err, expected);
     }
   cb_test_remove_tree (tmp);
 }
@@ -541,16 +316,16 @@ static void
 test_cli_print_fifo_config (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *fifo = g_build_filename (project, "configs", "trainer", "default.yaml", NULL);
   g_auto(Result) result = { 0 };
 
-  make_fifo (fifo);
-  if (run_cli (&result, "--project", project, "print", "train", NULL))
+  hostile_make_fifo (fifo);
+  if (hostile_run_cli (&result, "--project", project, "print", "train", NULL))
     {
       /* The command is still printed; the trainer group just has no file to offer. */
       g_test_message ("status %d, stderr: %s", result.status, result.err);
-      assert_contains (result.out, "runners/train.py");
+      hostile_assert_contains (result.out, "runners/train.py");
     }
   cb_test_remove_tree (tmp);
 }
@@ -562,24 +337,24 @@ check_bad_settings (const char *command,
                     const char *what)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *settings = g_build_filename (project, "command-builder.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s: %s, not a regular file", settings, what);
   g_auto(Result) result = { 0 };
   gboolean ran;
 
   if (g_str_equal (how, "fifo"))
-    make_fifo (settings);
+    hostile_make_fifo (settings);
   else
-    make_symlink (how, settings);
+    hostile_make_symlink (how, settings);
 
   if (g_str_equal (command, "print"))
-    ran = run_cli (&result, "--project", project, "print", "train", NULL);
+    ran = hostile_run_cli (&result, "--project", project, "print", "train", NULL);
   else
-    ran = run_cli (&result, "--project", project, command, NULL);
+    ran = hostile_run_cli (&result, "--project", project, command, NULL);
   if (ran)
     {
-      g_autofree char *line = first_line (result.err);
+      g_autofree char *line = hostile_first_line (result.err);
 
       /* print stops on broken settings with 2, as on any settings error. */
       g_assert_cmpint (result.status, ==, g_str_equal (command, "print") ? 2 : 1);
@@ -622,19 +397,19 @@ static void
 test_cli_list_checkpoints_fifo_hydra (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *config = g_build_filename (project, "outputs", "demo_training", ".hydra",
                                               "config.yaml", NULL);
   g_autofree char *overrides = g_build_filename (project, "outputs", "demo_training", ".hydra",
                                                  "overrides.yaml", NULL);
   g_auto(Result) result = { 0 };
 
-  make_fifo (config);
-  make_fifo (overrides);
-  if (run_cli (&result, "--project", project, "list-checkpoints", NULL))
+  hostile_make_fifo (config);
+  hostile_make_fifo (overrides);
+  if (hostile_run_cli (&result, "--project", project, "list-checkpoints", NULL))
     {
       g_assert_cmpint (result.status, ==, 0);
-      assert_contains (result.out, "demo_training");
+      hostile_assert_contains (result.out, "demo_training");
     }
   cb_test_remove_tree (tmp);
 }
@@ -644,7 +419,7 @@ test_cli_list_checkpoints_fifo_hydra (void)
 static void
 test_yaml_deep (void)
 {
-  g_autofree char *deep = repeat ("[", 60000);
+  g_autofree char *deep = hostile_repeat ("[", 60000);
   g_autofree char *text = g_strconcat ("key: ", deep, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbNode) node = NULL;
@@ -670,15 +445,15 @@ test_yaml_deep_block (void)
   node = cb_yaml_load_data (text->str, text->len, "block.yaml", &error);
   g_string_free (text, TRUE);
   g_assert_null (node);
-  assert_contains (error->message, "block.yaml:1:");
-  assert_contains (error->message, "nested too deeply");
+  hostile_assert_contains (error->message, "block.yaml:1:");
+  hostile_assert_contains (error->message, "nested too deeply");
 }
 
 static void
 test_yaml_deep_allowed (void)
 {
-  g_autofree char *open = repeat ("[", 256);
-  g_autofree char *close = repeat ("]", 256);
+  g_autofree char *open = hostile_repeat ("[", 256);
+  g_autofree char *close = hostile_repeat ("]", 256);
   g_autofree char *text = g_strconcat (open, "x", close, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbNode) node = NULL;
@@ -693,7 +468,7 @@ test_yaml_deep_allowed (void)
 static void
 test_yaml_billion_laughs (void)
 {
-  g_autofree char *laughs = billion_laughs ();
+  g_autofree char *laughs = hostile_billion_laughs ();
   g_autofree char *text = g_strconcat ("laughs: ", laughs, "\n", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbNode) node = NULL;
@@ -702,7 +477,7 @@ test_yaml_billion_laughs (void)
   g_assert_null (node);
   g_assert_error (error, CB_YAML_ERROR, CB_YAML_ERROR_LIMIT);
   g_assert_true (g_str_has_prefix (error->message, "lol.yaml:1:"));
-  assert_contains (error->message, "aliases expand to too many nodes");
+  hostile_assert_contains (error->message, "aliases expand to too many nodes");
 }
 
 static void
@@ -733,7 +508,7 @@ test_yaml_recursive_alias (void)
 static void
 test_schema_deep (void)
 {
-  g_autofree char *deep = repeat ("[", 60000);
+  g_autofree char *deep = hostile_repeat ("[", 60000);
   g_autofree char *element = g_strconcat ("    type: selectbox\n    options: ", deep, "\n", NULL);
 
   assert_schema_error (element, "nested too deeply");
@@ -742,7 +517,7 @@ test_schema_deep (void)
 static void
 test_schema_laughs_options (void)
 {
-  g_autofree char *laughs = billion_laughs ();
+  g_autofree char *laughs = hostile_billion_laughs ();
   g_autofree char *element = g_strconcat ("    type: selectbox\n    options: ", laughs, "\n",
                                           NULL);
 
@@ -752,7 +527,7 @@ test_schema_laughs_options (void)
 static void
 test_schema_laughs_default (void)
 {
-  g_autofree char *laughs = billion_laughs ();
+  g_autofree char *laughs = hostile_billion_laughs ();
   g_autofree char *element = g_strconcat ("    type: text_input\n    default: ", laughs, "\n",
                                           NULL);
 
@@ -762,7 +537,7 @@ test_schema_laughs_default (void)
 static void
 test_run_info_deep (void)
 {
-  g_autofree char *deep = repeat ("[", 60000);
+  g_autofree char *deep = hostile_repeat ("[", 60000);
   g_autofree char *config = g_strconcat ("exp_name: deep\nmodel: ", deep, "\n", NULL);
   const char *overrides = "- exp_name=deep\n";
   CbRunInfo *info;
@@ -779,27 +554,27 @@ static void
 write_deep (const char *path,
             const char *prefix)
 {
-  g_autofree char *deep = repeat ("[", 60000);
+  g_autofree char *deep = hostile_repeat ("[", 60000);
   g_autofree char *text = g_strconcat (prefix, deep, "\n", NULL);
 
-  write_file (path, text, -1);
+  hostile_write_file (path, text, -1);
 }
 
 static void
 test_cli_check_deep_config (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *path = g_build_filename (project, "configs", "trainer", "default.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s:1:", path);
   g_auto(Result) result = { 0 };
 
   write_deep (path, "x: ");
-  if (run_cli (&result, "--project", project, "check", NULL))
+  if (hostile_run_cli (&result, "--project", project, "check", NULL))
     {
       g_assert_cmpint (result.status, ==, 1);
-      assert_contains (result.err, expected);
-      assert_contains (result.err, "nested too deeply");
+      hostile_assert_contains (result.err, expected);
+      hostile_assert_contains (result.err, "nested too deeply");
     }
   cb_test_remove_tree (tmp);
 }
@@ -808,16 +583,16 @@ static void
 test_cli_check_deep_settings (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *path = g_build_filename (project, "command-builder.yaml", NULL);
   g_autofree char *expected = g_strdup_printf ("%s:1:266: nested too deeply (more than 256 levels)",
                                                path);
   g_auto(Result) result = { 0 };
 
   write_deep (path, "launcher: ");
-  if (run_cli (&result, "--project", project, "check", NULL))
+  if (hostile_run_cli (&result, "--project", project, "check", NULL))
     {
-      g_autofree char *line = first_line (result.err);
+      g_autofree char *line = hostile_first_line (result.err);
 
       g_assert_cmpint (result.status, ==, 1);
       /* The 256th bracket: the mapping around it is the first level. */
@@ -830,17 +605,17 @@ static void
 test_cli_check_deep_schema (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *schemas = g_build_filename (tmp, "schemas", NULL);
   g_autofree char *path = g_build_filename (schemas, "train.yaml", NULL);
   g_auto(Result) result = { 0 };
 
   write_deep (path, "title: Deep\nui_elements: ");
-  if (run_cli (&result, "--project", project, "--schemas", schemas, "check", NULL))
+  if (hostile_run_cli (&result, "--project", project, "--schemas", schemas, "check", NULL))
     {
       g_assert_cmpint (result.status, ==, 1);
-      assert_contains (result.err, "train.yaml:2:");
-      assert_contains (result.err, "nested too deeply");
+      hostile_assert_contains (result.err, "train.yaml:2:");
+      hostile_assert_contains (result.err, "nested too deeply");
     }
   cb_test_remove_tree (tmp);
 }
@@ -849,20 +624,20 @@ static void
 test_cli_check_laughs_schema (void)
 {
   g_autofree char *project = NULL;
-  g_autofree char *tmp = copy_demo (&project);
+  g_autofree char *tmp = hostile_copy_demo (&project);
   g_autofree char *schemas = g_build_filename (tmp, "schemas", NULL);
   g_autofree char *path = g_build_filename (schemas, "train.yaml", NULL);
-  g_autofree char *laughs = billion_laughs ();
+  g_autofree char *laughs = hostile_billion_laughs ();
   g_autofree char *text = g_strconcat ("title: Laughs\nui_elements:\n  - key: a\n"
                                        "    type: selectbox\n    options: ", laughs, "\n", NULL);
   g_auto(Result) result = { 0 };
 
-  write_file (path, text, -1);
-  if (run_cli (&result, "--project", project, "--schemas", schemas, "check", NULL))
+  hostile_write_file (path, text, -1);
+  if (hostile_run_cli (&result, "--project", project, "--schemas", schemas, "check", NULL))
     {
       g_assert_cmpint (result.status, ==, 1);
-      assert_contains (result.err, "train.yaml:5:");
-      assert_contains (result.err, "aliases expand to too many nodes");
+      hostile_assert_contains (result.err, "train.yaml:5:");
+      hostile_assert_contains (result.err, "aliases expand to too many nodes");
     }
   cb_test_remove_tree (tmp);
 }
@@ -870,8 +645,8 @@ test_cli_check_laughs_schema (void)
 static void
 test_expr_deep_parens (void)
 {
-  g_autofree char *open = repeat ("(", 100000);
-  g_autofree char *close = repeat (")", 100000);
+  g_autofree char *open = hostile_repeat ("(", 100000);
+          g_autofree char *close = hostile_repeat (")", 100000);
   g_autofree char *text = g_strconcat (open, "a == 1", close, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbExpr) expr = NULL;
@@ -880,13 +655,13 @@ test_expr_deep_parens (void)
   expr = cb_expr_parse (text, &offset, &error);
   g_assert_null (expr);
   g_assert_error (error, CB_EXPR_ERROR, CB_EXPR_ERROR_SYNTAX);
-  assert_contains (error->message, "nested too deeply");
+  hostile_assert_contains (error->message, "nested too deeply");
 }
 
 static void
 test_expr_deep_not (void)
 {
-  g_autofree char *nots = repeat ("not ", 100000);
+  g_autofree char *nots = hostile_repeat ("not ", 100000);
   g_autofree char *text = g_strconcat (nots, "a", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbExpr) expr = NULL;
@@ -899,8 +674,8 @@ test_expr_deep_not (void)
 static void
 test_schema_deep_visible_if (void)
 {
-  g_autofree char *open = repeat ("(", 100000);
-  g_autofree char *close = repeat (")", 100000);
+  g_autofree char *open = hostile_repeat ("(", 100000);
+          g_autofree char *close = hostile_repeat (")", 100000);
   g_autofree char *element = g_strconcat ("    type: text_input\n  - key: b\n"
                                           "    type: text_input\n    visible_if: \"", open,
                                           "a == 'x'", close, "\"\n", NULL);
@@ -1039,21 +814,21 @@ test_hydra_override_empty (void)
 static void
 test_history_huge_duration (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = hostile_make_tmp ();
   g_autofree char *path = g_build_filename (tmp, "history.ini", NULL);
   g_autoptr(CbRunHistory) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   GListModel *entries;
 
-  write_file (path,
-              "[history]\nversion=1\n\n"
-              "[run 0]\nargv=python3;train.py;\nstart=2025-01-01T10:00:00Z\nduration=1e300\n"
-              "exit-status=0\nsignal=0\n\n"
-              "[run 1]\nargv=python3;train.py;\nstart=2025-01-01T09:00:00Z\nduration=inf\n"
-              "exit-status=0\nsignal=0\n\n"
-              "[run 2]\nargv=python3;train.py;\nstart=2025-01-01T08:00:00Z\nduration=4.25\n"
-              "exit-status=0\nsignal=0\n", -1);
+  hostile_write_file (path,
+                      "[history]\nversion=1\n\n"
+                      "[run 0]\nargv=python3;train.py;\nstart=2025-01-01T10:00:00Z\nduration=1e300\n"
+                      "exit-status=0\nsignal=0\n\n"
+                      "[run 1]\nargv=python3;train.py;\nstart=2025-01-01T09:00:00Z\nduration=inf\n"
+                      "exit-status=0\nsignal=0\n\n"
+                      "[run 2]\nargv=python3;train.py;\nstart=2025-01-01T08:00:00Z\nduration=4.25\n"
+                      "exit-status=0\nsignal=0\n", -1);
   history = cb_run_history_new (path);
   g_assert_true (cb_run_history_load (history, &error));
   g_assert_no_error (error);
@@ -1102,8 +877,8 @@ run_bounded (gconstpointer data)
       return;
     }
 
-  /* Longer than run_cli()'s own bound, so that a hung binary is killed by run_cli() and
-   * never outlives the case. */
+  /* Longer than hostile_run_cli()'s own bound, so that a hung binary is killed by
+   * hostile_run_cli() and never outlives the case. */
   g_test_trap_subprocess (NULL, (CASE_TIMEOUT_S + 10) * G_USEC_PER_SEC,
                           G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
   if (!g_test_trap_has_passed ())

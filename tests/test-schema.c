@@ -1451,13 +1451,13 @@ static const ErrorCase error_cases[] = {
   /* Shapes (libcyaml). */
   { "label-not-a-string",
     HEAD "  - key: a\n    type: text_input\n    label: [A]\n",
-    5, 12, "STRING" },
+    5, 12, "expected a text here, not a list" },
   { "validation-not-a-mapping",
     HEAD "  - key: a\n    type: text_input\n    validation: true\n",
-    5, 17, "MAPPING" },
+    5, 17, "expected a mapping here, not a single value" },
   { "element-not-a-mapping",
     HEAD "  - text_input\n",
-    3, 5, "MAPPING" },
+    3, 5, "expected a mapping here, not a single value" },
 
   /* The document. */
   { "ui-elements-missing",

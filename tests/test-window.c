@@ -25,6 +25,7 @@
 #include "cb-terminal-pane.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
+#include "cb-test-hostile.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -1252,6 +1253,72 @@ test_no_configs (void)
   fixture_close (&f);
 }
 
+static gboolean
+banner_revealed (gpointer data)
+{
+  return cb_banner_get_revealed (data);
+}
+
+/* Issue 15: the worst of the hostile catalogue (test-hostile-catalogue) at once. The window
+ * must come up within the bound of spin_until() and name each broken file in the problems
+ * banner, instead of hanging on the FIFOs or crashing on the nesting. */
+static void
+test_hostile_project (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *project = NULL;
+  g_autofree char *tmp = hostile_copy_demo (&project);
+  g_autofree char *settings = g_build_filename (project, "command-builder.yaml", NULL);
+  g_autofree char *fifo = g_build_filename (project, "configs", "trainer", "x.yaml", NULL);
+  g_autofree char *record = g_build_filename (project, "outputs", "demo_training", ".hydra",
+                                              "config.yaml", NULL);
+  g_autofree char *deep_path = g_build_filename (project, "configs", "logger", "wandb.yaml", NULL);
+  g_autofree char *schemas = g_build_filename (tmp, "schemas", NULL);
+  g_autofree char *schema = g_build_filename (schemas, "test.yaml", NULL);
+  g_autofree char *loop = g_build_filename (project, "outputs", "loop", NULL);
+  g_autofree char *up = g_build_filename (project, "outputs", "demo_training", "checkpoints", "up",
+                                          NULL);
+  g_autofree char *deep = hostile_repeat ("[", 60000);
+  g_autofree char *deep_text = g_strconcat ("wandb: ", deep, "\n", NULL);
+  g_autofree char *laughs = hostile_billion_laughs ();
+  g_autofree char *schema_text = g_strconcat ("title: Laughs\nui_elements:\n  - key: a\n"
+                                              "    type: selectbox\n    options: ", laughs,
+                                              "\n", NULL);
+  gint64 start;
+  CbBanner *banner;
+  const char *details;
+
+  hostile_make_fifo (settings);
+  hostile_make_fifo (fifo);
+  hostile_make_fifo (record);
+  hostile_write_file (deep_path, deep_text, -1);
+  hostile_write_file (schema, schema_text, -1);
+  hostile_make_symlink (".", loop);
+  hostile_make_symlink ("..", up);
+
+  start = g_get_monotonic_time ();
+  fixture_open (&f, project, schemas, FALSE);
+  banner = CB_BANNER (cb_window_get_problems_banner (f.window));
+  spin_until (banner_revealed, banner);
+  g_test_message ("window up, banner shown in %.2f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+
+  details = cb_banner_get_details (banner);
+  g_test_message ("%s", details);
+  hostile_assert_contains (details, "command-builder.yaml: is a FIFO, not a regular file");
+  hostile_assert_contains (details, "wandb.yaml:1:");
+  hostile_assert_contains (details, "nested too deeply");
+  hostile_assert_contains (details, "test.yaml:5:");
+  hostile_assert_contains (details, "aliases expand to too many nodes");
+
+  /* The pages that could be read work. */
+  spin_until (all_pages_built, f.window);
+  g_assert_nonnull (strstr (shown_command (f.window), " runners/train.py "));
+
+  fixture_close (&f);
+  cb_test_remove_tree (tmp);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Following the configs, checkpoint pickers, running                                   */
 
@@ -1994,6 +2061,7 @@ main (int    argc,
   g_test_add_func ("/window/custom-schemas", test_custom_schemas);
   g_test_add_func ("/window/broken-configs", test_broken_configs);
   g_test_add_func ("/window/no-configs", test_no_configs);
+  g_test_add_func ("/window/hostile-project", test_hostile_project);
 
   ret = g_test_run ();
 

@@ -300,13 +300,32 @@ test_nested_mappings (void)
 static void
 test_duplicate_keys (void)
 {
-  g_autoptr(CbNode) root = load ("a: 1\n"
-                                 "b: 2\n"
-                                 "a: 3\n");
+  const char *yaml = "a: 1\nb: {c: 2, d: 3}\na: 3\n";
+  const char *nested = "b: {c: 2, c: 3}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbNode) root = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
 
-  /* Both are kept in order; a lookup finds the last, as PyYAML does. */
-  g_assert_cmpuint (cb_node_get_n_children (root), ==, 3);
-  g_assert_cmpstr (cb_node_lookup_string (root, "a"), ==, "3");
+  /* Refused, as Hydra's loader (OmegaConf) refuses them: a lookup would find one value,
+   * Hydra none. */
+  root = cb_yaml_load_data (yaml, strlen (yaml), "test.yaml", &error);
+  g_assert_null (root);
+  g_assert_error (error, CB_YAML_ERROR, CB_YAML_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "test.yaml:3:1: duplicate key 'a' (first at line 1)");
+  g_clear_error (&error);
+
+  root = cb_yaml_load_data (nested, strlen (nested), "test.yaml", &error);
+  g_assert_null (root);
+  g_assert_cmpstr (error->message, ==, "test.yaml:1:11: duplicate key 'c' (first at line 1)");
+  g_clear_error (&error);
+
+  /* Past the first keys, through a table: the last of 1,000 repeats the 20th. */
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (many, "k%u: %u\n", i, i);
+  g_string_append (many, "k19: again\n");
+  root = cb_yaml_load_data (many->str, many->len, "test.yaml", &error);
+  g_assert_null (root);
+  g_assert_cmpstr (error->message, ==, "test.yaml:1001:1: duplicate key 'k19' (first at line 20)");
 }
 
 static void

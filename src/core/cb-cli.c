@@ -928,6 +928,8 @@ cmd_list_checkpoints (const Options *options)
 
   if (project == NULL)
     return 1;
+  /* A broken settings file may name another outputs folder: the list says so first. */
+  print_problems (problems);
 
   scanner = cb_checkpoint_scanner_new (project->root, project->outputs_dir);
   cb_checkpoint_scanner_set_foreground (scanner, TRUE);

@@ -18,6 +18,9 @@
 
 #define PRELOAD_MAX_FILES 10000
 #define PRELOAD_MAX_DEPTH 16
+/* Names read in all: a config folder that leads to the root of the disk (a symlink) is not
+ * walked to its end. */
+#define PRELOAD_MAX_ENTRIES 100000
 
 /* ---- files --------------------------------------------------------------------------- */
 
@@ -233,7 +236,8 @@ static void
 preload_dir (CbComposer *self,
              const char *rel,
              guint       depth,
-             guint      *n_files)
+             guint      *n_files,
+             guint      *n_entries)
 {
   g_autofree char *path = *rel ? g_build_filename (self->dir, rel, NULL) : g_strdup (self->dir);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -241,17 +245,19 @@ preload_dir (CbComposer *self,
   const char *name;
 
   g_hash_table_replace (self->groups, g_strdup (rel), options);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+  while (dir != NULL && *n_entries < PRELOAD_MAX_ENTRIES &&
+         (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
       g_autofree char *child_rel = *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
 
+      (*n_entries)++;
       if (name[0] == '.')
         continue;
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
         {
           if (depth < PRELOAD_MAX_DEPTH)
-            preload_dir (self, child_rel, depth + 1, n_files);
+            preload_dir (self, child_rel, depth + 1, n_files, n_entries);
         }
       else if (g_str_has_suffix (name, ".yaml") && g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
                *n_files < PRELOAD_MAX_FILES)
@@ -303,12 +309,13 @@ guint
 cb_composer_preload (CbComposer *self)
 {
   guint n_files = 0;
+  guint n_entries = 0;
 
   g_return_val_if_fail (self != NULL, 0);
 
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->loaded);
-  preload_dir (self, "", 0, &n_files);
+  preload_dir (self, "", 0, &n_files, &n_entries);
   /* The top level is not a group. */
   g_hash_table_remove (self->groups, "");
   self->sealed = TRUE;

@@ -304,8 +304,8 @@ parse_entry (const Loaded  *loaded,
         {
           _cb_compose_element_free (e);
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                       "%s:%u: a defaults list entry names no group", loaded->file,
-                       cb_node_get_line (node));
+                       "%s:%u:%u: a defaults list entry names no group", loaded->file,
+                       cb_node_get_line (node), cb_node_get_column (node));
           return FALSE;
         }
       if (cb_node_is_null (value))
@@ -325,8 +325,8 @@ parse_entry (const Loaded  *loaded,
         {
           _cb_compose_element_free (e);
           g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                       "%s:%u: the option of '%s' must be a name, a list of names or null",
-                       loaded->file, cb_node_get_line (value), key);
+                       "%s:%u:%u: the option of '%s' must be a name, a list of names or null",
+                       loaded->file, cb_node_get_line (value), cb_node_get_column (value), key);
           return FALSE;
         }
       *out = e;
@@ -335,8 +335,8 @@ parse_entry (const Loaded  *loaded,
 
   _cb_compose_element_free (e);
   g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-               "%s:%u: a defaults list entry must be a config path or 'group: option'",
-               loaded->file, cb_node_get_line (node));
+               "%s:%u:%u: a defaults list entry must be a config path or 'group: option'",
+               loaded->file, cb_node_get_line (node), cb_node_get_column (node));
   return FALSE;
 }
 
@@ -351,8 +351,8 @@ read_defaults (const Loaded *loaded,
   if (cb_node_get_node_type (loaded->defaults) != CB_NODE_SEQUENCE)
     {
       g_set_error (error, CB_COMPOSE_ERROR, CB_COMPOSE_ERROR_DEFAULTS,
-                   "%s:%u: the defaults list must be a list", loaded->file,
-                   cb_node_get_line (loaded->defaults));
+                   "%s:%u:%u: the defaults list must be a list", loaded->file,
+                   cb_node_get_line (loaded->defaults), cb_node_get_column (loaded->defaults));
       return NULL;
     }
   for (guint i = 0; i < cb_node_get_n_children (loaded->defaults); i++)

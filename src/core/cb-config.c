@@ -175,10 +175,16 @@ list_stems (Loader     *loader,
 
   if (dir == NULL)
     {
+      /* A folder that is there but cannot be listed (chmod 000) is not "missing". */
       if (report_missing && loader->problems != NULL)
         g_ptr_array_add (loader->problems,
-                         cb_problem_new (CB_PROBLEM_NOTICE, path, 0, 0,
-                                         "missing folder: its list is empty"));
+                         cb_problem_new (CB_PROBLEM_NOTICE, path, 0, 0, "%s: its list is empty",
+                                         g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                                           ? "missing folder"
+                                           : g_error_matches (error, G_FILE_ERROR,
+                                                              G_FILE_ERROR_ACCES)
+                                           ? "a folder that cannot be read (no permission)"
+                                           : "a folder that cannot be read"));
       return NULL;
     }
 
@@ -577,9 +583,14 @@ cb_config_snapshot_load (const char *configs_dir,
   return cb_config_snapshot_reload (configs_dir, NULL, problems);
 }
 
+/* Names read in all: a configs folder that is a symlink to the root of the disk is not
+ * walked to its end. */
+#define CHECK_MAX_ENTRIES 100000
+
 static void
 check_dir (const char *path,
            guint       depth,
+           guint      *n_entries,
            GPtrArray  *problems)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -592,10 +603,12 @@ check_dir (const char *path,
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
+      if (++*n_entries > CHECK_MAX_ENTRIES)
+        return;
       if (name[0] == '.')
         continue;
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        check_dir (child, depth + 1, problems);
+        check_dir (child, depth + 1, n_entries, problems);
       else if (g_str_has_suffix (name, ".yaml") || g_str_has_suffix (name, ".yml"))
         {
           g_autoptr(GError) error = NULL;
@@ -612,10 +625,16 @@ void
 cb_config_check_tree (const char *configs_dir,
                       GPtrArray  *problems)
 {
+  guint n_entries = 0;
+
   g_return_if_fail (configs_dir != NULL);
   g_return_if_fail (problems != NULL);
 
-  check_dir (configs_dir, 0, problems);
+  check_dir (configs_dir, 0, &n_entries, problems);
+  if (n_entries > CHECK_MAX_ENTRIES)
+    g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_WARNING, configs_dir, 0, 0,
+                                               "more than %u files and folders: the rest is "
+                                               "not checked", CHECK_MAX_ENTRIES));
 }
 
 /* ---- accessors ----------------------------------------------------------------------- */

@@ -28,6 +28,25 @@ is_dir (const char *path)
   return g_file_test (path, G_FILE_TEST_IS_DIR);
 }
 
+/* Whether @value, a path relative to the project root, leads out of it ("..", "a/../.."). */
+static gboolean
+leaves_root (const char *value)
+{
+  g_auto(GStrv) parts = g_strsplit (value, "/", -1);
+  int depth = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], ".."))
+        depth--;
+      else if (*parts[i] != '\0' && !g_str_equal (parts[i], "."))
+        depth++;
+      if (depth < 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static char *
 settings_dir_value (GPtrArray    *problems,
                     const char   *path,
@@ -48,6 +67,18 @@ settings_dir_value (GPtrArray    *problems,
         g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, path, cb_node_get_line (node),
                                                    cb_node_get_column (node),
                                                    "'%s' must be a folder name", key));
+      return g_strdup (fallback);
+    }
+
+  /* A project shared through git must not send the app walking the rest of the disk
+   * ("configs_dir: /" reads every file on it). */
+  if (g_path_is_absolute (value) || leaves_root (value))
+    {
+      if (problems != NULL)
+        g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, path, cb_node_get_line (node),
+                                                   cb_node_get_column (node),
+                                                   "'%s' must be a folder inside the project, "
+                                                   "not '%s'", key, value));
       return g_strdup (fallback);
     }
 
@@ -281,7 +312,10 @@ schema_in_dir (const char *dir,
     {
       g_autofree char *path = g_build_filename (dir, names[i], NULL);
 
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      /* Whatever stands there (a FIFO, a folder, a dangling symlink) is the project's
+       * schema: loading it says what is wrong, instead of the bundled one taking its place
+       * without a word. */
+      if (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK))
         return g_steal_pointer (&path);
     }
 

@@ -181,6 +181,28 @@ cyaml_log_cb (cyaml_log_t  level,
     g_string_append_vprintf (log, fmt, args);
 }
 
+/* libcyaml's "Expecting SEQUENCE, got event: SCALAR" in the README's words, or NULL. */
+static char *
+shape_message (const char *message)
+{
+  static const char * const shapes[][2] = {
+    { "SEQUENCE", "a list" }, { "MAPPING", "a mapping" }, { "SCALAR", "a single value" },
+    { "STRING", "a text" },
+  };
+  const char *words[2] = { NULL, NULL };
+  char names[2][32];
+
+  if (sscanf (message, "Expecting %31[A-Z_], got event: %31[A-Z_]", names[0], names[1]) != 2)
+    return NULL;
+  for (guint k = 0; k < 2; k++)
+    for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+      if (g_str_has_prefix (names[k], shapes[i][0]))
+        words[k] = shapes[i][1];
+  if (words[0] == NULL || words[1] == NULL)
+    return NULL;
+  return g_strdup_printf ("expected %s here, not %s", words[0], words[1]);
+}
+
 /* Turns libcyaml's log ("Load: Unexpected key: foo\nLoad: Backtrace:\n  in mapping field
  * 'x' (line: 5, column: 10)\n...") into one message at the innermost position. */
 static void
@@ -228,6 +250,16 @@ add_cyaml_problem (GPtrArray   *problems,
 
       g_free (message);
       message = g_strdup_printf ("unknown key '%s'", key);
+    }
+  else
+    {
+      char *shape = shape_message (message);
+
+      if (shape != NULL)
+        {
+          g_free (message);
+          message = shape;
+        }
     }
 
   g_ptr_array_add (problems, cb_problem_new (CB_PROBLEM_ERROR, filename, line, column,

@@ -143,6 +143,38 @@ remember_anchor (Loader        *loader,
     g_hash_table_replace (loader->anchors, g_strdup ((const char *) anchor), cb_node_ref (node));
 }
 
+/* The key of @map that is the same text as @key, or NULL. Past a few keys through @index
+ * (made here, freed by the caller), so that a mapping of n keys costs n lookups. */
+static const CbNode *
+find_key (const CbNode  *map,
+          GHashTable   **index,
+          const CbNode  *key)
+{
+  if (*index == NULL && map->keys->len < 16)
+    {
+      for (guint i = 0; i < map->keys->len; i++)
+        {
+          const CbNode *other = g_ptr_array_index (map->keys, i);
+
+          if (g_str_equal (other->scalar, key->scalar))
+            return other;
+        }
+      return NULL;
+    }
+
+  if (*index == NULL)
+    {
+      *index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < map->keys->len; i++)
+        {
+          CbNode *other = g_ptr_array_index (map->keys, i);
+
+          g_hash_table_insert (*index, other->scalar, other);
+        }
+    }
+  return g_hash_table_lookup (*index, key->scalar);
+}
+
 /* Parses the node that starts with @event (consumed by the caller). */
 static CbNode *
 parse_node (Loader       *loader,
@@ -198,6 +230,7 @@ parse_node (Loader       *loader,
         const yaml_char_t *anchor = is_map ? event->data.mapping_start.anchor
                                            : event->data.sequence_start.anchor;
         gsize n_before = loader->n_nodes;
+        g_autoptr(GHashTable) index = NULL;
 
         if (loader->depth >= CB_YAML_MAX_DEPTH)
           {
@@ -217,6 +250,7 @@ parse_node (Loader       *loader,
         for (;;)
           {
             yaml_event_t child_event;
+            const CbNode *first;
             CbNode *child;
 
             if (!yaml_parser_parse (&loader->parser, &child_event))
@@ -255,6 +289,21 @@ parse_node (Loader       *loader,
                     cb_node_unref (node);
                     return NULL;
                   }
+                /* Hydra's YAML loader (OmegaConf) refuses a repeated key: so do all readers,
+                 * rather than take one of the two values without a word. */
+                if ((first = find_key (node, &index, child)) != NULL)
+                  {
+                    g_set_error (loader->error, CB_YAML_ERROR, CB_YAML_ERROR_SYNTAX,
+                                 "%s:%u:%u: duplicate key '%s' (first at line %u)",
+                                 loader->filename, child->line, child->column, child->scalar,
+                                 first->line);
+                    cb_node_unref (child);
+                    loader->depth--;
+                    cb_node_unref (node);
+                    return NULL;
+                  }
+                if (index != NULL)
+                  g_hash_table_insert (index, child->scalar, child);
                 g_ptr_array_add (node->keys, child);
               }
             else
