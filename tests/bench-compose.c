@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "cb/cb-compose.h"
+#include "cb/cb-command-parse.h"
 #include "cb/cb-form.h"
 
 #include <glib/gstdio.h>
@@ -172,6 +173,28 @@ main (int   argc,
   g_string_append_printf (json, ", \"edit_with_check_us_p50\": %.1f, "
                           "\"edit_with_check_us_p95\": %.1f",
                           quantile (edits, 0.5), quantile (edits, 0.95));
+
+  /* A paste: the command's text parsed and loaded into the page's form (Ctrl+V). */
+  {
+    g_autoptr(GArray) pastes = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autofree char *text = g_strdup (cb_command_get_display (cb_form_get_command (form)));
+
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autoptr(CbParseResult) result = NULL;
+        double start = now_us ();
+
+        result = cb_command_parse_text (text, NULL, project, NULL);
+        if (result == NULL || !cb_parse_result_load (result, form, NULL))
+          {
+            g_printerr ("bench-compose: the demo's train command does not paste back\n");
+            return 1;
+          }
+        g_array_append_val (pastes, (double) { now_us () - start });
+      }
+    g_string_append_printf (json, ", \"paste_us_p50\": %.1f, \"paste_us_p95\": %.1f",
+                            quantile (pastes, 0.5), quantile (pastes, 0.95));
+  }
 
   generated = generate_tree ();
   generated_configs = g_build_filename (generated, "configs", NULL);
