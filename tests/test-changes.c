@@ -27,6 +27,7 @@
 #include "cb-window.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-run-history.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 
@@ -34,22 +35,11 @@
 
 typedef struct
 {
-  char                *copy;
-  CbProject           *project;
-  CbConfigCache       *cache;
-  CbCheckpointScanner *scanner;
-  GSettingsBackend    *backend;
-  GSettings           *settings;
+  CbTestProject        p;
   CbWindow            *window;
   CbPage              *page;
   CbForm              *form;
 } Fixture;
-
-static gboolean
-cache_loaded (gpointer data)
-{
-  return cb_config_cache_get_loaded (data);
-}
 
 static gboolean
 page_built (gpointer data)
@@ -60,39 +50,10 @@ page_built (gpointer data)
 static void
 fixture_open (Fixture *f)
 {
-  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *configs = NULL;
-  g_autofree char *state = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("test-changes-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  f->copy = g_build_filename (tmp, "demo", NULL);
-  g_assert_true (cb_copy_demo_project (f->copy, &error));
-  f->project = cb_project_load (f->copy, problems);
-  g_assert_nonnull (f->project);
-  state = cb_state_store_path_for_project (f->project->root);
-  g_unlink (state);
-
-  configs = cb_project_get_path (f->project, f->project->configs_dir);
-  f->cache = cb_config_cache_new (configs);
-  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
-  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
-  cb_checkpoint_scanner_rescan (f->scanner);
-
-  f->backend = g_memory_settings_backend_new ();
-  f->settings = g_settings_new_with_backend (APP_ID, f->backend);
-  g_settings_set_int (f->settings, "window-width", 700);
-  g_settings_set_int (f->settings, "window-height", 600);
-
-  f->window = g_object_new (CB_TYPE_WINDOW,
-                            "project", f->project,
-                            "config-cache", f->cache,
-                            "checkpoint-scanner", f->scanner,
-                            "settings", f->settings,
-                            NULL);
+  cb_test_project_open (&f->p, "test-changes", 700, 600);
+  f->window = cb_test_project_new_window (&f->p);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cb_test_spin_until (cache_loaded, f->cache, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_cache_loaded, f->p.cache, TIMEOUT_MS));
   cb_window_set_visible_page (f->window, "train");
   g_assert_true (cb_test_spin_until (page_built, f->window, TIMEOUT_MS));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -103,18 +64,9 @@ fixture_open (Fixture *f)
 static void
 fixture_close (Fixture *f)
 {
-  g_autofree char *tmp = g_path_get_dirname (f->copy);
-
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f->window)));
   cb_test_spin_pending ();
-  g_clear_object (&f->scanner);
-  g_clear_object (&f->cache);
-  g_clear_object (&f->settings);
-  g_clear_object (&f->backend);
-  g_clear_pointer (&f->project, cb_project_unref);
-  cb_test_remove_tree (f->copy);
-  g_rmdir (tmp);
-  g_clear_pointer (&f->copy, g_free);
+  cb_test_project_close (&f->p);
 }
 
 static GtkWidget *
@@ -438,7 +390,7 @@ test_run_baseline (void)
   g_assert_null (row_subtitle (view, "batch_size"));
 
   /* Broken YAML: the file and line:column instead of a list; then no file at all. */
-  overrides = g_build_filename (f.copy, "outputs", "demo_training", ".hydra", "overrides.yaml",
+  overrides = g_build_filename (f.p.copy, "outputs", "demo_training", ".hydra", "overrides.yaml",
                                 NULL);
   g_assert_true (g_file_set_contents (overrides, "- trainer.max_epochs=3\n- b: [\n", -1, NULL));
   cb_changes_view_set_baseline (view, 0);

@@ -37,12 +37,7 @@
 
 typedef struct
 {
-  char                *copy;
-  CbProject           *project;
-  CbConfigCache       *cache;
-  CbCheckpointScanner *scanner;
-  GSettingsBackend    *backend;
-  GSettings           *settings;
+  CbTestProject        p;
   CbWindow            *window;
   CbTerminalPane      *pane;
   guint                n_started;
@@ -79,40 +74,11 @@ finished_cb (CbTerminalPane *pane,
 static void
 fixture_open (Fixture *f)
 {
-  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *configs = NULL;
-  g_autofree char *state = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("test-commands-in-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  f->copy = g_build_filename (tmp, "demo", NULL);
-  g_assert_true (cb_copy_demo_project (f->copy, &error));
-  f->project = cb_project_load (f->copy, problems);
-  g_assert_nonnull (f->project);
-  state = cb_state_store_path_for_project (f->project->root);
-  g_unlink (state);
-
-  configs = cb_project_get_path (f->project, f->project->configs_dir);
-  f->cache = cb_config_cache_new (configs);
-  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
-  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
-  cb_checkpoint_scanner_rescan (f->scanner);
-
-  f->backend = g_memory_settings_backend_new ();
-  f->settings = g_settings_new_with_backend (APP_ID, f->backend);
-  g_settings_set_int (f->settings, "window-width", 700);
-  g_settings_set_int (f->settings, "window-height", 600);
-
-  f->window = g_object_new (CB_TYPE_WINDOW,
-                            "project", f->project,
-                            "config-cache", f->cache,
-                            "checkpoint-scanner", f->scanner,
-                            "settings", f->settings,
-                            NULL);
+  cb_test_project_open (&f->p, "test-commands-in", 700, 600);
+  f->window = cb_test_project_new_window (&f->p);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cb_test_spin_until (cb_test_cache_loaded, f->cache, TIMEOUT_MS));
-  g_assert_true (cb_test_spin_until (cb_test_scanner_loaded, f->scanner, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_cache_loaded, f->p.cache, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_scanner_loaded, f->p.scanner, TIMEOUT_MS));
   cb_window_build_all_pages (f->window);
   g_assert_true (cb_test_spin_until (all_pages_built, f->window, TIMEOUT_MS));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -125,19 +91,10 @@ fixture_open (Fixture *f)
 static void
 fixture_close (Fixture *f)
 {
-  g_autofree char *tmp = g_path_get_dirname (f->copy);
-
   g_signal_handlers_disconnect_by_data (f->pane, f);
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f->window)));
   cb_test_spin_pending ();
-  g_clear_object (&f->scanner);
-  g_clear_object (&f->cache);
-  g_clear_object (&f->settings);
-  g_clear_object (&f->backend);
-  g_clear_pointer (&f->project, cb_project_unref);
-  cb_test_remove_tree (f->copy);
-  g_rmdir (tmp);
-  g_clear_pointer (&f->copy, g_free);
+  cb_test_project_close (&f->p);
 }
 
 static void
@@ -592,7 +549,7 @@ test_run_settings_picker (void)
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_widget_get_name (button), ==, "run-settings-button");
   g_assert_false (gtk_widget_get_visible (button));
-  ckpt = g_build_filename (f.copy, "outputs", "3", "checkpoints", "last.ckpt", NULL);
+  ckpt = g_build_filename (f.p.copy, "outputs", "3", "checkpoints", "last.ckpt", NULL);
   g_assert_true (cb_form_set_value_from_string (cb_page_get_form (test), "checkpoint_path", ckpt,
                                                 NULL));
   cb_test_spin_pending ();
@@ -623,7 +580,7 @@ test_run_settings_picker (void)
                                 "exp_name"), ==, "ocr_prediction");
 
   /* No overrides.yaml, then a broken one: the toast names the file; Train is unchanged. */
-  bare = g_build_filename (f.copy, "outputs", "bare", NULL);
+  bare = g_build_filename (f.p.copy, "outputs", "bare", NULL);
   bare_ckpt = g_build_filename (bare, "checkpoints", "last.ckpt", NULL);
   {
     g_autofree char *hydra = g_build_filename (bare, ".hydra", NULL);
@@ -729,7 +686,7 @@ test_save_script (void)
   wait_for_toast (f.window, "Saved train-receipts.sh");
   g_assert_true (g_file_get_contents (path, &data, NULL, &error));
   g_assert_no_error (error);
-  want = cb_script_new (cb_form_get_command (form), f.project->root);
+  want = cb_script_new (cb_form_get_command (form), f.p.project->root);
   g_assert_cmpstr (data, ==, want);
   g_assert_nonnull (strstr (data, "'+note=\"it'\\''s $HOME\"'"));
   g_assert_cmpint (g_stat (path, &st), ==, 0);

@@ -6,12 +6,17 @@
 #include "config.h"
 
 #include <adwaita.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
 
 #include "cb-test-gui.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-config-cache.h"
+#include "cb/cb-problem.h"
+#include "cb-state-store.h"
 
 /**
  * cb_test_gui_init:
@@ -132,4 +137,73 @@ cb_test_wait_for_toast (GtkWidget  *window,
 
       g_error ("no toast “%s…”; the toast says “%s”", prefix, title);
     }
+}
+
+/**
+ * cb_test_project_open:
+ * @name: the test's name, for the temporary folder
+ *
+ * Copies the demo project into a temporary folder, loads it, forgets any page state saved
+ * for it, starts its config cache loading and its checkpoint scan, and makes memory-backed
+ * settings with the window size @width x @height.
+ */
+void
+cb_test_project_open (CbTestProject *p,
+                      const char    *name,
+                      int            width,
+                      int            height)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strconcat (name, "-XXXXXX", NULL);
+  g_autofree char *tmp = g_dir_make_tmp (template, &error);
+  g_autofree char *configs = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_no_error (error);
+  p->copy = g_build_filename (tmp, "demo", NULL);
+  g_assert_true (cb_copy_demo_project (p->copy, &error));
+  p->project = cb_project_load (p->copy, problems);
+  g_assert_nonnull (p->project);
+  state = cb_state_store_path_for_project (p->project->root);
+  g_unlink (state);
+
+  configs = cb_project_get_path (p->project, p->project->configs_dir);
+  p->cache = cb_config_cache_new (configs);
+  cb_config_cache_load_async (p->cache, NULL, NULL, NULL);
+  p->scanner = cb_checkpoint_scanner_new (p->project->root, p->project->outputs_dir);
+  cb_checkpoint_scanner_rescan (p->scanner);
+
+  p->backend = g_memory_settings_backend_new ();
+  p->settings = g_settings_new_with_backend (APP_ID, p->backend);
+  g_settings_set_int (p->settings, "window-width", width);
+  g_settings_set_int (p->settings, "window-height", height);
+}
+
+/* A window on the project (not shown). */
+CbWindow *
+cb_test_project_new_window (CbTestProject *p)
+{
+  return g_object_new (CB_TYPE_WINDOW,
+                       "project", p->project,
+                       "config-cache", p->cache,
+                       "checkpoint-scanner", p->scanner,
+                       "settings", p->settings,
+                       NULL);
+}
+
+/* Frees what cb_test_project_open() made and removes the copy (close the windows first). */
+void
+cb_test_project_close (CbTestProject *p)
+{
+  g_autofree char *tmp = g_path_get_dirname (p->copy);
+
+  g_clear_object (&p->scanner);
+  g_clear_object (&p->cache);
+  g_clear_object (&p->settings);
+  g_clear_object (&p->backend);
+  g_clear_pointer (&p->project, cb_project_unref);
+  cb_test_remove_tree (p->copy);
+  g_rmdir (tmp);
+  g_clear_pointer (&p->copy, g_free);
 }

@@ -7,7 +7,30 @@
 
 #include <gtk/gtk.h>
 
+#include "cb-window.h"
+#include "cb/cb-checkpoint-scanner.h"
+#include "cb/cb-config-cache.h"
+#include "cb/cb-project.h"
+
 G_BEGIN_DECLS
+
+/* A copy of the demo project in a temporary folder, with what a window on it needs. */
+typedef struct
+{
+  char                *copy;
+  CbProject           *project;
+  CbConfigCache       *cache;
+  CbCheckpointScanner *scanner;
+  GSettingsBackend    *backend;
+  GSettings           *settings;
+} CbTestProject;
+
+void       cb_test_project_open     (CbTestProject *p,
+                                     const char    *name,
+                                     int            width,
+                                     int            height);
+CbWindow  *cb_test_project_new_window (CbTestProject *p);
+void       cb_test_project_close    (CbTestProject *p);
 
 char      *cb_test_gui_init         (int         *argc,
                                      char      ***argv,
