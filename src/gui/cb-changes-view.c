@@ -504,12 +504,62 @@ cb_changes_view_class_init (CbChangesViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
+/* The drop-down's labels: in the button, one line cut short (a run's name can be long and
+ * must not widen the window); in the list, whole. */
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  ellipsize)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = gtk_string_object_get_string (string);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  /* A label that may be cut short says itself whole on hover. */
+  gtk_widget_set_tooltip_text (label, GPOINTER_TO_INT (ellipsize) &&
+                                      g_utf8_strlen (text, -1) > 40 ? text : NULL);
+}
+
+static GtkListItemFactory *
+label_factory (gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GINT_TO_POINTER (ellipsize));
+  return factory;
+}
+
 static void
 cb_changes_view_init (CbChangesView *self)
 {
   self->records = g_ptr_array_new_with_free_func (g_object_unref);
   self->page_runs = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    g_autoptr(GtkListItemFactory) button = label_factory (TRUE);
+    g_autoptr(GtkListItemFactory) list = label_factory (FALSE);
+
+    gtk_drop_down_set_factory (self->baseline_drop_down, button);
+    gtk_drop_down_set_list_factory (self->baseline_drop_down, list);
+  }
   rebuild_baselines (self);
 }
 
