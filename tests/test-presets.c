@@ -102,6 +102,38 @@ argv_text (Session *s)
   return g_strjoinv (" ", (char **) cb_command_get_argv (cb_form_get_command (train_form (s))));
 }
 
+/* The Replace question, among the toplevels (the Save dialog may still be closing). */
+static GtkWidget *
+replace_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)),
+                            "Replace Preset"))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+has_second_note (gpointer path)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, "second note") != NULL;
+}
+
+static gboolean
+replace_dialog_shown (gpointer data)
+{
+  return replace_dialog () != NULL;
+}
+
 static void
 wait_for_toast (CbWindow   *window,
                 const char *prefix)
@@ -195,6 +227,29 @@ test_save_restart_share (void)
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
     g_assert_true (cb_test_spin_until (file_exists, path_a, TIMEOUT_MS));
     wait_for_toast (s.window, "Saved preset “" PRESET_NAME "”");
+
+    /* The same name again: the user is asked; Cancel keeps the file, Replace rewrites it. */
+    for (guint round = 0; round < 2; round++)
+      {
+        g_autofree char *text = NULL;
+
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (s.window), "win.save-preset-as",
+                                                   "(ss)", PRESET_NAME, "second note"));
+        g_assert_true (cb_test_spin_until (replace_dialog_shown, NULL, TIMEOUT_MS));
+        dialog = replace_dialog ();
+        g_object_ref (dialog);
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog),
+                                     round == 0 ? "cancel" : "replace");
+        if (round == 1)
+          g_assert_true (cb_test_spin_until (has_second_note, path_a, TIMEOUT_MS));
+        else
+          cb_test_spin_for (300);
+        /* The answered question goes. */
+        gtk_window_destroy (GTK_WINDOW (dialog));
+        g_object_unref (dialog);
+        g_assert_true (g_file_get_contents (path_a, &text, NULL, NULL));
+        g_assert_true ((strstr (text, "second note") != NULL) == (round == 1));
+      }
   }
   session_close (&s);
 

@@ -24,6 +24,7 @@ typedef struct
   char     *page;
   char     *name;
   char     *new_name;
+  CbPreset *preset;    /* a save's, to save again when the user replaces the other */
 } PresetOp;
 
 static PresetOp *
@@ -48,6 +49,7 @@ preset_op_free (PresetOp *op)
   g_free (op->page);
   g_free (op->name);
   g_free (op->new_name);
+  g_clear_pointer (&op->preset, cb_preset_free);
   g_free (op);
 }
 
@@ -196,6 +198,8 @@ apply_preset_action (GtkWidget  *widget,
 
 /* ---- save, rename, delete ----------------------------------------------------------- */
 
+static void ask_to_replace (PresetOp *op);
+
 static void
 change_cb (GObject      *source,
            GAsyncResult *result,
@@ -207,7 +211,11 @@ change_cb (GObject      *source,
 
   if (!cb_preset_change_finish (result, &error))
     {
-      say_error (op->window, error);
+      /* Saving under a name the project has: ask, as a file chooser would. */
+      if (op->preset != NULL && g_error_matches (error, CB_PRESET_ERROR, CB_PRESET_ERROR_EXISTS))
+        ask_to_replace (g_steal_pointer (&op));
+      else
+        say_error (op->window, error);
       return;
     }
 
@@ -224,6 +232,56 @@ change_cb (GObject      *source,
   reload_preset_window (op->window);
 }
 
+#define REPLACE_OP_KEY "cb-replace-preset-op"
+
+static void
+replace_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  /* The dialog owns the operation until its first answer; the save then does. */
+  PresetOp *op = g_object_steal_data (G_OBJECT (dialog), REPLACE_OP_KEY);
+
+  if (op == NULL)
+    return;
+  if (!g_str_equal (response, "replace"))
+    {
+      preset_op_free (op);
+      return;
+    }
+  cb_preset_save_async (op->preset, op->window->project, op->page, TRUE,
+                        presets_cancellable (op->window), change_cb, op);
+}
+
+static void
+ask_to_replace (PresetOp *op)
+{
+  CbWindow *self = op->window;
+  GtkWindow *parent = self->preset_window != NULL ? GTK_WINDOW (self->preset_window)
+                                                  : GTK_WINDOW (self);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: %s is a preset's name */
+  heading = g_strdup_printf (_("Replace Preset “%s”?"), op->new_name);
+  dialog = adw_message_dialog_new (parent, heading,
+                                   _("The project already has a preset of this name. "
+                                     "Replacing it changes it for everyone who shares the "
+                                     "project."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), REPLACE_OP_KEY, op,
+                          (GDestroyNotify) preset_op_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (replace_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save_preset_as_action (GtkWidget  *widget,
                        const char *action_name,
@@ -231,6 +289,7 @@ save_preset_as_action (GtkWidget  *widget,
 {
   CbWindow *self = CB_WINDOW (widget);
   g_autoptr(CbPreset) preset = NULL;
+  PresetOp *op;
   const char *name;
   const char *note;
   CbPage *page;
@@ -241,9 +300,10 @@ save_preset_as_action (GtkWidget  *widget,
     return;
 
   preset = cb_preset_new_from_form (form, name, note);
-  cb_preset_save_async (preset, self->project, cb_page_get_page_name (page), FALSE,
-                        presets_cancellable (self), change_cb,
-                        preset_op_new (self, cb_page_get_page_name (page), NULL, name));
+  op = preset_op_new (self, cb_page_get_page_name (page), NULL, name);
+  op->preset = g_steal_pointer (&preset);
+  cb_preset_save_async (op->preset, self->project, cb_page_get_page_name (page), FALSE,
+                        presets_cancellable (self), change_cb, op);
 }
 
 /* win.rename-preset ("(ss)": the name, the new name) and win.delete-preset ("s": the name). */
