@@ -838,6 +838,56 @@ test_check_compose (void)
   remove_tree (tmp);
 }
 
+/* runs, metrics ----------------------------------------------------------------------------- */
+
+static void
+test_runs_and_metrics (void)
+{
+  g_autofree char *root = demo_root ();
+  g_autofree char *run_dir = g_build_filename (root, "outputs",
+                                               "receipts-dbnet-fpn_decoder-resnet34", NULL);
+  g_autofree char *no_metrics = g_build_filename (root, "outputs", "ocr_prediction", NULL);
+  g_auto(Result) runs = { 0 };
+  g_auto(Result) json = { 0 };
+  g_auto(Result) metrics = { 0 };
+  g_auto(Result) metrics_json = { 0 };
+  g_auto(Result) none = { 0 };
+  g_auto(Result) missing = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  run (&runs, "--project", root, "runs", NULL);
+  g_assert_cmpint (runs.status, ==, 0);
+  g_assert_true (g_str_has_prefix (runs.out, "time\tpage\tstate\texit\tname\tarchitecture\tbest\tfolder\n"));
+  g_assert_nonnull (strstr (runs.out, "\ttrain\tunknown\t-\treceipts-dbnet-fpn_decoder-resnet34\tdbnet\thmean 0.8920\t"));
+  g_assert_nonnull (strstr (runs.out, "\tpredict\tunknown\t-\tocr_prediction\t"));
+
+  run (&json, "--project", root, "runs", "--json", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_nonnull (strstr (json.out, "\"page\": \"predict\""));
+  g_assert_nonnull (strstr (json.out, "\"best_checkpoint\": \"outputs/receipts-dbnet-fpn_decoder-resnet34/checkpoints/best-hmean-0.8920.ckpt\""));
+
+  run (&metrics, "metrics", run_dir, NULL);
+  g_assert_cmpint (metrics.status, ==, 0);
+  g_assert_true (g_str_has_prefix (metrics.out, "metric\tstep\tepoch\tvalue\n"));
+  g_assert_nonnull (strstr (metrics.out, "\nval/hmean\t"));
+
+  run (&metrics_json, "metrics", "--json", run_dir, NULL);
+  g_assert_cmpint (metrics_json.status, ==, 0);
+  g_assert_true (g_str_has_prefix (metrics_json.out, "{\n  \"lr-Adam\": [["));
+  g_assert_nonnull (strstr (metrics_json.out, "\"val/hmean\": [["));
+
+  run (&none, "metrics", no_metrics, NULL);
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_nonnull (strstr (none.err, "no metrics.csv in this run"));
+  g_assert_cmpstr (none.out, ==, "");
+
+  run (&missing, "metrics", "/nonexistent/run", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/run: No such file or directory"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -860,6 +910,7 @@ main (int   argc,
   g_test_add_func ("/cli/list-options", test_list_options);
   g_test_add_func ("/cli/list-checkpoints", test_list_checkpoints);
   g_test_add_func ("/cli/list-checkpoints/exact", test_list_checkpoints_exact);
+  g_test_add_func ("/cli/runs-and-metrics", test_runs_and_metrics);
 
   return g_test_run ();
 }

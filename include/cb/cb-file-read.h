@@ -20,9 +20,16 @@ typedef enum
   CB_FILE_KIND_HISTORY,
   CB_FILE_KIND_STATE,
   CB_FILE_KIND_PRESET,
+  CB_FILE_KIND_METRICS,
 } CbFileKind;
 
 gsize     cb_file_kind_get_max_size (CbFileKind    kind);
+int       cb_file_open_regular_at   (int           dir_fd,
+                                     const char   *name,
+                                     const char   *display_name,
+                                     CbFileKind    kind,
+                                     struct stat  *st_out,
+                                     GError      **error);
 gboolean  cb_file_read_regular      (const char   *path,
                                      CbFileKind    kind,
                                      char        **contents,

@@ -45,6 +45,7 @@ char          **cb_run_overrides_parse       (const char           *data,
                                               const char           *filename,
                                               GError              **error);
 char           *cb_run_overrides_find_run_dir (const char          *path);
+char           *cb_run_read_job_name         (const char           *run_dir);
 CbRunSettings  *cb_run_settings_read         (const char           *path,
                                               const char           *fallback_page,
                                               const char           *project_root,

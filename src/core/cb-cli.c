@@ -27,6 +27,7 @@
 #include "cb/cb-form.h"
 #include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
+#include "cb-cli-runs.h"
 #include "cb/cb-quote.h"
 #include "cb/cb-project.h"
 #include "cb/cb-schema.h"
@@ -39,7 +40,8 @@
 #include <time.h>
 
 static const char * const commands[] = {
-  "print", "compose", "parse", "check", "list-options", "list-checkpoints", NULL
+  "print", "compose", "parse", "check", "list-options", "list-checkpoints", "runs", "metrics",
+  NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -968,6 +970,18 @@ cmd_list_checkpoints (const Options *options)
   return status;
 }
 
+static int
+cmd_runs (const Options *options)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = open_project (options, problems);
+
+  if (project == NULL)
+    return 1;
+  print_problems (problems);
+  return cb_cli_runs (project, options->json);
+}
+
 int
 cb_cli_run (int    argc,
             char **argv)
@@ -985,7 +999,7 @@ cb_cli_run (int    argc,
     { "script", 0, 0, G_OPTION_ARG_NONE, &options.script,
       N_("print: a shell script that runs the command in the project root"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
-      N_("compose, parse: JSON instead of YAML or words"), NULL },
+      N_("compose, parse, runs, metrics: JSON instead of YAML, words or columns"), NULL },
     { "page", 0, 0, G_OPTION_ARG_STRING, &options.page,
       N_("parse: the page the command is for (when it names no runner script)"), N_("PAGE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options.preset,
@@ -1012,6 +1026,8 @@ cb_cli_run (int    argc,
                                   "  check                     validate schemas, settings and configs\n"
                                   "  list-options [SOURCE]     print the options of each source\n"
                                   "  list-checkpoints          print the checkpoints, newest first\n"
+                                  "  runs                      print the run folders, newest first\n"
+                                  "  metrics RUN_FOLDER        print the metrics a run logged\n"
                                   "\nWithout a command, the window opens."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -1045,6 +1061,10 @@ cb_cli_run (int    argc,
     status = cmd_check (&options);
   else if (g_str_equal (command, "list-options"))
     status = cmd_list_options (&options, n_args, args + 2);
+  else if (g_str_equal (command, "runs"))
+    status = cmd_runs (&options);
+  else if (g_str_equal (command, "metrics"))
+    status = cb_cli_metrics (n_args > 0 ? args[2] : NULL, options.json);
   else
     status = cmd_list_checkpoints (&options);
 

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "cb/cb-command-parse.h"
+#include "cb/cb-json-write.h"
 #include "cb/cb-override.h"
 #include "cb/cb-quote.h"
 
@@ -488,31 +489,6 @@ cb_parse_result_to_words (const CbParseResult *self,
 }
 
 static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c == '\r')
-        g_string_append (out, "\\r");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_json_list (GString    *out,
                   const char *name,
                   GPtrArray  *items)
@@ -521,7 +497,7 @@ append_json_list (GString    *out,
   for (guint i = 0; i < items->len; i++)
     {
       g_string_append (out, i > 0 ? ", " : "");
-      append_json_string (out, g_ptr_array_index (items, i));
+      cb_json_append_string (out, g_ptr_array_index (items, i));
     }
   g_string_append_c (out, ']');
 }
@@ -549,7 +525,7 @@ cb_parse_result_to_json (const CbParseResult *self,
     g_ptr_array_add (word_list, words[i]);
 
   out = g_string_new ("{\n  \"page\": ");
-  append_json_string (out, self->page);
+  cb_json_append_string (out, self->page);
   append_json_list (out, "words", word_list);
   g_string_append (out, ",\n  \"fields\": {");
   for (guint i = 0; i < self->fields->len; i++)
@@ -558,9 +534,9 @@ cb_parse_result_to_json (const CbParseResult *self,
       g_autofree char *text = value_word (cb_form_get_value (form, key));
 
       g_string_append (out, i > 0 ? ", " : "");
-      append_json_string (out, key);
+      cb_json_append_string (out, key);
       g_string_append (out, ": ");
-      append_json_string (out, text);
+      cb_json_append_string (out, text);
     }
   g_string_append_c (out, '}');
   append_json_list (out, "extra", self->extra);
@@ -571,9 +547,9 @@ cb_parse_result_to_json (const CbParseResult *self,
 
       g_string_append (out, i > 0 ? ", " : "");
       g_string_append (out, "{\"word\": ");
-      append_json_string (out, ignored->word);
+      cb_json_append_string (out, ignored->word);
       g_string_append (out, ", \"reason\": ");
-      append_json_string (out, ignored->reason);
+      cb_json_append_string (out, ignored->reason);
       g_string_append_c (out, '}');
     }
   g_string_append_printf (out, "],\n  \"multirun\": %s\n}\n", self->multirun ? "true" : "false");

@@ -48,6 +48,8 @@ cb_file_kind_get_max_size (CbFileKind kind)
       return 4 * MIB;
     case CB_FILE_KIND_PRESET:
       return MIB;
+    case CB_FILE_KIND_METRICS:
+      return 256 * MIB;
     default:
       g_return_val_if_reached (MIB);
     }
@@ -95,6 +97,80 @@ cb_file_is_regular_at (int         dir_fd,
 }
 
 /**
+ * cb_file_open_regular_at:
+ * @dir_fd: a directory descriptor, or AT_FDCWD
+ * @name: the file, relative to @dir_fd unless absolute
+ * @display_name: (nullable): how messages name the file; @name when %NULL
+ * @kind: what the file is for, which sets its size limit
+ * @st_out: (out) (optional): the file's status, from the opened descriptor
+ *
+ * Opens a regular file for reading without blocking on anything else (a FIFO, a device, a
+ * directory, a socket are refused), and refuses one larger than the limit of @kind. For
+ * readers that read a file bit by bit (a log that grows); cb_file_read_regular_at() reads
+ * it whole.
+ *
+ * Returns: the descriptor (the caller closes it), or -1 with @error set
+ */
+int
+cb_file_open_regular_at (int           dir_fd,
+                         const char   *name,
+                         const char   *display_name,
+                         CbFileKind    kind,
+                         struct stat  *st_out,
+                         GError      **error)
+{
+  gsize max_size = cb_file_kind_get_max_size (kind);
+  struct stat st;
+  int fd;
+
+  g_return_val_if_fail (name != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  if (display_name == NULL)
+    display_name = name;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
+                   display_name, g_strerror (saved_errno));
+      return -1;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
+                   display_name, g_strerror (saved_errno));
+      return -1;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, error_for_mode (st.st_mode), "%s: %s, not a regular file",
+                   display_name, describe_mode (st.st_mode));
+      return -1;
+    }
+
+  if (st.st_size < 0 || (guint64) st.st_size > max_size)
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: is larger than %" G_GSIZE_FORMAT
+                   " MiB", display_name, max_size / MIB);
+      return -1;
+    }
+
+  if (st_out != NULL)
+    *st_out = st;
+  return fd;
+}
+
+/**
  * cb_file_read_regular_at:
  * @dir_fd: a directory descriptor, or AT_FDCWD
  * @name: the file, relative to @dir_fd unless absolute
@@ -134,41 +210,9 @@ cb_file_read_regular_at (int           dir_fd,
   if (display_name == NULL)
     display_name = name;
 
-  fd = openat (dir_fd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  fd = cb_file_open_regular_at (dir_fd, name, display_name, kind, &st, error);
   if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
-                   display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
-                   display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, error_for_mode (st.st_mode), "%s: %s, not a regular file",
-                   display_name, describe_mode (st.st_mode));
-      return FALSE;
-    }
-
-  if (st.st_size < 0 || (guint64) st.st_size > max_size)
-    {
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: is larger than %" G_GSIZE_FORMAT
-                   " MiB", display_name, max_size / MIB);
-      return FALSE;
-    }
+    return FALSE;
 
   /* A regular file never blocks; the flag only mattered for opening. Read one byte more than
    * its size to notice a file that grew meanwhile. */

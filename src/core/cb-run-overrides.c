@@ -145,9 +145,14 @@ is_page (const char *name)
          g_strcmp0 (name, "predict") == 0;
 }
 
-/* hydra.yaml's hydra.job.name when it is a page; NULL when missing, broken or another. */
-static char *
-read_job_name (const char *run_dir)
+/**
+ * cb_run_read_job_name:
+ *
+ * Returns: (nullable): hydra.yaml's hydra.job.name when it is a page; %NULL when missing,
+ *   broken or another
+ */
+char *
+cb_run_read_job_name (const char *run_dir)
 {
   g_autofree char *path = g_build_filename (run_dir, ".hydra", "hydra.yaml", NULL);
   g_autofree char *data = NULL;
@@ -218,7 +223,7 @@ cb_run_settings_read (const char  *path,
   if (self->overrides == NULL)
     return NULL;
 
-  self->page = read_job_name (run_dir);
+  self->page = cb_run_read_job_name (run_dir);
   if (self->page == NULL)
     self->page = g_strdup (fallback_page);
   if (self->page == NULL)
@@ -441,7 +446,7 @@ cb_run_folders_resolve (GPtrArray  *folders,
       if (run_dir == NULL || g_hash_table_contains (seen, run_dir))
         continue;
       copy = g_new0 (CbRunFolder, 1);
-      copy->page = read_job_name (run_dir);
+      copy->page = cb_run_read_job_name (run_dir);
       if (copy->page == NULL)
         copy->page = g_strdup (fallback_page);
       copy->run_dir = g_steal_pointer (&run_dir);

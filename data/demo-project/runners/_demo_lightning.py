@@ -253,3 +253,45 @@ def bar_timing(total_steps: int, seconds: float, max_updates: int = 12):
     updates = min(updates, max(1, total_steps))
     marks = sorted({max(1, round(total_steps * (k + 1) / updates)) for k in range(updates)})
     return marks, seconds / max(1, len(marks))
+
+
+# --------------------------------------------------------------------------------------
+# Lightning's CSVLogger: <run>/csv/version_N/metrics.csv
+# --------------------------------------------------------------------------------------
+
+
+class CsvLogger:
+    """Writes metrics the way Lightning's CSVLogger does: a header of every key seen so far,
+    one row per logging call with the other cells empty, rows appended as they come, and the
+    whole file rewritten (here atomically) when a key appears that the header lacks."""
+
+    def __init__(self, run_dir: str):
+        base = os.path.join(run_dir, "csv")
+        version = 0
+        while os.path.exists(os.path.join(base, f"version_{version}")):
+            version += 1
+        self.dir = os.path.join(base, f"version_{version}")
+        os.makedirs(self.dir, exist_ok=True)
+        self.path = os.path.join(self.dir, "metrics.csv")
+        self.keys: list[str] = []
+        self.rows: list[dict] = []
+
+    @staticmethod
+    def _line(keys, row) -> str:
+        cells = []
+        for key in keys:
+            value = row.get(key)
+            cells.append("" if value is None else (str(value) if isinstance(value, int) else repr(float(value))))
+        return ",".join(cells) + "\n"
+
+    def log(self, metrics: dict, step: int, epoch: int) -> None:
+        row = {"epoch": epoch, "step": step, **metrics}
+        self.rows.append(row)
+        new_keys = [k for k in row if k not in self.keys]
+        if new_keys:
+            self.keys = sorted(set(self.keys) | set(new_keys), key=lambda k: (k not in ("epoch", "step"), k))
+            text = ",".join(self.keys) + "\n" + "".join(self._line(self.keys, r) for r in self.rows)
+            hl.atomic_write(self.path, text)
+        else:
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(self._line(self.keys, row))

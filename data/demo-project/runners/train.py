@@ -154,6 +154,8 @@ def train(ctx) -> int:
             ctx.sleep(budget * 0.01)
             console.clear_bar()
 
+        csv_logger = dl.CsvLogger(ctx.run_dir)
+        lr_key = "lr-" + {"adam": "Adam", "adamw": "AdamW"}.get(optimizer_name, optimizer_name)
         kept: list[tuple[float, str]] = []      # (score, path) of the epoch checkpoints this run keeps
         best_file = None
         last_metrics = None
@@ -169,6 +171,7 @@ def train(ctx) -> int:
                 frac = n / steps
                 loss = previous_loss + (metrics["train/loss"] - previous_loss) * frac
                 state["global_step"] = start_step + math.ceil(n / accumulate)
+                csv_logger.log({"train/loss": round(loss, 5), lr_key: lr}, state["global_step"], epoch)
                 postfix = f"v_num=0, train/loss={loss:.3f}"
                 if last_metrics:
                     postfix += f", val/hmean={last_metrics['val/hmean']:.3f}"
@@ -179,6 +182,8 @@ def train(ctx) -> int:
                 ctx.sleep(vpause)
                 console.bar(hl.format_bar("Validation DataLoader 0", n, val_steps, n / rate, rate, colour="36"))
             console.clear_bar()
+            csv_logger.log({k: round(v, 5) for k, v in metrics.items() if k.startswith("val/")},
+                           state["global_step"], epoch)
             postfix = (f"v_num=0, train/loss={metrics['train/loss']:.3f}, "
                        f"val/hmean={metrics['val/hmean']:.3f}")
             console.bar(hl.format_bar(desc, steps, steps, steps / rate, rate, postfix))
