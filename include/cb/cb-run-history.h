@@ -98,6 +98,7 @@ GListModel   *cb_run_history_get_entries      (CbRunHistory       *self);
 const char   *cb_signal_name                  (int                 signo);
 char         *cb_format_duration              (double              seconds);
 char         *cb_format_elapsed               (gint64              seconds);
+char         *cb_format_age                   (gint64              seconds);
 char         *cb_describe_outcome             (int                 exit_status,
                                                int                 signal,
                                                double              seconds);

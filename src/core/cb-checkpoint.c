@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "cb/cb-checkpoint.h"
+#include "cb/cb-run-history.h"
 #include "cb-checkpoint-private.h"
 #include "cb/cb-file-read.h"
 
@@ -1010,16 +1011,7 @@ cb_checkpoint_format_age (CbCheckpoint *self,
   g_return_val_if_fail (CB_IS_CHECKPOINT (self), NULL);
 
   age = MAX (now - self->mtime, 0);
-  if (age < 60)
-    return g_strdup (_("just now"));
-  if (age < 3600)
-    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (int) (age / 60)),
-                            (int) (age / 60));
-  if (age < 86400)
-    return g_strdup_printf (ngettext ("%d h ago", "%d h ago", (int) (age / 3600)),
-                            (int) (age / 3600));
-  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (int) (age / 86400)),
-                          (int) (age / 86400));
+  return cb_format_age (age);
 }
 
 gboolean

@@ -509,6 +509,29 @@ cb_format_duration (double seconds)
 }
 
 /* A running clock: "0:12", "12:05", "1:02:03". */
+/**
+ * cb_format_age:
+ * @seconds: how long ago
+ *
+ * Returns: "just now", "5 min ago", "3 h ago" or "2 days ago"
+ */
+char *
+cb_format_age (gint64 seconds)
+{
+  gint64 age = MAX (seconds, 0);
+
+  if (age < 60)
+    return g_strdup (_("just now"));
+  if (age < 3600)
+    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (int) (age / 60)),
+                            (int) (age / 60));
+  if (age < 86400)
+    return g_strdup_printf (ngettext ("%d h ago", "%d h ago", (int) (age / 3600)),
+                            (int) (age / 3600));
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (int) (age / 86400)),
+                          (int) (age / 86400));
+}
+
 char *
 cb_format_elapsed (gint64 seconds)
 {

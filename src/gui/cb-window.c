@@ -748,6 +748,7 @@ cb_window_dispose (GObject *object)
   _cb_window_dispose_run (self);
   _cb_window_dispose_config (self);
   _cb_window_dispose_changes (self);
+  _cb_window_dispose_runs (self);
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
   _cb_window_dispose_presets (self);
@@ -960,6 +961,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_run (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_changes (widget_class);
+  _cb_window_class_init_runs (widget_class);
   _cb_window_class_init_import (widget_class);
   _cb_window_class_init_state (widget_class);
   _cb_window_class_init_script (widget_class);

@@ -38,6 +38,7 @@ CbCommandView *cb_window_get_command_view    (CbWindow            *self);
 CbStateStore  *cb_window_get_state_store     (CbWindow            *self);
 CbTerminalPane *cb_window_get_terminal_pane  (CbWindow            *self);
 GtkWidget     *cb_window_get_problems_banner (CbWindow            *self);
+GtkWidget     *cb_window_get_runs_view       (CbWindow            *self);
 gboolean       cb_window_save_state          (CbWindow            *self);
 
 G_END_DECLS

@@ -1,0 +1,1081 @@
+/* cb-metrics-plot.c: one metric of one or more runs, drawn against step or epoch
+ *
+ * The curves are drawn once into a render node and kept until the size, the data or the
+ * style changes; hovering draws only the cross-hair and the values over it. A series longer
+ * than the plot is wide is drawn per pixel column (first, lowest, highest and last value of
+ * the column), so a million points cost one pass when they change and nothing per frame.
+ * A step that goes back (a resumed run counting from zero again) starts a new line.
+ *
+ * Checkpoint marks are drawn where the run saved them; a click on one emits
+ * "mark-activated" with the checkpoint's path.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-metrics-plot"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "cb-metrics-plot.h"
+
+#define MARGIN_LEFT   58.0
+#define MARGIN_RIGHT  14.0
+#define MARGIN_TOP    28.0
+#define MARGIN_BOTTOM 24.0
+#define MARK_REACH    7.0
+
+typedef struct
+{
+  char      *label;
+  GPtrArray *segments;     /* CbMetrics */
+  guint      color;
+  double    *column_x;     /* per pixel column: the data x of its last point, or NAN */
+  double    *column_y;     /* … and its value */
+  guint      n_columns;
+} Run;
+
+typedef struct
+{
+  double  step;
+  double  epoch;
+  char   *label;
+  char   *path;
+  double  px;              /* where it was drawn, NAN when outside the plot */
+} Mark;
+
+struct _CbMetricsPlot
+{
+  GtkWidget      parent_instance;
+
+  char          *metric;
+  gboolean       x_epoch;
+  GPtrArray     *runs;     /* Run */
+  GArray        *marks;    /* Mark */
+
+  GskRenderNode *cache;
+  int            cache_width;
+  int            cache_height;
+  gboolean       cache_dark;
+  gboolean       dirty;
+
+  /* the ranges the cache was drawn with */
+  double         x_min, x_max, y_min, y_max;
+  gsize          n_points;
+
+  double         hover_x;  /* widget x of the pointer, NAN when outside */
+};
+
+G_DEFINE_FINAL_TYPE (CbMetricsPlot, cb_metrics_plot, GTK_TYPE_WIDGET)
+
+enum { MARK_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* GNOME's palette: blue, orange, green, purple, red, brown; lighter shades on dark. */
+static const char * const light_colors[CB_METRICS_PLOT_N_COLORS] = {
+  "#1c71d8", "#e66100", "#26a269", "#813d9c", "#c01c28", "#865e3c",
+};
+static const char * const dark_colors[CB_METRICS_PLOT_N_COLORS] = {
+  "#62a0ea", "#ffa348", "#57e389", "#c061cb", "#f66151", "#cdab8f",
+};
+
+void
+cb_metrics_plot_get_color (guint     color,
+                           gboolean  dark,
+                           GdkRGBA  *rgba)
+{
+  gdk_rgba_parse (rgba, (dark ? dark_colors : light_colors)[color % CB_METRICS_PLOT_N_COLORS]);
+}
+
+static void
+run_free (gpointer data)
+{
+  Run *run = data;
+
+  g_free (run->label);
+  g_ptr_array_unref (run->segments);
+  g_free (run->column_x);
+  g_free (run->column_y);
+  g_free (run);
+}
+
+static void
+mark_clear (gpointer data)
+{
+  Mark *mark = data;
+
+  g_free (mark->label);
+  g_free (mark->path);
+}
+
+static gboolean
+is_dark (void)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+/* ---- data ------------------------------------------------------------------------------ */
+
+/* Per segment: each epoch's first and last step, so that epoch mode spreads the steps of an
+ * epoch over it (epoch 2, half way through: 2.5). */
+typedef struct
+{
+  GHashTable *first;  /* epoch (as gint64 key) -> step */
+  GHashTable *last;
+} EpochSpan;
+
+static gint64
+epoch_key (double epoch)
+{
+  return (gint64) MAX (MIN (epoch, 1e15), -1e15);
+}
+
+static void
+epoch_span_init (EpochSpan *span,
+                 CbMetrics *metrics)
+{
+  span->first = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  span->last = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  for (guint s = 0; s < cb_metrics_get_n_series (metrics); s++)
+    {
+      gsize n = 0;
+      const CbMetricPoint *points = cb_metrics_get_points (metrics, s, &n);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          gint64 key = epoch_key (points[i].epoch);
+          double *first, *last;
+
+          if (isnan (points[i].epoch))
+            continue;
+          first = g_hash_table_lookup (span->first, &key);
+          last = g_hash_table_lookup (span->last, &key);
+          if (first == NULL)
+            {
+              gint64 *k1 = g_memdup2 (&key, sizeof key);
+              gint64 *k2 = g_memdup2 (&key, sizeof key);
+
+              g_hash_table_insert (span->first, k1, g_memdup2 (&points[i].step, sizeof (double)));
+              g_hash_table_insert (span->last, k2, g_memdup2 (&points[i].step, sizeof (double)));
+              continue;
+            }
+          *first = MIN (*first, points[i].step);
+          *last = MAX (*last, points[i].step);
+        }
+    }
+}
+
+static void
+epoch_span_clear (EpochSpan *span)
+{
+  g_clear_pointer (&span->first, g_hash_table_unref);
+  g_clear_pointer (&span->last, g_hash_table_unref);
+}
+
+static double
+point_x (CbMetricsPlot       *self,
+         const EpochSpan     *span,
+         const CbMetricPoint *point)
+{
+  gint64 key;
+  double *first, *last;
+
+  if (!self->x_epoch)
+    return point->step;
+  if (isnan (point->epoch))
+    return NAN;
+  key = epoch_key (point->epoch);
+  first = g_hash_table_lookup (span->first, &key);
+  last = g_hash_table_lookup (span->last, &key);
+  if (first == NULL || last == NULL || *last <= *first)
+    return point->epoch;
+  return point->epoch + (point->step - *first) / (*last - *first + 1.0);
+}
+
+static void
+compute_ranges (CbMetricsPlot *self)
+{
+  self->x_min = self->y_min = INFINITY;
+  self->x_max = self->y_max = -INFINITY;
+  self->n_points = 0;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (guint s = 0; s < run->segments->len; s++)
+        {
+          CbMetrics *metrics = g_ptr_array_index (run->segments, s);
+          int series = cb_metrics_find (metrics, self->metric);
+          EpochSpan span = { NULL, NULL };
+          const CbMetricPoint *points;
+          gsize n = 0;
+
+          if (series < 0)
+            continue;
+          points = cb_metrics_get_points (metrics, (guint) series, &n);
+          if (self->x_epoch)
+            epoch_span_init (&span, metrics);
+          for (gsize i = 0; i < n; i++)
+            {
+              double x = point_x (self, &span, &points[i]);
+
+              if (isnan (x))
+                continue;
+              self->x_min = MIN (self->x_min, x);
+              self->x_max = MAX (self->x_max, x);
+              self->y_min = MIN (self->y_min, points[i].value);
+              self->y_max = MAX (self->y_max, points[i].value);
+              self->n_points++;
+            }
+          epoch_span_clear (&span);
+        }
+    }
+
+  if (self->n_points == 0)
+    return;
+  /* The checkpoints saved after the last logged value (last.ckpt at the end of an epoch). */
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (self->marks, Mark, i);
+      double x = self->x_epoch ? mark->epoch : mark->step;
+
+      if (!isnan (x) && x > self->x_max && x <= self->x_max + (self->x_max - self->x_min) * 0.1)
+        self->x_max = x;
+    }
+  if (self->x_max <= self->x_min)
+    {
+      self->x_min -= 1;
+      self->x_max += 1;
+    }
+  if (self->y_max <= self->y_min)
+    {
+      double pad = fabs (self->y_min) * 0.05 + 1e-9;
+
+      self->y_min -= pad;
+      self->y_max += pad;
+    }
+  else
+    {
+      double pad = (self->y_max - self->y_min) * 0.06;
+
+      self->y_min -= pad;
+      self->y_max += pad;
+    }
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+
+/* A round step for about @n ticks over @range: 1, 2 or 5 times a power of ten. */
+static double
+nice_step (double range,
+           int    n)
+{
+  double raw = range / MAX (n, 1);
+  double power = pow (10, floor (log10 (raw)));
+  double f = raw / power;
+
+  if (f < 1.5)
+    return power;
+  if (f < 3.5)
+    return 2 * power;
+  if (f < 7.5)
+    return 5 * power;
+  return 10 * power;
+}
+
+static char *
+format_tick (double value,
+             double step)
+{
+  if (fabs (value) < step * 1e-6)
+    value = 0;
+  if (fabs (value) >= 1e5 || (fabs (value) < 1e-3 && value != 0))
+    return g_strdup_printf ("%.2g", value);
+  if (step >= 1)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%.*f", (int) MIN (6, ceil (-log10 (step))), value);
+}
+
+static void
+draw_text (cairo_t     *cr,
+           PangoLayout *layout,
+           const char  *text,
+           double       x,
+           double       y,
+           double       align_x,
+           double       align_y)
+{
+  int w, h;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w * align_x, y - h * align_y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_axes (CbMetricsPlot *self,
+           cairo_t       *cr,
+           PangoLayout   *layout,
+           const GdkRGBA *fg,
+           double         left,
+           double         top,
+           double         right,
+           double         bottom)
+{
+  double y_step = nice_step (self->y_max - self->y_min, 4);
+  double x_step = nice_step (self->x_max - self->x_min, MAX (2, (int) ((right - left) / 90)));
+
+  if (self->x_epoch && x_step < 1)
+    x_step = 1;
+
+  cairo_set_line_width (cr, 1);
+  for (double v = ceil (self->y_min / y_step) * y_step; v <= self->y_max; v += y_step)
+    {
+      double y = bottom - (v - self->y_min) / (self->y_max - self->y_min) * (bottom - top);
+      g_autofree char *text = format_tick (v, y_step);
+
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.10);
+      cairo_move_to (cr, left, round (y) + 0.5);
+      cairo_line_to (cr, right, round (y) + 0.5);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
+      draw_text (cr, layout, text, left - 6, y, 1.0, 0.5);
+    }
+  for (double v = ceil (self->x_min / x_step) * x_step; v <= self->x_max; v += x_step)
+    {
+      double x = left + (v - self->x_min) / (self->x_max - self->x_min) * (right - left);
+      g_autofree char *text = format_tick (v, x_step);
+
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.10);
+      cairo_move_to (cr, round (x) + 0.5, top);
+      cairo_line_to (cr, round (x) + 0.5, bottom);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
+      draw_text (cr, layout, text, x, bottom + 4, 0.5, 0.0);
+    }
+}
+
+/* Draws one segment of one run, a pixel column at a time when it has more points than the
+ * plot has columns; remembers each column's last point for hovering. */
+static void
+draw_segment (CbMetricsPlot       *self,
+              cairo_t             *cr,
+              Run                 *run,
+              CbMetrics           *metrics,
+              const CbMetricPoint *points,
+              gsize                n,
+              double               left,
+              double               top,
+              double               right,
+              double               bottom)
+{
+  double sx = (right - left) / (self->x_max - self->x_min);
+  double sy = (bottom - top) / (self->y_max - self->y_min);
+  EpochSpan span = { NULL, NULL };
+  gboolean pen_down = FALSE;
+  double last_x = -INFINITY;
+  int column = G_MININT;
+  double c_first = 0, c_min = 0, c_max = 0, c_last = 0;
+  gsize n_drawn = 0;
+
+  if (self->x_epoch)
+    epoch_span_init (&span, metrics);
+
+#define FLUSH_COLUMN()                                                     \
+  G_STMT_START {                                                           \
+    if (column != G_MININT)                                                \
+      {                                                                    \
+        double cx = left + column + 0.5;                                   \
+        if (!pen_down)                                                     \
+          cairo_move_to (cr, cx, bottom - (c_first - self->y_min) * sy);   \
+        else                                                               \
+          cairo_line_to (cr, cx, bottom - (c_first - self->y_min) * sy);   \
+        cairo_line_to (cr, cx, bottom - (c_min - self->y_min) * sy);       \
+        cairo_line_to (cr, cx, bottom - (c_max - self->y_min) * sy);       \
+        cairo_line_to (cr, cx, bottom - (c_last - self->y_min) * sy);      \
+        pen_down = TRUE;                                                   \
+      }                                                                    \
+  } G_STMT_END
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double x = point_x (self, &span, &points[i]);
+      double y = points[i].value;
+      double px;
+      int col;
+
+      if (isnan (x))
+        continue;
+      if (x < last_x)
+        {
+          /* A step that goes back: a new line. */
+          FLUSH_COLUMN ();
+          column = G_MININT;
+          pen_down = FALSE;
+        }
+      last_x = x;
+      px = (x - self->x_min) * sx;
+      col = (int) floor (px);
+      if (col >= 0 && (guint) col < run->n_columns)
+        {
+          run->column_x[col] = x;
+          run->column_y[col] = y;
+        }
+      if (n <= (gsize) (right - left))
+        {
+          /* Few points: every one of them. */
+          if (!pen_down)
+            cairo_move_to (cr, left + px, bottom - (y - self->y_min) * sy);
+          else
+            cairo_line_to (cr, left + px, bottom - (y - self->y_min) * sy);
+          pen_down = TRUE;
+          n_drawn++;
+          continue;
+        }
+      if (col != column)
+        {
+          FLUSH_COLUMN ();
+          column = col;
+          c_first = c_min = c_max = c_last = y;
+        }
+      else
+        {
+          c_min = MIN (c_min, y);
+          c_max = MAX (c_max, y);
+          c_last = y;
+        }
+    }
+  FLUSH_COLUMN ();
+#undef FLUSH_COLUMN
+  cairo_stroke (cr);
+
+  /* A handful of points (a validation metric per epoch): dots as well. */
+  if (n_drawn > 0 && n_drawn <= 60)
+    for (gsize i = 0; i < n; i++)
+      {
+        double x = point_x (self, &span, &points[i]);
+
+        if (isnan (x))
+          continue;
+        cairo_arc (cr, left + (x - self->x_min) * sx,
+                   bottom - (points[i].value - self->y_min) * sy, 2.5, 0, 2 * G_PI);
+        cairo_fill (cr);
+      }
+  epoch_span_clear (&span);
+}
+
+static void
+draw_marks (CbMetricsPlot *self,
+            cairo_t       *cr,
+            const GdkRGBA *fg,
+            double         left,
+            double         top,
+            double         right,
+            double         bottom)
+{
+  static const double dash[] = { 3, 3 };
+
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      Mark *mark = &g_array_index (self->marks, Mark, i);
+      double x = self->x_epoch ? mark->epoch : mark->step;
+      double px;
+
+      mark->px = NAN;
+      if (isnan (x) || x < self->x_min || x > self->x_max)
+        continue;
+      px = left + (x - self->x_min) / (self->x_max - self->x_min) * (right - left);
+      mark->px = px;
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.45);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, round (px) + 0.5, top);
+      cairo_line_to (cr, round (px) + 0.5, bottom);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      /* a small flag at the top: the checkpoint */
+      cairo_move_to (cr, px, top - 1);
+      cairo_line_to (cr, px + 5, top - 6);
+      cairo_line_to (cr, px, top - 11);
+      cairo_line_to (cr, px - 5, top - 6);
+      cairo_close_path (cr);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.75);
+      cairo_fill (cr);
+    }
+}
+
+static void
+rebuild_cache (CbMetricsPlot *self,
+               int            width,
+               int            height)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  gboolean dark = is_dark ();
+  double left = MARGIN_LEFT, top = MARGIN_TOP;
+  double right = width - MARGIN_RIGHT, bottom = height - MARGIN_BOTTOM;
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  compute_ranges (self);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* the title: the metric */
+  {
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+    pango_layout_set_attributes (layout, attrs);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha);
+    draw_text (cr, layout, self->metric, left, 4, 0.0, 0.0);
+    pango_layout_set_attributes (layout, NULL);
+    pango_attr_list_unref (attrs);
+  }
+
+  if (self->n_points == 0 || right - left < 20 || bottom - top < 20)
+    {
+      g_autofree char *text = g_strdup_printf (_("No values of %s yet"), self->metric);
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      draw_text (cr, layout, text, width / 2.0, height / 2.0, 0.5, 0.5);
+      cairo_destroy (cr);
+      g_clear_pointer (&self->cache, gsk_render_node_unref);
+      self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      for (guint i = 0; i < self->marks->len; i++)
+        g_array_index (self->marks, Mark, i).px = NAN;
+      goto done;
+    }
+
+  draw_axes (self, cr, layout, &fg, left, top, right, bottom);
+  {
+    const char *x_label = self->x_epoch ? _("epoch") : _("step");
+
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.5);
+    draw_text (cr, layout, x_label, left - 6, bottom + 4, 1.0, 0.0);
+  }
+  draw_marks (self, cr, &fg, left, top, right, bottom);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, left - 3, top - 3, right - left + 6, bottom - top + 6);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+      GdkRGBA color;
+
+      cb_metrics_plot_get_color (run->color, dark, &color);
+      gdk_cairo_set_source_rgba (cr, &color);
+      g_free (run->column_x);
+      g_free (run->column_y);
+      run->n_columns = (guint) MAX (1.0, right - left + 1);
+      run->column_x = g_new (double, run->n_columns);
+      run->column_y = g_new (double, run->n_columns);
+      for (guint c = 0; c < run->n_columns; c++)
+        run->column_x[c] = run->column_y[c] = NAN;
+
+      for (guint s = 0; s < run->segments->len; s++)
+        {
+          CbMetrics *metrics = g_ptr_array_index (run->segments, s);
+          int series = cb_metrics_find (metrics, self->metric);
+          const CbMetricPoint *points;
+          gsize n = 0;
+
+          if (series < 0)
+            continue;
+          points = cb_metrics_get_points (metrics, (guint) series, &n);
+          draw_segment (self, cr, run, metrics, points, n, left, top, right, bottom);
+        }
+    }
+  cairo_restore (cr);
+  cairo_destroy (cr);
+
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+
+done:
+  self->cache_width = width;
+  self->cache_height = height;
+  self->cache_dark = dark;
+  self->dirty = FALSE;
+}
+
+static void
+draw_hover (CbMetricsPlot *self,
+            GtkSnapshot   *snapshot,
+            int            width,
+            int            height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(GString) text = NULL;
+  double left = MARGIN_LEFT, top = MARGIN_TOP, bottom = height - MARGIN_BOTTOM;
+  double hx = self->hover_x;
+  double data_x = NAN;
+  gboolean dark = is_dark ();
+  int col, tw, th;
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (isnan (hx) || self->n_points == 0 || hx < left || hx > width - MARGIN_RIGHT)
+    return;
+  col = (int) floor (hx - left);
+  text = g_string_new (NULL);
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+      int best = -1;
+
+      /* the nearest column with a point, a few pixels either way */
+      for (int d = 0; d <= 8 && best < 0; d++)
+        {
+          if (col - d >= 0 && (guint) (col - d) < run->n_columns && !isnan (run->column_x[col - d]))
+            best = col - d;
+          else if (col + d >= 0 && (guint) (col + d) < run->n_columns
+                   && !isnan (run->column_x[col + d]))
+            best = col + d;
+        }
+      if (best < 0)
+        continue;
+      if (isnan (data_x))
+        data_x = run->column_x[best];
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (self->runs->len > 1)
+        g_string_append_printf (text, "%s  ", run->label);
+      g_string_append_printf (text, "%.5g", run->column_y[best]);
+    }
+  if (text->len == 0)
+    return;
+  g_string_prepend (text, "\n");
+  {
+    g_autofree char *head = self->x_epoch ? g_strdup_printf (_("epoch %.2f"), data_x)
+                                          : g_strdup_printf (_("step %.0f"), data_x);
+
+    g_string_prepend (text, head);
+  }
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text->str);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, round (hx) + 0.5, top);
+  cairo_line_to (cr, round (hx) + 0.5, bottom);
+  cairo_stroke (cr);
+  {
+    double bx = hx + 10 + tw + 12 > width ? hx - 10 - tw - 12 : hx + 10;
+    double by = top + 4;
+
+    if (dark)
+      cairo_set_source_rgba (cr, 0.2, 0.2, 0.2, 0.94);
+    else
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.94);
+    cairo_rectangle (cr, bx, by, tw + 12, th + 8);
+    cairo_fill_preserve (cr);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.25);
+    cairo_stroke (cr);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1);
+    cairo_move_to (cr, bx + 6, by + 4);
+    pango_cairo_show_layout (cr, layout);
+  }
+  cairo_destroy (cr);
+}
+
+static void
+cb_metrics_plot_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  CbMetricsPlot *self = CB_METRICS_PLOT (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (width <= 0 || height <= 0)
+    return;
+  if (self->dirty || self->cache == NULL || width != self->cache_width
+      || height != self->cache_height || is_dark () != self->cache_dark)
+    rebuild_cache (self, width, height);
+  if (self->cache != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache);
+  draw_hover (self, snapshot, width, height);
+}
+
+static void
+cb_metrics_plot_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 200;
+      *natural = 420;
+    }
+  else
+    {
+      *minimum = 150;
+      *natural = 200;
+    }
+}
+
+static void
+cb_metrics_plot_css_changed (GtkWidget         *widget,
+                             GtkCssStyleChange *change)
+{
+  CbMetricsPlot *self = CB_METRICS_PLOT (widget);
+
+  GTK_WIDGET_CLASS (cb_metrics_plot_parent_class)->css_changed (widget, change);
+  self->dirty = TRUE;
+  gtk_widget_queue_draw (widget);
+}
+
+/* ---- input ----------------------------------------------------------------------------- */
+
+static int
+mark_at (CbMetricsPlot *self,
+         double         x,
+         double         y)
+{
+  int best = -1;
+  double best_d = MARK_REACH;
+
+  if (y > gtk_widget_get_height (GTK_WIDGET (self)) - MARGIN_BOTTOM + 4)
+    return -1;
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      Mark *mark = &g_array_index (self->marks, Mark, i);
+
+      if (!isnan (mark->px) && fabs (mark->px - x) <= best_d)
+        {
+          best = (int) i;
+          best_d = fabs (mark->px - x);
+        }
+    }
+  return best;
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           CbMetricsPlot            *self)
+{
+  self->hover_x = x;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), mark_at (self, x, y) >= 0 ? "pointer"
+                                                                                 : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion,
+          CbMetricsPlot            *self)
+{
+  self->hover_x = NAN;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+released_cb (GtkGestureClick *click,
+             int              n_press,
+             double           x,
+             double           y,
+             CbMetricsPlot   *self)
+{
+  int mark = mark_at (self, x, y);
+
+  if (mark >= 0)
+    cb_metrics_plot_activate_mark (self, (guint) mark);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget     *widget,
+                  int            x,
+                  int            y,
+                  gboolean       keyboard,
+                  GtkTooltip    *tooltip,
+                  CbMetricsPlot *self)
+{
+  int mark = mark_at (self, x, y);
+  g_autofree char *text = NULL;
+
+  if (mark < 0)
+    return FALSE;
+  /* Translators: the tooltip of a checkpoint's mark on a training curve */
+  text = g_strdup_printf (_("%s — click to choose this checkpoint"),
+                          g_array_index (self->marks, Mark, mark).label);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* ---- object ---------------------------------------------------------------------------- */
+
+/* A popover parented to the plot (the mark's menu) is placed at each allocation. */
+static void
+cb_metrics_plot_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      gtk_popover_present (GTK_POPOVER (child));
+}
+
+static void
+cb_metrics_plot_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (cb_metrics_plot_parent_class)->dispose (object);
+}
+
+static void
+cb_metrics_plot_finalize (GObject *object)
+{
+  CbMetricsPlot *self = CB_METRICS_PLOT (object);
+
+  g_free (self->metric);
+  g_ptr_array_unref (self->runs);
+  g_array_unref (self->marks);
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+
+  G_OBJECT_CLASS (cb_metrics_plot_parent_class)->finalize (object);
+}
+
+static void
+cb_metrics_plot_class_init (CbMetricsPlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_metrics_plot_dispose;
+  object_class->finalize = cb_metrics_plot_finalize;
+  widget_class->size_allocate = cb_metrics_plot_size_allocate;
+  widget_class->snapshot = cb_metrics_plot_snapshot;
+  widget_class->measure = cb_metrics_plot_measure;
+  widget_class->css_changed = cb_metrics_plot_css_changed;
+
+  /**
+   * CbMetricsPlot::mark-activated:
+   * @path: the checkpoint of the mark
+   * @x: where the mark is drawn, in the plot's coordinates (for a popover)
+   */
+  signals[MARK_ACTIVATED] = g_signal_new ("mark-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DOUBLE);
+
+  gtk_widget_class_set_css_name (widget_class, "cbmetricsplot");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+cb_metrics_plot_init (CbMetricsPlot *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->runs = g_ptr_array_new_with_free_func (run_free);
+  self->marks = g_array_new (FALSE, TRUE, sizeof (Mark));
+  g_array_set_clear_func (self->marks, mark_clear);
+  self->hover_x = NAN;
+  self->dirty = TRUE;
+
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+}
+
+/**
+ * cb_metrics_plot_new:
+ * @metric: the series to draw, e.g. "val/hmean"
+ */
+GtkWidget *
+cb_metrics_plot_new (const char *metric)
+{
+  CbMetricsPlot *self = g_object_new (CB_TYPE_METRICS_PLOT, NULL);
+
+  self->metric = g_strdup (metric);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  metric, -1);
+  return GTK_WIDGET (self);
+}
+
+const char *
+cb_metrics_plot_get_metric (CbMetricsPlot *self)
+{
+  g_return_val_if_fail (CB_IS_METRICS_PLOT (self), NULL);
+
+  return self->metric;
+}
+
+void
+cb_metrics_plot_set_x_epoch (CbMetricsPlot *self,
+                             gboolean       epoch)
+{
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+
+  if (self->x_epoch == !!epoch)
+    return;
+  self->x_epoch = !!epoch;
+  cb_metrics_plot_data_changed (self);
+}
+
+/* Removes the runs and the marks. */
+void
+cb_metrics_plot_clear (CbMetricsPlot *self)
+{
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+
+  g_ptr_array_set_size (self->runs, 0);
+  g_array_set_size (self->marks, 0);
+  cb_metrics_plot_data_changed (self);
+}
+
+/**
+ * cb_metrics_plot_add_run:
+ * @segments: (element-type CbMetrics): the run's metrics files, in order; they may grow
+ *   (call cb_metrics_plot_data_changed() when they did)
+ * @color: an index into the palette
+ */
+void
+cb_metrics_plot_add_run (CbMetricsPlot *self,
+                         const char    *label,
+                         GPtrArray     *segments,
+                         guint          color)
+{
+  Run *run;
+
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+  g_return_if_fail (segments != NULL);
+
+  run = g_new0 (Run, 1);
+  run->label = g_strdup (label);
+  run->segments = g_ptr_array_ref (segments);
+  run->color = color;
+  g_ptr_array_add (self->runs, run);
+  cb_metrics_plot_data_changed (self);
+}
+
+void
+cb_metrics_plot_data_changed (CbMetricsPlot *self)
+{
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+
+  self->dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * cb_metrics_plot_add_mark:
+ * @step: where the checkpoint was saved, in steps (NAN when unknown)
+ * @epoch: … and in epochs (NAN when unknown)
+ * @path: the checkpoint, as "mark-activated" gives it
+ */
+void
+cb_metrics_plot_add_mark (CbMetricsPlot *self,
+                          double         step,
+                          double         epoch,
+                          const char    *label,
+                          const char    *path)
+{
+  Mark mark = { step, epoch, g_strdup (label), g_strdup (path), NAN };
+
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+
+  g_array_append_val (self->marks, mark);
+  cb_metrics_plot_data_changed (self);
+}
+
+void
+cb_metrics_plot_clear_marks (CbMetricsPlot *self)
+{
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+
+  if (self->marks->len == 0)
+    return;
+  g_array_set_size (self->marks, 0);
+  cb_metrics_plot_data_changed (self);
+}
+
+guint
+cb_metrics_plot_get_n_marks (CbMetricsPlot *self)
+{
+  g_return_val_if_fail (CB_IS_METRICS_PLOT (self), 0);
+
+  return self->marks->len;
+}
+
+const char *
+cb_metrics_plot_get_mark_path (CbMetricsPlot *self,
+                               guint          index)
+{
+  g_return_val_if_fail (CB_IS_METRICS_PLOT (self), NULL);
+  g_return_val_if_fail (index < self->marks->len, NULL);
+
+  return g_array_index (self->marks, Mark, index).path;
+}
+
+/* What a click on the mark does. */
+void
+cb_metrics_plot_activate_mark (CbMetricsPlot *self,
+                               guint          index)
+{
+  g_return_if_fail (CB_IS_METRICS_PLOT (self));
+  g_return_if_fail (index < self->marks->len);
+
+  g_signal_emit (self, signals[MARK_ACTIVATED], 0, g_array_index (self->marks, Mark, index).path,
+                 isnan (g_array_index (self->marks, Mark, index).px)
+                   ? 0.0 : g_array_index (self->marks, Mark, index).px);
+}
+
+/* The points of the metric the plot draws, over its runs (for tests and the benchmark). */
+gsize
+cb_metrics_plot_get_n_points (CbMetricsPlot *self)
+{
+  gsize total = 0;
+
+  g_return_val_if_fail (CB_IS_METRICS_PLOT (self), 0);
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (guint s = 0; s < run->segments->len; s++)
+        {
+          CbMetrics *metrics = g_ptr_array_index (run->segments, s);
+          int series = cb_metrics_find (metrics, self->metric);
+          gsize n = 0;
+
+          if (series >= 0)
+            cb_metrics_get_points (metrics, (guint) series, &n);
+          total += n;
+        }
+    }
+  return total;
+}
