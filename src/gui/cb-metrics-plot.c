@@ -814,14 +814,20 @@ query_tooltip_cb (GtkWidget     *widget,
                   CbMetricsPlot *self)
 {
   int mark = mark_at (self, x, y);
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = NULL;
+  double px;
 
   if (mark < 0)
     return FALSE;
-  /* Translators: the tooltip of a checkpoint's mark on a training curve */
-  text = g_strdup_printf (_("%s — click to choose this checkpoint"),
-                          g_array_index (self->marks, Mark, mark).label);
-  gtk_tooltip_set_text (tooltip, text);
+  /* Every checkpoint saved there (the best one is often also an epoch's). */
+  text = g_string_new (NULL);
+  px = g_array_index (self->marks, Mark, mark).px;
+  for (guint i = 0; i < self->marks->len; i++)
+    if (fabs (g_array_index (self->marks, Mark, i).px - px) < 2)
+      g_string_append_printf (text, "%s\n", g_array_index (self->marks, Mark, i).label);
+  /* Translators: the end of the tooltip of a checkpoint's mark on a training curve */
+  g_string_append (text, _("Click to test or predict with it"));
+  gtk_tooltip_set_text (tooltip, text->str);
   return TRUE;
 }
 
@@ -1039,6 +1045,17 @@ cb_metrics_plot_get_mark_path (CbMetricsPlot *self,
   g_return_val_if_fail (index < self->marks->len, NULL);
 
   return g_array_index (self->marks, Mark, index).path;
+}
+
+/* Where the mark is drawn (NAN when it is not): marks that share a place share a menu. */
+double
+cb_metrics_plot_get_mark_x (CbMetricsPlot *self,
+                            guint          index)
+{
+  g_return_val_if_fail (CB_IS_METRICS_PLOT (self), NAN);
+  g_return_val_if_fail (index < self->marks->len, NAN);
+
+  return g_array_index (self->marks, Mark, index).px;
 }
 
 /* What a click on the mark does. */

@@ -36,6 +36,8 @@ void        cb_metrics_plot_clear_marks    (CbMetricsPlot  *self);
 guint       cb_metrics_plot_get_n_marks    (CbMetricsPlot  *self);
 const char *cb_metrics_plot_get_mark_path  (CbMetricsPlot  *self,
                                             guint           index);
+double      cb_metrics_plot_get_mark_x     (CbMetricsPlot  *self,
+                                            guint           index);
 void        cb_metrics_plot_activate_mark  (CbMetricsPlot  *self,
                                             guint           index);
 gsize       cb_metrics_plot_get_n_points   (CbMetricsPlot  *self);

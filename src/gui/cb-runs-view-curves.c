@@ -470,6 +470,7 @@ update_chips (CbRunsView *self,
       GtkWidget *button = gtk_toggle_button_new_with_label (name);
 
       gtk_widget_add_css_class (button, "cb-metric-chip");
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
                                     contains (self->shown_metrics, name));
       g_signal_connect (button, "toggled", G_CALLBACK (metric_toggled_cb), self);
@@ -552,13 +553,44 @@ locate_checkpoint (CbRunCurves  *curves,
 }
 
 static void
+append_checkpoint_choice (GtkBox     *box,
+                          const char *path,
+                          gboolean    first)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  GtkWidget *label = gtk_label_new (basename);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *test = gtk_button_new_with_mnemonic (first ? _("_Test") : _("Test"));
+  GtkWidget *predict = gtk_button_new_with_mnemonic (first ? _("_Predict") : _("Predict"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  if (!first)
+    gtk_widget_set_margin_top (label, 6);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (test), "runs.use-checkpoint");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (test), "(ss)", "test", path);
+  gtk_widget_add_css_class (test, "suggested-action");
+  gtk_widget_set_tooltip_text (test, _("Evaluate this checkpoint on the Test page"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (predict), "runs.use-checkpoint");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (predict), "(ss)", "predict", path);
+  gtk_widget_set_tooltip_text (predict, _("Predict with this checkpoint on the Predict page"));
+  gtk_widget_set_hexpand (test, TRUE);
+  gtk_widget_set_hexpand (predict, TRUE);
+  gtk_box_append (GTK_BOX (buttons), test);
+  gtk_box_append (GTK_BOX (buttons), predict);
+  gtk_box_append (box, label);
+  gtk_box_append (box, buttons);
+}
+
+/* A click on a checkpoint's mark: a menu to test or predict with it, and with any other
+ * checkpoint saved at the same place (the best one is often also an epoch's). */
+static void
 mark_activated_cb (CbMetricsPlot *plot,
                    const char    *path,
                    double         x,
                    CbRunsView    *self)
 {
-  g_autofree char *basename = g_path_get_basename (path);
-  GtkWidget *box, *label, *test, *predict;
+  GtkWidget *box;
 
   for (guint i = 0; i < self->checkpoint_paths->len; i++)
     if (g_str_equal (g_ptr_array_index (self->checkpoint_paths, i), path))
@@ -568,18 +600,14 @@ mark_activated_cb (CbMetricsPlot *plot,
     gtk_widget_unparent (self->mark_popover);
   self->mark_popover = gtk_popover_new ();
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  label = gtk_label_new (basename);
-  gtk_widget_add_css_class (label, "heading");
-  test = gtk_button_new_with_mnemonic (_("_Test This Checkpoint"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (test), "runs.use-checkpoint");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (test), "(ss)", "test", path);
-  gtk_widget_add_css_class (test, "suggested-action");
-  predict = gtk_button_new_with_mnemonic (_("_Predict With It"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (predict), "runs.use-checkpoint");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (predict), "(ss)", "predict", path);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), test);
-  gtk_box_append (GTK_BOX (box), predict);
+  append_checkpoint_choice (GTK_BOX (box), path, TRUE);
+  for (guint i = 0; i < cb_metrics_plot_get_n_marks (plot); i++)
+    {
+      const char *other = cb_metrics_plot_get_mark_path (plot, i);
+
+      if (!g_str_equal (other, path) && fabs (cb_metrics_plot_get_mark_x (plot, i) - x) < 2)
+        append_checkpoint_choice (GTK_BOX (box), other, FALSE);
+    }
   gtk_popover_set_child (GTK_POPOVER (self->mark_popover), box);
   gtk_widget_set_parent (self->mark_popover, GTK_WIDGET (plot));
   gtk_popover_set_pointing_to (GTK_POPOVER (self->mark_popover),
