@@ -22,6 +22,8 @@
 #include "cb/cb-json-write.h"
 #include "cb/cb-problem.h"
 
+#include <glib/gi18n.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -927,13 +929,15 @@ cb_metrics_read_run (const char *run_dir,
           continue;
         }
       if (part->n_bad_rows > 0 && problems != NULL)
-        g_ptr_array_add (problems,
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, part->n_bad_rows);
+
+          g_ptr_array_add (problems,
                          cb_problem_new (CB_PROBLEM_WARNING, files[i], 0, 0,
-                                         g_dngettext (GETTEXT_PACKAGE,
-                                                      "%" G_GSIZE_FORMAT " row could not be read",
-                                                      "%" G_GSIZE_FORMAT " rows could not be read",
-                                                      part->n_bad_rows),
-                                         part->n_bad_rows));
+                                         /* Translators: %s is a count of rows */
+                                         _("rows that could not be read: %s"),
+                                         count));
+        }
       cb_metrics_append (all, part);
     }
   return all;

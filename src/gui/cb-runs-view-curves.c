@@ -676,8 +676,11 @@ update_status (CbRunsView *self)
           g_autofree char *age = cb_format_age ((g_get_real_time () - curves->updated)
                                                 / G_USEC_PER_SEC);
 
-          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " row",
-                                                     "%" G_GSIZE_FORMAT " rows", rows), rows);
+          g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, rows);
+
+          /* Translators: %s is a number of rows */
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
+                                                     rows), count);
           g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " in %u file",
                                                      " in %u files", curves->segments->len),
                                   curves->segments->len);
