@@ -362,6 +362,81 @@ test_million_rows (void)
   cb_test_remove_tree (dir);
 }
 
+/* The buckets a plot draws: every point in one, in order, the lowest and highest right, a
+ * restart kept apart; the same whether the points came in one read or many appends. */
+static void
+check_buckets (CbMetrics  *m,
+               const char *name)
+{
+  int series = cb_metrics_find (m, name);
+  gsize n_points = 0, n_buckets = 0, seen = 0;
+  const CbMetricPoint *points = cb_metrics_get_points (m, (guint) series, &n_points);
+  const CbMetricBucket *buckets = cb_metrics_get_buckets (m, (guint) series, &n_buckets);
+  double step_min, step_max, value_min, value_max;
+
+  g_assert_cmpuint (n_buckets, <=, 8192);
+  for (gsize b = 0; b < n_buckets; b++)
+    {
+      double lo = INFINITY, hi = -INFINITY;
+
+      g_assert_cmpuint (buckets[b].n, >, 0);
+      g_assert_cmpfloat (buckets[b].step_first, ==, points[seen].step);
+      g_assert_cmpfloat (buckets[b].first, ==, points[seen].value);
+      for (guint i = 0; i < buckets[b].n; i++)
+        {
+          lo = MIN (lo, points[seen + i].value);
+          hi = MAX (hi, points[seen + i].value);
+        }
+      seen += buckets[b].n;
+      g_assert_cmpfloat (buckets[b].step_last, ==, points[seen - 1].step);
+      g_assert_cmpfloat (buckets[b].last, ==, points[seen - 1].value);
+      g_assert_cmpfloat (buckets[b].min, ==, lo);
+      g_assert_cmpfloat (buckets[b].max, ==, hi);
+    }
+  g_assert_cmpuint (seen, ==, n_points);
+  g_assert_true (cb_metrics_get_range (m, (guint) series, &step_min, &step_max, &value_min,
+                                       &value_max));
+  for (gsize i = 0; i < n_points; i++)
+    {
+      g_assert_cmpfloat (points[i].value, >=, value_min);
+      g_assert_cmpfloat (points[i].value, <=, value_max);
+    }
+}
+
+static void
+test_buckets (void)
+{
+  GString *text = g_string_new ("epoch,step,loss\n");
+  CbMetricsReader *reader = cb_metrics_reader_new ("test.csv");
+  g_autoptr(CbMetrics) whole = NULL;
+  g_autoptr(CbMetrics) grown = cb_metrics_new ();
+  const CbMetricBucket *buckets;
+  gsize n_buckets = 0;
+  guint restarts = 0;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (text, "%u,%u,%.4f\n", i / 1000, i < 150000 ? i : i - 150000,
+                            (double) ((i * 7919) % 1000) / 100.0);
+  whole = parse (text->str);
+  check_buckets (whole, "loss");
+  buckets = cb_metrics_get_buckets (whole, 0, &n_buckets);
+  for (gsize b = 0; b < n_buckets; b++)
+    restarts += buckets[b].restart;
+  g_assert_cmpuint (restarts, ==, 1);
+
+  /* The same file appended to in pieces of 333 rows, as a running run writes it. */
+  for (gsize done = 0; done < text->len; done += 333 * 14)
+    {
+      g_autoptr(CbMetrics) more = cb_metrics_new ();
+
+      cb_metrics_reader_feed (reader, text->str + done, MIN (333 * 14, text->len - done), more);
+      cb_metrics_append (grown, more);
+    }
+  check_buckets (grown, "loss");
+  cb_metrics_reader_free (reader);
+  g_string_free (text, TRUE);
+}
+
 static void
 test_json_and_text (void)
 {
@@ -531,6 +606,7 @@ main (int    argc,
   g_test_add_func ("/metrics/reader-refuses-non-regular", test_reader_refuses_non_regular);
   g_test_add_func ("/metrics/million-rows", test_million_rows);
   g_test_add_func ("/metrics/json-and-text", test_json_and_text);
+  g_test_add_func ("/metrics/buckets", test_buckets);
   g_test_add_func ("/runs/files-and-discovery", test_run_files_and_discovery);
   g_test_add_func ("/runs/demo", test_demo_runs);
 

@@ -22,6 +22,21 @@ typedef struct
   double value;
 } CbMetricPoint;
 
+/* Consecutive points of a series, summed up for drawing (cb_metrics_get_buckets()). */
+typedef struct
+{
+  double   step_first;
+  double   step_last;
+  double   epoch_first;
+  double   epoch_last;
+  double   first;
+  double   min;
+  double   max;
+  double   last;
+  guint    n;
+  gboolean restart;   /* its first step is before the step of the point before it */
+} CbMetricBucket;
+
 /* The longest line read; a longer one is skipped (and counted bad) without being kept. */
 #define CB_METRICS_MAX_LINE (1024 * 1024)
 /* The most columns a header may have. */
@@ -37,6 +52,15 @@ const char          *cb_metrics_get_name         (CbMetrics            *self,
 const CbMetricPoint *cb_metrics_get_points       (CbMetrics            *self,
                                                   guint                 series,
                                                   gsize                *n_points);
+const CbMetricBucket *cb_metrics_get_buckets     (CbMetrics            *self,
+                                                  guint                 series,
+                                                  gsize                *n_buckets);
+gboolean             cb_metrics_get_range        (CbMetrics            *self,
+                                                  guint                 series,
+                                                  double               *step_min,
+                                                  double               *step_max,
+                                                  double               *value_min,
+                                                  double               *value_max);
 int                  cb_metrics_find             (CbMetrics            *self,
                                                   const char           *name);
 gsize                cb_metrics_get_n_rows       (CbMetrics            *self);

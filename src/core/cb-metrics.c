@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "cb/cb-metrics.h"
+#include "cb-metrics-private.h"
 
 #include "cb/cb-file-read.h"
 #include "cb/cb-json-write.h"
@@ -40,6 +41,7 @@ struct _CbMetrics
   guint64     serial;     /* tells a reader whether it has mapped its columns to this one */
   GPtrArray  *names;      /* char *, in the order first seen */
   GPtrArray  *series;     /* GArray of CbMetricPoint, one per name */
+  GPtrArray  *overviews;  /* CbMetricsOverview, one per name */
   GHashTable *index;      /* name -> series index + 1 */
   gsize       n_rows;
   gsize       n_bad_rows;
@@ -59,6 +61,7 @@ cb_metrics_finalize (GObject *object)
 
   g_ptr_array_unref (self->names);
   g_ptr_array_unref (self->series);
+  g_ptr_array_unref (self->overviews);
   g_hash_table_unref (self->index);
 
   G_OBJECT_CLASS (cb_metrics_parent_class)->finalize (object);
@@ -76,6 +79,7 @@ cb_metrics_init (CbMetrics *self)
   self->serial = (guint64) g_atomic_pointer_add (&next_serial, 1);
   self->names = g_ptr_array_new_with_free_func (g_free);
   self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->overviews = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_metrics_overview_free);
   self->index = g_hash_table_new (g_str_hash, g_str_equal);
   self->has_step = TRUE;
 }
@@ -118,6 +122,58 @@ cb_metrics_get_points (CbMetrics *self,
   if (n_points != NULL)
     *n_points = points->len;
   return (const CbMetricPoint *) (gpointer) points->data;
+}
+
+/**
+ * cb_metrics_get_buckets:
+ *
+ * The series summed up in at most CB_METRICS_MAX_BUCKETS buckets of consecutive points, kept
+ * as points are added: a plot draws these instead of a million points.
+ */
+const CbMetricBucket *
+cb_metrics_get_buckets (CbMetrics *self,
+                        guint      series,
+                        gsize     *n_buckets)
+{
+  CbMetricsOverview *overview;
+
+  g_return_val_if_fail (CB_IS_METRICS (self), NULL);
+  g_return_val_if_fail (series < self->overviews->len, NULL);
+
+  overview = g_ptr_array_index (self->overviews, series);
+  if (n_buckets != NULL)
+    *n_buckets = overview->buckets->len;
+  return (const CbMetricBucket *) (gpointer) overview->buckets->data;
+}
+
+/**
+ * cb_metrics_get_range:
+ *
+ * The lowest and highest step and value of the series, without a pass over it.
+ *
+ * Returns: %FALSE when it has no points
+ */
+gboolean
+cb_metrics_get_range (CbMetrics *self,
+                      guint      series,
+                      double    *step_min,
+                      double    *step_max,
+                      double    *value_min,
+                      double    *value_max)
+{
+  CbMetricsOverview *overview;
+
+  g_return_val_if_fail (CB_IS_METRICS (self), FALSE);
+  g_return_val_if_fail (series < self->overviews->len, FALSE);
+
+  overview = g_ptr_array_index (self->overviews, series);
+  if (overview->n_points == 0)
+    return FALSE;
+  *step_min = overview->step_min;
+  *step_max = overview->step_max;
+  *value_min = overview->value_min;
+  *value_max = overview->value_max;
+  return TRUE;
 }
 
 int
@@ -188,6 +244,7 @@ ensure_series (CbMetrics  *self,
   copy = g_strdup (name);
   g_ptr_array_add (self->names, copy);
   g_ptr_array_add (self->series, g_array_new (FALSE, FALSE, sizeof (CbMetricPoint)));
+  g_ptr_array_add (self->overviews, cb_metrics_overview_new ());
   g_hash_table_insert (self->index, copy, GUINT_TO_POINTER (self->names->len));
   self->generation++;
   return self->names->len - 1;
@@ -216,11 +273,21 @@ cb_metrics_append (CbMetrics *self,
       if (into->len == 0 && from->len > 0)
         {
           /* Nothing here yet (a first read of a big file): take its array, not a copy. */
+          gpointer overview = g_ptr_array_index (self->overviews, to);
+
           g_ptr_array_index (self->series, to) = from;
           g_ptr_array_index (more->series, i) = into;
+          g_ptr_array_index (self->overviews, to) = g_ptr_array_index (more->overviews, i);
+          g_ptr_array_index (more->overviews, i) = overview;
         }
       else if (from->len > 0)
-        g_array_append_vals (into, from->data, from->len);
+        {
+          CbMetricsOverview *overview = g_ptr_array_index (self->overviews, to);
+
+          g_array_append_vals (into, from->data, from->len);
+          for (guint j = 0; j < from->len; j++)
+            cb_metrics_overview_add (overview, &g_array_index (from, CbMetricPoint, j));
+        }
     }
   self->n_rows += more->n_rows;
   self->n_bad_rows += more->n_bad_rows;
@@ -585,6 +652,7 @@ read_row (CbMetricsReader *self,
       if (field_length == 0 || !parse_number (text, field_length, &point.value))
         continue;  /* empty, NaN, inf or not a number: left out */
       g_array_append_val ((GArray *) g_ptr_array_index (into->series, series), point);
+      cb_metrics_overview_add (g_ptr_array_index (into->overviews, series), &point);
       into->n_points++;
     }
   self->n_data_rows++;

@@ -3,7 +3,9 @@
  * The curves are drawn once into a render node and kept until the size, the data or the
  * style changes; hovering draws only the cross-hair and the values over it. A series longer
  * than the plot is wide is drawn per pixel column (first, lowest, highest and last value of
- * the column), so a million points cost one pass when they change and nothing per frame.
+ * the column) from the buckets its CbMetrics keeps up to date as rows come
+ * (cb_metrics_get_buckets()), so a million points cost a few thousand buckets when they
+ * change and nothing per frame.
  * A step that goes back (a resumed run counting from zero again) starts a new line.
  *
  * Checkpoint marks are drawn where the run saved them; a click on one emits
@@ -134,6 +136,29 @@ epoch_key (double epoch)
 }
 
 static void
+span_note (EpochSpan *span,
+           double     epoch,
+           double     step)
+{
+  gint64 key = epoch_key (epoch);
+  double *first, *last;
+
+  if (isnan (epoch))
+    return;
+  first = g_hash_table_lookup (span->first, &key);
+  last = g_hash_table_lookup (span->last, &key);
+  if (first == NULL)
+    {
+      g_hash_table_insert (span->first, g_memdup2 (&key, sizeof key), g_memdup2 (&step, sizeof step));
+      g_hash_table_insert (span->last, g_memdup2 (&key, sizeof key), g_memdup2 (&step, sizeof step));
+      return;
+    }
+  *first = MIN (*first, step);
+  *last = MAX (*last, step);
+}
+
+/* From the series' buckets (a few thousand at most), not from their points. */
+static void
 epoch_span_init (EpochSpan *span,
                  CbMetrics *metrics)
 {
@@ -143,28 +168,12 @@ epoch_span_init (EpochSpan *span,
   for (guint s = 0; s < cb_metrics_get_n_series (metrics); s++)
     {
       gsize n = 0;
-      const CbMetricPoint *points = cb_metrics_get_points (metrics, s, &n);
+      const CbMetricBucket *buckets = cb_metrics_get_buckets (metrics, s, &n);
 
       for (gsize i = 0; i < n; i++)
         {
-          gint64 key = epoch_key (points[i].epoch);
-          double *first, *last;
-
-          if (isnan (points[i].epoch))
-            continue;
-          first = g_hash_table_lookup (span->first, &key);
-          last = g_hash_table_lookup (span->last, &key);
-          if (first == NULL)
-            {
-              gint64 *k1 = g_memdup2 (&key, sizeof key);
-              gint64 *k2 = g_memdup2 (&key, sizeof key);
-
-              g_hash_table_insert (span->first, k1, g_memdup2 (&points[i].step, sizeof (double)));
-              g_hash_table_insert (span->last, k2, g_memdup2 (&points[i].step, sizeof (double)));
-              continue;
-            }
-          *first = MIN (*first, points[i].step);
-          *last = MAX (*last, points[i].step);
+          span_note (span, buckets[i].epoch_first, buckets[i].step_first);
+          span_note (span, buckets[i].epoch_last, buckets[i].step_last);
         }
     }
 }
@@ -177,23 +186,32 @@ epoch_span_clear (EpochSpan *span)
 }
 
 static double
-point_x (CbMetricsPlot       *self,
-         const EpochSpan     *span,
-         const CbMetricPoint *point)
+step_x (CbMetricsPlot   *self,
+        const EpochSpan *span,
+        double           step,
+        double           epoch)
 {
   gint64 key;
   double *first, *last;
 
   if (!self->x_epoch)
-    return point->step;
-  if (isnan (point->epoch))
+    return step;
+  if (isnan (epoch))
     return NAN;
-  key = epoch_key (point->epoch);
+  key = epoch_key (epoch);
   first = g_hash_table_lookup (span->first, &key);
   last = g_hash_table_lookup (span->last, &key);
   if (first == NULL || last == NULL || *last <= *first)
-    return point->epoch;
-  return point->epoch + (point->step - *first) / (*last - *first + 1.0);
+    return epoch;
+  return epoch + (step - *first) / (*last - *first + 1.0);
+}
+
+static double
+point_x (CbMetricsPlot       *self,
+         const EpochSpan     *span,
+         const CbMetricPoint *point)
+{
+  return step_x (self, span, point->step, point->epoch);
 }
 
 static void
@@ -212,32 +230,50 @@ compute_ranges (CbMetricsPlot *self)
           CbMetrics *metrics = g_ptr_array_index (run->segments, s);
           int series = cb_metrics_find (metrics, self->metric);
           EpochSpan span = { NULL, NULL };
-          const CbMetricPoint *points;
+          const CbMetricBucket *buckets;
+          double step_min, step_max, value_min, value_max;
           gsize n = 0;
 
-          if (series < 0)
+          if (series < 0 || !cb_metrics_get_range (metrics, (guint) series, &step_min, &step_max,
+                                                    &value_min, &value_max))
             continue;
-          points = cb_metrics_get_points (metrics, (guint) series, &n);
-          if (self->x_epoch)
-            epoch_span_init (&span, metrics);
+          cb_metrics_get_points (metrics, (guint) series, &n);
+          self->n_points += n;
+          self->y_min = MIN (self->y_min, value_min);
+          self->y_max = MAX (self->y_max, value_max);
+          if (!self->x_epoch)
+            {
+              self->x_min = MIN (self->x_min, step_min);
+              self->x_max = MAX (self->x_max, step_max);
+              continue;
+            }
+          epoch_span_init (&span, metrics);
+          buckets = cb_metrics_get_buckets (metrics, (guint) series, &n);
           for (gsize i = 0; i < n; i++)
             {
-              double x = point_x (self, &span, &points[i]);
+              double x0 = step_x (self, &span, buckets[i].step_first, buckets[i].epoch_first);
+              double x1 = step_x (self, &span, buckets[i].step_last, buckets[i].epoch_last);
 
-              if (isnan (x))
-                continue;
-              self->x_min = MIN (self->x_min, x);
-              self->x_max = MAX (self->x_max, x);
-              self->y_min = MIN (self->y_min, points[i].value);
-              self->y_max = MAX (self->y_max, points[i].value);
-              self->n_points++;
+              if (!isnan (x0))
+                {
+                  self->x_min = MIN (self->x_min, x0);
+                  self->x_max = MAX (self->x_max, x0);
+                }
+              if (!isnan (x1))
+                {
+                  self->x_min = MIN (self->x_min, x1);
+                  self->x_max = MAX (self->x_max, x1);
+                }
             }
           epoch_span_clear (&span);
         }
     }
 
-  if (self->n_points == 0)
-    return;
+  if (self->n_points == 0 || !isfinite (self->x_min))
+    {
+      self->n_points = 0;
+      return;
+    }
   /* The checkpoints saved after the last logged value (last.ckpt at the end of an epoch). */
   for (guint i = 0; i < self->marks->len; i++)
     {
@@ -361,112 +397,169 @@ draw_axes (CbMetricsPlot *self,
     }
 }
 
-/* Draws one segment of one run, a pixel column at a time when it has more points than the
- * plot has columns; remembers each column's last point for hovering. */
+/* Per pixel column: the first, lowest, highest and last value drawn in it. */
+typedef struct
+{
+  cairo_t  *cr;
+  double    left, bottom, sy, y_min;
+  gboolean  pen_down;
+  int       column;
+  double    first, min, max, last;
+} Columns;
+
 static void
-draw_segment (CbMetricsPlot       *self,
-              cairo_t             *cr,
-              Run                 *run,
-              CbMetrics           *metrics,
-              const CbMetricPoint *points,
-              gsize                n,
-              double               left,
-              double               top,
-              double               right,
-              double               bottom)
+columns_flush (Columns *c)
+{
+  double cx;
+
+  if (c->column == G_MININT)
+    return;
+  cx = c->left + c->column + 0.5;
+  if (!c->pen_down)
+    cairo_move_to (c->cr, cx, c->bottom - (c->first - c->y_min) * c->sy);
+  else
+    cairo_line_to (c->cr, cx, c->bottom - (c->first - c->y_min) * c->sy);
+  cairo_line_to (c->cr, cx, c->bottom - (c->min - c->y_min) * c->sy);
+  cairo_line_to (c->cr, cx, c->bottom - (c->max - c->y_min) * c->sy);
+  cairo_line_to (c->cr, cx, c->bottom - (c->last - c->y_min) * c->sy);
+  c->pen_down = TRUE;
+  c->column = G_MININT;
+}
+
+/* One value range (a point, or a bucket's first, lowest, highest and last) in column @col. */
+static void
+columns_add (Columns *c,
+             int      col,
+             double   first,
+             double   min,
+             double   max,
+             double   last)
+{
+  if (col != c->column)
+    {
+      columns_flush (c);
+      c->column = col;
+      c->first = first;
+      c->min = min;
+      c->max = max;
+      c->last = last;
+      return;
+    }
+  c->min = MIN (c->min, min);
+  c->max = MAX (c->max, max);
+  c->last = last;
+}
+
+static void
+remember_column (Run    *run,
+                 double  px,
+                 double  x,
+                 double  y)
+{
+  int col = (int) floor (px);
+
+  if (col >= 0 && (guint) col < run->n_columns)
+    {
+      run->column_x[col] = x;
+      run->column_y[col] = y;
+    }
+}
+
+/* Draws one segment of one run: every point when they are fewer than the plot's columns, else
+ * its buckets a pixel column at a time; remembers each column's last value for hovering. */
+static void
+draw_segment (CbMetricsPlot *self,
+              cairo_t       *cr,
+              Run           *run,
+              CbMetrics     *metrics,
+              guint          series,
+              double         left,
+              double         top,
+              double         right,
+              double         bottom)
 {
   double sx = (right - left) / (self->x_max - self->x_min);
   double sy = (bottom - top) / (self->y_max - self->y_min);
   EpochSpan span = { NULL, NULL };
-  gboolean pen_down = FALSE;
-  double last_x = -INFINITY;
-  int column = G_MININT;
-  double c_first = 0, c_min = 0, c_max = 0, c_last = 0;
-  gsize n_drawn = 0;
+  gsize n = 0;
+  const CbMetricPoint *points = cb_metrics_get_points (metrics, series, &n);
 
   if (self->x_epoch)
     epoch_span_init (&span, metrics);
 
-#define FLUSH_COLUMN()                                                     \
-  G_STMT_START {                                                           \
-    if (column != G_MININT)                                                \
-      {                                                                    \
-        double cx = left + column + 0.5;                                   \
-        if (!pen_down)                                                     \
-          cairo_move_to (cr, cx, bottom - (c_first - self->y_min) * sy);   \
-        else                                                               \
-          cairo_line_to (cr, cx, bottom - (c_first - self->y_min) * sy);   \
-        cairo_line_to (cr, cx, bottom - (c_min - self->y_min) * sy);       \
-        cairo_line_to (cr, cx, bottom - (c_max - self->y_min) * sy);       \
-        cairo_line_to (cr, cx, bottom - (c_last - self->y_min) * sy);      \
-        pen_down = TRUE;                                                   \
-      }                                                                    \
-  } G_STMT_END
-
-  for (gsize i = 0; i < n; i++)
+  if (n <= (gsize) (right - left))
     {
-      double x = point_x (self, &span, &points[i]);
-      double y = points[i].value;
-      double px;
-      int col;
+      gboolean pen_down = FALSE;
+      double last_x = -INFINITY;
 
-      if (isnan (x))
-        continue;
-      if (x < last_x)
+      /* Few points: every one of them, with a dot when they are a handful. */
+      for (gsize i = 0; i < n; i++)
         {
-          /* A step that goes back: a new line. */
-          FLUSH_COLUMN ();
-          column = G_MININT;
-          pen_down = FALSE;
-        }
-      last_x = x;
-      px = (x - self->x_min) * sx;
-      col = (int) floor (px);
-      if (col >= 0 && (guint) col < run->n_columns)
-        {
-          run->column_x[col] = x;
-          run->column_y[col] = y;
-        }
-      if (n <= (gsize) (right - left))
-        {
-          /* Few points: every one of them. */
+          double x = point_x (self, &span, &points[i]);
+          double px, py;
+
+          if (isnan (x))
+            continue;
+          if (x < last_x)
+            pen_down = FALSE;  /* a step that goes back: a new line */
+          last_x = x;
+          px = left + (x - self->x_min) * sx;
+          py = bottom - (points[i].value - self->y_min) * sy;
+          remember_column (run, px - left, x, points[i].value);
           if (!pen_down)
-            cairo_move_to (cr, left + px, bottom - (y - self->y_min) * sy);
+            cairo_move_to (cr, px, py);
           else
-            cairo_line_to (cr, left + px, bottom - (y - self->y_min) * sy);
+            cairo_line_to (cr, px, py);
           pen_down = TRUE;
-          n_drawn++;
-          continue;
         }
-      if (col != column)
-        {
-          FLUSH_COLUMN ();
-          column = col;
-          c_first = c_min = c_max = c_last = y;
-        }
-      else
-        {
-          c_min = MIN (c_min, y);
-          c_max = MAX (c_max, y);
-          c_last = y;
-        }
+      cairo_stroke (cr);
+      if (n <= 60)
+        for (gsize i = 0; i < n; i++)
+          {
+            double x = point_x (self, &span, &points[i]);
+
+            if (isnan (x))
+              continue;
+            cairo_arc (cr, left + (x - self->x_min) * sx,
+                       bottom - (points[i].value - self->y_min) * sy, 2.5, 0, 2 * G_PI);
+            cairo_fill (cr);
+          }
     }
-  FLUSH_COLUMN ();
-#undef FLUSH_COLUMN
-  cairo_stroke (cr);
+  else
+    {
+      Columns c = { cr, left, bottom, sy, self->y_min, FALSE, G_MININT, 0, 0, 0, 0 };
+      gsize n_buckets = 0;
+      const CbMetricBucket *buckets = cb_metrics_get_buckets (metrics, series, &n_buckets);
 
-  /* A handful of points (a validation metric per epoch): dots as well. */
-  if (n_drawn > 0 && n_drawn <= 60)
-    for (gsize i = 0; i < n; i++)
-      {
-        double x = point_x (self, &span, &points[i]);
+      for (gsize i = 0; i < n_buckets; i++)
+        {
+          const CbMetricBucket *bucket = &buckets[i];
+          double x0 = step_x (self, &span, bucket->step_first, bucket->epoch_first);
+          double x1 = step_x (self, &span, bucket->step_last, bucket->epoch_last);
+          int col0, col1;
 
-        if (isnan (x))
-          continue;
-        cairo_arc (cr, left + (x - self->x_min) * sx,
-                   bottom - (points[i].value - self->y_min) * sy, 2.5, 0, 2 * G_PI);
-        cairo_fill (cr);
-      }
+          if (isnan (x0) || isnan (x1))
+            continue;
+          if (bucket->restart)
+            {
+              columns_flush (&c);
+              c.pen_down = FALSE;
+            }
+          col0 = (int) floor ((x0 - self->x_min) * sx);
+          col1 = (int) floor ((x1 - self->x_min) * sx);
+          if (col0 == col1)
+            columns_add (&c, col0, bucket->first, bucket->min, bucket->max, bucket->last);
+          else
+            {
+              /* A bucket wider than a column: its range over its first column, then its end. */
+              columns_add (&c, col0, bucket->first, bucket->min, bucket->max, bucket->first);
+              columns_add (&c, col1, bucket->last, bucket->last, bucket->last, bucket->last);
+            }
+          remember_column (run, (x1 - self->x_min) * sx, x1, bucket->last);
+        }
+      columns_flush (&c);
+      cairo_stroke (cr);
+    }
   epoch_span_clear (&span);
 }
 
@@ -589,13 +682,9 @@ rebuild_cache (CbMetricsPlot *self,
         {
           CbMetrics *metrics = g_ptr_array_index (run->segments, s);
           int series = cb_metrics_find (metrics, self->metric);
-          const CbMetricPoint *points;
-          gsize n = 0;
 
-          if (series < 0)
-            continue;
-          points = cb_metrics_get_points (metrics, (guint) series, &n);
-          draw_segment (self, cr, run, metrics, points, n, left, top, right, bottom);
+          if (series >= 0)
+            draw_segment (self, cr, run, metrics, (guint) series, left, top, right, bottom);
         }
     }
   cairo_restore (cr);

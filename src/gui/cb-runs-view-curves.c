@@ -268,7 +268,8 @@ _cb_runs_view_get_curves (CbRunsView *self,
       curves->base.ckpt_mtime = -1;
       curves->paths = g_ptr_array_new_with_free_func (g_free);
       g_hash_table_insert (self->curves, g_strdup (cb_run_get_path (run)), curves);
-      start_read (self, curves);
+      /* Read once the selection is painted: the first frame does not wait for a processor
+       * the parse has taken (_cb_runs_view_show_selection()). */
     }
   else if (curves->base.run != run)
     cb_run_set_record (curves->base.run, cb_run_get_record (run));  /* its state, as listed */
@@ -298,6 +299,40 @@ _cb_runs_view_poll (CbRunsView *self)
       if (curves != NULL)
         start_read (self, curves);
     }
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                CbRunsView    *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  self->read_after_paint = FALSE;
+  _cb_runs_view_poll (self);
+}
+
+/* Reads the shown runs once the next frame is painted (at once when nothing paints). */
+static void
+read_after_paint (CbRunsView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      for (guint i = 0; i < self->shown->len; i++)
+        {
+          CbRun *run = g_ptr_array_index (self->shown, i);
+          Curves *curves = g_hash_table_lookup (self->curves, cb_run_get_path (run));
+
+          if (curves != NULL && !curves->base.loaded)
+            start_read (self, curves);
+        }
+      return;
+    }
+  if (self->read_after_paint)
+    return;
+  self->read_after_paint = TRUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
 void
@@ -951,6 +986,7 @@ _cb_runs_view_show_selection (CbRunsView *self)
     }
   update_legend (self);
   _cb_runs_view_update_plots (self);
+  read_after_paint (self);
 
   if (self->poll_source == 0)
     self->poll_source = g_timeout_add (self->poll_interval, poll_cb, self);
@@ -971,6 +1007,11 @@ _cb_runs_view_init_curves (CbRunsView *self)
 void
 _cb_runs_view_dispose_curves (CbRunsView *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->read_after_paint && clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  self->read_after_paint = FALSE;
   g_clear_handle_id (&self->poll_source, g_source_remove);
   if (self->mark_popover != NULL)
     {

@@ -51,6 +51,7 @@ struct _CbRunsView
   GtkWidget          *mark_popover;
   guint               poll_source;
   guint               poll_interval;
+  gboolean            read_after_paint;
 
   /* template */
   AdwWindowTitle     *window_title;
