@@ -21,6 +21,7 @@ typedef enum
   CB_FILE_KIND_STATE,
   CB_FILE_KIND_PRESET,
   CB_FILE_KIND_METRICS,
+  CB_FILE_KIND_SUBMISSION,
 } CbFileKind;
 
 gsize     cb_file_kind_get_max_size (CbFileKind    kind);

@@ -27,6 +27,7 @@
 #include "cb/cb-form.h"
 #include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
+#include "cb-cli-export.h"
 #include "cb-cli-runs.h"
 #include "cb/cb-quote.h"
 #include "cb/cb-project.h"
@@ -41,7 +42,7 @@
 
 static const char * const commands[] = {
   "print", "compose", "parse", "check", "list-options", "list-checkpoints", "runs", "metrics",
-  NULL
+  "export-csv", NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -57,6 +58,9 @@ typedef struct
   char    **extra;
   char     *page;
   char     *preset;
+  char     *output;
+  gboolean  include_confidence;
+  gboolean  force;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -1005,6 +1009,12 @@ cb_cli_run (int    argc,
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options.preset,
       N_("print, compose: start from the page's preset NAME (KEY=VALUE after it win)"),
       N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
+      N_("export-csv: the CSV to write (submission.csv by default)"), N_("FILE") },
+    { "include-confidence", 0, 0, G_OPTION_ARG_NONE, &options.include_confidence,
+      N_("export-csv: add each image's average confidence (not for the competition)"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &options.force,
+      N_("export-csv: replace the CSV when it is there"), NULL },
     { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
       N_("print, compose: an override added after the page's own (repeatable)"),
       N_("OVERRIDE") },
@@ -1028,6 +1038,7 @@ cb_cli_run (int    argc,
                                   "  list-checkpoints          print the checkpoints, newest first\n"
                                   "  runs                      print the run folders, newest first\n"
                                   "  metrics RUN_FOLDER        print the metrics a run logged\n"
+                                  "  export-csv JSON           write a submission's competition CSV\n"
                                   "\nWithout a command, the window opens."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -1063,6 +1074,9 @@ cb_cli_run (int    argc,
     status = cmd_list_options (&options, n_args, args + 2);
   else if (g_str_equal (command, "runs"))
     status = cmd_runs (&options);
+  else if (g_str_equal (command, "export-csv"))
+    status = cb_cli_export_csv (n_args > 0 ? args[2] : NULL, options.output,
+                                options.include_confidence, options.force);
   else if (g_str_equal (command, "metrics"))
     status = cb_cli_metrics (n_args > 0 ? args[2] : NULL, options.json);
   else
@@ -1072,6 +1086,7 @@ cb_cli_run (int    argc,
   g_free (options.schemas);
   g_free (options.page);
   g_free (options.preset);
+  g_free (options.output);
   g_strfreev (options.extra);
   return status;
 }

@@ -50,6 +50,8 @@ cb_file_kind_get_max_size (CbFileKind kind)
       return MIB;
     case CB_FILE_KIND_METRICS:
       return 256 * MIB;
+    case CB_FILE_KIND_SUBMISSION:
+      return 512 * MIB;
     default:
       g_return_val_if_reached (MIB);
     }
