@@ -68,6 +68,8 @@ gboolean                 cb_submission_write_csv       (CbSubmission  *self,
                                                         GError       **error);
 
 char                   **cb_submissions_find_files     (const char    *run_dir);
+char                    *cb_submission_find_image_dir  (const char    *run_dir,
+                                                        const char    *project_root);
 
 void                     cb_submission_load_async      (const char         *path,
                                                         GCancellable       *cancellable,

@@ -20,8 +20,10 @@
 
 #include "cb/cb-submission.h"
 
+#include "cb/cb-cfg.h"
 #include "cb/cb-file-read.h"
 #include "cb/cb-json-write.h"
+#include "cb/cb-yaml.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -592,4 +594,74 @@ cb_submissions_find_files (const char *run_dir)
     g_ptr_array_add (paths, g_array_index (found, Found, i).path);
   g_ptr_array_add (paths, NULL);
   return (char **) g_ptr_array_free (paths, FALSE);
+}
+
+/* ---- where the images are -------------------------------------------------------------- */
+
+/**
+ * cb_submission_find_image_dir:
+ * @run_dir: the prediction run's folder (holding `.hydra/config.yaml`)
+ * @project_root: (nullable): relative folders are looked for here first, then in @run_dir
+ *
+ * The folder the run predicted on: its config's `image_dir`, with `${a.b}` references to
+ * other values of the config resolved (Hydra keeps them as written) and `${hydra:runtime.cwd}`
+ * read as the project root. Blocks (reads a file): call it in a worker.
+ *
+ * Returns: (transfer full) (nullable): the folder when it is there
+ */
+char *
+cb_submission_find_image_dir (const char *run_dir,
+                              const char *project_root)
+{
+  g_autofree char *config = g_build_filename (run_dir, ".hydra", "config.yaml", NULL);
+  g_autoptr(CbNode) node = cb_yaml_load_file_kind (config, CB_FILE_KIND_RUN_RECORD, NULL);
+  g_autoptr(CbCfg) cfg = NULL;
+  g_autofree char *text = NULL;
+  const CbCfg *value;
+
+  if (node == NULL)
+    return NULL;
+  cfg = cb_cfg_from_node (node, config);
+  value = cfg != NULL ? cb_cfg_lookup_path (cfg, "image_dir") : NULL;
+  if (value == NULL || value->kind != CB_CFG_SCALAR || value->text == NULL)
+    return NULL;
+
+  text = g_strdup (value->text);
+  for (guint i = 0; i < 8 && strstr (text, "${") != NULL; i++)
+    {
+      g_autofree char *resolved = NULL;
+      GString *cwd = g_string_new (text);
+
+      g_string_replace (cwd, "${hydra:runtime.cwd}", project_root != NULL ? project_root : ".", 0);
+      g_string_replace (cwd, "${hydra:runtime.output_dir}", run_dir, 0);
+      g_string_replace (cwd, "${oc.env:OCR_PROJECT_ROOT,.}", ".", 0);
+      resolved = cb_cfg_resolve_text (cfg, cwd->str);
+      g_string_free (cwd, TRUE);
+      if (g_strcmp0 (resolved, text) == 0)
+        break;
+      g_free (text);
+      text = g_steal_pointer (&resolved);
+    }
+  if (strstr (text, "${") != NULL)
+    return NULL;
+
+  if (g_path_is_absolute (text))
+    return g_file_test (text, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&text) : NULL;
+  {
+    const char *bases[] = { project_root, run_dir };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+      {
+        g_autofree char *joined = NULL;
+        g_autofree char *canonical = NULL;
+
+        if (bases[i] == NULL)
+          continue;
+        joined = g_build_filename (bases[i], text, NULL);
+        canonical = g_canonicalize_filename (joined, NULL);
+        if (g_file_test (canonical, G_FILE_TEST_IS_DIR))
+          return g_steal_pointer (&canonical);
+      }
+  }
+  return NULL;
 }

@@ -39,6 +39,7 @@ struct _CbWindow
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
   struct _CbChangesView *changes_view;     /* weak (cb-window-changes.c) */
   struct _CbRunsView   *runs_view;         /* weak (cb-window-runs.c) */
+  struct _CbPredictionsView *predictions_view; /* weak (cb-window-predictions.c) */
   GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
   GCancellable         *check_cancellable;
   GCancellable         *io_cancellable;    /* run settings read, scripts written */
@@ -103,6 +104,9 @@ void      _cb_window_class_init_changes (GtkWidgetClass *widget_class);
 void      _cb_window_class_init_runs    (GtkWidgetClass *widget_class);
 void      _cb_window_update_runs_view   (CbWindow       *self);
 void      _cb_window_dispose_runs       (CbWindow       *self);
+void      _cb_window_class_init_predictions (GtkWidgetClass *widget_class);
+void      _cb_window_init_predictions   (CbWindow       *self);
+void      _cb_window_dispose_predictions (CbWindow      *self);
 void      _cb_window_update_changes_view (CbWindow      *self);
 void      _cb_window_dispose_changes    (CbWindow       *self);
 GtkWidget *_cb_window_get_changes_view  (CbWindow       *self);

@@ -678,6 +678,7 @@ cb_window_constructed (GObject *object)
 
   setup_project (self);
   _cb_window_init_run (self);
+  _cb_window_init_predictions (self);
 
   /* The application started loading the configs before GTK initialised: the load is
    * usually done by now, its callback not yet run. Take its snapshot now (or wait a little
@@ -749,6 +750,7 @@ cb_window_dispose (GObject *object)
   _cb_window_dispose_config (self);
   _cb_window_dispose_changes (self);
   _cb_window_dispose_runs (self);
+  _cb_window_dispose_predictions (self);
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
   _cb_window_dispose_presets (self);
@@ -962,6 +964,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_changes (widget_class);
   _cb_window_class_init_runs (widget_class);
+  _cb_window_class_init_predictions (widget_class);
   _cb_window_class_init_import (widget_class);
   _cb_window_class_init_state (widget_class);
   _cb_window_class_init_script (widget_class);

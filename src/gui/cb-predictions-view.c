@@ -1,0 +1,1294 @@
+/* cb-predictions-view.c: the Predictions window: a submission's polygons on its images, and
+ * its competition CSV
+ *
+ * The drop-down lists the JSON files of the prediction runs (their submissions/ folders),
+ * newest first, labelled with
+ * the run's experiment name (found off the UI thread with the Runs window's discovery); any
+ * JSON can be opened too. A submission is read in a worker (json-glib), and so is each image:
+ * found in the run's `image_dir` (its config) or in the folder the user chose for the
+ * project, decoded into a texture in a worker, kept for the next visit (a few), and the next
+ * image is decoded before it is asked for. Export writes the CSV in a worker and never over a
+ * file without asking.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-predictions-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "cb-predictions-view.h"
+#include "cb-widget-util.h"
+#include "cb/cb-run.h"
+
+#define MAX_TEXTURES 12
+
+typedef struct
+{
+  char   *path;
+  char   *run_dir;   /* NULL for a file opened by hand outside a run */
+  char   *label;
+  gint64  mtime;
+} Entry;
+
+struct _CbPredictionsView
+{
+  AdwWindow           parent_instance;
+
+  char               *project_root;
+  char               *outputs_dir;
+  char               *user_image_dir;   /* the folder chosen for this project, or NULL */
+  GCancellable       *cancellable;
+  GPtrArray          *entries;          /* Entry */
+  GtkStringList      *entry_labels;
+  gboolean            refreshing;
+  guint               loading;          /* submissions being read */
+  char               *selected_path;
+
+  CbSubmission       *submission;
+  char               *run_image_dir;    /* the run's image_dir, when it is a folder here */
+  GtkStringList      *image_names;
+  GtkSingleSelection *image_selection;
+  GHashTable         *textures;         /* image index -> GdkTexture, or a GError note */
+  GHashTable         *decoding;         /* image indices being decoded */
+  char               *note;
+  GtkWidget          *replace_dialog;   /* weak */
+
+  /* template */
+  AdwToastOverlay    *toast_overlay;
+  AdwWindowTitle     *window_title;
+  GtkDropDown        *submission_drop_down;
+  GtkWidget          *export_button;
+  GtkStack           *stack;
+  AdwStatusPage      *status_page;
+  GtkListView        *image_list;
+  GtkRevealer        *note_revealer;
+  GtkLabel           *note_label;
+  CbPredictionCanvas *canvas;
+  GtkButton          *zoom_button;
+  GtkWidget          *filter_box;
+  GtkScale           *confidence_scale;
+  GtkLabel           *count_label;
+};
+
+G_DEFINE_FINAL_TYPE (CbPredictionsView, cb_predictions_view, ADW_TYPE_WINDOW)
+
+static void show_image (CbPredictionsView *self,
+                        guint              index);
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->path);
+  g_free (entry->run_dir);
+  g_free (entry->label);
+  g_free (entry);
+}
+
+static const char *
+image_dir (CbPredictionsView *self)
+{
+  return self->user_image_dir != NULL ? self->user_image_dir : self->run_image_dir;
+}
+
+static char *
+folder_file_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "command-builder", "image-folders.ini", NULL);
+}
+
+/* ---- the submissions ------------------------------------------------------------------- */
+
+typedef struct
+{
+  char      *project_root;
+  char      *outputs_dir;
+  GPtrArray *entries;       /* out */
+  char      *image_dir;     /* out: the user's folder for the project */
+} FindJob;
+
+static void
+find_job_free (FindJob *job)
+{
+  g_free (job->project_root);
+  g_free (job->outputs_dir);
+  g_clear_pointer (&job->entries, g_ptr_array_unref);
+  g_free (job->image_dir);
+  g_free (job);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *ea = *(const Entry * const *) a;
+  const Entry *eb = *(const Entry * const *) b;
+
+  if (ea->mtime != eb->mtime)
+    return ea->mtime > eb->mtime ? -1 : 1;
+  return -g_strcmp0 (ea->path, eb->path);
+}
+
+static void
+find_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FindJob *job = task_data;
+  g_autoptr(GPtrArray) runs = cb_runs_discover (job->project_root, job->outputs_dir,
+                                                cancellable, NULL);
+  g_autofree char *folders = folder_file_path ();
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+
+  job->entries = g_ptr_array_new_with_free_func (entry_free);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      CbRun *run = g_ptr_array_index (runs, i);
+      g_auto(GStrv) files = cb_submissions_find_files (cb_run_get_path (run));
+
+      for (guint f = 0; files[f] != NULL; f++)
+        {
+          Entry *entry = g_new0 (Entry, 1);
+          g_autofree char *base = g_path_get_basename (files[f]);
+          GStatBuf st;
+
+          entry->path = g_strdup (files[f]);
+          entry->run_dir = g_strdup (cb_run_get_path (run));
+          /* Translators: a submission in the drop-down: "receipts_exp · 20251118_142233.json" */
+          entry->label = g_strdup_printf (_("%s · %s"), cb_run_get_title (run), base);
+          entry->mtime = g_stat (files[f], &st) == 0 ? st.st_mtime : 0;
+          g_ptr_array_add (job->entries, entry);
+        }
+    }
+  g_ptr_array_sort (job->entries, compare_entries);
+
+  if (job->project_root != NULL
+      && g_key_file_load_from_file (key_file, folders, G_KEY_FILE_NONE, NULL))
+    job->image_dir = g_key_file_get_string (key_file, job->project_root, "images", NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void load_entry (CbPredictionsView *self,
+                        const Entry       *entry);
+
+static void
+select_entry_path (CbPredictionsView *self,
+                   const char        *path)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_str_equal (entry->path, path))
+        {
+          gtk_drop_down_set_selected (self->submission_drop_down, i);
+          if (g_strcmp0 (self->selected_path, path) != 0)
+            load_entry (self, entry);
+          return;
+        }
+    }
+}
+
+static void
+update_empty (CbPredictionsView *self)
+{
+  if (self->entries->len > 0 || self->loading > 0)
+    return;
+  if (self->refreshing)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      return;
+    }
+  adw_status_page_set_title (self->status_page, _("No Submissions Yet"));
+  adw_status_page_set_description (self->status_page,
+                                   _("Run Predict: its submission JSON (submissions/ in the run "
+                                     "folder) is shown here, its boxes drawn on the images. Or "
+                                     "open a JSON file (Ctrl+O)."));
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+found_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (source);
+  FindJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *keep = g_strdup (self->selected_path);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->refreshing = FALSE;
+
+  /* Files opened by hand stay in the list. */
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < job->entries->len && !found; j++)
+        found = g_str_equal (((Entry *) g_ptr_array_index (job->entries, j))->path, entry->path);
+      if (!found && entry->run_dir == NULL)
+        g_ptr_array_add (job->entries, g_ptr_array_steal_index (self->entries, i--));
+    }
+  g_ptr_array_unref (self->entries);
+  self->entries = g_steal_pointer (&job->entries);
+  g_free (self->user_image_dir);
+  self->user_image_dir = g_steal_pointer (&job->image_dir);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    g_ptr_array_add (labels, ((Entry *) g_ptr_array_index (self->entries, i))->label);
+  g_ptr_array_add (labels, NULL);
+  g_object_set_data (G_OBJECT (self->submission_drop_down), "cb-filling", GINT_TO_POINTER (1));
+  gtk_string_list_splice (self->entry_labels, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->entry_labels)),
+                          (const char * const *) labels->pdata);
+  g_object_set_data (G_OBJECT (self->submission_drop_down), "cb-filling", NULL);
+
+  g_clear_pointer (&self->selected_path, g_free);
+  if (self->entries->len > 0)
+    {
+      /* The one shown before, else the newest. */
+      const char *path = ((Entry *) g_ptr_array_index (self->entries, 0))->path;
+
+      for (guint i = 0; keep != NULL && i < self->entries->len; i++)
+        if (g_str_equal (((Entry *) g_ptr_array_index (self->entries, i))->path, keep))
+          path = keep;
+      if (g_strcmp0 (path, keep) == 0 && self->submission != NULL)
+        {
+          self->selected_path = g_strdup (keep);
+          select_entry_path (self, keep);
+        }
+      else
+        select_entry_path (self, path);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->submission_drop_down), self->entries->len > 0);
+  update_empty (self);
+}
+
+/**
+ * cb_predictions_view_refresh:
+ *
+ * Looks for the submissions again (off the UI thread); the newest is shown unless another
+ * was.
+ */
+void
+cb_predictions_view_refresh (CbPredictionsView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  FindJob *job;
+
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  if (self->outputs_dir == NULL)
+    return;
+  self->refreshing = TRUE;
+  update_empty (self);
+  job = g_new0 (FindJob, 1);
+  job->project_root = g_strdup (self->project_root);
+  job->outputs_dir = g_strdup (self->outputs_dir);
+  task = g_task_new (self, self->cancellable, found_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) find_job_free);
+  g_task_run_in_thread (task, find_worker);
+}
+
+/* ---- one submission -------------------------------------------------------------------- */
+
+typedef struct
+{
+  char         *path;
+  char         *run_dir;
+  char         *project_root;
+  CbSubmission *submission;  /* out */
+  char         *image_dir;   /* out */
+  GError       *error;       /* out */
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_free (job->path);
+  g_free (job->run_dir);
+  g_free (job->project_root);
+  g_clear_object (&job->submission);
+  g_free (job->image_dir);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
+
+  job->submission = cb_submission_load (job->path, &job->error);
+  if (job->run_dir != NULL)
+    job->image_dir = cb_submission_find_image_dir (job->run_dir, job->project_root);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+update_count (CbPredictionsView *self)
+{
+  const CbSubmissionImage *image;
+  guint index = cb_predictions_view_get_image_index (self);
+  guint shown = cb_prediction_canvas_get_n_shown (self->canvas);
+  g_autofree char *text = NULL;
+
+  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
+    {
+      gtk_label_set_text (self->count_label, "");
+      return;
+    }
+  image = cb_submission_get_image (self->submission, index);
+  if (shown == image->n_polygons)
+    text = g_strdup_printf (ngettext ("%u box", "%u boxes", shown), shown);
+  else
+    /* Translators: boxes shown by the confidence filter, of all the image's */
+    text = g_strdup_printf (ngettext ("%u of %u box", "%u of %u boxes", image->n_polygons), shown,
+                            image->n_polygons);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static void
+update_zoom_label (CbPredictionsView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (cb_prediction_canvas_get_fit (self->canvas))
+    text = g_strdup (_("Fit"));
+  else
+    text = g_strdup_printf ("%.0f %%", cb_prediction_canvas_get_zoom (self->canvas) * 100);
+  gtk_button_set_label (self->zoom_button, text);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (source);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) names = NULL;
+  guint n;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->loading--;
+  if (g_strcmp0 (job->path, self->selected_path) != 0)
+    return;  /* another was chosen meanwhile */
+
+  if (job->submission == NULL)
+    {
+      adw_status_page_set_title (self->status_page, _("This Submission Cannot Be Read"));
+      adw_status_page_set_description (self->status_page, job->error->message);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      g_clear_object (&self->submission);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "predictions.export", FALSE);
+      return;
+    }
+
+  g_set_object (&self->submission, job->submission);
+  g_free (self->run_image_dir);
+  self->run_image_dir = g_steal_pointer (&job->image_dir);
+  g_hash_table_remove_all (self->textures);
+  g_hash_table_remove_all (self->decoding);
+
+  n = cb_submission_get_n_images (self->submission);
+  names = g_ptr_array_new_full (n + 1, NULL);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (names, cb_submission_get_image (self->submission, i)->filename);
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->image_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->image_names)),
+                          (const char * const *) names->pdata);
+
+  gtk_widget_set_visible (self->filter_box, cb_submission_has_confidence (self->submission));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "predictions.export", TRUE);
+  if (n == 0)
+    {
+      adw_status_page_set_title (self->status_page, _("No Images in This Submission"));
+      adw_status_page_set_description (self->status_page, job->path);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "viewer");
+  gtk_single_selection_set_selected (self->image_selection, 0);
+  show_image (self, 0);
+}
+
+static void
+load_entry (CbPredictionsView *self,
+            const Entry       *entry)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *base = g_path_get_basename (entry->path);
+  LoadJob *job;
+
+  g_free (self->selected_path);
+  self->selected_path = g_strdup (entry->path);
+  adw_window_title_set_subtitle (self->window_title, base);
+  self->loading++;
+  if (self->submission == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  job = g_new0 (LoadJob, 1);
+  job->path = g_strdup (entry->path);
+  job->run_dir = g_strdup (entry->run_dir);
+  job->project_root = g_strdup (self->project_root);
+  task = g_task_new (self, self->cancellable, loaded_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  g_task_run_in_thread (task, load_worker);
+}
+
+static void
+submission_selected_cb (CbPredictionsView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->submission_drop_down);
+
+  if (g_object_get_data (G_OBJECT (self->submission_drop_down), "cb-filling") != NULL
+      || i == GTK_INVALID_LIST_POSITION || i >= self->entries->len)
+    return;
+  if (g_strcmp0 (((Entry *) g_ptr_array_index (self->entries, i))->path, self->selected_path) != 0)
+    load_entry (self, g_ptr_array_index (self->entries, i));
+}
+
+/* ---- images ---------------------------------------------------------------------------- */
+
+static void
+decode_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture;
+
+  if (!g_file_test (task_data, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not found");
+      return;
+    }
+  texture = gdk_texture_new_from_filename (task_data, &error);
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+set_note (CbPredictionsView *self,
+          const char        *note)
+{
+  g_free (self->note);
+  self->note = g_strdup (note);
+  gtk_label_set_text (self->note_label, note != NULL ? note : "");
+  gtk_revealer_set_reveal_child (self->note_revealer, note != NULL);
+}
+
+static char *
+describe_failure (CbPredictionsView *self,
+                  guint              index,
+                  const GError      *error)
+{
+  const char *name = cb_submission_get_image (self->submission, index)->filename;
+
+  if (image_dir (self) == NULL)
+    return g_strdup_printf (_("The images of this run were not found (its config's image_dir is "
+                              "not a folder here): %s is drawn on a blank page."), name);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    /* Translators: the first %s is an image's file name, the second a folder */
+    return g_strdup_printf (_("%s is not in %s: its boxes are drawn on a blank page."), name,
+                            image_dir (self));
+  return g_strdup_printf (_("%s could not be read (%s): its boxes are drawn on a blank page."),
+                          name, error->message);
+}
+
+typedef struct
+{
+  CbPredictionsView *self;
+  CbSubmission      *submission;
+  guint              index;
+} DecodeData;
+
+static void
+decoded_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DecodeData *data = user_data;
+  CbPredictionsView *self = data->self;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable) || data->submission != self->submission)
+    {
+      g_clear_object (&texture);
+      goto out;
+    }
+  g_hash_table_remove (self->decoding, GUINT_TO_POINTER (data->index));
+  if (g_hash_table_size (self->textures) >= MAX_TEXTURES)
+    {
+      /* Keep the one shown; let the others go. */
+      guint current = cb_predictions_view_get_image_index (self);
+      gpointer kept = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (current));
+
+      if (kept != NULL)
+        g_object_ref (kept);
+      g_hash_table_remove_all (self->textures);
+      if (kept != NULL)
+        g_hash_table_insert (self->textures, GUINT_TO_POINTER (current), kept);
+    }
+  if (texture != NULL)
+    g_hash_table_insert (self->textures, GUINT_TO_POINTER (data->index), texture);
+  else
+    {
+      g_autofree char *note = describe_failure (self, data->index, error);
+
+      g_hash_table_insert (self->textures, GUINT_TO_POINTER (data->index),
+                           g_object_new (G_TYPE_OBJECT, NULL));
+      g_object_set_data_full (g_hash_table_lookup (self->textures, GUINT_TO_POINTER (data->index)),
+                              "cb-note", g_steal_pointer (&note), g_free);
+    }
+
+  if (data->index == cb_predictions_view_get_image_index (self))
+    {
+      GObject *held = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (data->index));
+
+      if (GDK_IS_TEXTURE (held))
+        {
+          cb_prediction_canvas_set_texture (self->canvas, GDK_TEXTURE (held));
+          set_note (self, NULL);
+        }
+      else
+        set_note (self, g_object_get_data (held, "cb-note"));
+    }
+out:
+  g_object_unref (data->self);
+  g_object_unref (data->submission);
+  g_free (data);
+}
+
+static void
+decode (CbPredictionsView *self,
+        guint              index)
+{
+  g_autoptr(GTask) task = NULL;
+  DecodeData *data;
+  const char *dir = image_dir (self);
+  char *path;
+
+  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission)
+      || g_hash_table_contains (self->textures, GUINT_TO_POINTER (index))
+      || g_hash_table_contains (self->decoding, GUINT_TO_POINTER (index)))
+    return;
+
+  path = g_build_filename (dir != NULL ? dir : "/nonexistent",
+                           cb_submission_get_image (self->submission, index)->filename, NULL);
+  data = g_new0 (DecodeData, 1);
+  data->self = g_object_ref (self);
+  data->submission = g_object_ref (self->submission);
+  data->index = index;
+  g_hash_table_add (self->decoding, GUINT_TO_POINTER (index));
+  task = g_task_new (NULL, self->cancellable, decoded_cb, data);
+  g_task_set_task_data (task, path, g_free);
+  g_task_run_in_thread (task, decode_worker);
+}
+
+static void
+show_image (CbPredictionsView *self,
+            guint              index)
+{
+  GObject *held;
+
+  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
+    return;
+  held = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (index));
+  cb_prediction_canvas_set_image (self->canvas, self->submission, index,
+                                  GDK_IS_TEXTURE (held) ? GDK_TEXTURE (held) : NULL);
+  if (held == NULL)
+    {
+      set_note (self, NULL);
+      decode (self, index);
+    }
+  else if (!GDK_IS_TEXTURE (held))
+    set_note (self, g_object_get_data (held, "cb-note"));
+  else
+    set_note (self, NULL);
+  /* The next one is likely next: decoded before it is asked for. */
+  decode (self, index + 1);
+  update_count (self);
+  update_zoom_label (self);
+}
+
+static void
+image_selected_cb (CbPredictionsView *self)
+{
+  guint index = gtk_single_selection_get_selected (self->image_selection);
+
+  if (index != GTK_INVALID_LIST_POSITION)
+    show_image (self, index);
+}
+
+static void
+setup_image_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_image_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               CbPredictionsView        *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *name = gtk_widget_get_first_child (box);
+  GtkWidget *count = gtk_widget_get_last_child (box);
+  guint index = gtk_list_item_get_position (item);
+  const CbSubmissionImage *image;
+  g_autofree char *text = NULL;
+
+  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
+    return;
+  image = cb_submission_get_image (self->submission, index);
+  gtk_label_set_text (GTK_LABEL (name), image->filename);
+  gtk_widget_set_tooltip_text (name, image->filename);
+  text = g_strdup_printf ("%u", image->n_polygons);
+  gtk_label_set_text (GTK_LABEL (count), text);
+}
+
+static void
+confidence_changed_cb (CbPredictionsView *self)
+{
+  cb_prediction_canvas_set_min_confidence (self->canvas,
+                                           gtk_range_get_value (GTK_RANGE (self->confidence_scale)));
+  update_count (self);
+}
+
+/* ---- export ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char    *path;
+  gboolean include_confidence;
+  gboolean replace;
+  gsize    n_rows;
+  gsize    n_bytes;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+export_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+
+  if (cb_submission_write_csv (CB_SUBMISSION (source_object), job->path, job->include_confidence,
+                               job->replace, &job->n_rows, &job->n_bytes, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CbPredictionsView) self = user_data;
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *base = g_path_get_basename (job->path);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    title = g_strdup (error->message);
+  else
+    {
+      g_autofree char *bytes = g_strdup_printf ("%'" G_GSIZE_FORMAT, job->n_bytes);
+
+      /* Translators: "Wrote submission.csv: 24 rows, 51,234 bytes" */
+      title = g_strdup_printf (ngettext ("Wrote %s: %" G_GSIZE_FORMAT " row, %s bytes",
+                                         "Wrote %s: %" G_GSIZE_FORMAT " rows, %s bytes",
+                                         job->n_rows), base, job->n_rows, bytes);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new_text (title));
+}
+
+static void
+write_csv (CbPredictionsView *self,
+           const char        *path,
+           gboolean           include_confidence,
+           gboolean           replace)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  if (self->submission == NULL)
+    return;
+  job = g_new0 (ExportJob, 1);
+  job->path = g_strdup (path);
+  job->include_confidence = include_confidence;
+  job->replace = replace;
+  task = g_task_new (self->submission, NULL, exported_cb, g_object_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_worker);
+}
+
+static void
+replace_response_cb (AdwMessageDialog  *dialog,
+                     const char        *response,
+                     CbPredictionsView *self)
+{
+  if (g_str_equal (response, "replace"))
+    write_csv (self, g_object_get_data (G_OBJECT (dialog), "cb-path"),
+               GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "cb-confidence")), TRUE);
+}
+
+/**
+ * cb_predictions_view_export_to:
+ *
+ * Writes the CSV of the shown submission to @path; when a file is there, asks first
+ * (Replace or Cancel).
+ */
+void
+cb_predictions_view_export_to (CbPredictionsView *self,
+                               const char        *path,
+                               gboolean           include_confidence)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *dir = NULL;
+  GtkWidget *dialog;
+
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      write_csv (self, path, include_confidence, FALSE);
+      return;
+    }
+  base = g_path_get_basename (path);
+  dir = g_path_get_dirname (path);
+  /* Translators: %s is a file name */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  {
+    g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
+    g_autofree char *body = g_strdup_printf (_("A file with this name is already in %s. "
+                                               "Replacing it overwrites its contents."), dir);
+
+    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), heading);
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  }
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "cb-path", g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (dialog), "cb-confidence", GINT_TO_POINTER (include_confidence));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
+  self->replace_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->replace_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_chosen_cb (GtkNativeDialog   *chooser,
+                  int                response,
+                  CbPredictionsView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "confidence");
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        cb_predictions_view_export_to (self, path, g_strcmp0 (choice, "true") == 0);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (widget);
+  GtkFileChooserNative *chooser;
+  const char *dir = NULL;
+
+  if (self->submission == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export the Competition CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (entry->path, self->selected_path) == 0)
+        dir = entry->run_dir;
+    }
+  if (dir != NULL)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "submission.csv");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "confidence",
+                               _("Include confidence (for analysis, not for the competition)"),
+                               NULL, NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- other actions --------------------------------------------------------------------- */
+
+static void
+open_chosen_cb (GtkNativeDialog   *chooser,
+                int                response,
+                CbPredictionsView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        cb_predictions_view_open_file (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open a Submission File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Submission JSON"));
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (open_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+folder_chosen_cb (GtkNativeDialog   *chooser,
+                  int                response,
+                  CbPredictionsView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL && self->project_root != NULL)
+        {
+          g_autofree char *folders = folder_file_path ();
+          g_autofree char *parent = g_path_get_dirname (folders);
+          g_autoptr(GKeyFile) key_file = g_key_file_new ();
+          g_autoptr(GError) error = NULL;
+
+          /* Remembered for the project: a small file, written atomically. */
+          g_key_file_load_from_file (key_file, folders, G_KEY_FILE_NONE, NULL);
+          g_key_file_set_string (key_file, self->project_root, "images", path);
+          g_mkdir_with_parents (parent, 0700);
+          if (!g_key_file_save_to_file (key_file, folders, &error))
+            g_warning ("%s", error->message);
+          g_free (self->user_image_dir);
+          self->user_image_dir = g_strdup (path);
+          g_hash_table_remove_all (self->textures);
+          g_hash_table_remove_all (self->decoding);
+          show_image (self, cb_predictions_view_get_image_index (self));
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Folder of the Images"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
+                                         _("_Cancel"));
+  g_signal_connect (chooser, "response", G_CALLBACK (folder_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+step_image (CbPredictionsView *self,
+            int                delta)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->image_names));
+  guint index = cb_predictions_view_get_image_index (self);
+
+  if (n == 0)
+    return;
+  if (delta < 0 && index > 0)
+    cb_predictions_view_select_image (self, index - 1);
+  else if (delta > 0 && index + 1 < n)
+    cb_predictions_view_select_image (self, index + 1);
+}
+
+static void
+next_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  step_image (CB_PREDICTIONS_VIEW (widget), 1);
+}
+
+static void
+previous_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  step_image (CB_PREDICTIONS_VIEW (widget), -1);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (widget);
+
+  if (g_str_equal (action_name, "predictions.zoom-in"))
+    cb_prediction_canvas_zoom_by (self->canvas, 1.25);
+  else if (g_str_equal (action_name, "predictions.zoom-out"))
+    cb_prediction_canvas_zoom_by (self->canvas, 0.8);
+  else if (g_str_equal (action_name, "predictions.zoom-actual"))
+    cb_prediction_canvas_zoom_actual (self->canvas);
+  else
+    cb_prediction_canvas_zoom_fit (self->canvas);
+  update_zoom_label (self);
+}
+
+/* ---- object ---------------------------------------------------------------------------- */
+
+static void
+cb_predictions_view_dispose (GObject *object)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->replace_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->replace_dialog));
+  g_clear_object (&self->submission);
+
+  G_OBJECT_CLASS (cb_predictions_view_parent_class)->dispose (object);
+}
+
+static void
+cb_predictions_view_finalize (GObject *object)
+{
+  CbPredictionsView *self = CB_PREDICTIONS_VIEW (object);
+
+  g_free (self->project_root);
+  g_free (self->outputs_dir);
+  g_free (self->user_image_dir);
+  g_free (self->run_image_dir);
+  g_free (self->selected_path);
+  g_free (self->note);
+  g_clear_object (&self->cancellable);
+  g_ptr_array_unref (self->entries);
+  g_clear_object (&self->entry_labels);
+  g_clear_object (&self->image_names);
+  g_clear_object (&self->image_selection);
+  g_hash_table_unref (self->textures);
+  g_hash_table_unref (self->decoding);
+
+  G_OBJECT_CLASS (cb_predictions_view_parent_class)->finalize (object);
+}
+
+static void
+cb_predictions_view_class_init (CbPredictionsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_predictions_view_dispose;
+  object_class->finalize = cb_predictions_view_finalize;
+
+  g_type_ensure (CB_TYPE_PREDICTION_CANVAS);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/ocrkit/CommandBuilder/cb-predictions-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, submission_drop_down);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, status_page);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, image_list);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, note_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, note_label);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, filter_box);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, confidence_scale);
+  gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, confidence_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "predictions.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "predictions.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "predictions.choose-folder", NULL,
+                                   choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "predictions.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "predictions.previous", NULL, previous_action);
+  gtk_widget_class_install_action (widget_class, "predictions.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "predictions.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "predictions.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "predictions.zoom-actual", NULL, zoom_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "predictions.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "predictions.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0,
+                                       "predictions.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0,
+                                       "predictions.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
+                                       "predictions.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "predictions.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "predictions.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "predictions.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "predictions.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "predictions.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
+                                       "predictions.zoom-actual", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+cb_predictions_view_init (CbPredictionsView *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+  self->entry_labels = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->submission_drop_down, G_LIST_MODEL (self->entry_labels));
+  g_signal_connect_swapped (self->submission_drop_down, "notify::selected",
+                            G_CALLBACK (submission_selected_cb), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->submission_drop_down), FALSE);
+
+  self->image_names = gtk_string_list_new (NULL);
+  self->image_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->image_names)));
+  gtk_single_selection_set_autoselect (self->image_selection, TRUE);
+  g_signal_connect_swapped (self->image_selection, "notify::selected",
+                            G_CALLBACK (image_selected_cb), self);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_image_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_image_cb), self);
+  gtk_list_view_set_factory (self->image_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->image_list, GTK_SELECTION_MODEL (self->image_selection));
+
+  self->textures = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->decoding = g_hash_table_new (NULL, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "predictions.export", FALSE);
+  gtk_range_set_value (GTK_RANGE (self->confidence_scale), 0.0);
+  update_zoom_label (self);
+}
+
+/**
+ * cb_predictions_view_new:
+ * @parent: the main window
+ */
+CbPredictionsView *
+cb_predictions_view_new (GtkWindow *parent)
+{
+  CbPredictionsView *self = g_object_new (CB_TYPE_PREDICTIONS_VIEW, NULL);
+
+  if (parent != NULL)
+    gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
+  return self;
+}
+
+void
+cb_predictions_view_set_project (CbPredictionsView *self,
+                                 const char        *project_root,
+                                 const char        *outputs_dir)
+{
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  if (g_strcmp0 (self->outputs_dir, outputs_dir) == 0
+      && g_strcmp0 (self->project_root, project_root) == 0)
+    return;
+  g_free (self->project_root);
+  g_free (self->outputs_dir);
+  self->project_root = g_strdup (project_root);
+  self->outputs_dir = g_strdup (outputs_dir);
+  cb_predictions_view_refresh (self);
+}
+
+/* Whether submissions are being looked for or read. */
+gboolean
+cb_predictions_view_get_busy (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), FALSE);
+  return self->refreshing || self->loading > 0;
+}
+
+guint
+cb_predictions_view_get_n_submissions (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), 0);
+  return self->entries->len;
+}
+
+const char *
+cb_predictions_view_get_submission_path (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), NULL);
+  return self->selected_path;
+}
+
+/* Shows @path (any submission JSON), added to the drop-down. */
+void
+cb_predictions_view_open_file (CbPredictionsView *self,
+                               const char        *path)
+{
+  Entry *entry;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *parent_name = g_path_get_basename (parent);
+
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  for (guint i = 0; i < self->entries->len; i++)
+    if (g_str_equal (((Entry *) g_ptr_array_index (self->entries, i))->path, path))
+      {
+        select_entry_path (self, path);
+        return;
+      }
+  entry = g_new0 (Entry, 1);
+  entry->path = g_strdup (path);
+  /* In a run's submissions/: that run's images. */
+  if (g_str_equal (parent_name, "submissions"))
+    entry->run_dir = g_path_get_dirname (parent);
+  entry->label = g_strdup (base);
+  g_ptr_array_insert (self->entries, 0, entry);
+  gtk_string_list_splice (self->entry_labels, 0, 0, (const char * const []) { entry->label, NULL });
+  gtk_widget_set_visible (GTK_WIDGET (self->submission_drop_down), TRUE);
+  select_entry_path (self, path);
+}
+
+CbSubmission *
+cb_predictions_view_get_submission (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), NULL);
+  return self->submission;
+}
+
+void
+cb_predictions_view_select_image (CbPredictionsView *self,
+                                  guint              index)
+{
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  gtk_single_selection_set_selected (self->image_selection, index);
+  gtk_widget_activate_action (GTK_WIDGET (self->image_list), "list.scroll-to-item", "u", index);
+}
+
+guint
+cb_predictions_view_get_image_index (CbPredictionsView *self)
+{
+  guint index;
+
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), 0);
+
+  index = gtk_single_selection_get_selected (self->image_selection);
+  return index == GTK_INVALID_LIST_POSITION ? 0 : index;
+}
+
+/* Whether an image is being decoded. */
+gboolean
+cb_predictions_view_get_decoding (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), FALSE);
+  return g_hash_table_size (self->decoding) > 0;
+}
+
+/* What the note above the image says (an image not found, not decodable), or NULL. */
+const char *
+cb_predictions_view_get_note (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), NULL);
+  return self->note;
+}
+
+CbPredictionCanvas *
+cb_predictions_view_get_canvas (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), NULL);
+  return self->canvas;
+}
+
+void
+cb_predictions_view_set_min_confidence (CbPredictionsView *self,
+                                        double             value)
+{
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  gtk_range_set_value (GTK_RANGE (self->confidence_scale), value);
+}
+
+GtkWidget *
+cb_predictions_view_get_replace_dialog (CbPredictionsView *self)
+{
+  g_return_val_if_fail (CB_IS_PREDICTIONS_VIEW (self), NULL);
+  return self->replace_dialog;
+}
