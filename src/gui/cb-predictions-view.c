@@ -45,6 +45,7 @@ struct _CbPredictionsView
   GPtrArray          *entries;          /* Entry */
   GtkStringList      *entry_labels;
   gboolean            refreshing;
+  gboolean            show_newest;      /* after the refresh, the newest (a run just ended) */
   guint               loading;          /* submissions being read */
   char               *selected_path;
 
@@ -258,9 +259,10 @@ found_cb (GObject      *source,
       /* The one shown before, else the newest. */
       const char *path = ((Entry *) g_ptr_array_index (self->entries, 0))->path;
 
-      for (guint i = 0; keep != NULL && i < self->entries->len; i++)
+      for (guint i = 0; keep != NULL && !self->show_newest && i < self->entries->len; i++)
         if (g_str_equal (((Entry *) g_ptr_array_index (self->entries, i))->path, keep))
           path = keep;
+      self->show_newest = FALSE;
       if (g_strcmp0 (path, keep) == 0 && self->submission != NULL)
         {
           self->selected_path = g_strdup (keep);
@@ -297,6 +299,20 @@ cb_predictions_view_refresh (CbPredictionsView *self)
   task = g_task_new (self, self->cancellable, found_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) find_job_free);
   g_task_run_in_thread (task, find_worker);
+}
+
+/**
+ * cb_predictions_view_show_newest:
+ *
+ * Looks for the submissions again and shows the newest (a prediction run just wrote it).
+ */
+void
+cb_predictions_view_show_newest (CbPredictionsView *self)
+{
+  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
+
+  self->show_newest = TRUE;
+  cb_predictions_view_refresh (self);
 }
 
 /* ---- one submission -------------------------------------------------------------------- */

@@ -21,6 +21,7 @@ void                cb_predictions_view_set_project      (CbPredictionsView  *se
                                                           const char         *project_root,
                                                           const char         *outputs_dir);
 void                cb_predictions_view_refresh          (CbPredictionsView  *self);
+void                cb_predictions_view_show_newest      (CbPredictionsView  *self);
 gboolean            cb_predictions_view_get_busy         (CbPredictionsView  *self);
 guint               cb_predictions_view_get_n_submissions (CbPredictionsView *self);
 const char         *cb_predictions_view_get_submission_path (CbPredictionsView *self);

@@ -65,7 +65,7 @@ finished_cb (CbTerminalPane *pane,
 
   if (self->predictions_view != NULL)
     {
-      cb_predictions_view_refresh (self->predictions_view);
+      cb_predictions_view_show_newest (self->predictions_view);
       return;
     }
   toast = cb_toast_new_text (_("The prediction run wrote its submission"));
