@@ -53,8 +53,14 @@ cb_cli_export_csv (const char *json_path,
         g_printerr (_("command-builder: --force replaces it\n"));
       return 1;
     }
-  /* Translators: "Wrote submission.csv: 24 rows, 51,234 bytes" */
-  printf (_("Wrote %s: %" G_GSIZE_FORMAT " rows, %" G_GSIZE_FORMAT " bytes\n"), output, n_rows,
-          n_bytes);
+  {
+    g_autofree char *rows = g_strdup_printf ("%" G_GSIZE_FORMAT, n_rows);
+    g_autofree char *bytes = g_strdup_printf ("%'" G_GSIZE_FORMAT, n_bytes);
+
+    /* Translators: "Wrote submission.csv: 24 rows, 51,234 bytes" */
+    printf (g_dngettext (GETTEXT_PACKAGE, "Wrote %s: %s row, %s bytes",
+                         "Wrote %s: %s rows, %s bytes", n_rows), output, rows, bytes);
+    printf ("\n");
+  }
   return 0;
 }

@@ -755,12 +755,12 @@ exported_cb (GObject      *source,
     title = g_strdup (error->message);
   else
     {
+      g_autofree char *rows = g_strdup_printf ("%" G_GSIZE_FORMAT, job->n_rows);
       g_autofree char *bytes = g_strdup_printf ("%'" G_GSIZE_FORMAT, job->n_bytes);
 
       /* Translators: "Wrote submission.csv: 24 rows, 51,234 bytes" */
-      title = g_strdup_printf (ngettext ("Wrote %s: %" G_GSIZE_FORMAT " row, %s bytes",
-                                         "Wrote %s: %" G_GSIZE_FORMAT " rows, %s bytes",
-                                         job->n_rows), base, job->n_rows, bytes);
+      title = g_strdup_printf (ngettext ("Wrote %s: %s row, %s bytes", "Wrote %s: %s rows, %s bytes",
+                                         job->n_rows), base, rows, bytes);
     }
   adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new_text (title));
 }
