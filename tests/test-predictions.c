@@ -250,18 +250,6 @@ test_export (void)
   fixture_close (&f);
 }
 
-static gboolean
-has_pid (gpointer data)
-{
-  return cb_terminal_pane_get_pid (data) > 0;
-}
-
-static gboolean
-not_running (gpointer data)
-{
-  return !cb_terminal_pane_get_running (data);
-}
-
 typedef struct
 {
   CbPredictionsView *view;
@@ -301,8 +289,8 @@ test_after_predict_run (void)
   g_assert_true (cb_form_set_value_from_string (form, "include_confidence", "true", NULL));
   pane = cb_window_get_terminal_pane (f.window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
-  g_assert_true (cb_test_spin_until (has_pid, pane, TIMEOUT_MS));
-  g_assert_true (cb_test_spin_until (not_running, pane, 60000));
+  g_assert_true (cb_test_spin_until (cb_test_pane_started, pane, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_pane_idle, pane, 60000));
 
   g_assert_true (cb_test_spin_until (new_submission_shown, &wait, TIMEOUT_MS));
   g_assert_cmpuint (cb_predictions_view_get_n_submissions (f.view), ==, 2);

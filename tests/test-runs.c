@@ -232,18 +232,6 @@ run_listed (gpointer data)
   return FALSE;
 }
 
-static gboolean
-has_pid (gpointer data)
-{
-  return cb_terminal_pane_get_pid (data) > 0;
-}
-
-static gboolean
-not_running (gpointer data)
-{
-  return !cb_terminal_pane_get_running (data);
-}
-
 /* During a demo training run, its curve grows in the open Runs window. */
 static void
 test_live_curve (void)
@@ -267,7 +255,7 @@ test_live_curve (void)
   g_assert_true (cb_form_set_value_from_string (form, "max_epochs", "4", NULL));
   pane = cb_window_get_terminal_pane (f.window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
-  g_assert_true (cb_test_spin_until (has_pid, pane, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_pane_started, pane, TIMEOUT_MS));
 
   /* The folder appears by itself, before the run's first checkpoint. */
   g_assert_true (cb_test_spin_until (run_listed, &listed, TIMEOUT_MS));
@@ -298,7 +286,7 @@ test_live_curve (void)
                   cb_metrics_plot_get_n_points (cb_runs_view_get_plot (f.view, "train/loss")));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.view));
 
-  g_assert_true (cb_test_spin_until (not_running, pane, 60000));
+  g_assert_true (cb_test_spin_until (cb_test_pane_idle, pane, 60000));
   fixture_close (&f);
   g_unsetenv ("CB_DEMO_SECONDS");
 }

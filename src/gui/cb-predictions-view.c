@@ -20,65 +20,13 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "cb-predictions-view.h"
+#include "cb-predictions-view-private.h"
 #include "cb-widget-util.h"
 #include "cb/cb-run.h"
 
 #define MAX_TEXTURES 12
 
-typedef struct
-{
-  char   *path;
-  char   *run_dir;   /* NULL for a file opened by hand outside a run */
-  char   *label;
-  gint64  mtime;
-} Entry;
-
-struct _CbPredictionsView
-{
-  AdwWindow           parent_instance;
-
-  char               *project_root;
-  char               *outputs_dir;
-  char               *user_image_dir;   /* the folder chosen for this project, or NULL */
-  GCancellable       *cancellable;
-  GPtrArray          *entries;          /* Entry */
-  GtkStringList      *entry_labels;
-  gboolean            refreshing;
-  gboolean            show_newest;      /* after the refresh, the newest (a run just ended) */
-  guint               loading;          /* submissions being read */
-  char               *selected_path;
-
-  CbSubmission       *submission;
-  char               *run_image_dir;    /* the run's image_dir, when it is a folder here */
-  GtkStringList      *image_names;
-  GtkSingleSelection *image_selection;
-  GHashTable         *textures;         /* image index -> GdkTexture, or a GError note */
-  GHashTable         *decoding;         /* image indices being decoded */
-  char               *note;
-  GtkWidget          *replace_dialog;   /* weak */
-
-  /* template */
-  AdwToastOverlay    *toast_overlay;
-  AdwWindowTitle     *window_title;
-  GtkDropDown        *submission_drop_down;
-  GtkWidget          *export_button;
-  GtkStack           *stack;
-  AdwStatusPage      *status_page;
-  GtkListView        *image_list;
-  GtkRevealer        *note_revealer;
-  GtkLabel           *note_label;
-  CbPredictionCanvas *canvas;
-  GtkButton          *zoom_button;
-  GtkWidget          *filter_box;
-  GtkScale           *confidence_scale;
-  GtkLabel           *count_label;
-};
-
 G_DEFINE_FINAL_TYPE (CbPredictionsView, cb_predictions_view, ADW_TYPE_WINDOW)
-
-static void show_image (CbPredictionsView *self,
-                        guint              index);
 
 static void
 entry_free (gpointer data)
@@ -89,12 +37,6 @@ entry_free (gpointer data)
   g_free (entry->run_dir);
   g_free (entry->label);
   g_free (entry);
-}
-
-static const char *
-image_dir (CbPredictionsView *self)
-{
-  return self->user_image_dir != NULL ? self->user_image_dir : self->run_image_dir;
 }
 
 static char *
@@ -354,41 +296,6 @@ load_worker (GTask        *task,
 }
 
 static void
-update_count (CbPredictionsView *self)
-{
-  const CbSubmissionImage *image;
-  guint index = cb_predictions_view_get_image_index (self);
-  guint shown = cb_prediction_canvas_get_n_shown (self->canvas);
-  g_autofree char *text = NULL;
-
-  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
-    {
-      gtk_label_set_text (self->count_label, "");
-      return;
-    }
-  image = cb_submission_get_image (self->submission, index);
-  if (shown == image->n_polygons)
-    text = g_strdup_printf (ngettext ("%u box", "%u boxes", shown), shown);
-  else
-    /* Translators: boxes shown by the confidence filter, of all the image's */
-    text = g_strdup_printf (ngettext ("%u of %u box", "%u of %u boxes", image->n_polygons), shown,
-                            image->n_polygons);
-  gtk_label_set_text (self->count_label, text);
-}
-
-static void
-update_zoom_label (CbPredictionsView *self)
-{
-  g_autofree char *text = NULL;
-
-  if (cb_prediction_canvas_get_fit (self->canvas))
-    text = g_strdup (_("Fit"));
-  else
-    text = g_strdup_printf ("%.0f %%", cb_prediction_canvas_get_zoom (self->canvas) * 100);
-  gtk_button_set_label (self->zoom_button, text);
-}
-
-static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -440,7 +347,7 @@ loaded_cb (GObject      *source,
     }
   gtk_stack_set_visible_child_name (self->stack, "viewer");
   gtk_single_selection_set_selected (self->image_selection, 0);
-  show_image (self, 0);
+  _cb_predictions_view_show_image (self, 0);
 }
 
 static void
@@ -477,421 +384,6 @@ submission_selected_cb (CbPredictionsView *self)
     return;
   if (g_strcmp0 (((Entry *) g_ptr_array_index (self->entries, i))->path, self->selected_path) != 0)
     load_entry (self, g_ptr_array_index (self->entries, i));
-}
-
-/* ---- images ---------------------------------------------------------------------------- */
-
-static void
-decode_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GdkTexture *texture;
-
-  if (!g_file_test (task_data, G_FILE_TEST_IS_REGULAR))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not found");
-      return;
-    }
-  texture = gdk_texture_new_from_filename (task_data, &error);
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
-set_note (CbPredictionsView *self,
-          const char        *note)
-{
-  g_free (self->note);
-  self->note = g_strdup (note);
-  gtk_label_set_text (self->note_label, note != NULL ? note : "");
-  gtk_revealer_set_reveal_child (self->note_revealer, note != NULL);
-}
-
-static char *
-describe_failure (CbPredictionsView *self,
-                  guint              index,
-                  const GError      *error)
-{
-  const char *name = cb_submission_get_image (self->submission, index)->filename;
-
-  if (image_dir (self) == NULL)
-    return g_strdup_printf (_("The images of this run were not found (its config's image_dir is "
-                              "not a folder here): %s is drawn on a blank page."), name);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    /* Translators: the first %s is an image's file name, the second a folder */
-    return g_strdup_printf (_("%s is not in %s: its boxes are drawn on a blank page."), name,
-                            image_dir (self));
-  return g_strdup_printf (_("%s could not be read (%s): its boxes are drawn on a blank page."),
-                          name, error->message);
-}
-
-typedef struct
-{
-  CbPredictionsView *self;
-  CbSubmission      *submission;
-  guint              index;
-} DecodeData;
-
-static void
-decoded_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  DecodeData *data = user_data;
-  CbPredictionsView *self = data->self;
-  g_autoptr(GError) error = NULL;
-  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_cancellable_is_cancelled (self->cancellable) || data->submission != self->submission)
-    {
-      g_clear_object (&texture);
-      goto out;
-    }
-  g_hash_table_remove (self->decoding, GUINT_TO_POINTER (data->index));
-  if (g_hash_table_size (self->textures) >= MAX_TEXTURES)
-    {
-      /* Keep the one shown; let the others go. */
-      guint current = cb_predictions_view_get_image_index (self);
-      gpointer kept = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (current));
-
-      if (kept != NULL)
-        g_object_ref (kept);
-      g_hash_table_remove_all (self->textures);
-      if (kept != NULL)
-        g_hash_table_insert (self->textures, GUINT_TO_POINTER (current), kept);
-    }
-  if (texture != NULL)
-    g_hash_table_insert (self->textures, GUINT_TO_POINTER (data->index), texture);
-  else
-    {
-      g_autofree char *note = describe_failure (self, data->index, error);
-
-      g_hash_table_insert (self->textures, GUINT_TO_POINTER (data->index),
-                           g_object_new (G_TYPE_OBJECT, NULL));
-      g_object_set_data_full (g_hash_table_lookup (self->textures, GUINT_TO_POINTER (data->index)),
-                              "cb-note", g_steal_pointer (&note), g_free);
-    }
-
-  if (data->index == cb_predictions_view_get_image_index (self))
-    {
-      GObject *held = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (data->index));
-
-      if (GDK_IS_TEXTURE (held))
-        {
-          cb_prediction_canvas_set_texture (self->canvas, GDK_TEXTURE (held));
-          set_note (self, NULL);
-        }
-      else
-        set_note (self, g_object_get_data (held, "cb-note"));
-    }
-out:
-  g_object_unref (data->self);
-  g_object_unref (data->submission);
-  g_free (data);
-}
-
-static void
-decode (CbPredictionsView *self,
-        guint              index)
-{
-  g_autoptr(GTask) task = NULL;
-  DecodeData *data;
-  const char *dir = image_dir (self);
-  char *path;
-
-  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission)
-      || g_hash_table_contains (self->textures, GUINT_TO_POINTER (index))
-      || g_hash_table_contains (self->decoding, GUINT_TO_POINTER (index)))
-    return;
-
-  path = g_build_filename (dir != NULL ? dir : "/nonexistent",
-                           cb_submission_get_image (self->submission, index)->filename, NULL);
-  data = g_new0 (DecodeData, 1);
-  data->self = g_object_ref (self);
-  data->submission = g_object_ref (self->submission);
-  data->index = index;
-  g_hash_table_add (self->decoding, GUINT_TO_POINTER (index));
-  task = g_task_new (NULL, self->cancellable, decoded_cb, data);
-  g_task_set_task_data (task, path, g_free);
-  g_task_run_in_thread (task, decode_worker);
-}
-
-static void
-show_image (CbPredictionsView *self,
-            guint              index)
-{
-  GObject *held;
-
-  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
-    return;
-  held = g_hash_table_lookup (self->textures, GUINT_TO_POINTER (index));
-  cb_prediction_canvas_set_image (self->canvas, self->submission, index,
-                                  GDK_IS_TEXTURE (held) ? GDK_TEXTURE (held) : NULL);
-  if (held == NULL)
-    {
-      set_note (self, NULL);
-      decode (self, index);
-    }
-  else if (!GDK_IS_TEXTURE (held))
-    set_note (self, g_object_get_data (held, "cb-note"));
-  else
-    set_note (self, NULL);
-  /* The next one is likely next: decoded before it is asked for. */
-  decode (self, index + 1);
-  update_count (self);
-  update_zoom_label (self);
-}
-
-static void
-image_selected_cb (CbPredictionsView *self)
-{
-  guint index = gtk_single_selection_get_selected (self->image_selection);
-
-  if (index != GTK_INVALID_LIST_POSITION)
-    show_image (self, index);
-}
-
-static void
-setup_image_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *count = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), count);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-bind_image_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               CbPredictionsView        *self)
-{
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *count = gtk_widget_get_last_child (box);
-  guint index = gtk_list_item_get_position (item);
-  const CbSubmissionImage *image;
-  g_autofree char *text = NULL;
-
-  if (self->submission == NULL || index >= cb_submission_get_n_images (self->submission))
-    return;
-  image = cb_submission_get_image (self->submission, index);
-  gtk_label_set_text (GTK_LABEL (name), image->filename);
-  gtk_widget_set_tooltip_text (name, image->filename);
-  text = g_strdup_printf ("%u", image->n_polygons);
-  gtk_label_set_text (GTK_LABEL (count), text);
-}
-
-static void
-confidence_changed_cb (CbPredictionsView *self)
-{
-  cb_prediction_canvas_set_min_confidence (self->canvas,
-                                           gtk_range_get_value (GTK_RANGE (self->confidence_scale)));
-  update_count (self);
-}
-
-/* ---- export ---------------------------------------------------------------------------- */
-
-typedef struct
-{
-  char    *path;
-  gboolean include_confidence;
-  gboolean replace;
-  gsize    n_rows;
-  gsize    n_bytes;
-} ExportJob;
-
-static void
-export_job_free (ExportJob *job)
-{
-  g_free (job->path);
-  g_free (job);
-}
-
-static void
-export_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportJob *job = task_data;
-  GError *error = NULL;
-
-  if (cb_submission_write_csv (CB_SUBMISSION (source_object), job->path, job->include_confidence,
-                               job->replace, &job->n_rows, &job->n_bytes, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-exported_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(CbPredictionsView) self = user_data;
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *base = g_path_get_basename (job->path);
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    title = g_strdup (error->message);
-  else
-    {
-      g_autofree char *rows = g_strdup_printf ("%" G_GSIZE_FORMAT, job->n_rows);
-      g_autofree char *bytes = g_strdup_printf ("%'" G_GSIZE_FORMAT, job->n_bytes);
-
-      /* Translators: "Wrote submission.csv: 24 rows, 51,234 bytes" */
-      title = g_strdup_printf (ngettext ("Wrote %s: %s row, %s bytes", "Wrote %s: %s rows, %s bytes",
-                                         job->n_rows), base, rows, bytes);
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new_text (title));
-}
-
-static void
-write_csv (CbPredictionsView *self,
-           const char        *path,
-           gboolean           include_confidence,
-           gboolean           replace)
-{
-  g_autoptr(GTask) task = NULL;
-  ExportJob *job;
-
-  if (self->submission == NULL)
-    return;
-  job = g_new0 (ExportJob, 1);
-  job->path = g_strdup (path);
-  job->include_confidence = include_confidence;
-  job->replace = replace;
-  task = g_task_new (self->submission, NULL, exported_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_worker);
-}
-
-static void
-replace_response_cb (AdwMessageDialog  *dialog,
-                     const char        *response,
-                     CbPredictionsView *self)
-{
-  if (g_str_equal (response, "replace"))
-    write_csv (self, g_object_get_data (G_OBJECT (dialog), "cb-path"),
-               GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "cb-confidence")), TRUE);
-}
-
-/**
- * cb_predictions_view_export_to:
- *
- * Writes the CSV of the shown submission to @path; when a file is there, asks first
- * (Replace or Cancel).
- */
-void
-cb_predictions_view_export_to (CbPredictionsView *self,
-                               const char        *path,
-                               gboolean           include_confidence)
-{
-  g_autofree char *base = NULL;
-  g_autofree char *dir = NULL;
-  GtkWidget *dialog;
-
-  g_return_if_fail (CB_IS_PREDICTIONS_VIEW (self));
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      write_csv (self, path, include_confidence, FALSE);
-      return;
-    }
-  base = g_path_get_basename (path);
-  dir = g_path_get_dirname (path);
-  /* Translators: %s is a file name */
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  {
-    g_autofree char *heading = g_strdup_printf (_("Replace “%s”?"), base);
-    g_autofree char *body = g_strdup_printf (_("A file with this name is already in %s. "
-                                               "Replacing it overwrites its contents."), dir);
-
-    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), heading);
-    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
-  }
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "replace", _("_Replace"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "cb-path", g_strdup (path), g_free);
-  g_object_set_data (G_OBJECT (dialog), "cb-confidence", GINT_TO_POINTER (include_confidence));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
-  self->replace_dialog = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->replace_dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-export_chosen_cb (GtkNativeDialog   *chooser,
-                  int                response,
-                  CbPredictionsView *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "confidence");
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        cb_predictions_view_export_to (self, path, g_strcmp0 (choice, "true") == 0);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  CbPredictionsView *self = CB_PREDICTIONS_VIEW (widget);
-  GtkFileChooserNative *chooser;
-  const char *dir = NULL;
-
-  if (self->submission == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_("Export the Competition CSV"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = g_ptr_array_index (self->entries, i);
-
-      if (g_strcmp0 (entry->path, self->selected_path) == 0)
-        dir = entry->run_dir;
-    }
-  if (dir != NULL)
-    {
-      g_autoptr(GFile) folder = g_file_new_for_path (dir);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-    }
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "submission.csv");
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "confidence",
-                               _("Include confidence (for analysis, not for the competition)"),
-                               NULL, NULL);
-  g_signal_connect (chooser, "response", G_CALLBACK (export_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* ---- other actions --------------------------------------------------------------------- */
@@ -957,7 +449,7 @@ folder_chosen_cb (GtkNativeDialog   *chooser,
           self->user_image_dir = g_strdup (path);
           g_hash_table_remove_all (self->textures);
           g_hash_table_remove_all (self->decoding);
-          show_image (self, cb_predictions_view_get_image_index (self));
+          _cb_predictions_view_show_image (self, cb_predictions_view_get_image_index (self));
         }
     }
   g_object_unref (chooser);
@@ -1020,7 +512,7 @@ zoom_action (GtkWidget  *widget,
     cb_prediction_canvas_zoom_actual (self->canvas);
   else
     cb_prediction_canvas_zoom_fit (self->canvas);
-  update_zoom_label (self);
+  _cb_predictions_view_update_zoom_label (self);
 }
 
 /* ---- object ---------------------------------------------------------------------------- */
@@ -1086,10 +578,11 @@ cb_predictions_view_class_init (CbPredictionsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, filter_box);
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, confidence_scale);
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, count_label);
-  gtk_widget_class_bind_template_callback (widget_class, confidence_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "confidence_changed_cb",
+                                                G_CALLBACK (_cb_predictions_view_confidence_changed));
 
+  _cb_predictions_view_class_init_export (widget_class);
   gtk_widget_class_install_action (widget_class, "predictions.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "predictions.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "predictions.choose-folder", NULL,
                                    choose_folder_action);
   gtk_widget_class_install_action (widget_class, "predictions.next", NULL, next_action);
@@ -1101,8 +594,6 @@ cb_predictions_view_class_init (CbPredictionsViewClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
                                        "predictions.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
-                                       "predictions.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0,
                                        "predictions.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0,
@@ -1128,8 +619,6 @@ cb_predictions_view_class_init (CbPredictionsViewClass *klass)
 static void
 cb_predictions_view_init (CbPredictionsView *self)
 {
-  GtkListItemFactory *factory;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1140,23 +629,10 @@ cb_predictions_view_init (CbPredictionsView *self)
                             G_CALLBACK (submission_selected_cb), self);
   gtk_widget_set_visible (GTK_WIDGET (self->submission_drop_down), FALSE);
 
-  self->image_names = gtk_string_list_new (NULL);
-  self->image_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->image_names)));
-  gtk_single_selection_set_autoselect (self->image_selection, TRUE);
-  g_signal_connect_swapped (self->image_selection, "notify::selected",
-                            G_CALLBACK (image_selected_cb), self);
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_image_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_image_cb), self);
-  gtk_list_view_set_factory (self->image_list, factory);
-  g_object_unref (factory);
-  gtk_list_view_set_model (self->image_list, GTK_SELECTION_MODEL (self->image_selection));
-
-  self->textures = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  self->decoding = g_hash_table_new (NULL, NULL);
+  _cb_predictions_view_init_images (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "predictions.export", FALSE);
   gtk_range_set_value (GTK_RANGE (self->confidence_scale), 0.0);
-  update_zoom_label (self);
+  _cb_predictions_view_update_zoom_label (self);
 }
 
 /**

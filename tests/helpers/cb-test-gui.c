@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "cb-test-gui.h"
+#include "cb-terminal-pane.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
 #include "cb/cb-checkpoint-scanner.h"
@@ -59,6 +60,20 @@ gboolean
 cb_test_scanner_loaded (gpointer scanner)
 {
   return cb_checkpoint_scanner_get_loaded (scanner);
+}
+
+/* For cb_test_spin_until(): the terminal pane's run has a process. */
+gboolean
+cb_test_pane_started (gpointer pane)
+{
+  return cb_terminal_pane_get_pid (pane) > 0;
+}
+
+/* For cb_test_spin_until(): nothing runs in the terminal pane. */
+gboolean
+cb_test_pane_idle (gpointer pane)
+{
+  return !cb_terminal_pane_get_running (pane);
 }
 
 /* The first mapped descendant of @root whose CSS name is @name, or NULL. */

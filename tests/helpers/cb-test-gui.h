@@ -37,6 +37,8 @@ char      *cb_test_gui_init         (int         *argc,
                                      const char  *name);
 gboolean   cb_test_cache_loaded     (gpointer     cache);
 gboolean   cb_test_scanner_loaded   (gpointer     scanner);
+gboolean   cb_test_pane_started     (gpointer     pane);
+gboolean   cb_test_pane_idle        (gpointer     pane);
 GtkWidget *cb_test_find_by_css_name (GtkWidget   *root,
                                      const char  *name);
 GtkWidget *cb_test_find_toplevel    (GType        type);
