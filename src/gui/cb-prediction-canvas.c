@@ -142,7 +142,8 @@ cb_prediction_canvas_snapshot (GtkWidget   *widget,
     {
       GdkRGBA stroke, fill;
 
-      gdk_rgba_parse (&stroke, dark ? "#62a0ea" : "#1c71d8");
+      /* Over a picture (receipts are light) the strong blue; on the dark blank page, light. */
+      gdk_rgba_parse (&stroke, dark && self->texture == NULL ? "#62a0ea" : "#1c71d8");
       fill = stroke;
       fill.alpha = 0.18;
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
