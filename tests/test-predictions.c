@@ -162,6 +162,27 @@ test_viewer (void)
     gtk_test_widget_wait_for_draw (GTK_WIDGET (f.view));
   }
 
+  /* An image that is there but does not decode: said so, with the decoder's reason. */
+  {
+    g_autofree char *folder = g_build_filename (f.p.copy, "data", "datasets", "receipts",
+                                                "images", "test", NULL);
+    g_autofree char *broken = g_build_filename (folder, "broken.png", NULL);
+    g_autofree char *json = g_build_filename (f.p.copy, "outputs", "ocr_prediction",
+                                              "submissions", "broken.json", NULL);
+
+    g_assert_true (g_file_set_contents (broken, "\x89PNG\r\n\x1a\nnot a picture", -1, NULL));
+    g_assert_true (g_file_set_contents (json, "{\"images\": {\"broken.png\": {\"words\": "
+                                        "{\"1\": {\"points\": [[1, 2], [30, 2], [30, 20]]}}}}}",
+                                        -1, NULL));
+    cb_predictions_view_open_file (f.view, json);
+    g_assert_true (cb_test_spin_until (view_ready, f.view, TIMEOUT_MS));
+    g_assert_null (cb_prediction_canvas_get_texture (canvas));
+    g_assert_cmpuint (cb_prediction_canvas_get_n_shown (canvas), ==, 1);
+    g_assert_nonnull (cb_predictions_view_get_note (f.view));
+    g_assert_true (g_str_has_prefix (cb_predictions_view_get_note (f.view),
+                                     "broken.png could not be read ("));
+  }
+
   fixture_close (&f);
 }
 
