@@ -54,7 +54,7 @@ static const char *schema_strings[] = {
   /* Translators: the label of the field "include_confidence" (data/schemas/predict.yaml) */
   N_("Include Confidence Scores"),
   /* Translators: the help of the field "include_confidence" (data/schemas/predict.yaml) */
-  N_("Add confidence scores to the prediction output; JSON and CSV exports then carry them."),
+  N_("Add a confidence to each predicted word; the Predictions window (Ctrl+Shift+B) then filters boxes by it, and its CSV export can add each image's average."),
   /* Translators: the label of the field "preprocessing_profile" (data/schemas/predict.yaml, test.yaml, train.yaml) */
   N_("Preprocessing Profile"),
   /* Translators: the help of the field "preprocessing_profile" (data/schemas/predict.yaml, test.yaml) */

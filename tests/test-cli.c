@@ -888,6 +888,63 @@ test_runs_and_metrics (void)
   g_assert_nonnull (strstr (missing.err, "/nonexistent/run: No such file or directory"));
 }
 
+/* export-csv --------------------------------------------------------------------------------- */
+
+static void
+test_export_csv (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cb-cli-export-XXXXXX", &error);
+  g_autofree char *json = g_build_filename (dir, "sub.json", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *never = g_build_filename (dir, "never.csv", NULL);
+  g_autofree char *expected_out = NULL;
+  g_autofree char *text = NULL;
+  g_auto(Result) first = { 0 };
+  g_auto(Result) again = { 0 };
+  g_auto(Result) forced = { 0 };
+  g_auto(Result) broken = { 0 };
+
+  if (binary () == NULL)
+    return;
+
+  g_assert_true (g_file_set_contents (json, "{\"images\": {\"a b.jpg\": {\"words\": {\"1\": "
+                                      "{\"points\": [[1, 2], [3, 4], [5, 6]], "
+                                      "\"confidence\": 0.5}}}}}", -1, NULL));
+  run (&first, "export-csv", json, "--output", csv, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  expected_out = g_strdup_printf ("Wrote %s: 1 row, 38 bytes\n", csv);
+  g_assert_cmpstr (first.out, ==, expected_out);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "filename,polygons\na b.jpg,1 2 3 4 5 6\n");
+
+  /* There already: left alone without --force. */
+  run (&again, "export-csv", json, "--output", csv, "--include-confidence", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_nonnull (strstr (again.err, "is already there; nothing was written"));
+  g_assert_nonnull (strstr (again.err, "--force replaces it"));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "filename,polygons\na b.jpg,1 2 3 4 5 6\n");
+
+  run (&forced, "export-csv", json, "--output", csv, "--include-confidence", "--force", NULL);
+  g_assert_cmpint (forced.status, ==, 0);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "filename,polygons,avg_confidence\na b.jpg,1 2 3 4 5 6,0.5\n");
+
+  /* Not JSON: where, and nothing written. */
+  g_assert_true (g_file_set_contents (bad, "{\"images\": {\n  \"a.jpg\": {\"words\": {]}}}",
+                                      -1, NULL));
+  run (&broken, "export-csv", bad, "--output", never, NULL);
+  g_assert_cmpint (broken.status, ==, 1);
+  g_assert_true (g_str_has_prefix (broken.err, "command-builder: "));
+  g_assert_nonnull (strstr (broken.err, "bad.json:2:"));
+  g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -911,6 +968,7 @@ main (int   argc,
   g_test_add_func ("/cli/list-checkpoints", test_list_checkpoints);
   g_test_add_func ("/cli/list-checkpoints/exact", test_list_checkpoints_exact);
   g_test_add_func ("/cli/runs-and-metrics", test_runs_and_metrics);
+  g_test_add_func ("/cli/export-csv", test_export_csv);
 
   return g_test_run ();
 }
