@@ -109,10 +109,21 @@ resolve_project_root (CbApplication  *self,
   return cb_find_project_root (NULL, error);
 }
 
+/* The main window focused last: the Runs and Predictions windows belong to one too, and
+ * may be the active window. */
+static GtkWindow *
+main_window (CbApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (CB_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
 static void
 show_window (CbApplication *self)
 {
-  GtkWindow *old_window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *old_window = main_window (self);
   CbWindow *window;
 
   if (old_window != NULL && CB_IS_WINDOW (old_window))
@@ -415,12 +426,12 @@ open_project_action (GSimpleAction *action,
 static CbWindow *
 get_window (CbApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = main_window (self);
 
   if (window == NULL)
     {
       g_application_activate (G_APPLICATION (self));
-      window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      window = main_window (self);
     }
 
   return window != NULL && CB_IS_WINDOW (window) ? CB_WINDOW (window) : NULL;
