@@ -16,6 +16,7 @@
 #include <gdk/x11/gdkx.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cb-page.h"
 #include "cb-prediction-canvas.h"
@@ -181,6 +182,24 @@ test_viewer (void)
     g_assert_nonnull (cb_predictions_view_get_note (f.view));
     g_assert_true (g_str_has_prefix (cb_predictions_view_get_note (f.view),
                                      "broken.png could not be read ("));
+  }
+
+  /* A FIFO named like a picture: refused without blocking the decoder. */
+  {
+    g_autofree char *folder = g_build_filename (f.p.copy, "data", "datasets", "receipts",
+                                                "images", "test", NULL);
+    g_autofree char *fifo = g_build_filename (folder, "fifo.png", NULL);
+    g_autofree char *json = g_build_filename (f.p.copy, "outputs", "ocr_prediction",
+                                              "submissions", "fifo.json", NULL);
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_true (g_file_set_contents (json, "{\"images\": {\"fifo.png\": {\"words\": {}}}}",
+                                        -1, NULL));
+    cb_predictions_view_open_file (f.view, json);
+    g_assert_true (cb_test_spin_until (view_ready, f.view, TIMEOUT_MS));
+    g_assert_cmpstr (cb_predictions_view_get_note (f.view), ==,
+                     "fifo.png could not be read (not a regular file): its boxes are drawn on a "
+                     "blank page.");
   }
 
   fixture_close (&f);

@@ -12,6 +12,10 @@
 #include <glib/gstdio.h>
 
 #include "cb-predictions-view-private.h"
+
+/* The largest picture decoded: a file of 256 MiB, 200 million pixels (800 MB as a texture). */
+#define MAX_IMAGE_FILE_SIZE (256 * 1024 * 1024)
+#define MAX_IMAGE_PIXELS    200000000
 #include "cb-widget-util.h"
 
 const char *
@@ -63,10 +67,32 @@ decode_worker (GTask        *task,
 {
   GError *error = NULL;
   GdkTexture *texture;
+  GStatBuf st;
+  int width = 0, height = 0;
 
-  if (!g_file_test (task_data, G_FILE_TEST_IS_REGULAR))
+  if (g_stat (task_data, &st) != 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not found");
+      return;
+    }
+  /* Something else than a picture, or a picture too big to decode (a shared project may
+   * hold anything): refused before a decoder allocates for it. */
+  if (!S_ISREG (st.st_mode))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                               _("not a regular file"));
+      return;
+    }
+  if (st.st_size > MAX_IMAGE_FILE_SIZE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("larger than 256 MiB"));
+      return;
+    }
+  if (gdk_pixbuf_get_file_info (task_data, &width, &height) != NULL
+      && (gint64) width * height > MAX_IMAGE_PIXELS)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("%d × %d pixels, more than 200 million"), width, height);
       return;
     }
   texture = gdk_texture_new_from_filename (task_data, &error);
