@@ -90,6 +90,14 @@ plot_has_points (gpointer data)
 }
 
 static gboolean
+train_is_craft (gpointer form)
+{
+  GVariant *value = cb_form_get_value (form, "architecture");
+
+  return value != NULL && g_str_equal (g_variant_get_string (value, NULL), "craft");
+}
+
+static gboolean
 has_run (CbRunsView *view,
          const char *name)
 {
@@ -179,6 +187,17 @@ test_list_and_curves (void)
     /* the model fields follow the checkpoint's run */
     g_assert_true (g_str_has_prefix (toast, "Filled in from the run “" RECEIPTS "”: "
                                             "Architecture dbnet, Backbone (Encoder) resnet34"));
+  }
+
+  /* Use Settings: the run's overrides into the page of its runner, as a paste. */
+  g_assert_true (cb_runs_view_select (f.view, "3"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "runs.use-settings", NULL));
+  {
+    CbPage *train = cb_window_get_page (f.window, "train");
+    CbForm *form = cb_page_get_form (train);
+
+    g_assert_true (cb_test_spin_until (train_is_craft, form, TIMEOUT_MS));
+    g_assert_true (cb_window_get_visible_page (f.window) == train);
   }
 
   /* Two runs: one metric of each, overlaid. */
