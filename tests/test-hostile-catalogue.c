@@ -4,7 +4,8 @@
  *
  * Issue 15, item 5. Each case copies the demo project, breaks one thing (or a few of the
  * same kind) and runs `command-builder check`, `print train`, `list-options` and
- * `list-checkpoints` on it (CB_BINARY), each killed after CASE_TIMEOUT_S seconds. A case
+ * `list-checkpoints` on it (CB_BINARY), each killed after CASE_TIMEOUT_S seconds (and `runs`,
+ * which must only end by itself with 0 or 1). A case
  * fails, naming itself and the command, when a command hangs, is ended by a signal, exits
  * with another code than the table says, or writes another first line on stderr.
  *
@@ -925,6 +926,27 @@ run_command (const Case *c,
   return TRUE;
 }
 
+/* `runs --json` reads every run folder (records, checkpoints, small metrics files) the
+ * catalogue's hostile trees hold: bounded, never killed by a signal, exit 0 or 1. */
+static void
+run_runs (const Case *c,
+          const char *project)
+{
+  const char *args[] = { "--project", project, "runs", "--json", NULL };
+  g_auto(Result) result = { 0 };
+
+  if (!hostile_run_cli_argv (&result, CASE_TIMEOUT_S, args))
+    return;
+  if (result.timed_out)
+    g_test_fail_printf ("%s: runs did not finish in %d s", c->name, CASE_TIMEOUT_S);
+  else if (result.signal != 0)
+    g_test_fail_printf ("%s: runs was killed by signal %d; stderr:\n%s", c->name, result.signal,
+                        result.err);
+  else if (result.status != 0 && result.status != 1)
+    g_test_fail_printf ("%s: runs exited with %d; stderr:\n%s", c->name, result.status,
+                        result.err);
+}
+
 static void
 restore_modes (const char *path)
 {
@@ -970,6 +992,7 @@ test_case (gconstpointer data)
 
   for (guint command = 0; command < N_COMMANDS; command++)
     run_command (c, command, project);
+  run_runs (c, project);
 
   restore_modes (tmp);
   cb_test_remove_tree (tmp);
