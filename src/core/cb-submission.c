@@ -95,6 +95,22 @@ shape_error (GError     **error,
   return FALSE;
 }
 
+/* The same for a word, whose place is spelled out only when something is wrong with it. */
+static gboolean
+word_error (GError     **error,
+            const char  *display_name,
+            const char  *image_name,
+            const char  *word_id,
+            int          point,
+            const char  *what)
+{
+  g_autofree char *where = point < 0
+    ? g_strdup_printf ("images[\"%s\"].words[\"%s\"]", image_name, word_id)
+    : g_strdup_printf ("images[\"%s\"].words[\"%s\"].points[%d]", image_name, word_id, point);
+
+  return shape_error (error, display_name, where, what);
+}
+
 static gboolean
 read_number (JsonNode *node,
              double   *value)
@@ -122,22 +138,24 @@ read_word (CbSubmission  *self,
            CbPolygon     *polygon,
            GError       **error)
 {
-  g_autofree char *where = g_strdup_printf ("images[\"%s\"].words[\"%s\"]", image_name, word_id);
   JsonObject *word;
   JsonArray *points;
   JsonNode *confidence;
   guint n;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return shape_error (error, display_name, where, _("a word must be an object with \"points\""));
+    return word_error (error, display_name, image_name, word_id, -1,
+                       _("a word must be an object with \"points\""));
   word = json_node_get_object (node);
   if (!json_object_has_member (word, "points")
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (word, "points")))
-    return shape_error (error, display_name, where, _("\"points\" must be a list of [x, y] pairs"));
+    return word_error (error, display_name, image_name, word_id, -1,
+                       _("\"points\" must be a list of [x, y] pairs"));
   points = json_object_get_array_member (word, "points");
   n = json_array_get_length (points);
   if (n > CB_SUBMISSION_MAX_POINTS)
-    return shape_error (error, display_name, where, _("more than 10,000 points"));
+    return word_error (error, display_name, image_name, word_id, -1,
+                       _("more than 10,000 points"));
 
   polygon->n_points = n;
   polygon->xy = g_new (double, MAX (n, 1) * 2);
@@ -152,10 +170,9 @@ read_word (CbSubmission  *self,
           || !read_number (json_array_get_element (xy, 0), &polygon->xy[2 * i])
           || !read_number (json_array_get_element (xy, 1), &polygon->xy[2 * i + 1]))
         {
-          g_autofree char *at = g_strdup_printf ("%s.points[%u]", where, i);
-
           g_clear_pointer (&polygon->xy, g_free);
-          return shape_error (error, display_name, at, _("a point must be [x, y], two finite numbers"));
+          return word_error (error, display_name, image_name, word_id, (int) i,
+                             _("a point must be [x, y], two finite numbers"));
         }
     }
 
@@ -165,7 +182,8 @@ read_word (CbSubmission  *self,
       if (!read_number (confidence, &polygon->confidence))
         {
           g_clear_pointer (&polygon->xy, g_free);
-          return shape_error (error, display_name, where, _("\"confidence\" must be a number"));
+          return word_error (error, display_name, image_name, word_id, -1,
+                             _("\"confidence\" must be a number"));
         }
       self->confidence = TRUE;
     }
@@ -197,14 +215,18 @@ read_document (CbSubmission  *self,
     {
       const char *name = l->data;
       JsonNode *node = json_object_get_member (images, name);
-      g_autofree char *where = g_strdup_printf ("images[\"%s\"]", name);
       CbSubmissionImage image = { NULL, NULL, 0 };
       JsonObject *words = NULL;
       g_autoptr(GList) ids = NULL;
       guint n = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return shape_error (error, display_name, where, _("an image must be an object with \"words\""));
+        {
+          g_autofree char *where = g_strdup_printf ("images[\"%s\"]", name);
+
+          return shape_error (error, display_name, where,
+                              _("an image must be an object with \"words\""));
+        }
       if (json_object_has_member (json_node_get_object (node), "words"))
         {
           JsonNode *words_node = json_object_get_member (json_node_get_object (node), "words");
@@ -212,8 +234,12 @@ read_document (CbSubmission  *self,
           if (JSON_NODE_HOLDS_OBJECT (words_node))
             words = json_node_get_object (words_node);
           else if (!JSON_NODE_HOLDS_NULL (words_node))
-            return shape_error (error, display_name, where,
-                                _("\"words\" must map word ids to their points"));
+            {
+              g_autofree char *where = g_strdup_printf ("images[\"%s\"]", name);
+
+              return shape_error (error, display_name, where,
+                                  _("\"words\" must map word ids to their points"));
+            }
         }
 
       image.filename = g_strdup (name);
