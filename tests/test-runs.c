@@ -310,6 +310,42 @@ test_live_curve (void)
   g_unsetenv ("CB_DEMO_SECONDS");
 }
 
+/* A series whose values differ by a bit or two (a learning rate with rounding noise), one
+ * constant, one of a single point: each drawn, the ticks counted, nothing loops. */
+static void
+test_plot_flat_series (void)
+{
+  static const char * const files[] = {
+    "step,lr\n1,0.001\n2,0.0010000000000000002\n3,0.001\n",
+    "step,lr\n1,5\n2,5\n3,5\n",
+    "step,lr\n7,1e300\n",
+    "step,lr\n0,-0\n1,0\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      CbMetricsReader *reader = cb_metrics_reader_new ("metrics.csv");
+      g_autoptr(CbMetrics) metrics = cb_metrics_new ();
+      g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_object_unref);
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *plot = cb_metrics_plot_new ("lr");
+
+      cb_metrics_reader_feed (reader, files[i], strlen (files[i]), metrics);
+      cb_metrics_reader_finish (reader, metrics);
+      cb_metrics_reader_free (reader);
+      g_ptr_array_add (segments, g_object_ref (metrics));
+      cb_metrics_plot_add_run (CB_METRICS_PLOT (plot), "run", segments, 0);
+      cb_metrics_plot_set_x_epoch (CB_METRICS_PLOT (plot), FALSE);
+      gtk_window_set_child (GTK_WINDOW (window), plot);
+      gtk_window_set_default_size (GTK_WINDOW (window), 500, 300);
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_test_widget_wait_for_draw (plot);
+      g_assert_cmpuint (cb_metrics_plot_get_n_points (CB_METRICS_PLOT (plot)), >, 0);
+      gtk_window_destroy (GTK_WINDOW (window));
+      cb_test_spin_pending ();
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,6 +364,7 @@ main (int    argc,
 
   g_test_add_func ("/runs/list-and-curves", test_list_and_curves);
   g_test_add_func ("/runs/live-curve", test_live_curve);
+  g_test_add_func ("/runs/plot/flat-series", test_plot_flat_series);
 
   ret = g_test_run ();
   cb_test_remove_tree (state_dir);

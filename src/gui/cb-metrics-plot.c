@@ -283,12 +283,12 @@ compute_ranges (CbMetricsPlot *self)
       if (!isnan (x) && x > self->x_max && x <= self->x_max + (self->x_max - self->x_min) * 0.1)
         self->x_max = x;
     }
-  if (self->x_max <= self->x_min)
+  if (self->x_max - self->x_min <= fabs (self->x_max) * 1e-9)
     {
-      self->x_min -= 1;
-      self->x_max += 1;
+      self->x_min -= 1 + fabs (self->x_min) * 0.05;
+      self->x_max += 1 + fabs (self->x_max) * 0.05;
     }
-  if (self->y_max <= self->y_min)
+  if (self->y_max - self->y_min <= fabs (self->y_max) * 1e-9)
     {
       double pad = fabs (self->y_min) * 0.05 + 1e-9;
 
@@ -371,10 +371,17 @@ draw_axes (CbMetricsPlot *self,
     x_step = 1;
 
   cairo_set_line_width (cr, 1);
-  for (double v = ceil (self->y_min / y_step) * y_step; v <= self->y_max; v += y_step)
+  /* Ticks counted, not summed: a step below the values' precision would never advance. */
+  for (int i = 0; i < 64; i++)
     {
-      double y = bottom - (v - self->y_min) / (self->y_max - self->y_min) * (bottom - top);
-      g_autofree char *text = format_tick (v, y_step);
+      double v = (ceil (self->y_min / y_step) + i) * y_step;
+      g_autofree char *text = NULL;
+      double y;
+
+      if (!isfinite (v) || v > self->y_max)
+        break;
+      y = bottom - (v - self->y_min) / (self->y_max - self->y_min) * (bottom - top);
+      text = format_tick (v, y_step);
 
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.10);
       cairo_move_to (cr, left, round (y) + 0.5);
@@ -383,10 +390,16 @@ draw_axes (CbMetricsPlot *self,
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
       draw_text (cr, layout, text, left - 6, y, 1.0, 0.5);
     }
-  for (double v = ceil (self->x_min / x_step) * x_step; v <= self->x_max; v += x_step)
+  for (int i = 0; i < 64; i++)
     {
-      double x = left + (v - self->x_min) / (self->x_max - self->x_min) * (right - left);
-      g_autofree char *text = format_tick (v, x_step);
+      double v = (ceil (self->x_min / x_step) + i) * x_step;
+      g_autofree char *text = NULL;
+      double x;
+
+      if (!isfinite (v) || v > self->x_max)
+        break;
+      x = left + (v - self->x_min) / (self->x_max - self->x_min) * (right - left);
+      text = format_tick (v, x_step);
 
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.10);
       cairo_move_to (cr, round (x) + 0.5, top);
