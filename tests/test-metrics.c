@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 static CbMetrics *
 parse (const char *text)
@@ -557,6 +558,35 @@ test_run_files_and_discovery (void)
     json = cb_runs_to_json (runs);
     g_assert_nonnull (strstr (json, "\"state\": \"finished\", \"exit_status\": 0"));
     g_assert_nonnull (strstr (json, "\"state\": \"unknown\", \"exit_status\": null"));
+  }
+
+  /* A run whose app died before it: interrupted, never "Running". */
+  {
+    g_autofree char *history_path = g_build_filename (root, "history2.txt", NULL);
+    g_autoptr(CbRunHistory) history = cb_run_history_new (history_path);
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (cb_run_get_time (a) - 1);
+    g_autofree char *iso = g_date_time_format_iso8601 (start);
+    g_autofree char *text = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *json = NULL;
+    int status = 0;
+    pid_t gone = fork ();
+
+    if (gone == 0)
+      _exit (0);
+    g_assert_cmpint (waitpid (gone, &status, 0), ==, gone);
+    text = g_strdup_printf ("[history]\nversion=1\n\n[run 0]\npage=train\n"
+                            "argv=python3;runners/train.py;exp_name=alpha;trainer.max_epochs=2;\n"
+                            "start=%s\nduration=0\nexit-status=-1\nsignal=0\nrunning=true\n"
+                            "pid=%d\nhost=%s\n", iso, (int) gone, g_get_host_name ());
+    g_assert_true (g_file_set_contents (history_path, text, -1, NULL));
+    g_assert_true (cb_run_history_load (history, NULL));
+    cb_runs_match_history (runs, cb_run_history_get_entries (history));
+    g_assert_nonnull (cb_run_get_record (a));
+    state = cb_run_describe_state (a);
+    g_assert_cmpstr (state, ==, "Interrupted: Command Builder ended before the run did");
+    json = cb_runs_to_json (runs);
+    g_assert_nonnull (strstr (json, "\"state\": \"interrupted\""));
   }
   cb_test_remove_tree (root);
 }

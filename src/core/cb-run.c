@@ -386,7 +386,8 @@ cb_run_describe_state (CbRun *self)
 
   if (self->record == NULL)
     return g_strdup (_("Started elsewhere"));
-  if (cb_run_record_get_running (self->record))
+  /* A run whose app ended before it (killed, crashed) says so, not "Running". */
+  if (cb_run_record_get_outcome (self->record) == CB_RUN_OUTCOME_RUNNING)
     return g_strdup (_("Running"));
   return cb_run_record_describe_outcome (self->record);
 }
@@ -721,8 +722,6 @@ state_word (CbRun *run)
 {
   if (run->record == NULL)
     return "unknown";
-  if (cb_run_record_get_running (run->record))
-    return "running";
   switch (cb_run_record_get_outcome (run->record))
     {
     case CB_RUN_OUTCOME_SUCCESS:

@@ -124,8 +124,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_remove_css_class (state, "success");
   if (record != NULL)
     {
-      switch (cb_run_record_get_running (record) ? CB_RUN_OUTCOME_RUNNING
-                                                 : cb_run_record_get_outcome (record))
+      switch (cb_run_record_get_outcome (record))
         {
         case CB_RUN_OUTCOME_RUNNING:
           state_text = _("Running");
@@ -493,7 +492,8 @@ running_run_missing (CbRunsView *self)
       g_autoptr(CbRunRecord) record = g_list_model_get_item (self->records, i);
       gboolean listed = FALSE;
 
-      if (!cb_run_record_get_running (record))
+      /* Running with its app here: a record left by an app that died is not waited for. */
+      if (cb_run_record_get_outcome (record) != CB_RUN_OUTCOME_RUNNING)
         continue;
       for (guint j = 0; j < n_runs && !listed; j++)
         {
