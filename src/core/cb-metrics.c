@@ -433,8 +433,9 @@ cb_metrics_reader_get_waiting (CbMetricsReader *self)
 }
 
 /* Splits one line (no terminator) into fields, the way Python's csv module writes them:
- * commas between fields, a field in double quotes when it holds a comma, a quote or a line
- * break, with "" for a quote inside. Returns the number of fields. */
+ * commas between fields, a field in double quotes when it holds a comma or a quote, with ""
+ * for a quote inside. A line break always ends a row (Lightning's metric names hold none).
+ * Returns the number of fields. */
 static guint
 split_fields (CbMetricsReader *self,
               const char      *line,
@@ -876,8 +877,8 @@ compare_version_paths (gconstpointer a,
 {
   const char *pa = *(const char * const *) a;
   const char *pb = *(const char * const *) b;
-  const char *va = strstr (pa, "/version_");
-  const char *vb = strstr (pb, "/version_");
+  const char *va = g_strrstr (pa, "/version_");
+  const char *vb = g_strrstr (pb, "/version_");
   guint64 na = va != NULL ? g_ascii_strtoull (va + 9, NULL, 10) : 0;
   guint64 nb = vb != NULL ? g_ascii_strtoull (vb + 9, NULL, 10) : 0;
 

@@ -28,6 +28,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -535,27 +536,53 @@ cb_submission_write_csv (CbSubmission  *self,
                        _("%s is already there; nothing was written"), path);
           return FALSE;
         }
-      tmp = g_strdup_printf ("%s/.%s.%d.tmp", dir, base, (int) getpid ());
+      tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+      {
+        int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
+
+        if (fd < 0)
+          {
+            saved_errno = errno;
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
+                         dir, g_strerror (saved_errno));
+            return FALSE;
+          }
+        close (fd);
+      }
       if (!g_file_set_contents_full (tmp, text, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
                                      0644, &local))
         {
+          g_unlink (tmp);
           g_propagate_error (error, local);
           return FALSE;
         }
-      /* link() does not replace: a file that appeared meanwhile stays. */
+      /* link() does not replace: a file that appeared meanwhile stays. Where links do not
+       * exist (vfat, some network folders), the file is renamed into place after a last
+       * look that nothing is there. */
       if (link (tmp, path) != 0)
         {
           saved_errno = errno;
-          g_unlink (tmp);
-          if (saved_errno == EEXIST)
-            g_set_error (error, CB_SUBMISSION_ERROR, CB_SUBMISSION_ERROR_EXISTS,
-                         _("%s is already there; nothing was written"), path);
+          if ((saved_errno == EPERM || saved_errno == ENOTSUP || saved_errno == EOPNOTSUPP
+               || saved_errno == ENOSYS || saved_errno == EMLINK)
+              && !g_file_test (path, G_FILE_TEST_EXISTS) && g_rename (tmp, path) == 0)
+            saved_errno = 0;
           else
-            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
-                         path, g_strerror (saved_errno));
-          return FALSE;
+            g_unlink (tmp);
+          if (saved_errno == EEXIST)
+            {
+              g_set_error (error, CB_SUBMISSION_ERROR, CB_SUBMISSION_ERROR_EXISTS,
+                           _("%s is already there; nothing was written"), path);
+              return FALSE;
+            }
+          if (saved_errno != 0)
+            {
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
+                           path, g_strerror (saved_errno));
+              return FALSE;
+            }
         }
-      g_unlink (tmp);
+      else
+        g_unlink (tmp);
     }
   if (n_rows != NULL)
     *n_rows = self->images->len;

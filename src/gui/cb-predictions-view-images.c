@@ -135,6 +135,7 @@ typedef struct
   CbPredictionsView *self;
   CbSubmission      *submission;
   guint              index;
+  guint              generation;
 } DecodeData;
 
 static void
@@ -147,7 +148,9 @@ decoded_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_cancellable_is_cancelled (self->cancellable) || data->submission != self->submission)
+  /* A result for another submission, or from the folder the user has since replaced. */
+  if (g_cancellable_is_cancelled (self->cancellable) || data->submission != self->submission
+      || data->generation != self->decode_generation)
     {
       g_clear_object (&texture);
       goto out;
@@ -215,6 +218,7 @@ decode (CbPredictionsView *self,
   data->self = g_object_ref (self);
   data->submission = g_object_ref (self->submission);
   data->index = index;
+  data->generation = self->decode_generation;
   g_hash_table_add (self->decoding, GUINT_TO_POINTER (index));
   task = g_task_new (NULL, self->cancellable, decoded_cb, data);
   g_task_set_task_data (task, path, g_free);

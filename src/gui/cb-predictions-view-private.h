@@ -15,6 +15,7 @@ typedef struct
 {
   char   *path;
   char   *run_dir;   /* NULL for a file opened by hand outside a run */
+  gboolean by_hand;  /* opened with Open, kept when the list is read again */
   char   *label;
   gint64  mtime;
 } Entry;
@@ -40,6 +41,7 @@ struct _CbPredictionsView
   GtkSingleSelection *image_selection;
   GHashTable         *textures;         /* image index -> GdkTexture, or a GError note */
   GHashTable         *decoding;         /* image indices being decoded */
+  guint               decode_generation; /* grows when the image folder changes */
   char               *note;
   GtkWidget          *replace_dialog;   /* weak */
 

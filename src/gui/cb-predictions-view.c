@@ -178,7 +178,7 @@ found_cb (GObject      *source,
 
       for (guint j = 0; j < job->entries->len && !found; j++)
         found = g_str_equal (((Entry *) g_ptr_array_index (job->entries, j))->path, entry->path);
-      if (!found && entry->run_dir == NULL)
+      if (!found && entry->by_hand)
         g_ptr_array_add (job->entries, g_ptr_array_steal_index (self->entries, i--));
     }
   g_ptr_array_unref (self->entries);
@@ -322,6 +322,7 @@ loaded_cb (GObject      *source,
     }
 
   g_set_object (&self->submission, job->submission);
+  self->decode_generation++;
   g_free (self->run_image_dir);
   self->run_image_dir = g_steal_pointer (&job->image_dir);
   g_hash_table_remove_all (self->textures);
@@ -447,6 +448,7 @@ folder_chosen_cb (GtkNativeDialog   *chooser,
             g_warning ("%s", error->message);
           g_free (self->user_image_dir);
           self->user_image_dir = g_strdup (path);
+          self->decode_generation++;
           g_hash_table_remove_all (self->textures);
           g_hash_table_remove_all (self->decoding);
           _cb_predictions_view_show_image (self, cb_predictions_view_get_image_index (self));
@@ -708,6 +710,7 @@ cb_predictions_view_open_file (CbPredictionsView *self,
       }
   entry = g_new0 (Entry, 1);
   entry->path = g_strdup (path);
+  entry->by_hand = TRUE;
   /* In a run's submissions/: that run's images. */
   if (g_str_equal (parent_name, "submissions"))
     entry->run_dir = g_path_get_dirname (parent);
