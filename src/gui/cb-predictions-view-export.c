@@ -57,6 +57,9 @@ exported_cb (GObject      *source,
   g_autofree char *title = NULL;
   g_autofree char *base = g_path_get_basename (job->path);
 
+  /* The file is written either way; a window that is gone says nothing. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     title = g_strdup (error->message);
   else
@@ -196,7 +199,7 @@ export_action (GtkWidget  *widget,
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "confidence",
                                _("Include confidence (for analysis, not for the competition)"),
                                NULL, NULL);
-  g_signal_connect (chooser, "response", G_CALLBACK (export_chosen_cb), self);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_chosen_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

@@ -419,7 +419,7 @@ open_action (GtkWidget  *widget,
   gtk_file_filter_set_name (filter, _("Submission JSON"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (open_chosen_cb), self);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (open_chosen_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -468,7 +468,7 @@ choose_folder_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Choose the Folder of the Images"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
                                          _("_Cancel"));
-  g_signal_connect (chooser, "response", G_CALLBACK (folder_chosen_cb), self);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (folder_chosen_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

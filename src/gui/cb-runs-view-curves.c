@@ -515,8 +515,11 @@ update_chips (CbRunsView *self,
 
 /* ---- marks ----------------------------------------------------------------------------- */
 
-/* Where @checkpoint was saved: its name's step, else the step where the monitored metric
- * had the value its name gives, else (last.ckpt) the end. Epochs likewise. */
+/* Where @checkpoint was saved: its name's step, else the step where the monitored metric had
+ * the value its name gives (or, for a best checkpoint, where it peaked), else (last.ckpt) the
+ * end. Epochs likewise (a checkpoint is saved at the end of its epoch: epoch + 1 on the axis).
+ * Only the monitored metric's own points are read (a validation metric: one per epoch); the
+ * ends of the other series come from their buckets, so a million-row run costs little. */
 static gboolean
 locate_checkpoint (CbRunCurves  *curves,
                    CbCheckpoint *checkpoint,
@@ -538,46 +541,42 @@ locate_checkpoint (CbRunCurves  *curves,
           const char *series = cb_metrics_get_name (metrics, m);
           const char *slash = strrchr (series, '/');
           const char *bare = slash != NULL ? slash + 1 : series;
-          gsize n = 0;
-          const CbMetricPoint *points = cb_metrics_get_points (metrics, m, &n);
+          gsize n_buckets = 0;
+          const CbMetricBucket *buckets = cb_metrics_get_buckets (metrics, m, &n_buckets);
 
-          for (gsize i = 0; i < n; i++)
+          for (gsize b = 0; b < n_buckets; b++)
+            if (buckets[b].step_last > max_step)
+              {
+                max_step = buckets[b].step_last;
+                max_epoch = buckets[b].epoch_last;
+              }
+
+          if (name->metric_name != NULL && g_str_equal (bare, name->metric_name))
             {
-              if (points[i].step > max_step)
+              gsize n = 0;
+              const CbMetricPoint *points = cb_metrics_get_points (metrics, m, &n);
+              CbMetricPoint peak;
+
+              for (gsize i = 0; i < n; i++)
                 {
-                  max_step = points[i].step;
-                  max_epoch = points[i].epoch;
-                }
-              if (isnan (*step) && name->metric_name != NULL && isfinite (name->metric_value)
-                  && g_str_equal (bare, name->metric_name)
-                  && fabs (points[i].value - name->metric_value) < 5e-5)
-                {
-                  *step = points[i].step;
-                  if (isnan (*epoch) && !isnan (points[i].epoch))
+                  if (isnan (*step) && isfinite (name->metric_value)
+                      && fabs (points[i].value - name->metric_value) < 5e-5)
+                    *step = points[i].step;
+                  if (!isnan (*step) && isnan (*epoch) && points[i].step == *step
+                      && !isnan (points[i].epoch))
                     *epoch = points[i].epoch + 1.0;
                 }
-              if (!isnan (*step) && isnan (*epoch) && points[i].step == *step
-                  && !isnan (points[i].epoch))
-                *epoch = points[i].epoch + 1.0;
+              /* A best checkpoint whose value was rounded otherwise: where it peaked. */
+              if (isnan (*step) && name->kind == CB_CHECKPOINT_KIND_BEST
+                  && cb_metrics_get_best (metrics, series, TRUE, &peak))
+                {
+                  *step = peak.step;
+                  if (isnan (*epoch) && !isnan (peak.epoch))
+                    *epoch = peak.epoch + 1.0;
+                }
             }
         }
     }
-  /* A best checkpoint whose value was rounded differently: where its metric peaked. */
-  if (isnan (*step) && name->kind == CB_CHECKPOINT_KIND_BEST && name->metric_name != NULL)
-    for (guint s = 0; s < curves->segments->len && isnan (*step); s++)
-      {
-        CbMetrics *metrics = g_ptr_array_index (curves->segments, s);
-        g_autofree char *val_name = g_strconcat ("val/", name->metric_name, NULL);
-        CbMetricPoint peak;
-
-        if (cb_metrics_get_best (metrics, val_name, TRUE, &peak)
-            || cb_metrics_get_best (metrics, name->metric_name, TRUE, &peak))
-          {
-            *step = peak.step;
-            if (isnan (*epoch) && !isnan (peak.epoch))
-              *epoch = peak.epoch + 1.0;
-          }
-      }
   if (isnan (*step) && name->kind == CB_CHECKPOINT_KIND_LAST && isfinite (max_step))
     {
       *step = max_step;
@@ -666,27 +665,58 @@ plots_key (CbRunsView *self)
   return g_string_free (key, FALSE);
 }
 
-static void
-add_marks (CbRunsView    *self,
-           CbMetricsPlot *plot)
+typedef struct
 {
+  double       step;
+  double       epoch;
+  CbCheckpoint *checkpoint;
+} Mark;
+
+/* The shown run's checkpoints where they were saved (none when several runs are shown). */
+static GArray *
+locate_marks (CbRunsView *self)
+{
+  GArray *marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   CbRunCurves *curves;
   GListModel *checkpoints;
 
-  cb_metrics_plot_clear_marks (plot);
   if (self->shown->len != 1)
-    return;
+    return marks;
   curves = _cb_runs_view_get_curves (self, g_ptr_array_index (self->shown, 0));
   checkpoints = cb_run_get_checkpoints (curves->run);
   for (guint i = 0; i < g_list_model_get_n_items (checkpoints); i++)
     {
-      g_autoptr(CbCheckpoint) checkpoint = g_list_model_get_item (checkpoints, i);
-      double step, epoch;
+      Mark mark = { 0, 0, g_list_model_get_item (checkpoints, i) };
 
-      if (locate_checkpoint (curves, checkpoint, &step, &epoch))
-        cb_metrics_plot_add_mark (plot, step, epoch, cb_checkpoint_get_basename (checkpoint),
-                                  cb_checkpoint_get_path (checkpoint));
+      if (locate_checkpoint (curves, mark.checkpoint, &mark.step, &mark.epoch))
+        g_array_append_val (marks, mark);
+      else
+        g_object_unref (mark.checkpoint);
     }
+  return marks;
+}
+
+static void
+add_marks (CbMetricsPlot *plot,
+           GArray        *marks)
+{
+  cb_metrics_plot_clear_marks (plot);
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (marks, Mark, i);
+
+      cb_metrics_plot_add_mark (plot, mark->step, mark->epoch,
+                                cb_checkpoint_get_basename (mark->checkpoint),
+                                cb_checkpoint_get_path (mark->checkpoint));
+    }
+}
+
+static void
+marks_free (GArray *marks)
+{
+  for (guint i = 0; i < marks->len; i++)
+    g_object_unref (g_array_index (marks, Mark, i).checkpoint);
+  g_array_unref (marks);
 }
 
 static void
@@ -741,6 +771,7 @@ _cb_runs_view_update_plots (CbRunsView *self)
 {
   g_autoptr(GPtrArray) available = NULL;
   g_autofree char *key = NULL;
+  GArray *marks;
   gboolean rebuild;
 
   if (self->shown->len == 0)
@@ -785,12 +816,14 @@ _cb_runs_view_update_plots (CbRunsView *self)
                               g_free);
     }
 
+  marks = locate_marks (self);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->plots_box));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      add_marks (self, CB_METRICS_PLOT (child));
+      add_marks (CB_METRICS_PLOT (child), marks);
       cb_metrics_plot_data_changed (CB_METRICS_PLOT (child));
     }
+  marks_free (marks);
   update_status (self);
 }
 
@@ -860,7 +893,9 @@ fill_checkpoints (CbRunsView *self,
   g_autofree char *keep = NULL;
   guint selected = 0;
 
-  if (self->checkpoint_paths->len > 0 && g_object_get_data (G_OBJECT (self->checkpoint_drop_down), "cb-run") == run)
+  if (self->checkpoint_paths->len > 0
+      && g_strcmp0 (g_object_get_data (G_OBJECT (self->checkpoint_drop_down), "cb-run"),
+                    cb_run_get_path (run)) == 0)
     {
       guint i = gtk_drop_down_get_selected (self->checkpoint_drop_down);
 
@@ -891,7 +926,8 @@ fill_checkpoints (CbRunsView *self,
   for (guint i = 0; keep != NULL && i < self->checkpoint_paths->len; i++)
     if (g_str_equal (g_ptr_array_index (self->checkpoint_paths, i), keep))
       selected = i;
-  g_object_set_data (G_OBJECT (self->checkpoint_drop_down), "cb-run", run);
+  g_object_set_data_full (G_OBJECT (self->checkpoint_drop_down), "cb-run",
+                          g_strdup (cb_run_get_path (run)), g_free);
   g_ptr_array_add (labels, NULL);
   gtk_string_list_splice (self->checkpoint_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->checkpoint_names)),
@@ -945,7 +981,8 @@ _cb_runs_view_show_selection (CbRunsView *self)
     do
       g_ptr_array_add (self->shown, g_list_model_get_item (G_LIST_MODEL (self->selection),
                                                            position));
-    while (gtk_bitset_iter_next (&iter, &position) && self->shown->len < 12);
+    while (gtk_bitset_iter_next (&iter, &position)
+           && self->shown->len < CB_METRICS_PLOT_N_COLORS);
 
   if (self->shown->len == 0)
     {
@@ -979,8 +1016,17 @@ _cb_runs_view_show_selection (CbRunsView *self)
                                                 self->shown->len);
 
       gtk_label_set_text (self->title_label, title);
-      gtk_label_set_text (self->facts_label, _("One colour per run; hover a plot for the "
-                                               "values."));
+      if (gtk_bitset_get_size (set) > self->shown->len)
+        {
+          g_autofree char *facts = g_strdup_printf (_("The first %u runs selected, one colour "
+                                                      "each; hover a plot for the values."),
+                                                    self->shown->len);
+
+          gtk_label_set_text (self->facts_label, facts);
+        }
+      else
+        gtk_label_set_text (self->facts_label, _("One colour per run; hover a plot for the "
+                                                 "values."));
       gtk_widget_set_visible (self->checkpoint_box, FALSE);
       gtk_widget_set_visible (self->actions_box, FALSE);
     }
