@@ -293,6 +293,18 @@ test_reader_appends_and_rewrites (void)
   g_assert_cmpuint (n, ==, 1);
   g_object_unref (more);
 
+  /* A header after blank lines is found where it is: appends stay appends. */
+  g_assert_true (g_file_set_contents (path, "\n\r\nstep,y\n1,1\n", -1, NULL));
+  more = cb_metrics_reader_read (reader, FALSE, &restarted, &error);
+  g_assert_true (restarted);
+  g_object_unref (more);
+  append_text (path, "2,2\n");
+  more = cb_metrics_reader_read (reader, FALSE, &restarted, &error);
+  g_assert_false (restarted);
+  series (more, "y", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_object_unref (more);
+
   /* Truncated (a new run in the same folder): from the start. */
   g_assert_true (g_file_set_contents (path, "step,x\n", -1, NULL));
   more = cb_metrics_reader_read (reader, FALSE, &restarted, &error);

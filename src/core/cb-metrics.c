@@ -349,6 +349,9 @@ struct _CbMetricsReader
 
   /* the header */
   GString  *header_raw;   /* the first line, terminator included, as read */
+  guint64   header_start; /* where it starts in the file (after blank or skipped lines) */
+  guint64   fed;          /* bytes fed since the reader started over */
+  guint64   line_start;   /* where the line being read starts */
   gboolean  have_header;
   char    **columns;
   guint     n_columns;
@@ -390,6 +393,9 @@ reader_reset (CbMetricsReader *self)
   g_string_truncate (self->tail, 0);
   self->skipping = FALSE;
   g_string_truncate (self->header_raw, 0);
+  self->header_start = 0;
+  self->fed = 0;
+  self->line_start = 0;
   self->have_header = FALSE;
   g_clear_pointer (&self->columns, g_strfreev);
   self->n_columns = 0;
@@ -680,6 +686,7 @@ read_line (CbMetricsReader *self,
       g_string_append_len (self->header_raw, line, length);
       if (terminated)
         g_string_append_c (self->header_raw, '\n');
+      self->header_start = self->line_start;
       read_header (self, line, content, into);
       return;
     }
@@ -712,6 +719,8 @@ cb_metrics_reader_feed (CbMetricsReader *self,
       const char *newline = memchr (p, '\n', end - p);
       gsize n = newline != NULL ? (gsize) (newline - p) : (gsize) (end - p);
 
+      if (self->tail->len == 0 && !self->skipping)
+        self->line_start = self->fed + (guint64) (p - data);
       if (self->skipping)
         {
           if (newline != NULL)
@@ -738,6 +747,7 @@ cb_metrics_reader_feed (CbMetricsReader *self,
         break;
       p = newline + 1;
     }
+  self->fed += length;
 }
 
 /**
@@ -777,7 +787,7 @@ header_unchanged (CbMetricsReader *self,
   head = g_malloc (want);
   while (done < want)
     {
-      gssize n = pread (fd, head + done, want - done, (off_t) done);
+      gssize n = pread (fd, head + done, want - done, (off_t) (self->header_start + done));
 
       if (n < 0 && errno == EINTR)
         continue;
