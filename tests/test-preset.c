@@ -120,6 +120,8 @@ test_yaml_round_trip (void)
     "${x}", "[1, 2]", "{a: 1}", "한국어 값", "line\nbreak", "tab\t", "back\\slash", "---",
     "...", "&anchor", "*alias", "!tag", "|", ">", "%", "@", "`", "trailing ", " leading",
     "\xe2\x80\xa8", "\xef\xbb\xbf" "bom", "\x7f", "\xc2\x85",
+    /* noncharacters YAML refuses written raw (a fuzz-preset finding) */
+    "a\xef\xbf\xbf" "b", "\xef\xbf\xbe",
   };
   GPtrArray *keys = g_ptr_array_new ();
   GPtrArray *values = g_ptr_array_new ();

@@ -381,11 +381,13 @@ looks_typed (const char *text)
   return end != text && *end == '\0';
 }
 
-/* Characters a YAML reader folds or drops inside quotes: written as escapes. */
+/* Characters a YAML reader folds or drops inside quotes, or refuses to read written as they
+ * are (YAML's printable set leaves out U+FFFE and U+FFFF): written as escapes. */
 static gboolean
 is_special_char (gunichar c)
 {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff
+         || c == 0xfffe || c == 0xffff;
 }
 
 static gboolean
