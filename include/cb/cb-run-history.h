@@ -22,6 +22,9 @@ typedef enum
   CB_RUN_HISTORY_ERROR_CORRUPT,
 } CbRunHistoryError;
 
+/* The longest duration a history entry may have, in seconds: a century. */
+#define CB_RUN_MAX_DURATION (100.0 * 365.25 * 24 * 3600)
+
 /* How many runs a project keeps; the oldest are dropped first. */
 #define CB_RUN_HISTORY_DEFAULT_CAP 200
 

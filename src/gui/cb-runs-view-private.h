@@ -83,5 +83,12 @@ void  _cb_runs_view_poll            (CbRunsView *self);
 void  _cb_runs_view_x_axis_changed  (CbRunsView *self);
 CbRunCurves *_cb_runs_view_get_curves (CbRunsView *self,
                                        CbRun      *run);
+void  _cb_runs_view_curves_free     (gpointer    curves);
+void  _cb_runs_view_read_after_paint (CbRunsView *self);
+gboolean _cb_runs_view_poll_cb      (gpointer    user_data);
+void  _cb_runs_view_after_paint_cb  (GdkFrameClock *clock,
+                                     CbRunsView    *self);
+void  _cb_runs_view_fill_checkpoints (CbRunsView *self,
+                                      CbRun      *run);
 
 G_END_DECLS
