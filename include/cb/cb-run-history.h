@@ -62,6 +62,12 @@ CbRunRecord  *cb_run_record_new_started       (const char         *command,
                                                const char * const *argv,
                                                const char         *page,
                                                GDateTime          *start_time);
+CbRunRecord  *cb_run_record_new_started_job   (const char         *command,
+                                               const char * const *argv,
+                                               const char         *page,
+                                               GDateTime          *start_time,
+                                               const char         *job_id,
+                                               gint64              pid);
 CbRunRecord  *cb_run_record_new_finished      (CbRunRecord        *started,
                                                double              duration,
                                                int                 exit_status,

@@ -28,6 +28,7 @@
 #include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
 #include "cb-cli-export.h"
+#include "cb-cli-jobs.h"
 #include "cb-cli-runs.h"
 #include "cb/cb-quote.h"
 #include "cb/cb-project.h"
@@ -42,7 +43,7 @@
 
 static const char * const commands[] = {
   "print", "compose", "parse", "check", "list-options", "list-checkpoints", "runs", "metrics",
-  "export-csv", NULL
+  "export-csv", "run", "jobs", "stop", NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -61,6 +62,7 @@ typedef struct
   char     *output;
   gboolean  include_confidence;
   gboolean  force;
+  char     *target;
 } Options;
 
 /* The first word that is not an option (or an option's value), or NULL. */
@@ -974,6 +976,40 @@ cmd_list_checkpoints (const Options *options)
   return status;
 }
 
+/* run PAGE [KEY=VALUE…]: the page's command, exactly as `print` builds it, as a job. */
+static int
+cmd_run (const Options *options,
+         int            argc,
+         char         **argv)
+{
+  g_autoptr(CbProject) project = NULL;
+  g_autoptr(CbForm) form = NULL;
+  CbCommand *command;
+  int status = build_page_form (options, argc, argv, &project, &form);
+
+  if (status != 0)
+    return status;
+  command = cb_form_get_command (form);
+  return cb_cli_start_job (project, argv[0], cb_command_get_argv (command),
+                           cb_command_get_display (command), options->target);
+}
+
+static int
+cmd_jobs (const Options *options,
+          int            argc,
+          char         **argv,
+          gboolean       stop)
+{
+  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
+  g_autoptr(CbProject) project = open_project (options, problems);
+
+  if (project == NULL)
+    return 1;
+  if (stop)
+    return cb_cli_stop (project, argc > 0 ? argv[0] : NULL);
+  return cb_cli_jobs (project, options->json);
+}
+
 static int
 cmd_runs (const Options *options)
 {
@@ -1003,7 +1039,7 @@ cb_cli_run (int    argc,
     { "script", 0, 0, G_OPTION_ARG_NONE, &options.script,
       N_("print: a shell script that runs the command in the project root"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.json,
-      N_("compose, parse, runs, metrics: JSON instead of YAML, words or columns"), NULL },
+      N_("compose, parse, runs, metrics, jobs: JSON instead of YAML, words or columns"), NULL },
     { "page", 0, 0, G_OPTION_ARG_STRING, &options.page,
       N_("parse: the page the command is for (when it names no runner script)"), N_("PAGE") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &options.preset,
@@ -1015,6 +1051,9 @@ cb_cli_run (int    argc,
       N_("export-csv: add each image's average confidence (not for the competition)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &options.force,
       N_("export-csv: replace the CSV when it is there"), NULL },
+    { "target", 't', 0, G_OPTION_ARG_STRING, &options.target,
+      N_("run: where the job runs, a target of .command-builder/targets.yaml (local by "
+         "default)"), N_("NAME") },
     { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
       N_("print, compose: an override added after the page's own (repeatable)"),
       N_("OVERRIDE") },
@@ -1039,6 +1078,9 @@ cb_cli_run (int    argc,
                                   "  runs                      print the run folders, newest first\n"
                                   "  metrics RUN_FOLDER        print the metrics a run logged\n"
                                   "  export-csv JSON           write a submission's competition CSV\n"
+                                  "  run PAGE [KEY=VALUE…]     start the page's command as a job, print its id\n"
+                                  "  jobs                      print the project's jobs and their states\n"
+                                  "  stop ID                   stop a job and everything it started\n"
                                   "\nWithout a command, the window opens."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -1074,6 +1116,10 @@ cb_cli_run (int    argc,
     status = cmd_list_options (&options, n_args, args + 2);
   else if (g_str_equal (command, "runs"))
     status = cmd_runs (&options);
+  else if (g_str_equal (command, "run"))
+    status = cmd_run (&options, n_args, args + 2);
+  else if (g_str_equal (command, "jobs") || g_str_equal (command, "stop"))
+    status = cmd_jobs (&options, n_args, args + 2, g_str_equal (command, "stop"));
   else if (g_str_equal (command, "export-csv"))
     status = cb_cli_export_csv (n_args > 0 ? args[2] : NULL, options.output,
                                 options.include_confidence, options.force);
@@ -1087,6 +1133,7 @@ cb_cli_run (int    argc,
   g_free (options.page);
   g_free (options.preset);
   g_free (options.output);
+  g_free (options.target);
   g_strfreev (options.extra);
   return status;
 }

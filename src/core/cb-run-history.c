@@ -68,8 +68,9 @@ struct _CbRunRecord
   gboolean   stopped;
   char      *id;       /* unique, kept when a running record is replaced by its end */
   gboolean   running;
-  gint64     pid;      /* of the app running it, while running */
+  gint64     pid;      /* of the app running it, while running; of a job's process group */
   char      *host;
+  gboolean   job;      /* a detached job: it runs without the app (cb-job.c) */
 };
 
 struct _CbRunHistory
@@ -277,6 +278,36 @@ cb_run_record_new_started (const char         *command,
 }
 
 /**
+ * cb_run_record_new_started_job:
+ * @job_id: the job's id, which the record takes
+ * @pid: the job's process group on this machine, or 0 when it runs elsewhere
+ *
+ * A detached job that has just started: running while its process group is (or, elsewhere,
+ * until the end of the job replaces the record), whatever becomes of the app.
+ */
+CbRunRecord *
+cb_run_record_new_started_job (const char         *command,
+                               const char * const *argv,
+                               const char         *page,
+                               GDateTime          *start_time,
+                               const char         *job_id,
+                               gint64              pid)
+{
+  CbRunRecord *self = cb_run_record_new_full (command, argv, page, start_time, 0.0, -1, 0,
+                                              FALSE);
+
+  g_return_val_if_fail (job_id != NULL, self);
+
+  g_free (self->id);
+  self->id = g_strdup (job_id);
+  self->running = TRUE;
+  self->job = TRUE;
+  self->pid = pid;
+  self->host = pid > 0 ? g_strdup (g_get_host_name ()) : NULL;
+  return self;
+}
+
+/**
  * cb_run_record_new_finished:
  * @started: the record of the run when it started
  *
@@ -322,6 +353,9 @@ cb_run_record_get_running (CbRunRecord *self)
 static gboolean
 runner_alive (CbRunRecord *self)
 {
+  /* A job elsewhere is running until its end is recorded. */
+  if (self->job && self->pid <= 0)
+    return TRUE;
   if (self->pid <= 0 || self->pid > G_MAXINT || g_strcmp0 (self->host, g_get_host_name ()) != 0)
     return FALSE;
   return kill ((pid_t) self->pid, 0) == 0 || errno == EPERM;
@@ -558,6 +592,7 @@ record_from_key_file (GKeyFile   *key_file,
     {
       record->pid = g_key_file_get_int64 (key_file, group, "pid", NULL);
       record->host = g_key_file_get_string (key_file, group, "host", NULL);
+      record->job = g_key_file_get_boolean (key_file, group, "job", NULL);
     }
   return record;
 }
@@ -586,6 +621,8 @@ record_to_key_file (CbRunRecord *record,
       g_key_file_set_int64 (key_file, group, "pid", record->pid);
       if (record->host != NULL)
         g_key_file_set_string (key_file, group, "host", record->host);
+      if (record->job)
+        g_key_file_set_boolean (key_file, group, "job", TRUE);
     }
 }
 
