@@ -127,6 +127,7 @@ gboolean      cb_job_stop               (CbJob              *self,
 char         *cb_job_read_output        (CbJob              *self,
                                          gboolean            history_only,
                                          GError            **error);
+gboolean      cb_process_group_alive    (gint64              pgid);
 char        **cb_job_attach_argv        (CbJob              *self);
 char         *cb_job_dup_target_command (CbJob              *self);
 void          cb_job_record_end         (CbJob              *self,

@@ -34,6 +34,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -58,7 +59,8 @@ static const char wrapper[] =
  * command), a long history, and no alternate screen so the attached terminal scrolls. */
 static const char * const server_options[] = {
   "history-limit 100000", "status off", "prefix None", "prefix2 None", "escape-time 0",
-  "terminal-overrides '*:smcup@:rmcup@'", "remain-on-exit off", "window-size latest", NULL
+  "terminal-overrides '*:smcup@:rmcup@'", "remain-on-exit off", "window-size latest",
+  "default-shell /bin/sh", NULL
 };
 
 static char *
@@ -144,6 +146,7 @@ run_script (CbJob       *self,
     {
       g_autofree char *remote = cb_target_remote_script (script);
 
+      cb_target_start_master (target);
       argv = cb_target_ssh_argv (target, FALSE, remote);
     }
 
@@ -217,38 +220,28 @@ script_error (CbJob       *self,
 
 /* ---- starting ----------------------------------------------------------------------- */
 
+/* What the session's /bin/sh runs: one string, for tmux takes every argument that ends in
+ * ";" for the end of a command and would cut the argv there. */
 static char *
-launch_script (CbJob *self)
+session_command (CbJob *self)
 {
-  g_autoptr(GString) script = g_string_new (NULL);
-  g_autofree char *dir = project_dir (self);
-  g_autofree char *session = q (cb_job_get_session (self));
+  g_autoptr(GString) command = g_string_new (NULL);
   g_autofree char *wrap = q (wrapper);
   g_autofree char *setup = setup_text (self);
   g_autofree char *setup_q = q (setup);
   const char * const *argv = cb_job_get_argv (self);
   const char *id = cb_job_get_id (self);
 
-  append_state_dir (script, self);
-  g_string_append_printf (script, "mkdir -p \"$D\" 2>&1 || exit %d\n", EXIT_NO_STATE);
-  g_string_append_printf (script, "cd %s 2>/dev/null || exit %d\n", dir, EXIT_NO_FOLDER);
-  g_string_append_printf (script, "command -v tmux >/dev/null 2>&1 || exit %d\n", EXIT_NO_TMUX);
-  g_string_append (script, "SH=$(command -v bash 2>/dev/null || echo /bin/sh)\n");
-  g_string_append (script, "rm -f \"$D/");
-  g_string_append (script, id);
-  g_string_append (script, ".status\"\n");
-  g_string_append (script, "exec " TMUX " -f /dev/null start-server");
-  for (guint i = 0; server_options[i] != NULL; i++)
-    g_string_append_printf (script, " \\; set-option -g %s", server_options[i]);
-  g_string_append_printf (script, " \\; new-session -d -P -F 'PGID=#{pane_pid}' -s %s "
-                                  "-x 160 -y 48 -c \"$PWD\"", session);
+  append_state_dir (command, self);
+  g_string_append (command, "SH=$(command -v bash 2>/dev/null || echo /bin/sh)\nexec ");
 
-  /* This computer's environment goes with the command, as it did with a direct run: a
-   * server started earlier has its own. */
+  /* Here, this computer's environment goes with the command, as with a direct run, and
+   * only it: a server started earlier has its own. */
   if (cb_job_is_local (self))
     {
       g_auto(GStrv) env = g_get_environ ();
 
+      g_string_append (command, "env -i");
       for (guint i = 0; env[i] != NULL; i++)
         {
           g_autofree char *quoted = NULL;
@@ -256,20 +249,43 @@ launch_script (CbJob *self)
           if (g_str_has_prefix (env[i], "TMUX=") || g_str_has_prefix (env[i], "TMUX_PANE="))
             continue;
           quoted = q (env[i]);
-          g_string_append_printf (script, " -e %s", quoted);
+          g_string_append_printf (command, " %s", quoted);
         }
+      g_string_append_c (command, ' ');
     }
 
-  g_string_append_printf (script, " -- \"$SH\" -c %s cb-job \"$D/%s.status\" \"$D/%s.log\" %s",
+  g_string_append_printf (command, "\"$SH\" -c %s cb-job \"$D/%s.status\" \"$D/%s.log\" %s",
                           wrap, id, id, setup_q);
   for (guint i = 0; argv[i] != NULL; i++)
     {
       g_autofree char *quoted = q (argv[i]);
 
-      g_string_append_c (script, ' ');
-      g_string_append (script, quoted);
+      g_string_append_c (command, ' ');
+      g_string_append (command, quoted);
     }
-  g_string_append_c (script, '\n');
+  return g_string_free (g_steal_pointer (&command), FALSE);
+}
+
+static char *
+launch_script (CbJob *self)
+{
+  g_autoptr(GString) script = g_string_new (NULL);
+  g_autofree char *dir = project_dir (self);
+  g_autofree char *session = q (cb_job_get_session (self));
+  g_autofree char *command = session_command (self);
+  g_autofree char *command_q = q (command);
+  const char *id = cb_job_get_id (self);
+
+  append_state_dir (script, self);
+  g_string_append_printf (script, "mkdir -p \"$D\" 2>&1 || exit %d\n", EXIT_NO_STATE);
+  g_string_append_printf (script, "cd %s 2>/dev/null || exit %d\n", dir, EXIT_NO_FOLDER);
+  g_string_append_printf (script, "command -v tmux >/dev/null 2>&1 || exit %d\n", EXIT_NO_TMUX);
+  g_string_append_printf (script, "rm -f \"$D/%s.status\"\n", id);
+  g_string_append (script, "exec " TMUX " -f /dev/null start-server");
+  for (guint i = 0; server_options[i] != NULL; i++)
+    g_string_append_printf (script, " \\; set-option -g %s", server_options[i]);
+  g_string_append_printf (script, " \\; new-session -d -P -F 'PGID=#{pane_pid}' -s %s "
+                                  "-x 160 -y 48 -c \"$PWD\" %s\n", session, command_q);
   return g_string_free (g_steal_pointer (&script), FALSE);
 }
 
@@ -420,10 +436,54 @@ finish_with_status (CbJob      *self,
     cb_job_set_finished (self, (int) CLAMP (value, 0, 255), 0, NULL);
 }
 
+/**
+ * cb_process_group_alive:
+ *
+ * Whether a live process (not a zombie its parent has not reaped yet) is in group @pgid on
+ * this computer.
+ */
+gboolean
+cb_process_group_alive (gint64 pgid)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (pgid <= 1 || pgid > G_MAXINT)
+    return FALSE;
+  if (kill (-(pid_t) pgid, 0) != 0)
+    return FALSE;  /* ESRCH: gone; EPERM: nothing we could do about it anyway */
+
+  dir = g_dir_open ("/proc", 0, NULL);
+  if (dir == NULL)
+    return TRUE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *contents = NULL;
+      const char *after_name;
+      char state;
+      int ppid;
+      int pgrp;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "stat", NULL);
+      if (!g_file_get_contents (path, &contents, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses. */
+      after_name = strrchr (contents, ')');
+      if (after_name == NULL || sscanf (after_name + 1, " %c %d %d", &state, &ppid, &pgrp) != 3)
+        continue;
+      if (pgrp == pgid && state != 'Z' && state != 'X')
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 local_group_alive (gint64 pgid)
 {
-  return pgid > 0 && (kill (-(pid_t) pgid, 0) == 0 || errno == EPERM);
+  return cb_process_group_alive (pgid);
 }
 
 static char *
@@ -570,7 +630,7 @@ cb_job_send_signal (CbJob   *self,
     }
   else
     {
-      g_autofree char *script = g_strdup_printf ("kill -%d -- -%" G_GINT64_FORMAT " 2>/dev/null; "
+      g_autofree char *script = g_strdup_printf ("kill -%d -%" G_GINT64_FORMAT " 2>/dev/null; "
                                                  "exit 0\n", signo, pgid);
       int status = 0;
 
@@ -598,8 +658,12 @@ cb_job_group_alive (CbJob   *self,
   if (cb_job_is_local (self))
     return local_group_alive (pgid);
 
-  script = g_strdup_printf ("if kill -0 -- -%" G_GINT64_FORMAT " 2>/dev/null; then echo ALIVE; "
-                            "else echo NONE; fi\n", pgid);
+  /* Zombies left for their parent (tmux) to reap do not count. */
+  script = g_strdup_printf ("if command -v ps >/dev/null 2>&1; then\n"
+                            "  ps -eo pgid=,stat= | awk -v g=%" G_GINT64_FORMAT " '$1 == g && "
+                            "$2 !~ /^[ZX]/ { f = 1 } END { exit !f }' && echo ALIVE || echo NONE\n"
+                            "elif kill -0 -%" G_GINT64_FORMAT " 2>/dev/null; then echo ALIVE; "
+                            "else echo NONE; fi\n", pgid, pgid);
   if (!run_script (self, script, &out, NULL, &status, error))
     return FALSE;
   return out != NULL && g_str_has_prefix (out, "ALIVE");
@@ -614,7 +678,7 @@ save_output (CbJob *self)
   int status = 0;
 
   append_state_dir (script, self);
-  g_string_append_printf (script, TMUX " capture-pane -p -e -J -S - -E - -t =%s "
+  g_string_append_printf (script, TMUX " capture-pane -p -e -J -S - -E - -t =%s: "
                                   ">\"$D/%s.log.tmp\" 2>/dev/null && "
                                   "mv -f \"$D/%s.log.tmp\" \"$D/%s.log\"\n",
                           session, cb_job_get_id (self), cb_job_get_id (self),
@@ -789,7 +853,7 @@ cb_job_read_output (CbJob     *self,
   append_state_dir (script, self);
   g_string_append_printf (script,
                           "if " TMUX " has-session -t =%s 2>/dev/null; then\n"
-                          "  exec " TMUX " capture-pane -p -e -J -S - -E %s -t =%s\n"
+                          "  exec " TMUX " capture-pane -p -e -J -S - -E %s -t =%s:\n"
                           "fi\n"
                           "cat \"$D/%s.log\" 2>/dev/null; exit 0\n",
                           session, history_only ? "-1" : "-", session, cb_job_get_id (self));

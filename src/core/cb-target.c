@@ -19,8 +19,9 @@
  * gives problems with its line and column and the targets it could read; nothing is made up.
  *
  * ssh is run as a program, never linked: every call goes with BatchMode (no prompt that no
- * one would see), and through one shared connection per host (ControlMaster) so that polling
- * a job costs a round trip, not a login. What the host runs is sent as one base64 word piped
+ * one would see), and through one shared connection per host when there is one
+ * (cb_target_start_master(): a background master with its output on /dev/null, so that no
+ * call waits for it to go away), so that polling a job costs a round trip, not a login. What the host runs is sent as one base64 word piped
  * into /bin/sh, which arrives byte for byte whatever the user's login shell is (bash, dash and
  * tcsh re-split and expand a command line each in their own way).
  *
@@ -40,6 +41,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 G_DEFINE_QUARK (cb-target-error-quark, cb_target_error)
@@ -587,32 +589,32 @@ cb_targets_find (GPtrArray  *targets,
 
 /* ---- ssh ---------------------------------------------------------------------------- */
 
+/* One shared connection per user, host, port and key, in the runtime folder. Our own name,
+ * not ssh's %C, so that the app can see whether the master is there. A socket path is
+ * limited to 108 bytes. */
 static char *
-control_path (void)
+control_path (const CbTarget *target)
 {
   g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "command-builder", NULL);
+  g_autofree char *key = g_strdup_printf ("%s\n%s\n%d\n%s", target->user ? target->user : "",
+                                          target->host, target->port,
+                                          target->identity_file ? target->identity_file : "");
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = NULL;
 
-  /* A socket path is limited to 108 bytes; %C is a 40-byte hash of the connection. */
-  if (g_mkdir_with_parents (dir, 0700) != 0 || strlen (dir) > 50)
+  if (g_mkdir_with_parents (dir, 0700) != 0 || strlen (dir) > 80)
     return NULL;
-  return g_build_filename (dir, "ssh-%C", NULL);
+  digest[16] = '\0';
+  name = g_strconcat ("ssh-", digest, NULL);
+  return g_build_filename (dir, name, NULL);
 }
 
-/**
- * cb_target_ssh_argv:
- * @tty: whether the host gives the command a terminal (`-tt`)
- * @remote_command: what the host's shell runs (see cb_target_remote_script())
- *
- * Returns: (transfer full): the ssh command line for @target. The user's own options come
- *   first: for ssh the first value given wins.
- */
-char **
-cb_target_ssh_argv (const CbTarget *target,
-                    gboolean        tty,
-                    const char     *remote_command)
+static char **
+base_argv (const CbTarget *target,
+           const char     *control,
+           const char     *master)
 {
   GPtrArray *argv = g_ptr_array_new ();
-  g_autofree char *control = control_path ();
 
   g_ptr_array_add (argv, g_strdup ("ssh"));
   for (guint i = 0; target->ssh_options != NULL && target->ssh_options[i] != NULL; i++)
@@ -629,11 +631,9 @@ cb_target_ssh_argv (const CbTarget *target,
   if (control != NULL)
     {
       g_ptr_array_add (argv, g_strdup ("-o"));
-      g_ptr_array_add (argv, g_strdup ("ControlMaster=auto"));
+      g_ptr_array_add (argv, g_strdup_printf ("ControlMaster=%s", master));
       g_ptr_array_add (argv, g_strdup ("-o"));
       g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s", control));
-      g_ptr_array_add (argv, g_strdup ("-o"));
-      g_ptr_array_add (argv, g_strdup ("ControlPersist=60"));
     }
   if (target->port > 0)
     {
@@ -656,13 +656,73 @@ cb_target_ssh_argv (const CbTarget *target,
       g_ptr_array_add (argv, g_strdup ("-o"));
       g_ptr_array_add (argv, g_strdup ("IdentitiesOnly=yes"));
     }
-  g_ptr_array_add (argv, g_strdup (tty ? "-tt" : "-T"));
-  g_ptr_array_add (argv, g_strdup ("--"));
-  g_ptr_array_add (argv, g_strdup (target->host));
-  if (remote_command != NULL)
-    g_ptr_array_add (argv, g_strdup (remote_command));
   g_ptr_array_add (argv, NULL);
   return (char **) g_ptr_array_free (argv, FALSE);
+}
+
+static char **
+append_words (char        **argv,
+              const char   *first,
+              ...)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  va_list args;
+  char **result;
+
+  g_strv_builder_addv (builder, (const char **) argv);
+  g_strfreev (argv);
+  va_start (args, first);
+  for (const char *word = first; word != NULL; word = va_arg (args, const char *))
+    g_strv_builder_add (builder, word);
+  va_end (args);
+  result = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return result;
+}
+
+/**
+ * cb_target_start_master:
+ *
+ * Starts, in the background, the connection that later calls to @target share (it lasts a
+ * minute past the last use), unless it is there. Its output goes nowhere: a failure to
+ * connect is said by the call that follows, which then connects on its own.
+ */
+void
+cb_target_start_master (const CbTarget *target)
+{
+  g_autofree char *control = control_path (target);
+  g_auto(GStrv) argv = NULL;
+
+  if (control == NULL || g_file_test (control, G_FILE_TEST_EXISTS))
+    return;
+  argv = base_argv (target, control, "yes");
+  argv = append_words (argv, "-o", "ControlPersist=60", "-f", "-N", "--", target->host, NULL);
+  g_spawn_async (NULL, argv, NULL,
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL |
+                 G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 NULL, NULL, NULL, NULL);
+}
+
+/**
+ * cb_target_ssh_argv:
+ * @tty: whether the host gives the command a terminal (`-tt`)
+ * @remote_command: what the host's shell runs (see cb_target_remote_script())
+ *
+ * Returns: (transfer full): the ssh command line for @target. The user's own options come
+ *   first: for ssh the first value given wins.
+ */
+char **
+cb_target_ssh_argv (const CbTarget *target,
+                    gboolean        tty,
+                    const char     *remote_command)
+{
+  g_autofree char *control = control_path (target);
+  char **argv = base_argv (target, control, "no");
+
+  argv = append_words (argv, tty ? "-tt" : "-T", "--", target->host, NULL);
+  if (remote_command != NULL)
+    argv = append_words (argv, remote_command, NULL);
+  return argv;
 }
 
 /**
