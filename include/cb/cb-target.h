@@ -61,6 +61,9 @@ gboolean   cb_target_check            (const CbTarget   *target,
                                        GError          **error);
 char      *cb_target_dup_title        (const CbTarget   *target);
 char      *cb_target_dup_address      (const CbTarget   *target);
+char      *cb_target_dup_command      (const CbTarget     *target,
+                                       const char * const *argv,
+                                       const char         *display);
 
 char      *cb_targets_path_for_project (const char      *project_root);
 GPtrArray *cb_targets_load            (const char       *project_root,

@@ -871,18 +871,20 @@ cb_job_read_output (CbJob     *self,
 char **
 cb_job_attach_argv (CbJob *self)
 {
-  g_autofree char *attach = g_strdup_printf (TMUX " attach-session -t =%s",
+  /* -u: the session is UTF-8 whatever the locale says (Korean stays Korean). */
+  g_autofree char *attach = g_strdup_printf ("tmux -u -L " CB_JOB_TMUX_SOCKET " attach-session -t =%s",
                                              cb_job_get_session (self));
 
   if (cb_job_is_local (self))
     {
-      char **argv = g_new0 (char *, 6);
+      char **argv = g_new0 (char *, 7);
 
       argv[0] = g_strdup ("tmux");
-      argv[1] = g_strdup ("-L");
-      argv[2] = g_strdup (CB_JOB_TMUX_SOCKET);
-      argv[3] = g_strdup ("attach-session");
-      argv[4] = g_strdup_printf ("-t=%s", cb_job_get_session (self));
+      argv[1] = g_strdup ("-u");
+      argv[2] = g_strdup ("-L");
+      argv[3] = g_strdup (CB_JOB_TMUX_SOCKET);
+      argv[4] = g_strdup ("attach-session");
+      argv[5] = g_strdup_printf ("-t=%s", cb_job_get_session (self));
       return argv;
     }
   return cb_target_ssh_argv (cb_job_get_target (self), TRUE, attach);
@@ -891,43 +893,13 @@ cb_job_attach_argv (CbJob *self)
 /**
  * cb_job_dup_target_command:
  *
- * Returns: the command as the job's target runs it, for the preview: the command itself
- *   here, `ssh … 'cd DIR && SETUP && exec COMMAND'` for a host.
+ * Returns: the command as the job's target runs it (cb_target_dup_command()).
  */
 char *
 cb_job_dup_target_command (CbJob *self)
 {
-  const CbTarget *target = cb_job_get_target (self);
-  g_autoptr(GString) remote = g_string_new (NULL);
-  g_autoptr(GString) out = g_string_new ("ssh");
-  g_autofree char *dir = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *remote_q = NULL;
-  g_autofree char *host = NULL;
-
-  if (cb_job_is_local (self))
-    return g_strdup (cb_job_get_display (self));
-
-  dir = q_dir (target->project_dir);
-  g_string_append_printf (remote, "cd %s", dir);
-  for (guint i = 0; target->setup != NULL && target->setup[i] != NULL; i++)
-    g_string_append_printf (remote, " && %s", target->setup[i]);
-  command = cb_shell_join (cb_job_get_argv (self));
-  g_string_append_printf (remote, " && exec %s", command);
-
-  if (target->port > 0)
-    g_string_append_printf (out, " -p %d", target->port);
-  if (target->identity_file != NULL)
-    {
-      g_autofree char *identity = q (target->identity_file);
-
-      g_string_append_printf (out, " -i %s", identity);
-    }
-  host = target->user != NULL ? g_strdup_printf ("%s@%s", target->user, target->host)
-                              : g_strdup (target->host);
-  remote_q = q (remote->str);
-  g_string_append_printf (out, " -t %s %s", host, remote_q);
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return cb_target_dup_command (cb_job_get_target (self), cb_job_get_argv (self),
+                                cb_job_get_display (self));
 }
 
 /* ---- in a worker -------------------------------------------------------------------- */

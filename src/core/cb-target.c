@@ -36,6 +36,7 @@
 #include "cb/cb-cfg.h"
 #include "cb/cb-file-read.h"
 #include "cb/cb-problem.h"
+#include "cb/cb-quote.h"
 #include "cb/cb-yaml.h"
 
 #include <errno.h>
@@ -830,4 +831,63 @@ cb_target_error_from_ssh (const CbTarget  *target,
     return TRUE;
 
   return FALSE;
+}
+
+/* "$HOME"/'rest' for ~/rest, so that the host's home is used; the word quoted otherwise. */
+static char *
+quote_dir (const char *dir)
+{
+  g_autofree char *rest = NULL;
+
+  if (g_str_equal (dir, "~"))
+    return g_strdup ("\"$HOME\"");
+  if (!g_str_has_prefix (dir, "~/"))
+    return cb_shell_quote_word (dir);
+  rest = cb_shell_quote_word (dir + 2);
+  return g_strconcat ("\"$HOME\"/", rest, NULL);
+}
+
+/**
+ * cb_target_dup_command:
+ * @display: (nullable): the command as shown for this computer
+ *
+ * Returns: the command as @target runs it, for the preview: @display (or @argv quoted) here;
+ *   for a host, `ssh [-p P] [-i KEY] [USER@]HOST -t 'cd DIR && SETUP && exec COMMAND'`,
+ *   which a user can paste into a terminal to run the same by hand.
+ */
+char *
+cb_target_dup_command (const CbTarget     *target,
+                       const char * const *argv,
+                       const char         *display)
+{
+  g_autoptr(GString) remote = g_string_new (NULL);
+  g_autoptr(GString) out = g_string_new ("ssh");
+  g_autofree char *dir = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *remote_q = NULL;
+  g_autofree char *host = NULL;
+
+  if (cb_target_is_local (target))
+    return display != NULL ? g_strdup (display) : cb_shell_join (argv);
+
+  dir = quote_dir (target->project_dir);
+  g_string_append_printf (remote, "cd %s", dir);
+  for (guint i = 0; target->setup != NULL && target->setup[i] != NULL; i++)
+    g_string_append_printf (remote, " && %s", target->setup[i]);
+  command = cb_shell_join (argv);
+  g_string_append_printf (remote, " && exec %s", command);
+
+  if (target->port > 0)
+    g_string_append_printf (out, " -p %d", target->port);
+  if (target->identity_file != NULL)
+    {
+      g_autofree char *identity = cb_shell_quote_word (target->identity_file);
+
+      g_string_append_printf (out, " -i %s", identity);
+    }
+  host = target->user != NULL ? g_strdup_printf ("%s@%s", target->user, target->host)
+                              : g_strdup (target->host);
+  remote_q = cb_shell_quote_word (remote->str);
+  g_string_append_printf (out, " -t %s %s", host, remote_q);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -27,7 +27,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "cb-terminal-pane.h"
+#include "cb-terminal-pane-private.h"
 
 #include "cb-run-display.h"
 #include "cb/cb-quote.h"
@@ -51,57 +51,6 @@
 
 #define HEADER_SGR      "\033[0;38;5;244m"
 #define RESET_SGR       "\033[0m"
-
-struct _CbTerminalPane
-{
-  GtkWidget          parent_instance;
-
-  /* Template children */
-  GtkWidget         *header_box;
-  GtkImage          *status_icon;
-  GtkLabel          *status_label;
-  GtkMenuButton     *history_button;
-  GtkWidget         *stop_button;
-  GtkPopover        *history_popover;
-  GtkListBox        *history_list;
-  GtkSearchBar      *search_bar;
-  GtkSearchEntry    *search_entry;
-  GtkWidget         *scroller;
-  VteTerminal       *terminal;
-
-  CbRunHistory      *history;
-  GSettings         *desktop_settings;
-  GCancellable      *spawn_cancellable;
-
-  /* The current (or last) run */
-  char             **argv;
-  char              *cwd;
-  char              *display_text;
-  char              *page;
-  char              *failure;        /* why it could not start, or NULL */
-  GDateTime         *start_time;
-  CbRunRecord       *started_record;  /* the history's record of the run, until it ends */
-  gint64             start_usec;     /* monotonic */
-  GPid               pid;            /* the leader, == its process group; 0 if none */
-  int                exit_status;
-  int                exit_signal;
-  double             seconds;
-  CbStopStep         stop_step;
-  guint              running : 1;
-  guint              leader_exited : 1;
-  guint              stop_pending : 1;
-  guint              user_stopped : 1;   /* Stop was asked for during this run */
-  guint              has_run : 1;
-
-  char              *status_text;
-  guint              clock_source;
-  guint              ladder_source;
-  guint              reap_source;
-  guint              missing_cwd_source;
-  gint64             reap_deadline;  /* monotonic, 0 while the ladder may still escalate */
-  guint              interrupt_ms;
-  guint              terminate_ms;
-};
 
 typedef struct
 {
@@ -135,51 +84,6 @@ G_DEFINE_QUARK (cb-terminal-pane-error-quark, cb_terminal_pane_error)
 static gboolean ladder_timeout_cb (gpointer user_data);
 
 /* Process groups */
-
-/* Whether any live (non-zombie) process is still in group @pgid. */
-static gboolean
-process_group_alive (GPid pgid)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (pgid <= 0)
-    return FALSE;
-
-  if (kill (-pgid, 0) != 0)
-    return FALSE; /* ESRCH: gone; EPERM: nothing we could do about it anyway */
-
-  dir = g_dir_open ("/proc", 0, NULL);
-  if (dir == NULL)
-    return TRUE;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *contents = NULL;
-      const char *after_name;
-      char state;
-      int ppid;
-      int pgrp;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &contents, NULL, NULL))
-        continue;
-
-      /* "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses. */
-      after_name = strrchr (contents, ')');
-      if (after_name == NULL || sscanf (after_name + 1, " %c %d %d", &state, &ppid, &pgrp) != 3)
-        continue;
-
-      if (pgrp == pgid && state != 'Z' && state != 'X')
-        return TRUE;
-    }
-
-  return FALSE;
-}
 
 static void
 signal_group (CbTerminalPane *self,
@@ -217,8 +121,8 @@ tty_interrupts_group (CbTerminalPane *self)
 
 /* Shows @text as it is: newlines start a new line, other control characters are written
  * as ^X, so that a command line cannot send escape sequences to the terminal. */
-static void
-feed_text (CbTerminalPane *self,
+void
+_cb_terminal_pane_feed_text (CbTerminalPane *self,
            const char     *text)
 {
   g_autoptr(GString) shown = g_string_new (NULL);
@@ -239,8 +143,8 @@ feed_text (CbTerminalPane *self,
 }
 
 /* Starts a fresh line for our own notes, whatever the command left behind. */
-static void
-feed_line_start (CbTerminalPane *self)
+void
+_cb_terminal_pane_feed_line_start (CbTerminalPane *self)
 {
   glong column = 0;
 
@@ -251,15 +155,15 @@ feed_line_start (CbTerminalPane *self)
 }
 
 /* A dim line of our own: "$ command", or how the run ended. */
-static void
-feed_note (CbTerminalPane *self,
+void
+_cb_terminal_pane_feed_note (CbTerminalPane *self,
            const char     *prefix,
            const char     *text)
 {
-  feed_line_start (self);
+  _cb_terminal_pane_feed_line_start (self);
   vte_terminal_feed (self->terminal, HEADER_SGR, -1);
-  feed_text (self, prefix);
-  feed_text (self, text);
+  _cb_terminal_pane_feed_text (self, prefix);
+  _cb_terminal_pane_feed_text (self, text);
   vte_terminal_feed (self->terminal, RESET_SGR "\r\n", -1);
 }
 
@@ -324,8 +228,8 @@ get_outcome (CbTerminalPane *self)
   return self->exit_status == 0 ? CB_RUN_OUTCOME_SUCCESS : CB_RUN_OUTCOME_FAILED;
 }
 
-static void
-update_status (CbTerminalPane *self)
+void
+_cb_terminal_pane_update_status (CbTerminalPane *self)
 {
   g_autofree char *text = NULL;
 
@@ -388,13 +292,13 @@ update_status (CbTerminalPane *self)
 static gboolean
 clock_tick_cb (gpointer user_data)
 {
-  update_status (CB_TERMINAL_PANE (user_data));
+  _cb_terminal_pane_update_status (CB_TERMINAL_PANE (user_data));
 
   return G_SOURCE_CONTINUE;
 }
 
-static void
-update_actions (CbTerminalPane *self)
+void
+_cb_terminal_pane_update_actions (CbTerminalPane *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
@@ -497,8 +401,8 @@ record_history (CbTerminalPane *self)
 }
 
 /* The run is over and nothing of its group is left: tell everyone. */
-static void
-finish_run (CbTerminalPane *self)
+void
+_cb_terminal_pane_finish_run (CbTerminalPane *self)
 {
   g_autofree char *outcome = NULL;
 
@@ -519,14 +423,15 @@ finish_run (CbTerminalPane *self)
     {
       outcome = cb_describe_run_outcome (self->exit_status, self->exit_signal,
                                          self->user_stopped, self->seconds);
-      feed_note (self, "", outcome);
+      _cb_terminal_pane_feed_note (self, "", outcome);
     }
   /* Nothing takes input now: no cursor until the next run. */
   vte_terminal_feed (self->terminal, "\033[?25l", -1);
 
-  update_status (self);
-  update_actions (self);
-  record_history (self);
+  _cb_terminal_pane_update_status (self);
+  _cb_terminal_pane_update_actions (self);
+  if (self->job == NULL)
+    record_history (self);  /* a job's end is recorded by the job (cb-job-tmux.c) */
   notify_desktop (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
@@ -535,10 +440,17 @@ finish_run (CbTerminalPane *self)
 }
 
 /* The next rung of the ladder, now. */
-static void
-advance_stop (CbTerminalPane *self)
+void
+_cb_terminal_pane_advance_stop (CbTerminalPane *self)
 {
   g_assert (self->running && self->pid > 0);
+
+  /* A job's ladder runs in a worker, here or on its host. */
+  if (self->job != NULL)
+    {
+      _cb_terminal_pane_job_stop (self);
+      return;
+    }
 
   g_clear_handle_id (&self->ladder_source, g_source_remove);
 
@@ -575,7 +487,7 @@ advance_stop (CbTerminalPane *self)
       break;
     }
 
-  update_status (self);
+  _cb_terminal_pane_update_status (self);
 }
 
 static gboolean
@@ -584,7 +496,7 @@ ladder_timeout_cb (gpointer user_data)
   CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
 
   self->ladder_source = 0;
-  advance_stop (self);
+  _cb_terminal_pane_advance_stop (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -594,7 +506,7 @@ reap_poll_cb (gpointer user_data)
 {
   CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
 
-  if (process_group_alive (self->pid))
+  if (cb_process_group_alive (self->pid))
     {
       if (self->reap_deadline == 0 || g_get_monotonic_time () < self->reap_deadline)
         return G_SOURCE_CONTINUE;
@@ -603,7 +515,7 @@ reap_poll_cb (gpointer user_data)
     }
 
   self->reap_source = 0;
-  finish_run (self);
+  _cb_terminal_pane_finish_run (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -646,8 +558,8 @@ describe_spawn_error (const char   *program,
 }
 
 /* The command could not be started: say why, in the terminal and the status strip. */
-static void
-fail_to_start (CbTerminalPane *self,
+void
+_cb_terminal_pane_fail_to_start (CbTerminalPane *self,
                char           *message)
 {
   g_assert (self->running);
@@ -659,12 +571,12 @@ fail_to_start (CbTerminalPane *self,
   self->exit_signal = 0;
   self->seconds = (g_get_monotonic_time () - self->start_usec) / (double) G_USEC_PER_SEC;
 
-  feed_line_start (self);
+  _cb_terminal_pane_feed_line_start (self);
   vte_terminal_feed (self->terminal, "\033[1;31m", -1);
-  feed_text (self, self->failure);
+  _cb_terminal_pane_feed_text (self, self->failure);
   vte_terminal_feed (self->terminal, RESET_SGR "\r\n", -1);
 
-  finish_run (self);
+  _cb_terminal_pane_finish_run (self);
 }
 
 /* Callbacks */
@@ -675,7 +587,7 @@ missing_cwd_cb (gpointer user_data)
   CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
 
   self->missing_cwd_source = 0;
-  fail_to_start (self,
+  _cb_terminal_pane_fail_to_start (self,
                  /* Translators: "Could not start “uv” in “/home/me/ocr”: there is no such
                   * folder. …" */
                  g_strdup_printf (_("Could not start “%s” in “%s”: there is no such folder. "
@@ -697,6 +609,19 @@ spawn_cb (VteTerminal *terminal,
   g_weak_ref_clear (&data->self);
   g_free (data);
 
+  /* A job's client: the job has its own process group (and may be elsewhere). */
+  if (self != NULL && self->job != NULL)
+    {
+      if (error != NULL && self->running && !self->job_stopping)
+        {
+          _cb_terminal_pane_feed_line_start (self);
+          _cb_terminal_pane_feed_text (self, error->message);
+          vte_terminal_feed (self->terminal, "\r\n", 2);
+          _cb_terminal_pane_job_client_exited (self);
+        }
+      return;
+    }
+
   if (self == NULL || !self->running || self->pid != 0)
     {
       /* The pane went away while the command was starting: do not leave it behind. */
@@ -708,15 +633,15 @@ spawn_cb (VteTerminal *terminal,
   if (error != NULL)
     {
       g_debug ("Spawning %s failed: %s", self->argv[0], error->message);
-      fail_to_start (self, describe_spawn_error (self->argv[0], error));
+      _cb_terminal_pane_fail_to_start (self, describe_spawn_error (self->argv[0], error));
       return;
     }
 
   self->pid = pid;
   g_debug ("Started %s as %d", self->argv[0], (int) pid);
 
-  update_status (self);
-  update_actions (self);
+  _cb_terminal_pane_update_status (self);
+  _cb_terminal_pane_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
   g_signal_emit (self, signals[STARTED], 0);
 
@@ -724,7 +649,7 @@ spawn_cb (VteTerminal *terminal,
    * code, so check that this is still the same run. */
   if (self->stop_pending && self->running && self->pid == pid &&
       self->stop_step == CB_STOP_STEP_NONE)
-    advance_stop (self);
+    _cb_terminal_pane_advance_stop (self);
 }
 
 static void
@@ -733,6 +658,13 @@ child_exited_cb (VteTerminal    *terminal,
                  CbTerminalPane *self)
 {
   g_autoptr(GError) error = NULL;
+
+  /* A job's terminal is a tmux client: its end says nothing of the job's. */
+  if (self->job != NULL)
+    {
+      _cb_terminal_pane_job_client_exited (self);
+      return;
+    }
 
   if (!self->running || self->pid <= 0 || self->leader_exited)
     return;
@@ -753,11 +685,11 @@ child_exited_cb (VteTerminal    *terminal,
            self->exit_signal);
 
   g_clear_handle_id (&self->clock_source, g_source_remove);
-  update_actions (self);
+  _cb_terminal_pane_update_actions (self);
 
-  if (!process_group_alive (self->pid))
+  if (!cb_process_group_alive (self->pid))
     {
-      finish_run (self);
+      _cb_terminal_pane_finish_run (self);
       return;
     }
 
@@ -770,19 +702,19 @@ child_exited_cb (VteTerminal    *terminal,
     {
     case CB_STOP_STEP_NONE:
       self->stop_step = CB_STOP_STEP_INTERRUPT;
-      advance_stop (self);
+      _cb_terminal_pane_advance_stop (self);
       break;
 
     case CB_STOP_STEP_INTERRUPT:
     case CB_STOP_STEP_KILL:
-      advance_stop (self);
+      _cb_terminal_pane_advance_stop (self);
       break;
 
     case CB_STOP_STEP_TERMINATE:
     default:
       if (self->ladder_source == 0)
         self->ladder_source = g_timeout_add (self->terminate_ms, ladder_timeout_cb, self);
-      update_status (self);
+      _cb_terminal_pane_update_status (self);
       break;
     }
 
@@ -793,7 +725,7 @@ static void
 selection_changed_cb (VteTerminal    *terminal,
                       CbTerminalPane *self)
 {
-  update_actions (self);
+  _cb_terminal_pane_update_actions (self);
 }
 
 static void
@@ -1050,8 +982,11 @@ cb_terminal_pane_dispose (GObject *object)
   g_clear_handle_id (&self->reap_source, g_source_remove);
   g_clear_handle_id (&self->missing_cwd_source, g_source_remove);
 
-  /* Closing the terminal hangs up its session; make sure the rest of the group goes too. */
-  if (self->running && self->pid > 0 && process_group_alive (self->pid))
+  /* A job runs on without the window; a direct run's terminal hangs up its session: make
+   * sure the rest of the group goes too. */
+  if (self->job != NULL)
+    _cb_terminal_pane_job_dispose (self);
+  else if (self->running && self->pid > 0 && cb_process_group_alive (self->pid))
     signal_group (self, SIGTERM);
   self->running = FALSE;
   self->pid = 0;
@@ -1083,6 +1018,7 @@ cb_terminal_pane_finalize (GObject *object)
   g_clear_pointer (&self->start_time, g_date_time_unref);
   g_clear_object (&self->started_record);
   g_clear_pointer (&self->status_text, g_free);
+  g_clear_object (&self->job);
 
   G_OBJECT_CLASS (cb_terminal_pane_parent_class)->finalize (object);
 }
@@ -1300,8 +1236,54 @@ cb_terminal_pane_init (CbTerminalPane *self)
                            G_CALLBACK (update_colors), self, G_CONNECT_SWAPPED);
   update_colors (self);
 
-  update_status (self);
-  update_actions (self);
+  _cb_terminal_pane_update_status (self);
+  _cb_terminal_pane_update_actions (self);
+}
+
+/* A run's fields, fresh: it is running from now on, not started yet. */
+void
+_cb_terminal_pane_begin_run (CbTerminalPane     *self,
+                             const char * const *argv,
+                             const char         *cwd,
+                             const char         *display_text,
+                             const char         *page)
+{
+  g_clear_pointer (&self->argv, g_strfreev);
+  g_clear_pointer (&self->cwd, g_free);
+  g_clear_pointer (&self->display_text, g_free);
+  g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->start_time, g_date_time_unref);
+
+  self->argv = g_strdupv ((char **) argv);
+  self->cwd = g_strdup (cwd);
+  self->display_text = display_text != NULL ? g_strdup (display_text) : cb_shell_join (argv);
+  self->page = g_strdup (page);
+  self->start_time = g_date_time_new_now_utc ();
+  self->start_usec = g_get_monotonic_time ();
+  self->pid = 0;
+  self->exit_status = -1;
+  self->exit_signal = 0;
+  self->seconds = 0.0;
+  self->stop_step = CB_STOP_STEP_NONE;
+  self->stop_pending = FALSE;
+  self->user_stopped = FALSE;
+  self->leader_exited = FALSE;
+  self->reap_deadline = 0;
+  self->running = TRUE;
+}
+
+void
+_cb_terminal_pane_notify (CbTerminalPane *self,
+                          guint           prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_cb_terminal_pane_emit_started (CbTerminalPane *self)
+{
+  g_signal_emit (self, signals[STARTED], 0);
 }
 
 /* Public API */
@@ -1370,42 +1352,21 @@ cb_terminal_pane_run_full (CbTerminalPane      *self,
       return FALSE;
     }
 
-  g_clear_pointer (&self->argv, g_strfreev);
-  g_clear_pointer (&self->cwd, g_free);
-  g_clear_pointer (&self->display_text, g_free);
-  g_clear_pointer (&self->page, g_free);
-  g_clear_pointer (&self->failure, g_free);
-  g_clear_pointer (&self->start_time, g_date_time_unref);
-
-  self->argv = g_strdupv ((char **) argv);
-  self->cwd = g_strdup (cwd);
-  self->display_text = display_text != NULL ? g_strdup (display_text) : cb_shell_join (argv);
-  self->page = g_strdup (page);
-  self->start_time = g_date_time_new_now_utc ();
-  self->start_usec = g_get_monotonic_time ();
-  self->pid = 0;
-  self->exit_status = -1;
-  self->exit_signal = 0;
-  self->seconds = 0.0;
-  self->stop_step = CB_STOP_STEP_NONE;
-  self->stop_pending = FALSE;
-  self->user_stopped = FALSE;
-  self->leader_exited = FALSE;
-  self->reap_deadline = 0;
-  self->running = TRUE;
+  _cb_terminal_pane_begin_run (self, argv, cwd, display_text, page);
+  g_clear_object (&self->job);
   record_history_start (self);
 
   if (self->has_run)
     vte_terminal_feed (self->terminal, "\r\n", 2);
-  feed_note (self, "$ ", self->display_text);
+  _cb_terminal_pane_feed_note (self, "$ ", self->display_text);
 
   /* VTE would quietly fall back to another directory; a run must not write its outputs
    * somewhere else. Fail the same way as a spawn error does, after returning. */
   if (self->cwd != NULL && !g_file_test (self->cwd, G_FILE_TEST_IS_DIR))
     {
       self->missing_cwd_source = g_idle_add (missing_cwd_cb, self);
-      update_status (self);
-      update_actions (self);
+      _cb_terminal_pane_update_status (self);
+      _cb_terminal_pane_update_actions (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
       return TRUE;
     }
@@ -1432,8 +1393,8 @@ cb_terminal_pane_run_full (CbTerminalPane      *self,
 
   self->clock_source = g_timeout_add (1000, clock_tick_cb, self);
 
-  update_status (self);
-  update_actions (self);
+  _cb_terminal_pane_update_status (self);
+  _cb_terminal_pane_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
@@ -1461,11 +1422,11 @@ cb_terminal_pane_stop (CbTerminalPane *self)
     {
       /* Still starting: stop it as soon as it has a pid. */
       self->stop_pending = TRUE;
-      update_status (self);
+      _cb_terminal_pane_update_status (self);
       return;
     }
 
-  advance_stop (self);
+  _cb_terminal_pane_advance_stop (self);
 }
 
 /* Clears the output and the scrollback. */

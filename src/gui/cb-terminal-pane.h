@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include <vte/vte.h>
 
+#include "cb/cb-job.h"
 #include "cb/cb-run-history.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,12 @@ gboolean       cb_terminal_pane_run_full         (CbTerminalPane     *self,
                                                   const char         *display_text,
                                                   const char         *page,
                                                   GError            **error);
+gboolean       cb_terminal_pane_run_job          (CbTerminalPane     *self,
+                                                  CbJob              *job,
+                                                  GError            **error);
+void           cb_terminal_pane_follow_job       (CbTerminalPane     *self,
+                                                  CbJob              *job);
+CbJob         *cb_terminal_pane_get_job          (CbTerminalPane     *self);
 void           cb_terminal_pane_stop             (CbTerminalPane     *self);
 void           cb_terminal_pane_clear            (CbTerminalPane     *self);
 gboolean       cb_terminal_pane_get_running      (CbTerminalPane     *self);

@@ -74,11 +74,20 @@ finished_cb (CbTerminalPane *pane,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static void
+pane_added_cb (CbJobsPane     *jobs_pane,
+               CbTerminalPane *pane,
+               CbWindow       *self)
+{
+  g_signal_connect_object (pane, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_AFTER);
+}
+
 void
 _cb_window_init_predictions (CbWindow *self)
 {
-  g_signal_connect_object (self->terminal_pane, "finished", G_CALLBACK (finished_cb), self,
-                           G_CONNECT_AFTER);
+  g_signal_connect_object (self->jobs_pane, "pane-added", G_CALLBACK (pane_added_cb), self, 0);
+  for (guint i = 0; i < cb_jobs_pane_get_n_panes (self->jobs_pane); i++)
+    pane_added_cb (self->jobs_pane, cb_jobs_pane_get_pane (self->jobs_pane, i), self);
 }
 
 void

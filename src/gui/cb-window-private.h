@@ -7,6 +7,7 @@
 
 #include "cb-window.h"
 #include "cb-banner.h"
+#include "cb-jobs-pane.h"
 #include "cb-terminal-pane.h"
 #include "cb/cb-command-parse.h"
 #include "cb/cb-run-history.h"
@@ -76,7 +77,14 @@ struct _CbWindow
   CbPage               *test_page;
   CbPage               *predict_page;
   CbCommandView        *command_view;
-  CbTerminalPane       *terminal_pane;
+  CbJobsPane           *jobs_pane;
+  CbTerminalPane       *terminal_pane;  /* the current tab's */
+  CbJobMonitor         *job_monitor;
+  GPtrArray            *targets;        /* CbTarget: "local", then targets.yaml's */
+  GHashTable           *page_targets;   /* page name → target name */
+  GtkDropDown          *target_dropdown;
+  GFileMonitor         *targets_monitor;
+  guint                 close_to_background : 1;
 };
 
 /* The terminal pane's least and default heights; the pages keep at least MIN_PAGES_HEIGHT. */
@@ -89,6 +97,14 @@ void      _cb_window_dispose_run        (CbWindow       *self);
 void      _cb_window_update_run_action  (CbWindow       *self);
 gboolean  _cb_window_close_blocked      (CbWindow       *self);
 void      _cb_window_save_terminal_height (CbWindow     *self);
+/* cb-window-jobs.c */
+void      _cb_window_init_jobs            (CbWindow     *self);
+void      _cb_window_class_init_jobs      (GtkWidgetClass *widget_class);
+void      _cb_window_update_preview       (CbWindow     *self);
+void      _cb_window_dispose_jobs         (CbWindow     *self);
+gboolean  _cb_window_have_tmux            (CbWindow     *self);
+const CbTarget *_cb_window_get_page_target (CbWindow    *self,
+                                           const char   *page_name);
 void      _cb_window_set_terminal_visible (CbWindow     *self,
                                            gboolean      visible);
 void      _cb_window_show_toast         (CbWindow       *self,

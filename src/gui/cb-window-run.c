@@ -98,10 +98,10 @@ _cb_window_save_terminal_height (CbWindow *self)
 {
   int height;
 
-  if (!self->terminal_visible || !gtk_widget_get_mapped (GTK_WIDGET (self->terminal_pane)))
+  if (!self->terminal_visible || !gtk_widget_get_mapped (GTK_WIDGET (self->jobs_pane)))
     return;
 
-  height = gtk_widget_get_height (GTK_WIDGET (self->terminal_pane));
+  height = gtk_widget_get_height (GTK_WIDGET (self->jobs_pane));
   if (height > 0 && height != g_settings_get_int (self->settings, "terminal-height"))
     g_settings_set_int (self->settings, "terminal-height", height);
 }
@@ -110,14 +110,14 @@ void
 _cb_window_set_terminal_visible (CbWindow *self,
                                  gboolean  visible)
 {
-  GtkWidget *pane = GTK_WIDGET (self->terminal_pane);
+  GtkWidget *pane = GTK_WIDGET (self->jobs_pane);
 
   visible = !!visible;
   if (self->terminal_visible == visible)
     return;
 
   /* Stop is in the pane: it stays on screen while there is something to stop. */
-  if (!visible && cb_terminal_pane_get_running (self->terminal_pane))
+  if (!visible && cb_jobs_pane_get_n_running (self->jobs_pane) > 0)
     return;
 
   if (!visible)
@@ -148,6 +148,9 @@ _cb_window_set_terminal_visible (CbWindow *self,
 /* ------------------------------------------------------------------------------------ */
 /* Running                                                                              */
 
+/* Runs @argv as a job (detached: it outlives the window) on the page's target, in a tab of
+ * its own when one runs already. Without tmux here, a local run goes straight into the
+ * terminal, as before jobs, and says that it ends with the window. */
 static gboolean
 run_argv (CbWindow           *self,
           const char * const *argv,
@@ -155,17 +158,34 @@ run_argv (CbWindow           *self,
           const char         *page_name)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(CbJob) job = NULL;
+  const CbTarget *target = _cb_window_get_page_target (self, page_name);
+  CbTerminalPane *pane;
 
   _cb_window_set_terminal_visible (self, TRUE);
+  pane = cb_jobs_pane_get_idle_pane (self->jobs_pane);
 
-  if (!cb_terminal_pane_run_full (self->terminal_pane, argv,
-                                  self->project != NULL ? self->project->root : NULL,
-                                  display_text, page_name, &error))
+  if (self->project == NULL ||
+      (cb_target_is_local (target) && !_cb_window_have_tmux (self)))
+    {
+      if (!cb_terminal_pane_run_full (pane, argv,
+                                      self->project != NULL ? self->project->root : NULL,
+                                      display_text, page_name, &error))
+        {
+          _cb_window_show_toast (self, error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  job = cb_job_new (self->project->root, page_name, argv, display_text, target);
+  if (!cb_terminal_pane_run_job (pane, job, &error))
     {
       _cb_window_show_toast (self, error->message);
       return FALSE;
     }
-
+  if (self->job_monitor != NULL)
+    cb_job_monitor_add (self->job_monitor, job);
   return TRUE;
 }
 
@@ -179,8 +199,8 @@ _cb_window_update_run_action (CbWindow *self)
   CbForm *form = page != NULL ? cb_page_get_form (page) : NULL;
   gboolean runnable = FALSE;
 
-  if (form != NULL && cb_form_is_valid (form) &&
-      !cb_terminal_pane_get_running (self->terminal_pane))
+  /* Several runs may go at once: a new one takes a tab of its own. */
+  if (form != NULL && cb_form_is_valid (form))
     {
       CbCommand *command = cb_form_get_command (form);
       const char * const *argv = command != NULL ? cb_command_get_argv (command) : NULL;
@@ -198,8 +218,7 @@ run_page (CbWindow *self,
   CbForm *form = cb_page_get_form (page);
   CbCommand *command;
 
-  if (form == NULL || !cb_form_is_valid (form) ||
-      cb_terminal_pane_get_running (self->terminal_pane))
+  if (form == NULL || !cb_form_is_valid (form))
     return;
 
   command = cb_form_get_command (form);
@@ -324,18 +343,27 @@ find_in_output_action (GtkWidget  *widget,
 static void
 update_running (CbWindow *self)
 {
-  gboolean running = cb_terminal_pane_get_running (self->terminal_pane);
+  guint n_running = cb_jobs_pane_get_n_running (self->jobs_pane);
+  gboolean running = n_running > 0;
+  gboolean current_running = cb_terminal_pane_get_running (self->terminal_pane);
   const char *title = self->title != NULL ? self->title : _("Command Builder");
 
   gtk_widget_set_visible (self->run_indicator, running);
   gtk_spinner_set_spinning (self->run_spinner, running);
-  cb_command_view_set_running (self->command_view, running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  cb_command_view_set_running (self->command_view, current_running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", current_running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-terminal", !running);
   if (running)
     _cb_window_set_terminal_visible (self, TRUE);
 
-  if (running)
+  if (n_running > 1)
+    {
+      /* Translators: the window title while several commands run */
+      g_autofree char *running_title = g_strdup_printf (_("%s — %u Running"), title, n_running);
+
+      gtk_window_set_title (GTK_WINDOW (self), running_title);
+    }
+  else if (running)
     {
       /* Translators: the window title while a command runs; %s is the usual title */
       g_autofree char *running_title = g_strdup_printf (_("%s — Running"), title);
@@ -349,9 +377,8 @@ update_running (CbWindow *self)
 }
 
 static void
-running_changed_cb (CbTerminalPane *pane,
-                    GParamSpec     *pspec,
-                    CbWindow       *self)
+running_changed_cb (CbJobsPane *jobs_pane,
+                    CbWindow   *self)
 {
   update_running (self);
 }
@@ -361,7 +388,8 @@ status_changed_cb (CbTerminalPane *pane,
                    GParamSpec     *pspec,
                    CbWindow       *self)
 {
-  gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (pane));
+  if (pane == self->terminal_pane)
+    gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (pane));
 }
 
 static gboolean
@@ -383,7 +411,7 @@ finished_cb (CbTerminalPane *pane,
   if (self->checkpoint_scanner != NULL)
     cb_checkpoint_scanner_rescan (self->checkpoint_scanner);
 
-  if (self->close_after_run)
+  if (self->close_after_run && cb_jobs_pane_get_n_running (self->jobs_pane) == 0)
     {
       /* Not from inside the pane's own signal: the pane goes with the window. */
       g_idle_add_full (G_PRIORITY_DEFAULT, close_after_run_cb, g_object_ref (self),
@@ -466,44 +494,66 @@ setup_history (CbWindow *self)
       _cb_window_show_toast (self, message);
     }
 
-  cb_terminal_pane_set_history (self->terminal_pane, self->run_history);
+  cb_jobs_pane_set_history (self->jobs_pane, self->run_history);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Closing while a run goes                                                             */
 
 static void
+stop_all (CbWindow *self)
+{
+  for (guint i = 0; i < cb_jobs_pane_get_n_panes (self->jobs_pane); i++)
+    {
+      CbTerminalPane *pane = cb_jobs_pane_get_pane (self->jobs_pane, i);
+
+      if (cb_terminal_pane_get_running (pane))
+        cb_terminal_pane_stop (pane);
+    }
+}
+
+static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    CbWindow         *self)
 {
+  if (g_strcmp0 (response, "background") == 0)
+    {
+      /* The jobs go on in their tmux sessions; the next start attaches to them again. */
+      self->close_to_background = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
   if (g_strcmp0 (response, "stop") != 0)
     return;
 
-  if (!cb_terminal_pane_get_running (self->terminal_pane))
+  if (cb_jobs_pane_get_n_running (self->jobs_pane) == 0)
     {
       gtk_window_close (GTK_WINDOW (self));
       return;
     }
 
-  /* The window closes on `finished`, once nothing of the run is left. */
+  /* The window closes on `finished`, once nothing of any run is left. */
   self->close_after_run = TRUE;
-  cb_terminal_pane_stop (self->terminal_pane);
+  stop_all (self);
 }
 
-/* TRUE when the window must stay open for now: a run is going. Asks the user. */
+/* TRUE when the window must stay open for now: runs are going. Asks the user. */
 gboolean
 _cb_window_close_blocked (CbWindow *self)
 {
+  guint n_running = cb_jobs_pane_get_n_running (self->jobs_pane);
+  gboolean detachable = cb_jobs_pane_all_detachable (self->jobs_pane);
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  if (!cb_terminal_pane_get_running (self->terminal_pane))
+  if (n_running == 0 || self->close_to_background)
     return FALSE;
 
   /* Asked and answered "Stop and Close": closing again takes the next step at once. */
   if (self->close_after_run)
     {
-      cb_terminal_pane_stop (self->terminal_pane);
+      stop_all (self);
       return TRUE;
     }
 
@@ -513,18 +563,43 @@ _cb_window_close_blocked (CbWindow *self)
       return TRUE;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the run and close?"),
-                                   _("A command is still running in the terminal. Closing "
-                                     "the window stops it: Ctrl+C first, then SIGTERM and "
-                                     "SIGKILL if it does not end."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Running"),
-                                    "stop", _("_Stop and Close"),
-                                    NULL);
+  if (detachable)
+    body = g_strdup (g_dngettext (GETTEXT_PACKAGE,
+                                  "A run is still going. It can keep running in the background: "
+                                  "the next time the window opens, it shows the run again, or "
+                                  "how it ended.",
+                                  "Runs are still going. They can keep running in the background: "
+                                  "the next time the window opens, it shows them again, or how "
+                                  "they ended.", n_running));
+  else
+    body = g_strdup (_("A command is still running in the terminal. Closing the window stops it: "
+                       "Ctrl+C first, then SIGTERM and SIGKILL if it does not end."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   detachable ? _("Keep the runs going?") : _("Stop the run and close?"),
+                                   body);
+  if (detachable)
+    {
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "stop", _("_Stop and Close"),
+                                        "background", _("_Keep Running in the Background"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "background",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "background");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    }
+  else
+    {
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Running"),
+                                        "stop", _("_Stop and Close"),
+                                        NULL);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+    }
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
                                               ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
 
@@ -559,6 +634,33 @@ _cb_window_class_init_run (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_shortcut_cb, NULL);
 }
 
+/* Every terminal tab's runs end, copy, run again and load back into their page alike. */
+static void
+pane_added_cb (CbJobsPane     *jobs_pane,
+               CbTerminalPane *pane,
+               CbWindow       *self)
+{
+  g_signal_connect_object (pane, "notify::status-text", G_CALLBACK (status_changed_cb), self, 0);
+  g_signal_connect_object (pane, "finished", G_CALLBACK (finished_cb), self, 0);
+  g_signal_connect_object (pane, "copy-requested", G_CALLBACK (copy_requested_cb), self, 0);
+  g_signal_connect_object (pane, "rerun-requested", G_CALLBACK (rerun_requested_cb), self, 0);
+  g_signal_connect_object (pane, "load-requested", G_CALLBACK (load_requested_cb), self, 0);
+}
+
+static void
+current_changed_cb (CbJobsPane *jobs_pane,
+                    GParamSpec *pspec,
+                    CbWindow   *self)
+{
+  CbTerminalPane *current = cb_jobs_pane_get_current (jobs_pane);
+
+  if (current == NULL)
+    return;
+  self->terminal_pane = current;
+  gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (current));
+  update_running (self);
+}
+
 /* At construction; spawns nothing. */
 void
 _cb_window_init_run (CbWindow *self)
@@ -576,18 +678,14 @@ _cb_window_init_run (CbWindow *self)
                       gtk_callback_action_new (stop_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  g_signal_connect_object (self->terminal_pane, "notify::running",
+  g_signal_connect_object (self->jobs_pane, "pane-added", G_CALLBACK (pane_added_cb), self, 0);
+  g_signal_connect_object (self->jobs_pane, "running-changed",
                            G_CALLBACK (running_changed_cb), self, 0);
-  g_signal_connect_object (self->terminal_pane, "notify::status-text",
-                           G_CALLBACK (status_changed_cb), self, 0);
-  g_signal_connect_object (self->terminal_pane, "finished",
-                           G_CALLBACK (finished_cb), self, 0);
-  g_signal_connect_object (self->terminal_pane, "copy-requested",
-                           G_CALLBACK (copy_requested_cb), self, 0);
-  g_signal_connect_object (self->terminal_pane, "rerun-requested",
-                           G_CALLBACK (rerun_requested_cb), self, 0);
-  g_signal_connect_object (self->terminal_pane, "load-requested",
-                           G_CALLBACK (load_requested_cb), self, 0);
+  g_signal_connect_object (self->jobs_pane, "notify::current",
+                           G_CALLBACK (current_changed_cb), self, 0);
+  for (guint i = 0; i < cb_jobs_pane_get_n_panes (self->jobs_pane); i++)
+    pane_added_cb (self->jobs_pane, cb_jobs_pane_get_pane (self->jobs_pane, i), self);
+  _cb_window_init_jobs (self);
 
   update_running (self);
 }
@@ -608,8 +706,13 @@ _cb_window_dispose_run (CbWindow *self)
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
 
-  if (self->terminal_pane != NULL)
-    g_signal_handlers_disconnect_by_data (self->terminal_pane, self);
+  if (self->jobs_pane != NULL)
+    {
+      for (guint i = 0; i < cb_jobs_pane_get_n_panes (self->jobs_pane); i++)
+        g_signal_handlers_disconnect_by_data (cb_jobs_pane_get_pane (self->jobs_pane, i), self);
+      g_signal_handlers_disconnect_by_data (self->jobs_pane, self);
+    }
+  _cb_window_dispose_jobs (self);
 
   g_clear_object (&self->run_history);
 }

@@ -54,7 +54,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void update_preview  (CbWindow *self);
 static void focus_page_tab  (CbWindow *self);
 
 /* ------------------------------------------------------------------------------------ */
@@ -190,7 +189,7 @@ form_changed_cb (CbForm   *form,
 
   /* Same frame as the edit: the preview is set from inside the form's own signal. */
   if (page != NULL && cb_page_get_form (page) == form)
-    update_preview (self);
+    _cb_window_update_preview (self);
 }
 
 static void
@@ -393,7 +392,7 @@ visible_child_changed_cb (GtkStack   *stack,
   if (page != NULL && !cb_page_is_built (page))
     build_page (self, page);
 
-  update_preview (self);
+  _cb_window_update_preview (self);
   _cb_window_update_config_view (self);
   _cb_window_update_changes_view (self);
 
@@ -409,8 +408,8 @@ visible_child_changed_cb (GtkStack   *stack,
 /* ------------------------------------------------------------------------------------ */
 /* Preview and copy                                                                     */
 
-static void
-update_preview (CbWindow *self)
+void
+_cb_window_update_preview (CbWindow *self)
 {
   CbPage *page = cb_window_get_visible_page (self);
   CbForm *form = page ? cb_page_get_form (page) : NULL;
@@ -432,9 +431,20 @@ update_preview (CbWindow *self)
       gboolean multiline = g_settings_get_boolean (self->settings, "multiline-preview");
       const char *text = NULL;
 
+      g_autofree char *on_target = NULL;
+
       if (command != NULL)
         text = multiline ? cb_command_get_display_multiline (command)
                          : cb_command_get_display (command);
+
+      /* On a host, the command as the host runs it. */
+      if (command != NULL && self->targets != NULL)
+        {
+          const CbTarget *target = _cb_window_get_page_target (self, cb_page_get_page_name (page));
+
+          if (!cb_target_is_local (target))
+            text = on_target = cb_target_dup_command (target, cb_command_get_argv (command), NULL);
+        }
 
       cb_command_view_set_multiline (self->command_view, multiline);
       cb_command_view_set_command (self->command_view, text,
@@ -514,7 +524,7 @@ multiline_changed_cb (GSettings  *settings,
                       const char *key,
                       CbWindow   *self)
 {
-  update_preview (self);
+  _cb_window_update_preview (self);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -720,7 +730,7 @@ cb_window_constructed (GObject *object)
   g_signal_connect_object (self->stack, "notify::visible-child",
                            G_CALLBACK (visible_child_changed_cb), self, 0);
 
-  update_preview (self);
+  _cb_window_update_preview (self);
   _cb_window_update_problems (self);
   focus_page_tab (self);
 }
@@ -917,6 +927,7 @@ cb_window_class_init (CbWindowClass *klass)
   g_type_ensure (CB_TYPE_COMMAND_VIEW);
   g_type_ensure (CB_TYPE_PAGE);
   g_type_ensure (CB_TYPE_TERMINAL_PANE);
+  g_type_ensure (CB_TYPE_JOBS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/ocrkit/CommandBuilder/cb-window.ui");
@@ -937,7 +948,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, test_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, predict_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, command_view);
-  gtk_widget_class_bind_template_child (widget_class, CbWindow, terminal_pane);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, jobs_pane);
 
   gtk_widget_class_install_action (widget_class, "win.copy-command", NULL, copy_command_action);
   gtk_widget_class_install_action (widget_class, "win.switch-page", "s", switch_page_action);
@@ -961,6 +972,7 @@ cb_window_class_init (CbWindowClass *klass)
                                        "win.switch-page", "s", "predict");
 
   _cb_window_class_init_run (widget_class);
+  _cb_window_class_init_jobs (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_changes (widget_class);
   _cb_window_class_init_runs (widget_class);
@@ -977,6 +989,7 @@ cb_window_init (CbWindow *self)
   self->project_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   self->schema_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
   _cb_window_init_import (self);
   _cb_window_init_state (self);
 
