@@ -1715,6 +1715,7 @@ test_run_demo_loop (void)
   CbRunHistory *history;
   g_autoptr(CbRunRecord) record = NULL;
   GtkWidget *test_picker;
+  GtkWidget *area;
   int height;
 
   g_setenv ("CB_DEMO_FAST", "1", TRUE);
@@ -1733,7 +1734,7 @@ test_run_demo_loop (void)
                    RECEIPTS_LAST);
 
   /* Nothing spawned at start-up, and no terminal until the first run. */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (pane)));
   g_assert_false (cb_terminal_pane_get_running (pane));
 
   gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (train, "exp_name")), exp_name);
@@ -1747,9 +1748,9 @@ test_run_demo_loop (void)
   g_assert_true (g_str_has_prefix (run_name, exp_name));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (pane)));
   g_assert_true (cb_terminal_pane_get_running (pane));
-  g_assert_false (run_enabled (f.window));
+  g_assert_true (run_enabled (f.window));  /* another run takes a tab of its own */
   g_assert_true (cb_command_view_get_running (cb_window_get_command_view (f.window)));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (f.window)), "Running"));
 
@@ -1805,17 +1806,20 @@ test_run_demo_loop (void)
   g_assert_true (gtk_search_bar_get_search_mode (
     GTK_SEARCH_BAR (cb_widget_find_descendant (GTK_WIDGET (pane), GTK_TYPE_SEARCH_BAR))));
 
-  /* Hidden and shown again, with the height it had, which the settings keep. */
+  /* Hidden and shown again, with the height it had, which the settings keep: the height of
+   * the terminal tabs (each tab's pane and the tab bar). */
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
-  height = gtk_widget_get_height (GTK_WIDGET (pane));
+  area = gtk_widget_get_ancestor (GTK_WIDGET (pane), g_type_from_name ("CbJobsPane"));
+  g_assert_nonnull (area);
+  height = gtk_widget_get_height (area);
   g_assert_cmpint (height, >=, 120);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-terminal", NULL));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (pane)));
   g_assert_cmpint (g_settings_get_int (f.settings, "terminal-height"), ==, height);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.show-terminal", NULL));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (pane)));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (pane)), ==, height);
+  g_assert_cmpint (gtk_widget_get_height (area), ==, height);
 
   g_signal_handlers_disconnect_by_data (pane, &watch);
   fixture_close (&f);
@@ -1848,7 +1852,7 @@ test_run_invalid (void)
 
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL);
   g_assert_false (cb_terminal_pane_get_running (pane));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (pane)));
 
   gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (cb_window_get_page (f.window, "train"),
                                                             "exp_name")), "abc");
@@ -1957,7 +1961,8 @@ window_closed (gpointer data)
   return TRUE;
 }
 
-/* Closing while a run goes asks first; "Stop and Close" stops the run, then closes. */
+/* Closing while a run goes asks first; Cancel keeps the window; "Stop and Close" stops the
+ * run, then closes. */
 static void
 test_close_while_running (void)
 {
@@ -1975,15 +1980,17 @@ test_close_while_running (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.run", NULL));
   spin_until (started, pane);
 
-  /* Keep Running: nothing happens. */
+  /* Cancel: nothing happens. The run is a job: it could also go on in the background (the
+   * default answer, test-jobs-window). */
   gtk_window_close (GTK_WINDOW (f.window));
   dialog = find_message_dialog (GTK_WINDOW (f.window));
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop the run and close?");
-  g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Keep the runs going?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "background"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "background");
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "stop"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
-  click_response (dialog, "_Keep Running");
+  click_response (dialog, "_Cancel");
   cb_test_spin_pending ();
   g_assert_null (find_message_dialog (GTK_WINDOW (f.window)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window)));

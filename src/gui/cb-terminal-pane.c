@@ -1537,17 +1537,18 @@ cb_terminal_pane_get_terminal (CbTerminalPane *self)
 char *
 cb_terminal_pane_dup_text (CbTerminalPane *self)
 {
-  GtkAdjustment *adjustment;
-  glong first_row;
-  glong last_row;
+  g_autoptr(GOutputStream) stream = NULL;
+  char *text;
 
   g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
 
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->terminal));
-  first_row = (glong) gtk_adjustment_get_lower (adjustment);
-  last_row = (glong) gtk_adjustment_get_upper (adjustment);
-
-  return vte_terminal_get_text_range (self->terminal, first_row, 0, last_row,
-                                      vte_terminal_get_column_count (self->terminal),
-                                      NULL, NULL, NULL);
+  /* All of it, scrollback and screen, whatever the scroll adjustment says yet (it follows
+   * the contents at the next layout). */
+  stream = g_memory_output_stream_new_resizable ();
+  if (!vte_terminal_write_contents_sync (self->terminal, stream, VTE_WRITE_DEFAULT, NULL, NULL) ||
+      !g_output_stream_write_all (stream, "", 1, NULL, NULL, NULL) ||
+      !g_output_stream_close (stream, NULL, NULL))
+    return g_strdup ("");
+  text = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+  return text != NULL ? text : g_strdup ("");
 }
