@@ -351,3 +351,21 @@ _cb_window_class_init_jobs (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.edit-targets", NULL, edit_targets_action);
 }
+
+/* The terminal tabs, for tests. */
+GtkWidget *
+cb_window_get_jobs_pane (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->jobs_pane);
+}
+
+/* Where the visible page runs, for tests. */
+GtkDropDown *
+cb_window_get_target_dropdown (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  return self->target_dropdown;
+}

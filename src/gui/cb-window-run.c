@@ -519,9 +519,11 @@ close_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "background") == 0)
     {
-      /* The jobs go on in their tmux sessions; the next start attaches to them again. */
+      /* The jobs go on in their tmux sessions; the next start attaches to them again. Not
+       * from inside the dialog's own signal: the dialog goes with the window. */
       self->close_to_background = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_after_run_cb, g_object_ref (self),
+                       g_object_unref);
       return;
     }
   if (g_strcmp0 (response, "stop") != 0)

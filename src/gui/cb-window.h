@@ -39,6 +39,8 @@ CbStateStore  *cb_window_get_state_store     (CbWindow            *self);
 CbTerminalPane *cb_window_get_terminal_pane  (CbWindow            *self);
 GtkWidget     *cb_window_get_problems_banner (CbWindow            *self);
 GtkWidget     *cb_window_get_runs_view       (CbWindow            *self);
+GtkWidget     *cb_window_get_jobs_pane       (CbWindow            *self);
+GtkDropDown   *cb_window_get_target_dropdown (CbWindow            *self);
 GtkWidget     *cb_window_get_predictions_view (CbWindow           *self);
 gboolean       cb_window_save_state          (CbWindow            *self);
 
