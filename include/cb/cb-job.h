@@ -98,6 +98,10 @@ CbJob        *cb_job_load               (const char         *project_root,
                                          GError            **error);
 CbJob        *cb_job_load_file          (const char         *path,
                                          GError            **error);
+CbJob        *cb_job_load_data          (const char         *data,
+                                         gsize               length,
+                                         const char         *path,
+                                         GError            **error);
 GPtrArray    *cb_job_list               (const char         *project_root,
                                          GPtrArray          *problems);
 CbJob        *cb_job_find               (GPtrArray          *jobs,

@@ -581,16 +581,32 @@ CbJob *
 cb_job_load_file (const char  *path,
                   GError     **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(CbJob) self = NULL;
   g_autofree char *data = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *state = NULL;
   gsize length = 0;
-  GError *local_error = NULL;
 
   if (!cb_file_read_regular (path, CB_FILE_KIND_RUN_RECORD, &data, &length, error))
     return NULL;
+  return cb_job_load_data (data, length, path, error);
+}
+
+/**
+ * cb_job_load_data:
+ * @path: the file @data was read from: its name must be the job's id and ".ini"
+ *
+ * Reads one job file's text; see cb_job_load_file().
+ */
+CbJob *
+cb_job_load_data (const char  *data,
+                  gsize        length,
+                  const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(CbJob) self = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *state = NULL;
+  GError *local_error = NULL;
+
   if (!g_key_file_load_from_data (key_file, data, length, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_CORRUPT, "%s: %s", path,
