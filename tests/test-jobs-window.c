@@ -301,8 +301,10 @@ test_ssh (void)
                           "      - export CB_DEMO_SECONDS=60\n"
                           "    ssh_options:\n"
                           "      - UserKnownHostsFile=%s/known_hosts\n"
-                          "      - StrictHostKeyChecking=yes\n",
-                          port, g_get_user_name (), sshd, f.p.copy, sshd);
+                          "      - StrictHostKeyChecking=yes\n"
+                          "      - SetEnv=TMUX_TMPDIR=%s XDG_STATE_HOME=%s\n",
+                          port, g_get_user_name (), sshd, f.p.copy, sshd,
+                          g_getenv ("TMUX_TMPDIR"), g_getenv ("XDG_STATE_HOME"));
   dir = g_build_filename (f.p.copy, ".command-builder", NULL);
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, "targets.yaml", NULL);

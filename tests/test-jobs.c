@@ -108,9 +108,12 @@ ssh_target (const char *remote_dir)
   target->identity_file = g_build_filename (dir, "id_ed25519", NULL);
   target->project_dir = g_strdup (remote_dir);
   g_strfreev (target->ssh_options);
-  target->ssh_options = g_new0 (char *, 3);
+  target->ssh_options = g_new0 (char *, 4);
   target->ssh_options[0] = g_strdup_printf ("UserKnownHostsFile=%s/known_hosts", dir);
   target->ssh_options[1] = g_strdup ("StrictHostKeyChecking=yes");
+  /* The host's jobs in the test's own tmux server and state folder. */
+  target->ssh_options[2] = g_strdup_printf ("SetEnv=TMUX_TMPDIR=%s XDG_STATE_HOME=%s",
+                                            g_getenv ("TMUX_TMPDIR"), g_getenv ("XDG_STATE_HOME"));
   return target;
 }
 
@@ -643,9 +646,8 @@ test_ssh_faults (void)
     g_free (t->ssh_options[0]);
     t->ssh_options[0] = g_strdup_printf ("UserKnownHostsFile=%s", empty);
     /* Its own connection: the shared one would not ask for the key again. */
-    t->ssh_options = g_realloc_n (t->ssh_options, 4, sizeof (char *));
+    g_free (t->ssh_options[2]);
     t->ssh_options[2] = g_strdup ("ControlPath=none");
-    t->ssh_options[3] = NULL;
     job = cb_job_new (project, "train", argv, NULL, t);
     g_assert_false (cb_job_launch (job, NULL, &error));
     g_assert_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_HOST_KEY);

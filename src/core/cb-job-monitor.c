@@ -172,6 +172,21 @@ cb_job_monitor_add (CbJobMonitor *self,
   schedule (self);
 }
 
+/* How far along a job is: a state never goes back (a file read before the last change
+ * does not undo it). Running and lost come and go. */
+static int
+state_rank (CbJobState state)
+{
+  switch (state)
+    {
+    case CB_JOB_STARTING: return 0;
+    case CB_JOB_RUNNING:
+    case CB_JOB_LOST: return 1;
+    case CB_JOB_STOPPING: return 2;
+    case CB_JOB_FINISHED: default: return 3;
+    }
+}
+
 /**
  * cb_job_monitor_merge:
  * @found: (element-type CbJob): the jobs as a refresh found them, newest first
@@ -207,8 +222,9 @@ cb_job_monitor_merge (CbJobMonitor *self,
         {
           /* A job a pane runs is changed by that pane first: a file that says less (an
            * earlier state, written by the worker before the pane's) does not win. */
-          if (cb_job_get_state (job) != CB_JOB_FINISHED ||
-              cb_job_get_state (newer) == CB_JOB_FINISHED)
+          if (state_rank (cb_job_get_state (newer)) >= state_rank (cb_job_get_state (job)) &&
+              !(cb_job_get_pgid (job) > 0 && cb_job_get_pgid (newer) == 0) &&
+              !(cb_job_get_stopped (job) && !cb_job_get_stopped (newer)))
             cb_job_update_from (job, newer);
         }
       else
@@ -225,14 +241,15 @@ cb_job_monitor_merge (CbJobMonitor *self,
     }
   if (order_changed)
     {
-      g_autoptr(GPtrArray) items = g_ptr_array_new ();
+      /* Held here: the splice drops the removed items before it takes the new ones. */
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
       for (guint i = 0; i < found->len; i++)
         {
           CbJob *newer = g_ptr_array_index (found, i);
           CbJob *job = g_hash_table_lookup (known, cb_job_get_id (newer));
 
-          g_ptr_array_add (items, job != NULL ? job : newer);
+          g_ptr_array_add (items, g_object_ref (job != NULL ? job : newer));
         }
       /* Jobs started here whose files are not written yet stay. */
       for (guint i = 0; i < n; i++)
@@ -240,7 +257,7 @@ cb_job_monitor_merge (CbJobMonitor *self,
           CbJob *job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
 
           if (!g_hash_table_contains (seen, cb_job_get_id (job)) && cb_job_is_active (job))
-            g_ptr_array_insert (items, 0, job);
+            g_ptr_array_insert (items, 0, g_object_ref (job));
           g_object_unref (job);
         }
       g_list_store_splice (self->jobs, 0, n, items->pdata, items->len);
@@ -252,6 +269,7 @@ typedef struct
   char         *project_root;
   CbRunHistory *history;
   gboolean      probe_remote;
+  gboolean      forget;
   GPtrArray    *found;
   GPtrArray    *ended;
 } RefreshData;
@@ -274,6 +292,8 @@ refresh_worker (GTask        *task,
 {
   RefreshData *data = task_data;
 
+  if (data->forget)
+    cb_job_forget_old (data->project_root, CB_JOB_KEEP);
   data->found = cb_job_list (data->project_root, NULL);
   data->ended = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < data->found->len; i++)
@@ -284,7 +304,8 @@ refresh_worker (GTask        *task,
         continue;
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      cb_job_probe (job, data->history, NULL);
+      /* The history is changed on the UI thread (it is a model the UI shows). */
+      cb_job_probe (job, NULL, NULL);
       if (!cb_job_is_active (job))
         g_ptr_array_add (data->ended, g_object_ref (job));
     }
@@ -305,6 +326,8 @@ refreshed_cb (GObject      *source,
   self = CB_JOB_MONITOR (source);
   self->refreshing = FALSE;
   cb_job_monitor_merge (self, data->found);
+  for (guint i = 0; i < data->ended->len; i++)
+    cb_job_record_end (g_ptr_array_index (data->ended, i), self->history);
   if (!self->loaded)
     {
       self->loaded = TRUE;
@@ -334,6 +357,7 @@ cb_job_monitor_refresh (CbJobMonitor *self)
   data->project_root = g_strdup (self->project_root);
   data->history = self->history != NULL ? g_object_ref (self->history) : NULL;
   data->probe_remote = !self->loaded || now - self->last_remote_probe >= REMOTE_PROBE_US;
+  data->forget = !self->loaded;
   if (data->probe_remote)
     self->last_remote_probe = now;
   task = g_task_new (self, self->cancellable, refreshed_cb, NULL);

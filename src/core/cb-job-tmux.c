@@ -43,6 +43,9 @@
 #define EXIT_NO_TMUX   211
 #define EXIT_NO_STATE  212
 
+/* A job still starting after this long never will. */
+#define STARTING_LIMIT_US (120 * G_USEC_PER_SEC)
+
 #define TMUX "tmux -L " CB_JOB_TMUX_SOCKET
 
 /* The wrapper: $1 the status file, $2 the log file, $3 the setup lines, then the argv. */
@@ -112,9 +115,10 @@ setup_text (CbJob *self)
 {
   const CbTarget *target = cb_job_get_target (self);
 
+  /* Each line must work for the next to run, as the preview's `&&` says. */
   if (target->setup == NULL || target->setup[0] == NULL)
     return g_strdup (":");
-  return g_strjoinv ("\n", target->setup);
+  return g_strjoinv (" &&\n", target->setup);
 }
 
 /* Runs @script with /bin/sh here, or on the job's host. FALSE with @error when it could not
@@ -220,8 +224,14 @@ script_error (CbJob       *self,
 
 /* ---- starting ----------------------------------------------------------------------- */
 
-/* What the session's /bin/sh runs: one string, for tmux takes every argument that ends in
- * ";" for the end of a command and would cut the argv there. */
+static char *local_file (CbJob      *self,
+                         const char *suffix);
+
+/* What the session runs, kept in a file of the job's (`<id>.sh`, mode 0600) that the session's
+ * /bin/sh reads: tmux takes an argument that ends in ";" for the end of a command (it would
+ * cut the argv there), expands formats (#{…}) in some arguments and refuses a command line
+ * over about 16 KiB (a large environment). The file goes to the project folder, then runs the
+ * wrapper with the setup lines and the argv, each word quoted for /bin/sh. */
 static char *
 session_command (CbJob *self)
 {
@@ -229,19 +239,22 @@ session_command (CbJob *self)
   g_autofree char *wrap = q (wrapper);
   g_autofree char *setup = setup_text (self);
   g_autofree char *setup_q = q (setup);
+  g_autofree char *dir = project_dir (self);
   const char * const *argv = cb_job_get_argv (self);
   const char *id = cb_job_get_id (self);
 
   append_state_dir (command, self);
+  g_string_append_printf (command, "cd %s || exit %d\n", dir, EXIT_NO_FOLDER);
   g_string_append (command, "SH=$(command -v bash 2>/dev/null || echo /bin/sh)\nexec ");
 
   /* Here, this computer's environment goes with the command, as with a direct run, and
-   * only it: a server started earlier has its own. */
+   * only it (a server started earlier has its own), with the session's own TMUX and
+   * TMUX_PANE, which the wrapper needs to capture its terminal. */
   if (cb_job_is_local (self))
     {
       g_auto(GStrv) env = g_get_environ ();
 
-      g_string_append (command, "env -i");
+      g_string_append (command, "env -i \"TMUX=$TMUX\" \"TMUX_PANE=$TMUX_PANE\"");
       for (guint i = 0; env[i] != NULL; i++)
         {
           g_autofree char *quoted = NULL;
@@ -263,6 +276,7 @@ session_command (CbJob *self)
       g_string_append_c (command, ' ');
       g_string_append (command, quoted);
     }
+  g_string_append_c (command, '\n');
   return g_string_free (g_steal_pointer (&command), FALSE);
 }
 
@@ -272,8 +286,6 @@ launch_script (CbJob *self)
   g_autoptr(GString) script = g_string_new (NULL);
   g_autofree char *dir = project_dir (self);
   g_autofree char *session = q (cb_job_get_session (self));
-  g_autofree char *command = session_command (self);
-  g_autofree char *command_q = q (command);
   const char *id = cb_job_get_id (self);
 
   append_state_dir (script, self);
@@ -281,11 +293,22 @@ launch_script (CbJob *self)
   g_string_append_printf (script, "cd %s 2>/dev/null || exit %d\n", dir, EXIT_NO_FOLDER);
   g_string_append_printf (script, "command -v tmux >/dev/null 2>&1 || exit %d\n", EXIT_NO_TMUX);
   g_string_append_printf (script, "rm -f \"$D/%s.status\"\n", id);
+  /* On a host the session's file is written here; this computer's is written by the app. */
+  if (!cb_job_is_local (self))
+    {
+      g_autofree char *command = session_command (self);
+      g_autofree char *command_q = q (command);
+
+      g_string_append_printf (script, "(umask 077 && printf '%%s' %s >\"$D/%s.sh\") || exit %d\n",
+                              command_q, id, EXIT_NO_STATE);
+    }
+  /* From the state folder, so that the session's command names its file without a path. */
+  g_string_append (script, "cd \"$D\" || exit 212\n");
   g_string_append (script, "exec " TMUX " -f /dev/null start-server");
   for (guint i = 0; server_options[i] != NULL; i++)
     g_string_append_printf (script, " \\; set-option -g %s", server_options[i]);
   g_string_append_printf (script, " \\; new-session -d -P -F 'PGID=#{pane_pid}' -s %s "
-                                  "-x 160 -y 48 -c \"$PWD\" %s\n", session, command_q);
+                                  "-x 160 -y 48 'exec /bin/sh ./%s.sh'\n", session, id);
   return g_string_free (g_steal_pointer (&script), FALSE);
 }
 
@@ -388,9 +411,33 @@ cb_job_launch (CbJob         *self,
                             error);
     }
 
+  if (cb_job_is_local (self))
+    {
+      g_autofree char *path = local_file (self, ".sh");
+      g_autofree char *command = session_command (self);
+      g_autofree char *dir = cb_job_dir_for_project (cb_job_get_project_root (self));
+
+      g_mkdir_with_parents (dir, 0700);
+      if (!g_file_set_contents_full (path, command, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                     &local_error))
+        return fail_launch (self, local_error, error);
+    }
+
   script = launch_script (self);
-  if (!run_script (self, script, &out, &err, &status, &local_error))
-    return fail_launch (self, local_error, error);
+  /* A session that ends as the next one starts may take the server with it (tmux exits
+   * when it has no session left): then tmux says so, and the start is tried again. */
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      if (!run_script (self, script, &out, &err, &status, &local_error))
+        return fail_launch (self, local_error, error);
+      if (status == 0 || err == NULL ||
+          (strstr (err, "server exited unexpectedly") == NULL &&
+           strstr (err, "lost server") == NULL && strstr (err, "no server running") == NULL))
+        break;
+      g_usleep (20 * 1000 * (attempt + 1));
+    }
   if (script_error (self, status, err, &local_error))
     return fail_launch (self, local_error, error);
 
@@ -486,6 +533,26 @@ local_group_alive (gint64 pgid)
   return cb_process_group_alive (pgid);
 }
 
+/* Whether the job's process group is still its own: its leader is the job's wrapper (its
+ * command line names the job's status file), not a process that took the number after a
+ * restart of the computer. */
+static gboolean
+local_leader_is_ours (CbJob *self)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/cmdline",
+                                           cb_job_get_pgid (self));
+  g_autofree char *needle = g_strconcat ("/", cb_job_get_id (self), ".status", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (cb_job_get_pgid (self) <= 1 || !g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (contents[i] == '\0')
+      contents[i] = ' ';
+  return strstr (contents, needle) != NULL;
+}
+
 static char *
 local_file (CbJob      *self,
             const char *suffix)
@@ -536,13 +603,26 @@ cb_job_probe (CbJob         *self,
   CbJobState before = cb_job_get_state (self);
   g_autofree char *status = NULL;
 
-  if (!cb_job_is_active (self) || before == CB_JOB_STARTING)
+  if (!cb_job_is_active (self))
     return TRUE;
+  if (before == CB_JOB_STARTING)
+    {
+      /* Recorded, and its session never made (the app went while it connected): after a
+       * while it never will be. */
+      if (g_get_real_time () - cb_job_get_start_time (self) < STARTING_LIMIT_US)
+        return TRUE;
+      cb_job_set_finished (self, -1, 0, _("Never started: the app ended before the run’s "
+                                          "session was made"));
+      cb_job_save (self, NULL);
+      cb_job_record_end (self, history);
+      return TRUE;
+    }
 
   if (cb_job_is_local (self))
     {
       status = read_local_status (self);
-      if (status == NULL && local_group_alive (cb_job_get_pgid (self)))
+      if (status == NULL && local_leader_is_ours (self) &&
+          local_group_alive (cb_job_get_pgid (self)))
         {
           if (before == CB_JOB_LOST)
             cb_job_set_running (self, 0);
@@ -753,6 +833,16 @@ cb_job_stop (CbJob         *self,
   if (!cb_job_is_active (self))
     return TRUE;
 
+  /* What is there to stop: a job that ended, or whose group is no longer its own, is only
+   * recorded (no signal goes to a group that is not the job's). */
+  if (!cb_job_probe (self, history, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!cb_job_is_active (self))
+    return TRUE;
+
   cb_job_set_stopping (self);
   cb_job_save (self, NULL);
 
@@ -940,7 +1030,8 @@ launch_worker (GTask        *task,
   TaskData *data = task_data;
   GError *error = NULL;
 
-  if (cb_job_launch (data->copy, data->history, &error))
+  /* The history is a list model the UI shows: it is changed in _finish, on its thread. */
+  if (cb_job_launch (data->copy, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -974,7 +1065,15 @@ cb_job_launch_finish (CbJob         *self,
   TaskData *data = g_task_get_task_data (G_TASK (result));
 
   cb_job_update_from (self, data->copy);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (data->history != NULL)
+    {
+      g_autoptr(CbRunRecord) record = started_record (self);
+
+      cb_run_history_add (data->history, record, NULL);
+    }
+  return TRUE;
 }
 
 static void
@@ -986,8 +1085,8 @@ stop_worker (GTask        *task,
   TaskData *data = task_data;
   GError *error = NULL;
 
-  if (cb_job_stop (data->copy, data->history, data->interrupt_ms, data->terminate_ms,
-                   cancellable, &error))
+  if (cb_job_stop (data->copy, NULL, data->interrupt_ms, data->terminate_ms, cancellable,
+                   &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -1021,5 +1120,6 @@ cb_job_stop_finish (CbJob         *self,
   TaskData *data = g_task_get_task_data (G_TASK (result));
 
   cb_job_update_from (self, data->copy);
+  cb_job_record_end (self, data->history);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -775,7 +775,7 @@ cb_job_forget_old (const char *project_root,
   for (guint i = 0; i < jobs->len; i++)
     {
       CbJob *job = g_ptr_array_index (jobs, i);
-      static const char * const suffixes[] = { ".ini", ".status", ".log" };
+      static const char * const suffixes[] = { ".ini", ".status", ".log", ".sh" };
 
       if (job->state != CB_JOB_FINISHED || ++n_finished <= keep)
         continue;

@@ -597,9 +597,12 @@ static char *
 control_path (const CbTarget *target)
 {
   g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "command-builder", NULL);
-  g_autofree char *key = g_strdup_printf ("%s\n%s\n%d\n%s", target->user ? target->user : "",
+  g_autofree char *options = target->ssh_options ? g_strjoinv ("\n", target->ssh_options) : NULL;
+  /* Two targets share a connection only when everything that picks the machine is equal. */
+  g_autofree char *key = g_strdup_printf ("%s\n%s\n%d\n%s\n%s", target->user ? target->user : "",
                                           target->host, target->port,
-                                          target->identity_file ? target->identity_file : "");
+                                          target->identity_file ? target->identity_file : "",
+                                          options ? options : "");
   g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
   g_autofree char *name = NULL;
 
@@ -691,11 +694,48 @@ append_words (char        **argv,
 void
 cb_target_start_master (const CbTarget *target)
 {
+  static GMutex lock;
+  static GHashTable *checked;  /* control path → when this process last made or checked it */
   g_autofree char *control = control_path (target);
   g_auto(GStrv) argv = NULL;
 
-  if (control == NULL || g_file_test (control, G_FILE_TEST_EXISTS))
+  if (control == NULL)
     return;
+
+  /* One master per connection, however many workers ask at once. */
+  g_mutex_lock (&lock);
+  if (checked == NULL)
+    checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    gint64 *since = g_hash_table_lookup (checked, control);
+    gint64 now = g_get_monotonic_time ();
+
+    /* Made or checked here: there, or on its way (a login takes a while). */
+    if (since != NULL && (g_file_test (control, G_FILE_TEST_EXISTS) ||
+                          now - *since < 20 * G_USEC_PER_SEC))
+      {
+        g_mutex_unlock (&lock);
+        return;
+      }
+    g_hash_table_insert (checked, g_strdup (control), g_memdup2 (&now, sizeof now));
+  }
+  g_mutex_unlock (&lock);
+
+  /* A socket left by a master that died answers nothing: it goes, and a new master comes. */
+  if (g_file_test (control, G_FILE_TEST_EXISTS))
+    {
+      g_auto(GStrv) check = append_words (base_argv (target, control, "no"), "-O", "check", "--",
+                                          target->host, NULL);
+      int wait_status = 0;
+
+      if (g_spawn_sync (NULL, check, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL |
+                        G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &wait_status, NULL) &&
+          g_spawn_check_wait_status (wait_status, NULL))
+        return;
+      g_unlink (control);
+    }
   argv = base_argv (target, control, "yes");
   argv = append_words (argv, "-o", "ControlPersist=60", "-f", "-N", "--", target->host, NULL);
   g_spawn_async (NULL, argv, NULL,

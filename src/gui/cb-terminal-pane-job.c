@@ -303,7 +303,7 @@ read_worker (GTask        *task,
 
   gboolean active;
 
-  cb_job_probe (data->copy, data->history, NULL);
+  cb_job_probe (data->copy, NULL, NULL);  /* the history is changed on the UI thread */
   active = cb_job_is_active (data->copy);
   /* While it runs, only what scrolled off: the attached terminal draws the screen. */
   if (data->want_output == WANT_OUTPUT || (data->want_output == WANT_OUTPUT_IF_ENDED && !active))
@@ -350,6 +350,7 @@ output_read_cb (GObject      *source,
   ReadData *data = g_task_get_task_data (G_TASK (result));
 
   cb_job_update_from (job, data->copy);
+  cb_job_record_end (job, data->history);
   if (!same_job (self, job))
     return;
   feed_output (self, data->output);
@@ -422,11 +423,14 @@ stopped_cb (GObject      *source,
       vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
       if (cb_job_get_state (job) != CB_JOB_FINISHED)
         {
-          /* Not ended, or not known: Stop may be asked again. */
+          /* Not ended, or not known: Stop may be asked again; the view looks again (its
+           * client may have ended meanwhile) and attaches when it can. */
           self->job_stopping = FALSE;
           self->stop_step = CB_STOP_STEP_NONE;
           _cb_terminal_pane_update_status (self);
           _cb_terminal_pane_update_actions (self);
+          if (cb_job_get_state (job) == CB_JOB_LOST)
+            _cb_terminal_pane_job_client_exited (self);
           return;
         }
     }
@@ -457,8 +461,9 @@ _cb_terminal_pane_job_stop (CbTerminalPane *self)
   self->user_stopped = TRUE;
   self->stop_step = CB_STOP_STEP_INTERRUPT;
   g_clear_handle_id (&self->ladder_source, g_source_remove);
+  /* Not cancelled with the tab: once asked, the stop goes to its end. */
   cb_job_stop_async (self->job, self->history, self->interrupt_ms, self->terminate_ms,
-                     self->job_cancellable, stopped_cb, call_new (self));
+                     NULL, stopped_cb, call_new (self));
   _cb_terminal_pane_update_status (self);
 }
 
@@ -474,6 +479,7 @@ probed_cb (GObject      *source,
   ReadData *data = g_task_get_task_data (G_TASK (result));
 
   cb_job_update_from (job, data->copy);
+  cb_job_record_end (job, data->history);
   if (!same_job (self, job))
     return;
   self->job_probing = FALSE;
