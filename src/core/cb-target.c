@@ -921,9 +921,11 @@ cb_target_dup_command (const CbTarget     *target,
     g_string_append_printf (out, " -p %d", target->port);
   if (target->identity_file != NULL)
     {
-      g_autofree char *identity = cb_shell_quote_word (target->identity_file);
+      /* ~/ stays unquoted, for the shell the line is pasted into to expand. */
+      gboolean home = g_str_has_prefix (target->identity_file, "~/");
+      g_autofree char *identity = cb_shell_quote_word (target->identity_file + (home ? 2 : 0));
 
-      g_string_append_printf (out, " -i %s", identity);
+      g_string_append_printf (out, " -i %s%s", home ? "~/" : "", identity);
     }
   host = target->user != NULL ? g_strdup_printf ("%s@%s", target->user, target->host)
                               : g_strdup (target->host);
