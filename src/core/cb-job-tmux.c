@@ -871,10 +871,11 @@ cb_job_stop (CbJob         *self,
   if (!gone)
     {
       g_autofree char *place = where (self);
+      g_autofree char *group = g_strdup_printf ("%" G_GINT64_FORMAT, cb_job_get_pgid (self));
 
       g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_FAILED,
                    _("Processes of the run are still there on %s after SIGKILL (process group "
-                     "%" G_GINT64_FORMAT ")"), place, cb_job_get_pgid (self));
+                     "%s)"), place, group);
       return FALSE;
     }
 
