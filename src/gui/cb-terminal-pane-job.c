@@ -340,18 +340,39 @@ show_whole_output (CbTerminalPane *self,
   feed_output (self, output);
 }
 
+/* A look at the job (read_worker) is back: the job takes what it found, its end goes into
+ * the history (on this thread, the history's), and the pane is returned if it still follows
+ * the job. */
+static CbTerminalPane *
+take_look (CbJob         *job,
+           GAsyncResult  *result,
+           gpointer       user_data,
+           ReadData     **data_out)
+{
+  CbTerminalPane *self = call_end (user_data);
+  ReadData *data = g_task_get_task_data (G_TASK (result));
+
+  cb_job_update_from (job, data->copy);
+  cb_job_record_end (job, data->history);
+  *data_out = data;
+  if (!same_job (self, job))
+    {
+      g_clear_object (&self);
+      return NULL;
+    }
+  return self;
+}
+
 static void
 output_read_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   CbJob *job = CB_JOB (source);
-  g_autoptr(CbTerminalPane) self = call_end (user_data);
-  ReadData *data = g_task_get_task_data (G_TASK (result));
+  ReadData *data;
+  g_autoptr(CbTerminalPane) self = take_look (job, result, user_data, &data);
 
-  cb_job_update_from (job, data->copy);
-  cb_job_record_end (job, data->history);
-  if (!same_job (self, job))
+  if (self == NULL)
     return;
   feed_output (self, data->output);
 
@@ -475,12 +496,10 @@ probed_cb (GObject      *source,
            gpointer      user_data)
 {
   CbJob *job = CB_JOB (source);
-  g_autoptr(CbTerminalPane) self = call_end (user_data);
-  ReadData *data = g_task_get_task_data (G_TASK (result));
+  ReadData *data;
+  g_autoptr(CbTerminalPane) self = take_look (job, result, user_data, &data);
 
-  cb_job_update_from (job, data->copy);
-  cb_job_record_end (job, data->history);
-  if (!same_job (self, job))
+  if (self == NULL)
     return;
   self->job_probing = FALSE;
   if (self->job_stopping)
