@@ -542,6 +542,8 @@ local_leader_is_ours (CbJob *self)
   g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/cmdline",
                                            cb_job_get_pgid (self));
   g_autofree char *needle = g_strconcat ("/", cb_job_get_id (self), ".status", NULL);
+  /* Before the wrapper: the session's sh reading the job's script. */
+  g_autofree char *script = g_strconcat ("./", cb_job_get_id (self), ".sh", NULL);
   g_autofree char *contents = NULL;
   gsize length = 0;
 
@@ -550,7 +552,7 @@ local_leader_is_ours (CbJob *self)
   for (gsize i = 0; i < length; i++)
     if (contents[i] == '\0')
       contents[i] = ' ';
-  return strstr (contents, needle) != NULL;
+  return strstr (contents, needle) != NULL || strstr (contents, script) != NULL;
 }
 
 static char *
