@@ -269,6 +269,7 @@ test_ssh (void)
   const char *sshd = g_getenv ("CB_TEST_SSHD_DIR");
   Fixture f = { 0 };
   g_autofree char *port = NULL;
+  g_autofree char *port_file = NULL;
   g_autofree char *yaml = NULL;
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
@@ -287,7 +288,8 @@ test_ssh (void)
     }
 
   cb_test_project_open (&f.p, "test-jobs-window", 1000, 760);
-  g_assert_true (g_file_get_contents (g_build_filename (sshd, "port", NULL), &port, NULL, NULL));
+  port_file = g_build_filename (sshd, "port", NULL);
+  g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
   g_strstrip (port);
   /* The host is this machine: the project's folder there is the same folder. */
   yaml = g_strdup_printf ("targets:\n"

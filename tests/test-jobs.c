@@ -97,11 +97,13 @@ ssh_target (const char *remote_dir)
 {
   const char *dir = g_getenv ("CB_TEST_SSHD_DIR");
   g_autofree char *port = NULL;
+  g_autofree char *port_file = NULL;
   CbTarget *target;
 
   if (dir == NULL)
     return NULL;
-  g_assert_true (g_file_get_contents (g_build_filename (dir, "port", NULL), &port, NULL, NULL));
+  port_file = g_build_filename (dir, "port", NULL);
+  g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
   target = cb_target_new_ssh ("loop", "127.0.0.1");
   target->port = atoi (port);
   target->user = g_strdup (g_get_user_name ());
