@@ -25,6 +25,7 @@ char     *cb_hydra_override            (const char  *key,
                                         CbValueKind  kind);
 char     *cb_format_number_repr        (double       value);
 char     *cb_shell_quote_word          (const char  *word);
+char     *cb_shell_quote_home_path     (const char  *path);
 char     *cb_shell_join                (const char * const *argv);
 char     *cb_shell_join_multiline      (const char * const *argv,
                                         guint        head_len);

@@ -994,24 +994,12 @@ cmd_run (const Options *options,
                            cb_command_get_display (command), options->target);
 }
 
+/* runs, jobs, stop ID: commands on the project's folders and state, no form. */
 static int
-cmd_jobs (const Options *options,
-          int            argc,
-          char         **argv,
-          gboolean       stop)
-{
-  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
-  g_autoptr(CbProject) project = open_project (options, problems);
-
-  if (project == NULL)
-    return 1;
-  if (stop)
-    return cb_cli_stop (project, argc > 0 ? argv[0] : NULL);
-  return cb_cli_jobs (project, options->json);
-}
-
-static int
-cmd_runs (const Options *options)
+cmd_project (const Options *options,
+             const char    *command,
+             int            argc,
+             char         **argv)
 {
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(CbProject) project = open_project (options, problems);
@@ -1019,8 +1007,13 @@ cmd_runs (const Options *options)
   if (project == NULL)
     return 1;
   print_problems (problems);
+  if (g_str_equal (command, "stop"))
+    return cb_cli_stop (project, argc > 0 ? argv[0] : NULL);
+  if (g_str_equal (command, "jobs"))
+    return cb_cli_jobs (project, options->json);
   return cb_cli_runs (project, options->json);
 }
+
 
 int
 cb_cli_run (int    argc,
@@ -1114,12 +1107,11 @@ cb_cli_run (int    argc,
     status = cmd_check (&options);
   else if (g_str_equal (command, "list-options"))
     status = cmd_list_options (&options, n_args, args + 2);
-  else if (g_str_equal (command, "runs"))
-    status = cmd_runs (&options);
   else if (g_str_equal (command, "run"))
     status = cmd_run (&options, n_args, args + 2);
-  else if (g_str_equal (command, "jobs") || g_str_equal (command, "stop"))
-    status = cmd_jobs (&options, n_args, args + 2, g_str_equal (command, "stop"));
+  else if (g_str_equal (command, "runs") || g_str_equal (command, "jobs") ||
+           g_str_equal (command, "stop"))
+    status = cmd_project (&options, command, n_args, args + 2);
   else if (g_str_equal (command, "export-csv"))
     status = cb_cli_export_csv (n_args > 0 ? args[2] : NULL, options.output,
                                 options.include_confidence, options.force);

@@ -1,4 +1,4 @@
-/* cb-job-tmux.c: a job's life in a tmux session, on this computer or on an SSH host
+/* cb-job-tmux.c: starting a job in a tmux session, on this computer or on an SSH host, and looking at it
  *
  * Every job runs in its own session of one tmux server, `tmux -L command-builder` (Debian's
  * tmux; the user's own server and configuration are never touched): the session holds the
@@ -26,7 +26,7 @@
 
 #include "config.h"
 
-#include "cb/cb-job.h"
+#include "cb-job-private.h"
 #include "cb/cb-file-read.h"
 #include "cb/cb-quote.h"
 
@@ -37,16 +37,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
-
-/* Exit statuses of our own scripts, above what a shell uses. */
-#define EXIT_NO_FOLDER 210
-#define EXIT_NO_TMUX   211
-#define EXIT_NO_STATE  212
-
-/* A job still starting after this long never will. */
-#define STARTING_LIMIT_US (120 * G_USEC_PER_SEC)
-
-#define TMUX "tmux -L " CB_JOB_TMUX_SOCKET
 
 /* The wrapper: $1 the status file, $2 the log file, $3 the setup lines, then the argv. */
 static const char wrapper[] =
@@ -66,166 +56,8 @@ static const char * const server_options[] = {
   "default-shell /bin/sh", NULL
 };
 
-static char *
-q (const char *word)
-{
-  return cb_shell_quote_word (word);
-}
-
-/* "$HOME"/'rest' for ~/rest, so that the host's home is used; the word quoted otherwise. */
-static char *
-q_dir (const char *dir)
-{
-  g_autofree char *rest = NULL;
-
-  if (g_str_equal (dir, "~"))
-    return g_strdup ("\"$HOME\"");
-  if (!g_str_has_prefix (dir, "~/"))
-    return q (dir);
-  rest = q (dir + 2);
-  return g_strconcat ("\"$HOME\"/", rest, NULL);
-}
-
-/* Where the status and log go: the project's job folder here, the host's state folder there. */
-static void
-append_state_dir (GString *script,
-                  CbJob   *self)
-{
-  if (cb_job_is_local (self))
-    {
-      g_autofree char *dir = cb_job_dir_for_project (cb_job_get_project_root (self));
-      g_autofree char *quoted = q (dir);
-
-      g_string_append_printf (script, "D=%s\n", quoted);
-    }
-  else
-    g_string_append (script, "D=\"${XDG_STATE_HOME:-$HOME/.local/state}/command-builder/jobs\"\n");
-}
-
-static char *
-project_dir (CbJob *self)
-{
-  const CbTarget *target = cb_job_get_target (self);
-
-  return cb_job_is_local (self) ? q (cb_job_get_project_root (self)) : q_dir (target->project_dir);
-}
-
-static char *
-setup_text (CbJob *self)
-{
-  const CbTarget *target = cb_job_get_target (self);
-
-  /* Each line must work for the next to run, as the preview's `&&` says. */
-  if (target->setup == NULL || target->setup[0] == NULL)
-    return g_strdup (":");
-  return g_strjoinv (" &&\n", target->setup);
-}
-
-/* Runs @script with /bin/sh here, or on the job's host. FALSE with @error when it could not
- * be run at all (sh or ssh missing, ssh's own failures); otherwise the script's exit status
- * and output. */
-static gboolean
-run_script (CbJob       *self,
-            const char  *script,
-            char       **out,
-            char       **err,
-            int         *exit_status,
-            GError     **error)
-{
-  const CbTarget *target = cb_job_get_target (self);
-  g_auto(GStrv) argv = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  int wait_status = 0;
-
-  if (cb_job_is_local (self))
-    {
-      argv = g_new0 (char *, 4);
-      argv[0] = g_strdup ("/bin/sh");
-      argv[1] = g_strdup ("-c");
-      argv[2] = g_strdup (script);
-    }
-  else
-    {
-      g_autofree char *remote = cb_target_remote_script (script);
-
-      cb_target_start_master (target);
-      argv = cb_target_ssh_argv (target, FALSE, remote);
-    }
-
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL,
-                     NULL, NULL, &stdout_text, &stderr_text, &wait_status, &local_error))
-    {
-      if (g_error_matches (local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
-        g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_NO_PROGRAM,
-                     _("“%s” is not installed: %s"), argv[0], local_error->message);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  if (WIFEXITED (wait_status))
-    *exit_status = WEXITSTATUS (wait_status);
-  else
-    *exit_status = 128 + (WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : 0);
-
-  if (!cb_job_is_local (self) &&
-      !cb_target_error_from_ssh (target, *exit_status, stderr_text, error))
-    return FALSE;
-
-  if (out != NULL)
-    *out = g_steal_pointer (&stdout_text);
-  if (err != NULL)
-    *err = g_steal_pointer (&stderr_text);
-  return TRUE;
-}
-
-static char *
-where (CbJob *self)
-{
-  if (cb_job_is_local (self))
-    return g_strdup (_("this computer"));
-  return cb_target_dup_address (cb_job_get_target (self));
-}
-
-/* The error of one of our scripts' own exit statuses. */
-static gboolean
-script_error (CbJob       *self,
-              int          status,
-              const char  *err,
-              GError     **error)
-{
-  g_autofree char *place = where (self);
-  g_autofree char *said = g_strstrip (g_strdup (err != NULL ? err : ""));
-
-  switch (status)
-    {
-    case EXIT_NO_FOLDER:
-      g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_NO_FOLDER,
-                   _("The project folder “%s” is not on %s"),
-                   cb_job_is_local (self) ? cb_job_get_project_root (self)
-                                          : cb_job_get_target (self)->project_dir,
-                   place);
-      return TRUE;
-    case EXIT_NO_TMUX:
-      g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_NO_TMUX,
-                   _("tmux is not installed on %s; runs are kept in tmux sessions so that they "
-                     "outlive the window (on Debian and Ubuntu: sudo apt install tmux)"), place);
-      return TRUE;
-    case EXIT_NO_STATE:
-      g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_FAILED,
-                   _("Could not make the folder for the runs’ state on %s: %s"), place, said);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 /* ---- starting ----------------------------------------------------------------------- */
 
-static char *local_file (CbJob      *self,
-                         const char *suffix);
 
 /* What the session runs, kept in a file of the job's (`<id>.sh`, mode 0600) that the session's
  * /bin/sh reads: tmux takes an argument that ends in ";" for the end of a command (it would
@@ -236,14 +68,14 @@ static char *
 session_command (CbJob *self)
 {
   g_autoptr(GString) command = g_string_new (NULL);
-  g_autofree char *wrap = q (wrapper);
-  g_autofree char *setup = setup_text (self);
-  g_autofree char *setup_q = q (setup);
-  g_autofree char *dir = project_dir (self);
+  g_autofree char *wrap = _cb_job_q (wrapper);
+  g_autofree char *setup = _cb_job_setup_text (self);
+  g_autofree char *setup_q = _cb_job_q (setup);
+  g_autofree char *dir = _cb_job_project_dir (self);
   const char * const *argv = cb_job_get_argv (self);
   const char *id = cb_job_get_id (self);
 
-  append_state_dir (command, self);
+  _cb_job_append_state_dir (command, self);
   g_string_append_printf (command, "cd %s || exit %d\n", dir, EXIT_NO_FOLDER);
   g_string_append (command, "SH=$(command -v bash 2>/dev/null || echo /bin/sh)\nexec ");
 
@@ -261,7 +93,7 @@ session_command (CbJob *self)
 
           if (g_str_has_prefix (env[i], "TMUX=") || g_str_has_prefix (env[i], "TMUX_PANE="))
             continue;
-          quoted = q (env[i]);
+          quoted = _cb_job_q (env[i]);
           g_string_append_printf (command, " %s", quoted);
         }
       g_string_append_c (command, ' ');
@@ -271,7 +103,7 @@ session_command (CbJob *self)
                           wrap, id, id, setup_q);
   for (guint i = 0; argv[i] != NULL; i++)
     {
-      g_autofree char *quoted = q (argv[i]);
+      g_autofree char *quoted = _cb_job_q (argv[i]);
 
       g_string_append_c (command, ' ');
       g_string_append (command, quoted);
@@ -284,11 +116,11 @@ static char *
 launch_script (CbJob *self)
 {
   g_autoptr(GString) script = g_string_new (NULL);
-  g_autofree char *dir = project_dir (self);
-  g_autofree char *session = q (cb_job_get_session (self));
+  g_autofree char *dir = _cb_job_project_dir (self);
+  g_autofree char *session = _cb_job_q (cb_job_get_session (self));
   const char *id = cb_job_get_id (self);
 
-  append_state_dir (script, self);
+  _cb_job_append_state_dir (script, self);
   g_string_append_printf (script, "mkdir -p \"$D\" 2>&1 || exit %d\n", EXIT_NO_STATE);
   g_string_append_printf (script, "cd %s 2>/dev/null || exit %d\n", dir, EXIT_NO_FOLDER);
   g_string_append_printf (script, "command -v tmux >/dev/null 2>&1 || exit %d\n", EXIT_NO_TMUX);
@@ -297,7 +129,7 @@ launch_script (CbJob *self)
   if (!cb_job_is_local (self))
     {
       g_autofree char *command = session_command (self);
-      g_autofree char *command_q = q (command);
+      g_autofree char *command_q = _cb_job_q (command);
 
       g_string_append_printf (script, "(umask 077 && printf '%%s' %s >\"$D/%s.sh\") || exit %d\n",
                               command_q, id, EXIT_NO_STATE);
@@ -312,17 +144,6 @@ launch_script (CbJob *self)
   return g_string_free (g_steal_pointer (&script), FALSE);
 }
 
-/* The started record in the history, with the job's id; a running job has it while it runs. */
-static CbRunRecord *
-started_record (CbJob *self)
-{
-  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (cb_job_get_start_time (self) /
-                                                              G_USEC_PER_SEC);
-
-  return cb_run_record_new_started_job (cb_job_get_display (self), cb_job_get_argv (self),
-                                        cb_job_get_page (self), start, cb_job_get_id (self),
-                                        cb_job_is_local (self) ? cb_job_get_pgid (self) : 0);
-}
 
 /**
  * cb_job_record_end:
@@ -340,7 +161,7 @@ cb_job_record_end (CbJob        *self,
 
   if (history == NULL || cb_job_get_state (self) != CB_JOB_FINISHED)
     return;
-  started = started_record (self);
+  started = _cb_job_started_record (self);
   finished = cb_run_record_new_finished (started, cb_job_get_elapsed (self, g_get_real_time ()),
                                          cb_job_get_exit_status (self), cb_job_get_signal (self),
                                          cb_job_get_stopped (self));
@@ -413,7 +234,7 @@ cb_job_launch (CbJob         *self,
 
   if (cb_job_is_local (self))
     {
-      g_autofree char *path = local_file (self, ".sh");
+      g_autofree char *path = _cb_job_local_file (self, ".sh");
       g_autofree char *command = session_command (self);
       g_autofree char *dir = cb_job_dir_for_project (cb_job_get_project_root (self));
 
@@ -430,7 +251,7 @@ cb_job_launch (CbJob         *self,
     {
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
-      if (!run_script (self, script, &out, &err, &status, &local_error))
+      if (!_cb_job_run_script (self, script, &out, &err, &status, &local_error))
         return fail_launch (self, local_error, error);
       if (status == 0 || err == NULL ||
           (strstr (err, "server exited unexpectedly") == NULL &&
@@ -438,14 +259,14 @@ cb_job_launch (CbJob         *self,
         break;
       g_usleep (20 * 1000 * (attempt + 1));
     }
-  if (script_error (self, status, err, &local_error))
+  if (_cb_job_script_error (self, status, err, &local_error))
     return fail_launch (self, local_error, error);
 
   pgid_line = out != NULL ? strstr (out, "PGID=") : NULL;
   if (status != 0 || pgid_line == NULL)
     {
       g_autofree char *said = g_strstrip (g_strdup (err != NULL && *err ? err : out ? out : ""));
-      g_autofree char *place = where (self);
+      g_autofree char *place = _cb_job_where (self);
 
       return fail_launch (self,
                           g_error_new (CB_JOB_ERROR, CB_JOB_ERROR_FAILED,
@@ -459,7 +280,7 @@ cb_job_launch (CbJob         *self,
     return FALSE;
   if (history != NULL)
     {
-      g_autoptr(CbRunRecord) record = started_record (self);
+      g_autoptr(CbRunRecord) record = _cb_job_started_record (self);
 
       cb_run_history_add (history, record, NULL);
     }
@@ -555,20 +376,11 @@ local_leader_is_ours (CbJob *self)
   return strstr (contents, needle) != NULL || strstr (contents, script) != NULL;
 }
 
-static char *
-local_file (CbJob      *self,
-            const char *suffix)
-{
-  g_autofree char *dir = cb_job_dir_for_project (cb_job_get_project_root (self));
-  g_autofree char *name = g_strconcat (cb_job_get_id (self), suffix, NULL);
-
-  return g_build_filename (dir, name, NULL);
-}
 
 static char *
 read_local_status (CbJob *self)
 {
-  g_autofree char *path = local_file (self, ".status");
+  g_autofree char *path = _cb_job_local_file (self, ".status");
   char *data = NULL;
 
   if (!cb_file_read_regular (path, CB_FILE_KIND_STATE, &data, NULL, NULL))
@@ -642,20 +454,20 @@ cb_job_probe (CbJob         *self,
   else
     {
       g_autoptr(GString) script = g_string_new (NULL);
-      g_autofree char *session = q (cb_job_get_session (self));
+      g_autofree char *session = _cb_job_q (cb_job_get_session (self));
       g_autofree char *out = NULL;
       GError *local_error = NULL;
       const char *id = cb_job_get_id (self);
       int exit_status = 0;
 
-      append_state_dir (script, self);
+      _cb_job_append_state_dir (script, self);
       g_string_append_printf (script,
                               "f=\"$D/%s.status\"\n"
                               "if [ -f \"$f\" ]; then echo \"STATUS=$(cat \"$f\")\"; exit 0; fi\n"
                               "if " TMUX " has-session -t =%s 2>/dev/null; then echo RUNNING; exit 0; fi\n"
                               "if [ -f \"$f\" ]; then echo \"STATUS=$(cat \"$f\")\"; exit 0; fi\n"
                               "echo GONE\n", id, session);
-      if (!run_script (self, script->str, &out, NULL, &exit_status, &local_error))
+      if (!_cb_job_run_script (self, script->str, &out, NULL, &exit_status, &local_error))
         {
           if (local_error->domain == CB_TARGET_ERROR)
             {
@@ -716,7 +528,7 @@ cb_job_send_signal (CbJob   *self,
                                                  "exit 0\n", signo, pgid);
       int status = 0;
 
-      return run_script (self, script, NULL, NULL, &status, error);
+      return _cb_job_run_script (self, script, NULL, NULL, &status, error);
     }
 }
 
@@ -746,383 +558,7 @@ cb_job_group_alive (CbJob   *self,
                             "$2 !~ /^[ZX]/ { f = 1 } END { exit !f }' && echo ALIVE || echo NONE\n"
                             "elif kill -0 -%" G_GINT64_FORMAT " 2>/dev/null; then echo ALIVE; "
                             "else echo NONE; fi\n", pgid, pgid);
-  if (!run_script (self, script, &out, NULL, &status, error))
+  if (!_cb_job_run_script (self, script, &out, NULL, &status, error))
     return FALSE;
   return out != NULL && g_str_has_prefix (out, "ALIVE");
-}
-
-/* Keeps the terminal's text before the last step, which leaves the wrapper no time to. */
-static void
-save_output (CbJob *self)
-{
-  g_autoptr(GString) script = g_string_new (NULL);
-  g_autofree char *session = q (cb_job_get_session (self));
-  int status = 0;
-
-  append_state_dir (script, self);
-  g_string_append_printf (script, TMUX " capture-pane -p -e -J -S - -E - -t =%s: "
-                                  ">\"$D/%s.log.tmp\" 2>/dev/null && "
-                                  "mv -f \"$D/%s.log.tmp\" \"$D/%s.log\"\n",
-                          session, cb_job_get_id (self), cb_job_get_id (self),
-                          cb_job_get_id (self));
-  run_script (self, script->str, NULL, NULL, &status, NULL);
-}
-
-static void
-kill_session (CbJob *self)
-{
-  g_autofree char *session = q (cb_job_get_session (self));
-  g_autofree char *script = g_strdup_printf (TMUX " kill-session -t =%s 2>/dev/null; exit 0\n",
-                                             session);
-  int status = 0;
-
-  run_script (self, script, NULL, NULL, &status, NULL);
-}
-
-/* Waits up to @ms for the group to go; TRUE when it went. */
-static gboolean
-wait_gone (CbJob        *self,
-           guint         ms,
-           GCancellable *cancellable,
-           GError      **error)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-  guint poll_ms = cb_job_is_local (self) ? 50 : 300;
-
-  do
-    {
-      GError *local_error = NULL;
-
-      if (!cb_job_group_alive (self, &local_error))
-        {
-          if (local_error == NULL)
-            return TRUE;
-          g_propagate_error (error, local_error);
-          return FALSE;
-        }
-      if (g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-      g_usleep (poll_ms * 1000);
-    }
-  while (g_get_monotonic_time () < deadline);
-
-  return FALSE;
-}
-
-/**
- * cb_job_stop:
- * @interrupt_ms: how long SIGINT (Ctrl+C) has before SIGTERM
- * @terminate_ms: how long SIGTERM has before SIGKILL
- *
- * The stop ladder, to the job's whole process group, here or on its host: SIGINT, SIGTERM,
- * SIGKILL, each when the one before did not end it; then the session is closed and the job
- * is checked gone. The job is saved as stopping first, and finished (stopped) at the end.
- * Returns %FALSE when something of it is left or the host cannot be reached.
- */
-gboolean
-cb_job_stop (CbJob         *self,
-             CbRunHistory  *history,
-             guint          interrupt_ms,
-             guint          terminate_ms,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  static const int ladder[] = { SIGINT, SIGTERM, SIGKILL };
-  const guint waits[] = { interrupt_ms, terminate_ms, 2000 };
-  GError *local_error = NULL;
-  gboolean gone = FALSE;
-
-  if (!cb_job_is_active (self))
-    return TRUE;
-
-  /* What is there to stop: a job that ended, or whose group is no longer its own, is only
-   * recorded (no signal goes to a group that is not the job's). */
-  if (!cb_job_probe (self, history, &local_error))
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (!cb_job_is_active (self))
-    return TRUE;
-
-  cb_job_set_stopping (self);
-  cb_job_save (self, NULL);
-
-  for (guint step = 0; step < G_N_ELEMENTS (ladder) && !gone; step++)
-    {
-      if (ladder[step] == SIGKILL)
-        save_output (self);
-      g_debug ("Job %s: %s", cb_job_get_id (self), cb_signal_name (ladder[step]));
-      if (!cb_job_send_signal (self, ladder[step], &local_error))
-        break;
-      gone = wait_gone (self, waits[step], cancellable, &local_error);
-      if (local_error != NULL || g_cancellable_is_cancelled (cancellable))
-        break;
-    }
-
-  if (local_error != NULL)
-    {
-      if (local_error->domain == CB_TARGET_ERROR)
-        {
-          cb_job_set_lost (self, local_error->message);
-          cb_job_save (self, NULL);
-        }
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (!gone)
-    {
-      g_autofree char *place = where (self);
-      g_autofree char *group = g_strdup_printf ("%" G_GINT64_FORMAT, cb_job_get_pgid (self));
-
-      g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_FAILED,
-                   _("Processes of the run are still there on %s after SIGKILL (process group "
-                     "%s)"), place, group);
-      return FALSE;
-    }
-
-  /* The wrapper may have had the time to write the status; a session left (a process that
-   * left the group) is closed. */
-  kill_session (self);
-  if (!cb_job_probe (self, history, &local_error))
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* ---- seeing it ---------------------------------------------------------------------- */
-
-/* Trailing empty lines of a captured screen out; lines end with "\n". */
-static char *
-trim_output (char *text)
-{
-  gsize length = text != NULL ? strlen (text) : 0;
-
-  while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == ' '))
-    length--;
-  if (text == NULL)
-    return g_strdup ("");
-  text[length] = '\0';
-  if (length > 0)
-    {
-      char *with_newline = g_strconcat (text, "\n", NULL);
-
-      g_free (text);
-      return with_newline;
-    }
-  return text;
-}
-
-/**
- * cb_job_read_output:
- * @history_only: for a running job, only what scrolled off its screen (an attached terminal
- *   draws the screen itself)
- *
- * Returns: the job's terminal text (with its colours), from its session while it runs, from
- *   its log once it ended; "" when there is none.
- */
-char *
-cb_job_read_output (CbJob     *self,
-                    gboolean   history_only,
-                    GError   **error)
-{
-  g_autoptr(GString) script = g_string_new (NULL);
-  g_autofree char *session = q (cb_job_get_session (self));
-  g_autofree char *out = NULL;
-  int status = 0;
-
-  if (cb_job_is_local (self) && cb_job_get_state (self) == CB_JOB_FINISHED)
-    {
-      g_autofree char *path = local_file (self, ".log");
-      char *data = NULL;
-
-      if (!cb_file_read_regular (path, CB_FILE_KIND_METRICS, &data, NULL, NULL))
-        return g_strdup ("");
-      return trim_output (data);
-    }
-
-  append_state_dir (script, self);
-  g_string_append_printf (script,
-                          "if " TMUX " has-session -t =%s 2>/dev/null; then\n"
-                          "  exec " TMUX " capture-pane -p -e -J -S - -E %s -t =%s:\n"
-                          "fi\n"
-                          "cat \"$D/%s.log\" 2>/dev/null; exit 0\n",
-                          session, history_only ? "-1" : "-", session, cb_job_get_id (self));
-  if (!run_script (self, script->str, &out, NULL, &status, error))
-    return NULL;
-  return trim_output (g_steal_pointer (&out));
-}
-
-/**
- * cb_job_attach_argv:
- *
- * Returns: (transfer full): the command line that attaches a terminal to the job's session
- *   (through `ssh -tt` for a host); it ends when the job does or the session is left.
- */
-char **
-cb_job_attach_argv (CbJob *self)
-{
-  /* -u: the session is UTF-8 whatever the locale says (Korean stays Korean). */
-  g_autofree char *attach = g_strdup_printf ("tmux -u -L " CB_JOB_TMUX_SOCKET " attach-session -t =%s",
-                                             cb_job_get_session (self));
-
-  if (cb_job_is_local (self))
-    {
-      char **argv = g_new0 (char *, 7);
-
-      argv[0] = g_strdup ("tmux");
-      argv[1] = g_strdup ("-u");
-      argv[2] = g_strdup ("-L");
-      argv[3] = g_strdup (CB_JOB_TMUX_SOCKET);
-      argv[4] = g_strdup ("attach-session");
-      argv[5] = g_strdup_printf ("-t=%s", cb_job_get_session (self));
-      return argv;
-    }
-  return cb_target_ssh_argv (cb_job_get_target (self), TRUE, attach);
-}
-
-/**
- * cb_job_dup_target_command:
- *
- * Returns: the command as the job's target runs it (cb_target_dup_command()).
- */
-char *
-cb_job_dup_target_command (CbJob *self)
-{
-  return cb_target_dup_command (cb_job_get_target (self), cb_job_get_argv (self),
-                                cb_job_get_display (self));
-}
-
-/* ---- in a worker -------------------------------------------------------------------- */
-
-typedef struct
-{
-  CbJob        *copy;
-  CbRunHistory *history;
-  guint         interrupt_ms;
-  guint         terminate_ms;
-} TaskData;
-
-static void
-task_data_free (TaskData *data)
-{
-  g_clear_object (&data->copy);
-  g_clear_object (&data->history);
-  g_free (data);
-}
-
-static TaskData *
-task_data_new (CbJob        *self,
-               CbRunHistory *history)
-{
-  TaskData *data = g_new0 (TaskData, 1);
-
-  data->copy = cb_job_copy (self);
-  data->history = history != NULL ? g_object_ref (history) : NULL;
-  return data;
-}
-
-static void
-launch_worker (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  TaskData *data = task_data;
-  GError *error = NULL;
-
-  /* The history is a list model the UI shows: it is changed in _finish, on its thread. */
-  if (cb_job_launch (data->copy, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/**
- * cb_job_launch_async:
- *
- * cb_job_launch() in a worker; the job takes what the worker found in
- * cb_job_launch_finish(), on the caller's thread.
- */
-void
-cb_job_launch_async (CbJob               *self,
-                     CbRunHistory        *history,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, cb_job_launch_async);
-  g_task_set_task_data (task, task_data_new (self, history), (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, launch_worker);
-}
-
-gboolean
-cb_job_launch_finish (CbJob         *self,
-                      GAsyncResult  *result,
-                      GError       **error)
-{
-  TaskData *data = g_task_get_task_data (G_TASK (result));
-
-  cb_job_update_from (self, data->copy);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-  if (data->history != NULL)
-    {
-      g_autoptr(CbRunRecord) record = started_record (self);
-
-      cb_run_history_add (data->history, record, NULL);
-    }
-  return TRUE;
-}
-
-static void
-stop_worker (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  TaskData *data = task_data;
-  GError *error = NULL;
-
-  if (cb_job_stop (data->copy, NULL, data->interrupt_ms, data->terminate_ms, cancellable,
-                   &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-cb_job_stop_async (CbJob               *self,
-                   CbRunHistory        *history,
-                   guint                interrupt_ms,
-                   guint                terminate_ms,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  TaskData *data = task_data_new (self, history);
-
-  data->interrupt_ms = interrupt_ms;
-  data->terminate_ms = terminate_ms;
-  cb_job_set_stopping (self);
-  g_task_set_source_tag (task, cb_job_stop_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, stop_worker);
-}
-
-gboolean
-cb_job_stop_finish (CbJob         *self,
-                    GAsyncResult  *result,
-                    GError       **error)
-{
-  TaskData *data = g_task_get_task_data (G_TASK (result));
-
-  cb_job_update_from (self, data->copy);
-  cb_job_record_end (self, data->history);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

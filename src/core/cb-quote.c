@@ -527,3 +527,23 @@ cb_shell_join_multiline (const char * const *argv,
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * cb_shell_quote_home_path:
+ * @path: a path that may start with `~/`
+ *
+ * Returns: @path quoted for a POSIX shell, its `~/` (or a lone `~`) as `"$HOME"/`, so that the
+ *   home of the shell that reads it is used (a host's, for a path sent there).
+ */
+char *
+cb_shell_quote_home_path (const char *path)
+{
+  g_autofree char *rest = NULL;
+
+  if (g_str_equal (path, "~"))
+    return g_strdup ("\"$HOME\"");
+  if (!g_str_has_prefix (path, "~/"))
+    return cb_shell_quote_word (path);
+  rest = cb_shell_quote_word (path + 2);
+  return g_strconcat ("\"$HOME\"/", rest, NULL);
+}

@@ -73,6 +73,23 @@ _cb_window_get_page_target (CbWindow   *self,
   return target;
 }
 
+/* The command as the page's host runs it (`ssh … 'cd … && exec …'`), or NULL on this
+ * computer. */
+char *
+_cb_window_dup_target_preview (CbWindow  *self,
+                               CbPage    *page,
+                               CbCommand *command)
+{
+  const CbTarget *target;
+
+  if (command == NULL || self->targets == NULL || page == NULL)
+    return NULL;
+  target = _cb_window_get_page_target (self, cb_page_get_page_name (page));
+  if (cb_target_is_local (target))
+    return NULL;
+  return cb_target_dup_command (target, cb_command_get_argv (command), NULL);
+}
+
 static void
 fill_dropdown (CbWindow *self)
 {

@@ -105,6 +105,9 @@ void      _cb_window_dispose_jobs         (CbWindow     *self);
 gboolean  _cb_window_have_tmux            (CbWindow     *self);
 const CbTarget *_cb_window_get_page_target (CbWindow    *self,
                                            const char   *page_name);
+char     *_cb_window_dup_target_preview   (CbWindow     *self,
+                                           CbPage       *page,
+                                           CbCommand    *command);
 void      _cb_window_set_terminal_visible (CbWindow     *self,
                                            gboolean      visible);
 void      _cb_window_show_toast         (CbWindow       *self,

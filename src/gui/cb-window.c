@@ -431,20 +431,13 @@ _cb_window_update_preview (CbWindow *self)
       gboolean multiline = g_settings_get_boolean (self->settings, "multiline-preview");
       const char *text = NULL;
 
-      g_autofree char *on_target = NULL;
+      g_autofree char *on_target = _cb_window_dup_target_preview (self, page, command);
 
-      if (command != NULL)
+      if (on_target != NULL)
+        text = on_target;
+      else if (command != NULL)
         text = multiline ? cb_command_get_display_multiline (command)
                          : cb_command_get_display (command);
-
-      /* On a host, the command as the host runs it. */
-      if (command != NULL && self->targets != NULL)
-        {
-          const CbTarget *target = _cb_window_get_page_target (self, cb_page_get_page_name (page));
-
-          if (!cb_target_is_local (target))
-            text = on_target = cb_target_dup_command (target, cb_command_get_argv (command), NULL);
-        }
 
       cb_command_view_set_multiline (self->command_view, multiline);
       cb_command_view_set_command (self->command_view, text,
