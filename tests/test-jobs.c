@@ -451,6 +451,99 @@ test_local_two_at_once (void)
   g_assert_null (strstr (ob, "A1"));
 }
 
+/* A group leader in its own session, running python3 under the command line ARGV0 ... */
+static GPid
+spawn_leader (const char *argv0)
+{
+  g_autofree char *code = g_strdup_printf ("import os, sys\n"
+                                           "os.setsid()\n"
+                                           "os.execv(sys.executable, ['%s', '-c', "
+                                           "'import time; time.sleep(60)', '-L', '"
+                                           CB_JOB_TMUX_SOCKET "', '-f', '/dev/null'])",
+                                           argv0);
+  const char * const argv[] = { "python3", "-c", code, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  /* Until it leads its group under its new command line. */
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/cmdline", pid);
+      g_autofree char *contents = NULL;
+
+      if (getpgid (pid) == pid && g_file_get_contents (path, &contents, NULL, NULL) &&
+          g_str_equal (contents, argv0))
+        break;
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpint (getpgid (pid), ==, pid);
+  return pid;
+}
+
+static void
+end_leader (GPid pid)
+{
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+}
+
+/* A job's group number led by a process that is not the job's (a number reused after a
+ * restart) is not the job: it is found ended and never signalled. Just after the start the
+ * leader may still be our tmux server's child before its exec: that one is the job's. */
+static void
+test_local_leader (void)
+{
+  const char * const argv[] = { "python3", "runners/train.py", NULL };
+  g_autoptr(CbJob) stranger_job = cb_job_new (project, "train", argv, NULL, NULL);
+  g_autoptr(CbJob) stopped_job = cb_job_new (project, "train", argv, NULL, NULL);
+  g_autoptr(CbJob) early_job = cb_job_new (project, "train", argv, NULL, NULL);
+  g_autoptr(CbJob) late_job = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = cb_job_dir_for_project (project);
+  g_autofree char *ini = NULL;
+  GPid stranger = spawn_leader ("python3");
+  GPid early = spawn_leader ("tmux");
+
+  cb_job_set_running (stranger_job, stranger);
+  g_assert_true (cb_job_probe (stranger_job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_job_get_state (stranger_job), ==, CB_JOB_FINISHED);
+  cb_job_set_running (stopped_job, stranger);
+  g_assert_true (cb_job_stop (stopped_job, NULL, 100, 100, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kill (stranger, 0), ==, 0);
+  g_assert_cmpint (waitpid (stranger, NULL, WNOHANG), ==, 0);
+
+  cb_job_set_running (early_job, early);
+  g_assert_true (cb_job_probe (early_job, NULL, &error));
+  g_assert_cmpint (cb_job_get_state (early_job), ==, CB_JOB_RUNNING);
+
+  /* The same a minute and more after its start: not ours any more. */
+  g_assert_true (cb_job_save (early_job, &error));
+  g_assert_no_error (error);
+  ini = g_strconcat (dir, G_DIR_SEPARATOR_S, cb_job_get_id (early_job), ".ini", NULL);
+  g_assert_true (g_key_file_load_from_file (key_file, ini, G_KEY_FILE_KEEP_COMMENTS, &error));
+  g_key_file_set_int64 (key_file, "job", "start",
+                        g_get_real_time () - 90 * G_USEC_PER_SEC);
+  g_assert_true (g_key_file_save_to_file (key_file, ini, &error));
+  g_assert_no_error (error);
+  late_job = cb_job_load (project, cb_job_get_id (early_job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_job_get_state (late_job), ==, CB_JOB_RUNNING);
+  g_assert_true (cb_job_probe (late_job, NULL, &error));
+  g_assert_cmpint (cb_job_get_state (late_job), ==, CB_JOB_FINISHED);
+  g_assert_cmpint (waitpid (early, NULL, WNOHANG), ==, 0);
+
+  end_leader (stranger);
+  end_leader (early);
+  g_unlink (ini);
+}
+
 static void
 test_local_stop_ladder (void)
 {
@@ -696,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/jobs/local/run", test_local_run);
   g_test_add_func ("/jobs/local/hostile-argv", test_local_hostile_argv);
   g_test_add_func ("/jobs/local/two-at-once", test_local_two_at_once);
+  g_test_add_func ("/jobs/local/leader", test_local_leader);
   g_test_add_func ("/jobs/local/stop-ladder", test_local_stop_ladder);
   g_test_add_func ("/jobs/local/no-program", test_local_no_program);
   g_test_add_func ("/jobs/local/survives-launcher", test_local_survives_launcher);

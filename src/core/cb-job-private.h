@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 
 /* A job still starting after this long never will. */
 #define STARTING_LIMIT_US (120 * G_USEC_PER_SEC)
+/* How long after its start a job's group may still be led by tmux's child before its exec. */
+#define PRE_EXEC_LIMIT_US (60 * G_USEC_PER_SEC)
 
 #define TMUX "tmux -L " CB_JOB_TMUX_SOCKET
 

@@ -373,7 +373,14 @@ local_leader_is_ours (CbJob *self)
   for (gsize i = 0; i < length; i++)
     if (contents[i] == '\0')
       contents[i] = ' ';
-  return strstr (contents, needle) != NULL || strstr (contents, script) != NULL;
+  if (strstr (contents, needle) != NULL || strstr (contents, script) != NULL)
+    return TRUE;
+  /* Earlier still, just after the start: our tmux server's child before it runs the session's
+   * sh (its command line is still the server's). Only then: a number reused after a restart
+   * of the computer is not taken for the job by it. */
+  return g_get_real_time () - cb_job_get_start_time (self) < PRE_EXEC_LIMIT_US &&
+         g_str_has_prefix (contents, "tmux ") &&
+         strstr (contents, " -L " CB_JOB_TMUX_SOCKET " ") != NULL;
 }
 
 
