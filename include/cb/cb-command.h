@@ -16,6 +16,10 @@ CbCommand          *cb_command_new                (const char * const *launcher,
                                                    const char * const *overrides);
 CbCommand          *cb_command_ref                (CbCommand          *self);
 void                cb_command_unref              (CbCommand          *self);
+CbCommand          *cb_command_new_full           (const char * const *launcher,
+                                                   const char         *script,
+                                                   const char * const *flags,
+                                                   const char * const *overrides);
 const char * const *cb_command_get_argv           (const CbCommand    *self);
 const char * const *cb_command_get_overrides      (const CbCommand    *self);
 const char         *cb_command_get_display        (const CbCommand    *self);

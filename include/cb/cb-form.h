@@ -12,6 +12,7 @@
 #include "cb-config.h"
 #include "cb-project.h"
 #include "cb-schema.h"
+#include "cb-sweep.h"
 
 G_BEGIN_DECLS
 
@@ -110,5 +111,20 @@ gboolean            cb_form_load_command        (CbForm            *self,
                                                  GError           **error);
 char               *cb_format_value             (const CbField     *field,
                                                  GVariant          *value);
+
+/* Sweeps (cb-form-sweep.c): one form, many runs. */
+gboolean            cb_form_set_sweep           (CbForm            *self,
+                                                 const char        *key,
+                                                 const char        *text,
+                                                 GError           **error);
+const char         *cb_form_get_sweep           (CbForm            *self,
+                                                 const char        *key);
+const char         *cb_form_get_sweep_error     (CbForm            *self,
+                                                 const char        *key);
+char              **cb_form_get_sweep_values    (CbForm            *self,
+                                                 const char        *key);
+guint               cb_form_get_n_runs          (CbForm            *self);
+CbSweepPlan        *cb_form_get_sweep_plan      (CbForm            *self);
+char               *cb_form_describe_sweep      (CbForm            *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "cb/cb-run-history.h"
+#include "cb/cb-slurm.h"
 #include "cb/cb-target.h"
 
 G_BEGIN_DECLS
@@ -136,6 +137,23 @@ char        **cb_job_attach_argv        (CbJob              *self);
 char         *cb_job_dup_target_command (CbJob              *self);
 void          cb_job_record_end         (CbJob              *self,
                                          CbRunHistory       *history);
+
+/* Slurm jobs (cb-job-slurm.c) and sweeps. */
+gboolean      cb_job_is_slurm           (CbJob              *self);
+void          cb_job_set_slurm_script   (CbJob              *self,
+                                         const char         *script);
+const char   *cb_job_get_slurm_script   (CbJob              *self);
+const char   *cb_job_get_slurm_id       (CbJob              *self);
+GPtrArray    *cb_job_get_slurm_tasks    (CbJob              *self);
+void          cb_job_set_slurm_tasks    (CbJob              *self,
+                                         const char         *slurm_id,
+                                         GPtrArray          *tasks);
+char         *cb_job_dup_slurm_summary  (CbJob              *self);
+char         *cb_job_dup_slurm_output   (CbJob              *self,
+                                         int                 task);
+guint         cb_job_get_n_runs         (CbJob              *self);
+void          cb_job_set_n_runs         (CbJob              *self,
+                                         guint               n_runs);
 
 /* Async forms for the window. */
 void          cb_job_launch_async       (CbJob              *self,

@@ -39,6 +39,9 @@ typedef struct
 GQuark      cb_override_error_quark (void);
 CbOverride *cb_override_parse       (const char        *text,
                                      GError           **error);
+CbOverride *cb_override_parse_sweep (const char        *text,
+                                     GPtrArray        **choices,
+                                     GError           **error);
 void        cb_override_free        (CbOverride        *override);
 const char *cb_override_kind_prefix (CbOverrideKind     kind);
 

@@ -1,4 +1,4 @@
-/* cb-target.h: where a command runs: this computer, or a host over SSH
+/* cb-target.h: where a command runs: this computer, a host over SSH, or a Slurm cluster
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,7 +28,22 @@ typedef enum
 {
   CB_TARGET_LOCAL,
   CB_TARGET_SSH,
+  CB_TARGET_SLURM,  /* submitted with sbatch, here or on a login host over SSH */
 } CbTargetKind;
+
+/* What a Slurm target asks of the cluster for each job (#SBATCH lines). */
+typedef struct
+{
+  char  *partition;      /* may be NULL (the cluster's default) */
+  char  *time;           /* time limit, e.g. "04:00:00" or "1-00:00:00" */
+  int    gpus;           /* 0: none asked */
+  int    cpus_per_task;  /* 0: the cluster's default */
+  char  *mem;            /* e.g. "32G" */
+  char  *account;
+  char  *qos;
+  int    array_limit;    /* sweeps: at most this many tasks at once; 0: no limit */
+  char **sbatch;         /* extra #SBATCH lines, each an option, e.g. "--constraint=a100" */
+} CbSlurmOptions;
 
 /* The name of the computer the app runs on, as targets.yaml and `--target` say it. */
 #define CB_TARGET_LOCAL_NAME "local"
@@ -47,6 +62,9 @@ typedef struct
   char         *project_dir;   /* ssh: the project's folder on the host */
   char        **setup;         /* lines the shell runs first, e.g. `. .venv/bin/activate` */
   char        **ssh_options;   /* ssh: extra `-o` values, e.g. `ConnectTimeout=5` */
+  CbSlurmOptions *slurm;       /* slurm: what each job asks for; NULL for the others. A Slurm
+                                * target with a host submits there (its login node) over ssh;
+                                * without one, here. */
 } CbTarget;
 
 GQuark     cb_target_error_quark      (void);
@@ -54,9 +72,12 @@ GQuark     cb_target_error_quark      (void);
 CbTarget  *cb_target_new_local        (void);
 CbTarget  *cb_target_new_ssh          (const char       *name,
                                        const char       *host);
+CbTarget  *cb_target_new_slurm        (const char       *name);
 CbTarget  *cb_target_copy             (const CbTarget   *target);
 void       cb_target_free             (CbTarget         *target);
 gboolean   cb_target_is_local         (const CbTarget   *target);
+gboolean   cb_target_is_slurm         (const CbTarget   *target);
+gboolean   cb_target_via_ssh          (const CbTarget   *target);
 gboolean   cb_target_check            (const CbTarget   *target,
                                        GError          **error);
 char      *cb_target_dup_title        (const CbTarget   *target);

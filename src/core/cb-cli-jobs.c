@@ -2,6 +2,8 @@
  *
  *   run PAGE [--target NAME] [KEY=VALUE…]  starts the page's command as a detached job (the
  *                                          same as Run in the window) and prints its id
+ *   submit PAGE --target NAME [KEY=VALUE…] the same, to a Slurm target only
+ *   script PAGE --target NAME [KEY=VALUE…] prints the job script a Slurm target submits
  *   jobs [--json]                          the project's jobs, newest first, each looked at
  *                                          where it runs: id, state, exit, target, name
  *   stop ID                                the stop ladder (Ctrl+C, TERM, KILL) to the job's
@@ -16,7 +18,7 @@
 #include "config.h"
 
 #include "cb-cli-jobs.h"
-#include "cb/cb-job.h"
+#include "cb/cb-job-form.h"
 #include "cb/cb-json-write.h"
 #include "cb/cb-problem.h"
 #include "cb/cb-run-history.h"
@@ -35,18 +37,14 @@ open_history (CbProject *project)
   return history;
 }
 
-int
-cb_cli_start_job (CbProject          *project,
-                  const char         *page,
-                  const char * const *argv,
-                  const char         *display,
-                  const char         *target_name)
+/* The target named, with what is wrong in targets.yaml said; NULL when there is none. */
+static CbTarget *
+find_target (CbProject  *project,
+             const char *target_name,
+             GPtrArray **targets_out)
 {
   g_autoptr(GPtrArray) problems = cb_problem_list_new ();
   g_autoptr(GPtrArray) targets = cb_targets_load (project->root, problems);
-  g_autoptr(CbRunHistory) history = open_history (project);
-  g_autoptr(CbJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   CbTarget *target;
 
   for (guint i = 0; i < problems->len; i++)
@@ -64,16 +62,74 @@ cb_cli_start_job (CbProject          *project,
         g_string_append_printf (known, "%s%s", i ? ", " : "",
                                 ((CbTarget *) g_ptr_array_index (targets, i))->name);
       g_printerr ("command-builder: no target '%s' (targets: %s)\n", target_name, known->str);
+      return NULL;
+    }
+  *targets_out = g_steal_pointer (&targets);
+  return target;
+}
+
+/* run, submit: the form's command as a job on the target (for Slurm, its job script). */
+int
+cb_cli_start_job (CbProject  *project,
+                  CbForm     *form,
+                  const char *target_name,
+                  gboolean    slurm_only)
+{
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(CbRunHistory) history = NULL;
+  g_autoptr(CbJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  CbTarget *target = find_target (project, target_name, &targets);
+
+  if (target == NULL)
+    return 2;
+  if (slurm_only && !cb_target_is_slurm (target))
+    {
+      g_printerr ("command-builder: '%s' is not a Slurm target: use run\n", target->name);
       return 2;
     }
-
-  job = cb_job_new (project->root, page, argv, display, target);
+  job = cb_job_new_from_form (project->root, form, target);
+  if (job == NULL)
+    {
+      g_printerr ("command-builder: the project's folder cannot be written in a job script "
+                  "(it holds a \", \\ or line break)\n");
+      return 1;
+    }
+  history = open_history (project);
   if (!cb_job_launch (job, history, &error))
     {
       g_printerr ("command-builder: %s\n", error->message);
       return 1;
     }
   g_print ("%s\n", cb_job_get_id (job));
+  return 0;
+}
+
+/* script: the job script a Slurm target would submit. */
+int
+cb_cli_print_script (CbProject  *project,
+                     CbForm     *form,
+                     const char *target_name)
+{
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autofree char *script = NULL;
+  CbTarget *target = find_target (project, target_name, &targets);
+
+  if (target == NULL)
+    return 2;
+  if (!cb_target_is_slurm (target))
+    {
+      g_printerr ("command-builder: '%s' is not a Slurm target\n", target->name);
+      return 2;
+    }
+  script = cb_form_dup_slurm_script (form, project->root, target, NULL);
+  if (script == NULL)
+    {
+      g_printerr ("command-builder: the project's folder cannot be written in a job script "
+                  "(it holds a \", \\ or line break)\n");
+      return 1;
+    }
+  g_print ("%s", script);
   return 0;
 }
 
@@ -105,6 +161,16 @@ append_json_job (GString *out,
                           cb_job_get_end_time (job) / G_USEC_PER_SEC);
   g_string_append (out, ",\"message\":");
   cb_json_append_string (out, cb_job_get_message (job));
+  g_string_append_printf (out, ",\"runs\":%u", cb_job_get_n_runs (job));
+  if (cb_job_is_slurm (job))
+    {
+      g_autofree char *summary = cb_job_dup_slurm_summary (job);
+
+      g_string_append (out, ",\"slurm_id\":");
+      cb_json_append_string (out, cb_job_get_slurm_id (job));
+      g_string_append (out, ",\"slurm_state\":");
+      cb_json_append_string (out, summary);
+    }
   g_string_append (out, ",\"argv\":[");
   for (guint i = 0; argv[i] != NULL; i++)
     {
@@ -169,6 +235,13 @@ cb_cli_jobs (CbProject *project,
                                   name != NULL ? name : "-", elapsed);
           if (cb_job_get_message (job) != NULL)
             g_string_append_printf (out, "\t%s\n", cb_job_get_message (job));
+          if (cb_job_is_slurm (job) && cb_job_get_slurm_id (job) != NULL)
+            {
+              g_autofree char *summary = cb_job_dup_slurm_summary (job);
+
+              g_string_append_printf (out, "\tSlurm job %s: %s\n", cb_job_get_slurm_id (job),
+                                      summary);
+            }
         }
     }
   if (json)

@@ -5,15 +5,18 @@
 
 #pragma once
 
+#include "cb/cb-form.h"
 #include "cb/cb-project.h"
 
 G_BEGIN_DECLS
 
-int cb_cli_start_job (CbProject          *project,
-                      const char         *page,
-                      const char * const *argv,
-                      const char         *display,
-                      const char         *target_name);
+int cb_cli_start_job    (CbProject          *project,
+                        CbForm             *form,
+                        const char         *target_name,
+                        gboolean            slurm_only);
+int cb_cli_print_script (CbProject          *project,
+                        CbForm             *form,
+                        const char         *target_name);
 int cb_cli_jobs      (CbProject          *project,
                       gboolean            json);
 int cb_cli_stop      (CbProject          *project,

@@ -43,7 +43,7 @@
 
 static const char * const commands[] = {
   "print", "compose", "parse", "check", "list-options", "list-checkpoints", "runs", "metrics",
-  "export-csv", "run", "jobs", "stop", NULL
+  "export-csv", "run", "submit", "script", "jobs", "stop", NULL
 };
 
 static const char * const pages[] = { "train", "test", "predict", NULL };
@@ -976,22 +976,23 @@ cmd_list_checkpoints (const Options *options)
   return status;
 }
 
-/* run PAGE [KEY=VALUE…]: the page's command, exactly as `print` builds it, as a job. */
+/* run / submit PAGE [KEY=VALUE…]: the page's command, exactly as `print` builds it, as a
+ * job; script PAGE: the job script a Slurm target would submit. */
 static int
 cmd_run (const Options *options,
+         const char    *what,
          int            argc,
          char         **argv)
 {
   g_autoptr(CbProject) project = NULL;
   g_autoptr(CbForm) form = NULL;
-  CbCommand *command;
   int status = build_page_form (options, argc, argv, &project, &form);
 
   if (status != 0)
     return status;
-  command = cb_form_get_command (form);
-  return cb_cli_start_job (project, argv[0], cb_command_get_argv (command),
-                           cb_command_get_display (command), options->target);
+  if (g_str_equal (what, "script"))
+    return cb_cli_print_script (project, form, options->target);
+  return cb_cli_start_job (project, form, options->target, g_str_equal (what, "submit"));
 }
 
 /* runs, jobs, stop ID: commands on the project's folders and state, no form. */
@@ -1045,8 +1046,8 @@ cb_cli_run (int    argc,
     { "force", 0, 0, G_OPTION_ARG_NONE, &options.force,
       N_("export-csv: replace the CSV when it is there"), NULL },
     { "target", 't', 0, G_OPTION_ARG_STRING, &options.target,
-      N_("run: where the job runs, a target of .command-builder/targets.yaml (local by "
-         "default)"), N_("NAME") },
+      N_("run, submit, script: where the job runs, a target of "
+         ".command-builder/targets.yaml (local by default)"), N_("NAME") },
     { "extra", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.extra,
       N_("print, compose: an override added after the page's own (repeatable)"),
       N_("OVERRIDE") },
@@ -1072,6 +1073,8 @@ cb_cli_run (int    argc,
                                   "  metrics RUN_FOLDER        print the metrics a run logged\n"
                                   "  export-csv JSON           write a submission's competition CSV\n"
                                   "  run PAGE [KEY=VALUE…]     start the page's command as a job, print its id\n"
+                                  "  submit PAGE -t NAME […]   the same, to a Slurm target\n"
+                                  "  script PAGE -t NAME […]   print the job script a Slurm target submits\n"
                                   "  jobs                      print the project's jobs and their states\n"
                                   "  stop ID                   stop a job and everything it started\n"
                                   "\nWithout a command, the window opens."));
@@ -1107,8 +1110,9 @@ cb_cli_run (int    argc,
     status = cmd_check (&options);
   else if (g_str_equal (command, "list-options"))
     status = cmd_list_options (&options, n_args, args + 2);
-  else if (g_str_equal (command, "run"))
-    status = cmd_run (&options, n_args, args + 2);
+  else if (g_str_equal (command, "run") || g_str_equal (command, "submit") ||
+           g_str_equal (command, "script"))
+    status = cmd_run (&options, command, n_args, args + 2);
   else if (g_str_equal (command, "runs") || g_str_equal (command, "jobs") ||
            g_str_equal (command, "stop"))
     status = cmd_project (&options, command, n_args, args + 2);

@@ -161,6 +161,8 @@ cb_command_parse_argv (const char * const  *argv,
   g_autoptr(GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *script_page = NULL;
   int script = -1;
+  guint sweeps = 0;
+  const char *multirun_flag = NULL;
 
   g_return_val_if_fail (argv != NULL, NULL);
 
@@ -231,7 +233,7 @@ cb_command_parse_argv (const char * const  *argv,
       if (is_multirun_flag (argv[i]))
         {
           if (!self->multirun)
-            add_ignored (self, g_strdup (argv[i]), _("multirun"));
+            multirun_flag = argv[i];
           self->multirun = TRUE;
           continue;
         }
@@ -253,21 +255,26 @@ cb_command_parse_argv (const char * const  *argv,
       g_ptr_array_add (overrides, g_strdup (argv[i]));
     }
 
-  /* A sweep runs only with --multirun: check once all flags are known. */
-  for (guint i = 0; !self->multirun && i < overrides->len; i++)
+  /* A sweep runs only with --multirun: check once all flags are known. A multirun keeps
+   * its sweeps (the fields take them); one without any sweep is a single run. */
+  for (guint i = 0; i < overrides->len; i++)
     {
       g_autoptr(GError) override_error = NULL;
       g_autoptr(CbOverride) override = cb_override_parse (g_ptr_array_index (overrides, i),
                                                           &override_error);
 
-      if (override == NULL)
+      if (override == NULL && !self->multirun)
         {
           g_set_error (error, CB_COMMAND_PARSE_ERROR, CB_COMMAND_PARSE_ERROR_WORD,
                        _("“%s” is a sweep, which runs only with --multirun"),
                        (char *) g_ptr_array_index (overrides, i));
           return NULL;
         }
+      if (override == NULL)
+        sweeps++;
     }
+  if (multirun_flag != NULL && sweeps == 0)
+    add_ignored (self, g_strdup (multirun_flag), _("multirun"));
 
   g_ptr_array_add (overrides, NULL);
   self->overrides = (char **) g_ptr_array_free (g_steal_pointer (&overrides), FALSE);
@@ -354,6 +361,8 @@ cb_parse_result_load (CbParseResult  *self,
     }
 
   g_ptr_array_add (argv, g_strdup_printf ("%s.py", self->page));
+  if (self->multirun)
+    g_ptr_array_add (argv, g_strdup ("-m"));
   for (guint i = 0; self->overrides[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (self->overrides[i]));
   g_ptr_array_add (argv, NULL);
@@ -383,8 +392,10 @@ cb_parse_result_load (CbParseResult  *self,
   for (guint i = 0; i < cb_schema_get_n_fields (schema); i++)
     {
       const CbFieldState *state = cb_form_get_field_state (form, i);
+      const char *key = cb_schema_get_field (schema, i)->key;
 
-      if (state->user_set && state->visible && state->value != NULL)
+      if (state->visible && ((state->user_set && state->value != NULL) ||
+                             cb_form_get_sweep (form, key) != NULL))
         g_ptr_array_add (self->fields, g_strdup (cb_schema_get_field (schema, i)->key));
     }
 

@@ -29,6 +29,20 @@ cb_command_new (const char * const *launcher,
                 const char         *script,
                 const char * const *overrides)
 {
+  return cb_command_new_full (launcher, script, NULL, overrides);
+}
+
+/**
+ * cb_command_new_full:
+ * @flags: (nullable): Hydra's flags (such as "-m"), put right after the script; they are
+ *   part of the argv and of the first line of the multi-line display, not of the overrides
+ */
+CbCommand *
+cb_command_new_full (const char * const *launcher,
+                     const char         *script,
+                     const char * const *flags,
+                     const char * const *overrides)
+{
   CbCommand *self;
   GPtrArray *argv = g_ptr_array_new ();
   guint head_len;
@@ -38,6 +52,8 @@ cb_command_new (const char * const *launcher,
   for (guint i = 0; launcher != NULL && launcher[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (launcher[i]));
   g_ptr_array_add (argv, g_strdup (script));
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (flags[i]));
   head_len = argv->len;
   for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (overrides[i]));

@@ -23,6 +23,7 @@ _cb_form_compose (CbForm *self)
 {
   CbComposer *composer = cb_config_snapshot_get_composer (self->snapshot);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) variants = NULL;
   const char *primary;
   int culprit = -1;
 
@@ -33,11 +34,28 @@ _cb_form_compose (CbForm *self)
 
   primary = self->project != NULL ? cb_project_get_config_name (self->project, self->page)
                                   : self->page;
-  self->composition = cb_composer_compose_full (composer, primary,
-                                                cb_command_get_overrides (self->command),
-                                                &culprit, &error);
-  if (self->composition != NULL)
+  /* A multirun: its first run, and each other option a select sweeps over
+   * (cb-form-sweep.c). The composition shown is the first run's. */
+  variants = _cb_form_sweep_compose_variants (self);
+  if (variants == NULL)
+    self->composition = cb_composer_compose_full (composer, primary,
+                                                  cb_command_get_overrides (self->command),
+                                                  &culprit, &error);
+  for (guint i = 0; variants != NULL && i < variants->len && error == NULL; i++)
+    {
+      CbComposition *composition =
+        cb_composer_compose_full (composer, primary,
+                                  (const char * const *) g_ptr_array_index (variants, i),
+                                  &culprit, &error);
+
+      if (i == 0)
+        self->composition = composition;
+      else
+        g_clear_pointer (&composition, cb_composition_free);
+    }
+  if (error == NULL)
     return;
+  g_clear_pointer (&self->composition, cb_composition_free);
 
   self->hydra_error = g_strdup (error->message);
   if (culprit >= 0 && (guint) culprit < self->override_fields->len)

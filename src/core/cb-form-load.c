@@ -9,6 +9,7 @@
 
 #include "cb/cb-form.h"
 #include "cb-form-private.h"
+#include "cb/cb-override.h"
 
 #include <string.h>
 
@@ -69,12 +70,84 @@ hydra_unquote (const char *value,
   return g_string_free (out, FALSE);
 }
 
+/* What OmegaConf makes of free text as cb_hydra_quote_value wrote it: a run of N
+ * backslashes before "${" is N / 2 of them (an odd run escaped the interpolation). */
+static char *
+omegaconf_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gsize run = strspn (p, "\\");
+
+      if (run > 0 && p[run] == '$' && p[run + 1] == '{')
+        {
+          for (gsize k = 0; k < run / 2; k++)
+            g_string_append_c (out, '\\');
+          p += run;
+          continue;
+        }
+      if (run > 0)
+        {
+          g_string_append_len (out, p, run);
+          p += run;
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Under --multirun, `key=a,b,c` of a field that can sweep: the field sweeps over them.
+ * %FALSE when @item is no such sweep (or the field refuses it). */
+static gboolean
+load_sweep (CbForm        *self,
+            const CbField *field,
+            const char    *item)
+{
+  g_autoptr(GPtrArray) choices = NULL;
+  g_autoptr(CbOverride) override = cb_override_parse_sweep (item, &choices, NULL);
+  g_autoptr(GPtrArray) values = NULL;
+  g_autofree char *text = NULL;
+
+  if (override == NULL || choices->len < 2 || !cb_sweep_field_can_sweep (field))
+    return FALSE;
+
+  values = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < choices->len; i++)
+    {
+      const CbCfg *choice = g_ptr_array_index (choices, i);
+
+      if (choice->kind != CB_CFG_SCALAR)
+        return FALSE;
+      g_ptr_array_add (values, field->type == CB_FIELD_TEXT_INPUT
+                                 ? omegaconf_text (choice->text) : g_strdup (choice->text));
+    }
+  g_ptr_array_add (values, NULL);
+  text = cb_sweep_text_from_values ((const char * const *) values->pdata);
+  return cb_form_set_sweep (self, field->key, text, NULL);
+}
+
+/* `other=${first}`: a field's second key following its first, as a sweep writes it. */
+static gboolean
+is_sweep_link (const CbField *field,
+               const char    *key,
+               const char    *value)
+{
+  const char *first = field->hydra_override[0];
+  g_autofree char *link = g_strdup_printf ("${%s}", first + strspn (first, "+~"));
+
+  return !g_str_equal (key, first) && g_str_equal (value, link);
+}
+
 /* Sets the fields the overrides name: in pass 0 the checkpoint, in pass 1 the rest. What no
  * field takes is added to @left (in pass 1; %NULL: not collected). */
 static void
 load_pass (CbForm     *self,
            GPtrArray  *overrides,
            guint       pass,
+           gboolean    multirun,
            GHashTable *used,
            GHashTable *loaded,
            GPtrArray  *left)
@@ -121,6 +194,14 @@ load_pass (CbForm     *self,
         }
       if ((pass == 0) != (g_strcmp0 (field->options_source, "checkpoints") == 0))
         continue;
+
+      if (multirun && is_sweep_link (field, key, eq + 1))
+        continue;
+      if (multirun && load_sweep (self, field, item))
+        {
+          g_hash_table_add (loaded, field->key);
+          continue;
+        }
 
       text = hydra_unquote (eq + 1, field->type == CB_FIELD_TEXT_INPUT);
       if (!cb_form_set_value_from_string (self, field->key, text, NULL))
@@ -185,6 +266,7 @@ cb_form_load_command (CbForm              *self,
   int script = -1;
   guint best_count = 0;
   gboolean flipped = FALSE;
+  gboolean multirun = FALSE;
 
   g_return_val_if_fail (CB_IS_FORM (self), FALSE);
   g_return_val_if_fail (argv != NULL, FALSE);
@@ -202,7 +284,13 @@ cb_form_load_command (CbForm              *self,
       return FALSE;
     }
   for (guint i = script + 1; argv[i] != NULL; i++)
-    g_ptr_array_add (overrides, (gpointer) argv[i]);
+    {
+      /* Hydra's multirun flag: `key=a,b` sweeps. */
+      if (g_str_equal (argv[i], "-m") || g_str_equal (argv[i], "--multirun"))
+        multirun = TRUE;
+      else
+        g_ptr_array_add (overrides, (gpointer) argv[i]);
+    }
 
   /* The profile whose overrides are all there (the one with most of them wins). */
   profile_keys = cb_config_snapshot_get_profile_keys (self->snapshot);
@@ -231,7 +319,7 @@ cb_form_load_command (CbForm              *self,
 
   /* Two passes: a checkpoint first (it fills in components), then everything else, so that
    * components written in the command win. */
-  load_pass (self, overrides, 0, used, loaded, left);
+  load_pass (self, overrides, 0, multirun, used, loaded, left);
   /* After the checkpoint, which fills in its run's profile. */
   if (best_profile != NULL && cb_schema_find_field (self->schema, "preprocessing_profile") >= 0)
     {
@@ -243,7 +331,7 @@ cb_form_load_command (CbForm              *self,
   else
     set_no_profile (self);
 
-  load_pass (self, overrides, 1, used, loaded, left);
+  load_pass (self, overrides, 1, multirun, used, loaded, left);
 
   /* Switches with no override of their own: flip one when that shows loaded fields. */
   for (guint i = 0; i < self->n_fields; i++)
@@ -274,7 +362,7 @@ cb_form_load_command (CbForm              *self,
                            g_variant_new_string (best_profile->key));
       else
         set_no_profile (self);
-      load_pass (self, overrides, 1, used, loaded, NULL);
+      load_pass (self, overrides, 1, multirun, used, loaded, NULL);
     }
 
   /* The experiment-name suffix: strip it if the command carries the one we would add. */

@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * CbForm is split by concern: cb-form.c computes the fields and the command,
- * cb-form-load.c reads a command back into the form, cb-form-state.c saves and restores
- * what the user chose, cb-form-checkpoint.c compares the form with the run of the chosen
- * checkpoint.
+ * cb-form-command.c builds the command from the computed fields, cb-form-sweep.c the
+ * values a field sweeps over and the multirun they make, cb-form-load.c reads a command
+ * back into the form, cb-form-state.c saves and restores what the user chose,
+ * cb-form-checkpoint.c compares the form with the run of the chosen checkpoint.
  */
 
 #pragma once
@@ -13,6 +14,7 @@
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-compose.h"
 #include "cb/cb-form.h"
+#include "cb/cb-sweep.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +30,14 @@ typedef struct
   char         *mismatch;
   char         *hydra;
 } Computed;
+
+/* What the user typed in a field's Sweep entry, and what it gives. */
+typedef struct
+{
+  char   *text;
+  char  **values;  /* the values, before Hydra quoting; NULL while the text is invalid */
+  char   *error;   /* why the text is invalid, or NULL */
+} CbFormSweep;
 
 struct _CbForm
 {
@@ -52,6 +62,10 @@ struct _CbForm
                                      * (typed, loaded, from the command line): they are
                                      * kept and flagged, never replaced by a default */
   gboolean           append_suffix;
+  GHashTable        *sweeps;        /* key -> CbFormSweep* */
+  CbSweepPlan       *sweep_plan;    /* the runs of the multirun command, or NULL */
+  GPtrArray         *sweep_axes;    /* CbSweepAxis*: while the command is built */
+  GArray            *sweep_at;      /* guint: where each axis's override is in the command */
 
   Computed          *computed;
   guint              n_fields;
@@ -64,6 +78,9 @@ struct _CbForm
 
 GVariant *_cb_form_value_of            (CbForm     *self,
                                         const char *key);
+gboolean  _cb_variant_is_missing       (GVariant   *value);
+gboolean  _cb_variant_truthy           (GVariant   *value);
+char     *_cb_variant_to_text          (GVariant   *value);
 char     *_cb_form_suffixed_exp_name   (CbForm     *self,
                                         const char *base);
 
@@ -76,5 +93,20 @@ void             _cb_form_compose              (CbForm     *self);
 void             _cb_form_store_user_value     (CbForm     *self,
                                                 guint       index,
                                                 GVariant   *value);
+void             _cb_form_build_command        (CbForm     *self);
+
+void             _cb_form_sweep_init           (CbForm     *self);
+void             _cb_form_sweep_clear          (CbForm     *self);
+void             _cb_form_sweep_check          (CbForm     *self,
+                                                guint       index,
+                                                Computed   *c,
+                                                guint       first_error);
+gboolean         _cb_form_sweep_is_active      (CbForm     *self,
+                                                guint       index);
+void             _cb_form_sweep_add_overrides  (CbForm     *self,
+                                                guint       index,
+                                                GPtrArray  *overrides);
+void             _cb_form_sweep_finish         (CbForm     *self);
+GPtrArray       *_cb_form_sweep_compose_variants (CbForm   *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #define SUFFIX_KEY "append-suffix"
 #define FILLED_KEY "filled-from-checkpoint"
 #define EXTRA_KEY "extra-overrides"
+#define SWEEP_PREFIX "sweep."
 
 void
 cb_form_save_state (CbForm   *self,
@@ -42,6 +43,15 @@ cb_form_save_state (CbForm   *self,
       g_autofree char *name = g_strdup_printf ("value.%s", (const char *) key);
 
       g_key_file_set_string (key_file, self->page, name, text);
+    }
+
+  /* Sweeps, as typed (an invalid one too: nothing typed is lost). */
+  g_hash_table_iter_init (&iter, self->sweeps);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *name = g_strconcat (SWEEP_PREFIX, (const char *) key, NULL);
+
+      g_key_file_set_string (key_file, self->page, name, ((CbFormSweep *) value)->text);
     }
 }
 
@@ -82,6 +92,13 @@ cb_form_load_state (CbForm   *self,
         {
           g_free (self->filled_for);
           self->filled_for = g_key_file_get_string (key_file, self->page, FILLED_KEY, NULL);
+          continue;
+        }
+      if (g_str_has_prefix (keys[i], SWEEP_PREFIX))
+        {
+          text = g_key_file_get_string (key_file, self->page, keys[i], NULL);
+          if (text != NULL)
+            cb_form_set_sweep (self, keys[i] + strlen (SWEEP_PREFIX), text, NULL);
           continue;
         }
       if (!g_str_has_prefix (keys[i], "value."))

@@ -62,16 +62,16 @@ computed_clear (Computed *c)
   g_clear_pointer (&c->state.reset_value, g_variant_unref);
 }
 
-static gboolean
-variant_is_missing (GVariant *value)
+gboolean
+_cb_variant_is_missing (GVariant *value)
 {
   return value == NULL ||
          (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
           *g_variant_get_string (value, NULL) == '\0');
 }
 
-static gboolean
-variant_truthy (GVariant *value)
+gboolean
+_cb_variant_truthy (GVariant *value)
 {
   if (value == NULL)
     return FALSE;
@@ -129,8 +129,8 @@ variant_same (GVariant *a,
 }
 
 /* Plain text of a value for overrides and messages: Python's str() of it. */
-static char *
-variant_to_text (GVariant *value)
+char *
+_cb_variant_to_text (GVariant *value)
 {
   if (value == NULL)
     return g_strdup ("");
@@ -170,7 +170,7 @@ coerce (const CbField *field,
     case CB_FIELD_CHECKBOX:
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
         return g_variant_ref (value);
-      return g_variant_ref_sink (g_variant_new_boolean (variant_truthy (value)));
+      return g_variant_ref_sink (g_variant_new_boolean (_cb_variant_truthy (value)));
 
     case CB_FIELD_SLIDER:
     case CB_FIELD_NUMBER_INPUT:
@@ -187,7 +187,7 @@ coerce (const CbField *field,
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         return g_variant_ref (value);
       {
-        g_autofree char *text = variant_to_text (value);
+        g_autofree char *text = _cb_variant_to_text (value);
 
         return g_variant_ref_sink (g_variant_new_string (text));
       }
@@ -460,7 +460,7 @@ validate_field (CbForm        *self,
 {
   GVariant *value = c->state.value;
   const char *label = cb_schema_text (field->label);
-  gboolean missing = variant_is_missing (value);
+  gboolean missing = _cb_variant_is_missing (value);
   double d;
 
   if (field->required_if != NULL && missing)
@@ -615,6 +615,7 @@ compute_field (CbForm *self,
   GVariant *user;
   gboolean integral = field_is_integral (field);
   gboolean arch_default_lr = FALSE;
+  guint first_error = self->errors->len;
 
   computed_clear (c);
   memset (&c->state, 0, sizeof c->state);
@@ -730,7 +731,7 @@ compute_field (CbForm *self,
     {
     case CB_FIELD_SELECTBOX:
       {
-        g_autofree char *default_text = default_value ? variant_to_text (default_value) : NULL;
+        g_autofree char *default_text = default_value ? _cb_variant_to_text (default_value) : NULL;
         gboolean is_checkpoint = g_strcmp0 (field->options_source, "checkpoints") == 0;
         const char *chosen = NULL;
 
@@ -816,7 +817,7 @@ compute_field (CbForm *self,
       break;
 
     case CB_FIELD_CHECKBOX:
-      c->state.default_value = g_variant_ref_sink (g_variant_new_boolean (variant_truthy (default_value)));
+      c->state.default_value = g_variant_ref_sink (g_variant_new_boolean (_cb_variant_truthy (default_value)));
       c->state.reset_value = g_variant_ref (c->state.default_value);
       c->state.value = g_variant_ref (user ? user : c->state.reset_value);
       c->state.user_set = user != NULL;
@@ -887,6 +888,9 @@ compute_field (CbForm *self,
         c->mismatch = g_strdup_printf (_("The checkpoint was trained with “%s”"), trained);
     }
 
+  /* A field that sweeps is checked on its sweep's values instead. */
+  _cb_form_sweep_check (self, index, c, first_error);
+
   g_ptr_array_add (c->options, NULL);
   g_ptr_array_add (c->labels, NULL);
   c->state.options = (const char * const *) c->options->pdata;
@@ -907,138 +911,6 @@ _cb_form_value_of (CbForm     *self,
   int index = cb_schema_find_field (self->schema, key);
 
   return index >= 0 ? self->computed[index].state.value : NULL;
-}
-
-static CbValueKind
-kind_of (const CbField *field)
-{
-  return field->type == CB_FIELD_TEXT_INPUT ? CB_VALUE_KIND_FREE_TEXT : CB_VALUE_KIND_OPTION;
-}
-
-char *
-_cb_form_suffixed_exp_name (CbForm     *self,
-                   const char *base)
-{
-  GVariant *resume = _cb_form_value_of (self, "resume_training");
-  const char *parts[] = { "architecture", "decoder", "encoder" };
-  GString *name;
-
-  if (!g_str_equal (self->page, "train") || !self->append_suffix ||
-      variant_is_missing (_cb_form_value_of (self, "encoder")) || variant_truthy (resume))
-    return NULL;
-
-  name = g_string_new (base);
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      GVariant *value = _cb_form_value_of (self, parts[i]);
-
-      if (!variant_is_missing (value) && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        g_string_append_printf (name, "-%s", g_variant_get_string (value, NULL));
-    }
-
-  return g_string_free (name, FALSE);
-}
-
-static void
-build_command (CbForm *self)
-{
-  g_autoptr(GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
-  const char * const *constants = cb_schema_get_constant_overrides (self->schema);
-  const CbProfile *profile = NULL;
-  GVariant *profile_value = _cb_form_value_of (self, "preprocessing_profile");
-  g_autofree char *script = NULL;
-  gboolean have_exp_name = FALSE;
-  static const char * const default_launcher[] = { "uv", "run", "python", NULL };
-  int none = -1;
-
-  if (!variant_is_missing (profile_value) &&
-      g_variant_is_of_type (profile_value, G_VARIANT_TYPE_STRING) &&
-      !g_str_equal (g_variant_get_string (profile_value, NULL), "none"))
-    profile = cb_config_snapshot_get_profile (self->snapshot,
-                                              g_variant_get_string (profile_value, NULL));
-
-  g_array_set_size (self->override_fields, 0);
-  for (guint i = 0; constants != NULL && constants[i] != NULL; i++)
-    {
-      g_ptr_array_add (overrides, g_strdup (constants[i]));
-      g_array_append_val (self->override_fields, none);
-    }
-
-  for (guint i = 0; i < self->n_fields; i++)
-    {
-      const CbField *field = cb_schema_get_field (self->schema, i);
-      GVariant *value = self->computed[i].state.value;
-      g_autofree char *text = NULL;
-
-      if (field->hydra_override == NULL || field->type == CB_FIELD_INFO ||
-          variant_is_missing (value))
-        continue;
-
-      /* A preprocessing profile replaces data=... with its own overrides. */
-      if (profile != NULL && g_str_equal (field->key, "dataset"))
-        continue;
-
-      text = variant_to_text (value);
-      if (g_str_equal (field->key, "exp_name"))
-        {
-          g_autofree char *suffixed = _cb_form_suffixed_exp_name (self, text);
-
-          have_exp_name = TRUE;
-          if (suffixed != NULL)
-            {
-              g_free (text);
-              text = g_steal_pointer (&suffixed);
-            }
-        }
-
-      for (guint k = 0; field->hydra_override[k] != NULL; k++)
-        {
-          int index = (int) i;
-
-          g_array_append_val (self->override_fields, index);
-          if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-            g_ptr_array_add (overrides, cb_hydra_override (field->hydra_override[k], text,
-                                                           kind_of (field)));
-          else
-            g_ptr_array_add (overrides, g_strdup_printf ("%s=%s", field->hydra_override[k], text));
-        }
-    }
-
-  if (!have_exp_name)
-    {
-      g_autofree char *suffixed = _cb_form_suffixed_exp_name (self, "ocr_training");
-
-      if (suffixed != NULL)
-        {
-          g_ptr_array_add (overrides, cb_hydra_override ("exp_name", suffixed,
-                                                         CB_VALUE_KIND_FREE_TEXT));
-          g_array_append_val (self->override_fields, none);
-        }
-    }
-
-  for (guint i = 0; profile != NULL && profile->overrides[i] != NULL; i++)
-    {
-      int index = cb_schema_find_field (self->schema, "preprocessing_profile");
-
-      g_ptr_array_add (overrides, g_strdup (profile->overrides[i]));
-      g_array_append_val (self->override_fields, index);
-    }
-
-  /* Overrides no field covers, as the user wrote them, last. */
-  for (guint i = 0; self->extra != NULL && self->extra[i] != NULL; i++)
-    {
-      g_ptr_array_add (overrides, g_strdup (self->extra[i]));
-      g_array_append_val (self->override_fields, none);
-    }
-
-  g_ptr_array_add (overrides, NULL);
-
-  script = g_strdup_printf ("%s/%s.py", self->project ? self->project->runners_dir : "runners",
-                            self->page);
-  g_clear_pointer (&self->command, cb_command_unref);
-  self->command = cb_command_new (self->project ? (const char * const *) self->project->launcher
-                                                : default_launcher,
-                                  script, (const char * const *) overrides->pdata);
 }
 
 /* The run folder is named after the experiment name with its suffix: that whole name must
@@ -1092,7 +964,7 @@ _cb_form_recompute (CbForm *self)
     }
 
   check_suffixed_name (self);
-  build_command (self);
+  _cb_form_build_command (self);
   _cb_form_compose (self);
   self->dirty = FALSE;
 
@@ -1125,6 +997,7 @@ cb_form_finalize (GObject *object)
   g_clear_pointer (&self->hydra_error, g_free);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->command, cb_command_unref);
+  _cb_form_sweep_clear (self);
   g_free (self->page);
 
   G_OBJECT_CLASS (cb_form_parent_class)->finalize (object);
@@ -1157,6 +1030,7 @@ cb_form_init (CbForm *self)
   self->errors = g_ptr_array_new_with_free_func (g_free);
   self->append_suffix = TRUE;
   self->snapshot = cb_config_snapshot_new_empty ();
+  _cb_form_sweep_init (self);
 }
 
 CbForm *
@@ -1519,6 +1393,7 @@ cb_form_reset (CbForm *self)
 
   g_hash_table_remove_all (self->user_values);
   g_hash_table_remove_all (self->pinned);
+  g_hash_table_remove_all (self->sweeps);
   g_clear_pointer (&self->extra, g_strfreev);
   self->append_suffix = TRUE;
   _cb_form_recompute (self);
@@ -1595,7 +1470,7 @@ cb_format_value (const CbField *field,
         }
     }
 
-  return variant_to_text (value);
+  return _cb_variant_to_text (value);
 }
 
 char **

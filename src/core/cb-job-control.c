@@ -108,6 +108,8 @@ cb_job_stop (CbJob         *self,
 
   if (!cb_job_is_active (self))
     return TRUE;
+  if (cb_job_is_slurm (self))
+    return _cb_job_slurm_stop (self, history, interrupt_ms, terminate_ms, cancellable, error);
 
   /* What is there to stop: a job that ended, or whose group is no longer its own, is only
    * recorded (no signal goes to a group that is not the job's). */
@@ -207,6 +209,8 @@ cb_job_read_output (CbJob     *self,
   g_autofree char *out = NULL;
   int status = 0;
 
+  if (cb_job_is_slurm (self))
+    return _cb_job_slurm_read_output (self, error);
   if (cb_job_is_local (self) && cb_job_get_state (self) == CB_JOB_FINISHED)
     {
       g_autofree char *path = _cb_job_local_file (self, ".log");
@@ -242,6 +246,8 @@ cb_job_attach_argv (CbJob *self)
   g_autofree char *attach = g_strdup_printf ("tmux -u -L " CB_JOB_TMUX_SOCKET " attach-session -t =%s",
                                              cb_job_get_session (self));
 
+  if (cb_job_is_slurm (self))
+    return _cb_job_slurm_attach_argv (self);
   if (cb_job_is_local (self))
     {
       char **argv = g_new0 (char *, 7);

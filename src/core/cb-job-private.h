@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 
 #define TMUX "tmux -L " CB_JOB_TMUX_SOCKET
 
+#define EXIT_NO_SBATCH 213
+
+gboolean     _cb_job_here             (CbJob       *self);
 char        *_cb_job_q                (const char  *word);
 void         _cb_job_append_state_dir (GString     *script,
                                        CbJob       *self);
@@ -40,5 +43,25 @@ gboolean     _cb_job_script_error     (CbJob       *self,
 char        *_cb_job_local_file       (CbJob       *self,
                                        const char  *suffix);
 CbRunRecord *_cb_job_started_record   (CbJob       *self);
+gboolean     _cb_job_fail_launch      (CbJob       *self,
+                                       GError      *error,
+                                       GError     **out);
+
+/* Slurm (cb-job-slurm.c) */
+gboolean     _cb_job_slurm_launch     (CbJob         *self,
+                                       CbRunHistory  *history,
+                                       GError       **error);
+gboolean     _cb_job_slurm_probe      (CbJob         *self,
+                                       CbRunHistory  *history,
+                                       GError       **error);
+gboolean     _cb_job_slurm_stop       (CbJob         *self,
+                                       CbRunHistory  *history,
+                                       guint          interrupt_ms,
+                                       guint          terminate_ms,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+char        *_cb_job_slurm_read_output (CbJob        *self,
+                                       GError       **error);
+char       **_cb_job_slurm_attach_argv (CbJob        *self);
 
 G_END_DECLS

@@ -23,6 +23,14 @@
 #include <string.h>
 #include <sys/types.h>
 
+/* Whether the job's steps run here (this computer's jobs, and Slurm submitted from here),
+ * not through ssh. */
+gboolean
+_cb_job_here (CbJob *self)
+{
+  return !cb_target_via_ssh (cb_job_get_target (self));
+}
+
 char *
 _cb_job_q (const char *word)
 {
@@ -34,7 +42,7 @@ void
 _cb_job_append_state_dir (GString *script,
                   CbJob   *self)
 {
-  if (cb_job_is_local (self))
+  if (_cb_job_here (self))
     {
       g_autofree char *dir = cb_job_dir_for_project (cb_job_get_project_root (self));
       g_autofree char *quoted = _cb_job_q (dir);
@@ -50,7 +58,7 @@ _cb_job_project_dir (CbJob *self)
 {
   const CbTarget *target = cb_job_get_target (self);
 
-  return cb_job_is_local (self) ? _cb_job_q (cb_job_get_project_root (self)) : cb_shell_quote_home_path (target->project_dir);
+  return _cb_job_here (self) ? _cb_job_q (cb_job_get_project_root (self)) : cb_shell_quote_home_path (target->project_dir);
 }
 
 char *
@@ -82,7 +90,7 @@ _cb_job_run_script (CbJob       *self,
   g_autoptr(GError) local_error = NULL;
   int wait_status = 0;
 
-  if (cb_job_is_local (self))
+  if (_cb_job_here (self))
     {
       argv = g_new0 (char *, 4);
       argv[0] = g_strdup ("/bin/sh");
@@ -113,7 +121,7 @@ _cb_job_run_script (CbJob       *self,
   else
     *exit_status = 128 + (WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : 0);
 
-  if (!cb_job_is_local (self) &&
+  if (!_cb_job_here (self) &&
       !cb_target_error_from_ssh (target, *exit_status, stderr_text, error))
     return FALSE;
 
@@ -127,7 +135,7 @@ _cb_job_run_script (CbJob       *self,
 char *
 _cb_job_where (CbJob *self)
 {
-  if (cb_job_is_local (self))
+  if (_cb_job_here (self))
     return g_strdup (_("this computer"));
   return cb_target_dup_address (cb_job_get_target (self));
 }
@@ -147,7 +155,7 @@ _cb_job_script_error (CbJob       *self,
     case EXIT_NO_FOLDER:
       g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_NO_FOLDER,
                    _("The project folder “%s” is not on %s"),
-                   cb_job_is_local (self) ? cb_job_get_project_root (self)
+                   _cb_job_here (self) ? cb_job_get_project_root (self)
                                           : cb_job_get_target (self)->project_dir,
                    place);
       return TRUE;

@@ -169,10 +169,10 @@ cb_job_record_end (CbJob        *self,
     g_warning ("Could not record the end of job %s: %s", cb_job_get_id (self), error->message);
 }
 
-static gboolean
-fail_launch (CbJob   *self,
-             GError  *error,
-             GError **out)
+gboolean
+_cb_job_fail_launch (CbJob   *self,
+                     GError  *error,
+                     GError **out)
 {
   cb_job_set_finished (self, -1, 0, error->message);
   cb_job_save (self, NULL);
@@ -202,6 +202,8 @@ cb_job_launch (CbJob         *self,
   int status = 0;
   const CbTarget *target = cb_job_get_target (self);
 
+  if (cb_job_is_slurm (self))
+    return _cb_job_slurm_launch (self, history, error);
   if (!cb_job_save (self, error))
     return FALSE;
 
@@ -221,7 +223,7 @@ cb_job_launch (CbJob         *self,
       else
         found = g_find_program_in_path (program);
       if (found == NULL && g_file_test (cb_job_get_project_root (self), G_FILE_TEST_IS_DIR))
-        return fail_launch (self,
+        return _cb_job_fail_launch (self,
                             g_error_new (CB_JOB_ERROR, CB_JOB_ERROR_NO_PROGRAM,
                                          strchr (program, '/') != NULL
                                          ? _("Could not start “%s”: %s. Check that the file "
@@ -241,7 +243,7 @@ cb_job_launch (CbJob         *self,
       g_mkdir_with_parents (dir, 0700);
       if (!g_file_set_contents_full (path, command, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
                                      &local_error))
-        return fail_launch (self, local_error, error);
+        return _cb_job_fail_launch (self, local_error, error);
     }
 
   script = launch_script (self);
@@ -252,7 +254,7 @@ cb_job_launch (CbJob         *self,
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
       if (!_cb_job_run_script (self, script, &out, &err, &status, &local_error))
-        return fail_launch (self, local_error, error);
+        return _cb_job_fail_launch (self, local_error, error);
       if (status == 0 || err == NULL ||
           (strstr (err, "server exited unexpectedly") == NULL &&
            strstr (err, "lost server") == NULL && strstr (err, "no server running") == NULL))
@@ -260,7 +262,7 @@ cb_job_launch (CbJob         *self,
       g_usleep (20 * 1000 * (attempt + 1));
     }
   if (_cb_job_script_error (self, status, err, &local_error))
-    return fail_launch (self, local_error, error);
+    return _cb_job_fail_launch (self, local_error, error);
 
   pgid_line = out != NULL ? strstr (out, "PGID=") : NULL;
   if (status != 0 || pgid_line == NULL)
@@ -268,7 +270,7 @@ cb_job_launch (CbJob         *self,
       g_autofree char *said = g_strstrip (g_strdup (err != NULL && *err ? err : out ? out : ""));
       g_autofree char *place = _cb_job_where (self);
 
-      return fail_launch (self,
+      return _cb_job_fail_launch (self,
                           g_error_new (CB_JOB_ERROR, CB_JOB_ERROR_FAILED,
                                        _("tmux could not start the run on %s (exit status %d): "
                                          "%s"), place, status, said),
@@ -370,6 +372,15 @@ local_leader_is_ours (CbJob *self)
 
   if (cb_job_get_pgid (self) <= 1 || !g_file_get_contents (path, &contents, &length, NULL))
     return FALSE;
+  /* A process in the middle of an exec (the wrapper's steps are execs) shows an empty
+   * command line for a moment: read it again. */
+  for (guint attempt = 0; length == 0 && attempt < 50; attempt++)
+    {
+      g_clear_pointer (&contents, g_free);
+      g_usleep (2 * 1000);
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        return FALSE;
+    }
   for (gsize i = 0; i < length; i++)
     if (contents[i] == '\0')
       contents[i] = ' ';
@@ -439,11 +450,14 @@ cb_job_probe (CbJob         *self,
       return TRUE;
     }
 
+  if (cb_job_is_slurm (self))
+    return _cb_job_slurm_probe (self, history, error);
   if (cb_job_is_local (self))
     {
       status = read_local_status (self);
-      if (status == NULL && local_leader_is_ours (self) &&
-          local_group_alive (cb_job_get_pgid (self)))
+      /* The leader alive and ours is the job going (its group may not be made yet: tmux's
+       * child calls setsid() after the number is known). */
+      if (status == NULL && local_leader_is_ours (self))
         {
           if (before == CB_JOB_LOST)
             cb_job_set_running (self, 0);

@@ -74,6 +74,12 @@ struct _CbJob
   char       *message;
   char       *session;
   char       *log_path;
+
+  /* Slurm */
+  char       *slurm_id;
+  char       *slurm_script;   /* what is submitted; not kept in the job's file */
+  GPtrArray  *slurm_tasks;    /* CbSlurmTask*, as last seen */
+  guint       n_runs;         /* a sweep's runs; 0 or 1: one run */
 };
 
 enum {
@@ -83,6 +89,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void changed (CbJob *self);
 
 G_DEFINE_FINAL_TYPE (CbJob, cb_job, G_TYPE_OBJECT)
 G_DEFINE_QUARK (cb-job-error-quark, cb_job_error)
@@ -102,6 +110,9 @@ cb_job_finalize (GObject *object)
   g_free (self->message);
   g_free (self->session);
   g_free (self->log_path);
+  g_free (self->slurm_id);
+  g_free (self->slurm_script);
+  g_ptr_array_unref (self->slurm_tasks);
 
   G_OBJECT_CLASS (cb_job_parent_class)->finalize (object);
 }
@@ -145,6 +156,7 @@ static void
 cb_job_init (CbJob *self)
 {
   self->exit_status = -1;
+  self->slurm_tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_slurm_task_free);
 }
 
 /* The value of the first `exp_name=` override, without its quotes. */
@@ -240,6 +252,34 @@ cb_job_new (const char         *project_root,
   return self;
 }
 
+static void
+copy_tasks (GPtrArray *to,
+            GPtrArray *from)
+{
+  g_ptr_array_set_size (to, 0);
+  for (guint i = 0; from != NULL && i < from->len; i++)
+    g_ptr_array_add (to, cb_slurm_task_copy (g_ptr_array_index (from, i)));
+}
+
+static gboolean
+tasks_equal (GPtrArray *a,
+             GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const CbSlurmTask *x = g_ptr_array_index (a, i);
+      const CbSlurmTask *y = g_ptr_array_index (b, i);
+
+      if (x->task != y->task || x->exit_status != y->exit_status || x->signal != y->signal ||
+          g_strcmp0 (x->state, y->state) != 0 || g_strcmp0 (x->reason, y->reason) != 0 ||
+          g_strcmp0 (x->node, y->node) != 0 || g_strcmp0 (x->elapsed, y->elapsed) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A copy for a worker to change; cb_job_update_from() brings the change back. */
 CbJob *
 cb_job_copy (CbJob *self)
@@ -263,6 +303,10 @@ cb_job_copy (CbJob *self)
   copy->message = g_strdup (self->message);
   copy->session = g_strdup (self->session);
   copy->log_path = g_strdup (self->log_path);
+  copy->slurm_id = g_strdup (self->slurm_id);
+  copy->slurm_script = g_strdup (self->slurm_script);
+  copy_tasks (copy->slurm_tasks, self->slurm_tasks);
+  copy->n_runs = self->n_runs;
   return copy;
 }
 
@@ -285,6 +329,48 @@ gint64 cb_job_get_end_time (CbJob *self) { return self->end_time; }
 const char *cb_job_get_message (CbJob *self) { return self->message; }
 const char *cb_job_get_session (CbJob *self) { return self->session; }
 const char *cb_job_get_log_path (CbJob *self) { return self->log_path; }
+gboolean cb_job_is_slurm (CbJob *self) { return cb_target_is_slurm (self->target); }
+const char *cb_job_get_slurm_script (CbJob *self) { return self->slurm_script; }
+const char *cb_job_get_slurm_id (CbJob *self) { return self->slurm_id; }
+GPtrArray *cb_job_get_slurm_tasks (CbJob *self) { return self->slurm_tasks; }
+guint cb_job_get_n_runs (CbJob *self) { return MAX (self->n_runs, 1); }
+
+void
+cb_job_set_n_runs (CbJob *self,
+                   guint  n_runs)
+{
+  self->n_runs = n_runs;
+}
+
+/* The script cb_job_launch() submits (made by cb_slurm_script_new()). */
+void
+cb_job_set_slurm_script (CbJob      *self,
+                         const char *script)
+{
+  g_free (self->slurm_script);
+  self->slurm_script = g_strdup (script);
+}
+
+/**
+ * cb_job_set_slurm_tasks:
+ * @tasks: (element-type CbSlurmTask): copied
+ *
+ * What Slurm last said of the job (its id, and each task's state). Notifies.
+ */
+void
+cb_job_set_slurm_tasks (CbJob      *self,
+                        const char *slurm_id,
+                        GPtrArray  *tasks)
+{
+  if (slurm_id != self->slurm_id)
+    {
+      g_free (self->slurm_id);
+      self->slurm_id = g_strdup (slurm_id);
+    }
+  if (tasks != self->slurm_tasks)
+    copy_tasks (self->slurm_tasks, tasks);
+  changed (self);
+}
 
 /* Starting, running, stopping, or lost (which may come back). */
 gboolean
@@ -425,8 +511,17 @@ cb_job_update_from (CbJob *self,
   if (self->state == newer->state && self->exit_status == newer->exit_status &&
       self->signal == newer->signal && self->stopped == newer->stopped &&
       self->pgid == newer->pgid && self->end_time == newer->end_time &&
-      g_strcmp0 (self->message, newer->message) == 0)
+      g_strcmp0 (self->message, newer->message) == 0 &&
+      g_strcmp0 (self->slurm_id, newer->slurm_id) == 0 &&
+      tasks_equal (self->slurm_tasks, newer->slurm_tasks))
     return FALSE;
+
+  if (g_strcmp0 (self->slurm_id, newer->slurm_id) != 0)
+    {
+      g_free (self->slurm_id);
+      self->slurm_id = g_strdup (newer->slurm_id);
+    }
+  copy_tasks (self->slurm_tasks, newer->slurm_tasks);
 
   self->state = newer->state;
   self->exit_status = newer->exit_status;
@@ -460,6 +555,101 @@ cb_job_dir_for_project (const char *project_root)
   return g_build_filename (g_get_user_state_dir (), "command-builder", "jobs", base, NULL);
 }
 
+/* Each task as "index|state|reason|node|elapsed|exit|signal". */
+static void
+tasks_to_key_file (GPtrArray *tasks,
+                   GKeyFile  *key_file)
+{
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (tasks->len == 0)
+    return;
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const CbSlurmTask *t = g_ptr_array_index (tasks, i);
+      char *line = g_strdup_printf ("%d|%s|%s|%s|%s|%d|%d", t->task, t->state ? t->state : "",
+                                    t->reason ? t->reason : "", t->node ? t->node : "",
+                                    t->elapsed ? t->elapsed : "", t->exit_status, t->signal);
+
+      g_strv_builder_add (lines, line);
+      g_free (line);
+    }
+  strv = g_strv_builder_end (lines);
+  g_key_file_set_string_list (key_file, JOB_GROUP, "slurm-tasks", (const char * const *) strv,
+                              g_strv_length (strv));
+}
+
+static void
+tasks_from_key_file (GPtrArray *tasks,
+                     GKeyFile  *key_file)
+{
+  g_auto(GStrv) lines = g_key_file_get_string_list (key_file, JOB_GROUP, "slurm-tasks", NULL,
+                                                    NULL);
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL && i < 4096; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "|", 8);
+      CbSlurmTask *t;
+
+      if (g_strv_length (f) != 7)
+        continue;
+      t = g_new0 (CbSlurmTask, 1);
+      t->task = (int) CLAMP (g_ascii_strtoll (f[0], NULL, 10), -1, G_MAXINT);
+      t->state = *f[1] ? g_strdup (f[1]) : NULL;
+      t->reason = *f[2] ? g_strdup (f[2]) : NULL;
+      t->node = *f[3] ? g_strdup (f[3]) : NULL;
+      t->elapsed = *f[4] ? g_strdup (f[4]) : NULL;
+      t->exit_status = (int) CLAMP (g_ascii_strtoll (f[5], NULL, 10), -1, 255);
+      t->signal = (int) CLAMP (g_ascii_strtoll (f[6], NULL, 10), 0, 127);
+      g_ptr_array_add (tasks, t);
+    }
+}
+
+static char **
+replace_strv (char **old,
+              char **new)
+{
+  g_strfreev (old);
+  return new != NULL ? new : g_new0 (char *, 1);
+}
+
+static void
+slurm_to_key_file (const CbSlurmOptions *o,
+                   GKeyFile             *key_file)
+{
+  const struct { const char *key; const char *value; } words[] = {
+    { "partition", o->partition }, { "time", o->time }, { "mem", o->mem },
+    { "account", o->account }, { "qos", o->qos },
+  };
+
+  g_key_file_set_string (key_file, TARGET_GROUP, "kind", "slurm");
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (words[i].value != NULL)
+      g_key_file_set_string (key_file, TARGET_GROUP, words[i].key, words[i].value);
+  g_key_file_set_integer (key_file, TARGET_GROUP, "gpus", o->gpus);
+  g_key_file_set_integer (key_file, TARGET_GROUP, "cpus-per-task", o->cpus_per_task);
+  g_key_file_set_integer (key_file, TARGET_GROUP, "array-limit", o->array_limit);
+  g_key_file_set_string_list (key_file, TARGET_GROUP, "sbatch",
+                              (const char * const *) o->sbatch, g_strv_length (o->sbatch));
+}
+
+static void
+slurm_from_key_file (CbSlurmOptions *o,
+                     GKeyFile       *key_file)
+{
+  o->partition = g_key_file_get_string (key_file, TARGET_GROUP, "partition", NULL);
+  o->time = g_key_file_get_string (key_file, TARGET_GROUP, "time", NULL);
+  o->mem = g_key_file_get_string (key_file, TARGET_GROUP, "mem", NULL);
+  o->account = g_key_file_get_string (key_file, TARGET_GROUP, "account", NULL);
+  o->qos = g_key_file_get_string (key_file, TARGET_GROUP, "qos", NULL);
+  o->gpus = g_key_file_get_integer (key_file, TARGET_GROUP, "gpus", NULL);
+  o->cpus_per_task = g_key_file_get_integer (key_file, TARGET_GROUP, "cpus-per-task", NULL);
+  o->array_limit = g_key_file_get_integer (key_file, TARGET_GROUP, "array-limit", NULL);
+  o->sbatch = replace_strv (o->sbatch, g_key_file_get_string_list (key_file, TARGET_GROUP,
+                                                                   "sbatch", NULL, NULL));
+}
+
 static void
 target_to_key_file (const CbTarget *target,
                     GKeyFile       *key_file)
@@ -467,6 +657,15 @@ target_to_key_file (const CbTarget *target,
   g_key_file_set_string (key_file, TARGET_GROUP, "name", target->name);
   if (cb_target_is_local (target))
     return;
+  if (target->slurm != NULL)
+    slurm_to_key_file (target->slurm, key_file);
+  if (target->host == NULL)
+    {
+      g_key_file_set_string_list (key_file, TARGET_GROUP, "setup",
+                                  (const char * const *) target->setup,
+                                  g_strv_length (target->setup));
+      return;
+    }
   g_key_file_set_string (key_file, TARGET_GROUP, "host", target->host);
   if (target->user != NULL)
     g_key_file_set_string (key_file, TARGET_GROUP, "user", target->user);
@@ -490,9 +689,27 @@ target_from_key_file (GKeyFile *key_file)
   g_autofree char *host = g_key_file_get_string (key_file, TARGET_GROUP, "host", NULL);
   CbTarget *target;
 
-  if (host == NULL)
+  g_autofree char *kind = g_key_file_get_string (key_file, TARGET_GROUP, "kind", NULL);
+
+  if (g_strcmp0 (kind, "slurm") == 0)
+    {
+      target = cb_target_new_slurm (name);
+      slurm_from_key_file (target->slurm, key_file);
+      if (host == NULL)
+        {
+          target->setup = replace_strv (target->setup,
+                                        g_key_file_get_string_list (key_file, TARGET_GROUP,
+                                                                    "setup", NULL, NULL));
+          if (!cb_target_check (target, NULL))
+            g_clear_pointer (&target, cb_target_free);
+          return target;
+        }
+      target->host = g_strdup (host);
+    }
+  else if (host == NULL)
     return cb_target_new_local ();
-  target = cb_target_new_ssh (name, host);
+  else
+    target = cb_target_new_ssh (name, host);
   target->user = g_key_file_get_string (key_file, TARGET_GROUP, "user", NULL);
   target->port = g_key_file_get_integer (key_file, TARGET_GROUP, "port", NULL);
   target->identity_file = g_key_file_get_string (key_file, TARGET_GROUP, "identity-file", NULL);
@@ -556,6 +773,11 @@ cb_job_save (CbJob   *self,
   g_key_file_set_int64 (key_file, JOB_GROUP, "pgid", self->pgid);
   if (self->message != NULL)
     g_key_file_set_string (key_file, JOB_GROUP, "message", self->message);
+  if (self->n_runs > 1)
+    g_key_file_set_integer (key_file, JOB_GROUP, "runs", (int) self->n_runs);
+  if (self->slurm_id != NULL)
+    g_key_file_set_string (key_file, JOB_GROUP, "slurm-id", self->slurm_id);
+  tasks_to_key_file (self->slurm_tasks, key_file);
   target_to_key_file (self->target, key_file);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -646,6 +868,10 @@ cb_job_load_data (const char  *data,
   if (self->pgid > G_MAXINT)
     self->pgid = 0;
   self->message = g_key_file_get_string (key_file, JOB_GROUP, "message", NULL);
+  self->n_runs = (guint) CLAMP (g_key_file_get_integer (key_file, JOB_GROUP, "runs", NULL), 0,
+                                100000);
+  self->slurm_id = g_key_file_get_string (key_file, JOB_GROUP, "slurm-id", NULL);
+  tasks_from_key_file (self->slurm_tasks, key_file);
   set_paths (self);
   return g_steal_pointer (&self);
 }

@@ -13,7 +13,7 @@
 /**
  * cb_json_append_string:
  *
- * Appends @text as a JSON string. Control characters are escaped; bytes that are not
+ * Appends @text as a JSON string (%NULL as null). Control characters are escaped; bytes that are not
  * UTF-8 (a name read from somebody's file) become U+FFFD, so the output is always valid.
  */
 void
@@ -21,8 +21,15 @@ cb_json_append_string (GString    *out,
                        const char *text)
 {
   const char *p = text;
-  const char *end = text + strlen (text);
+  const char *end;
 
+  /* No text at all is JSON's null. */
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  end = text + strlen (text);
   g_string_append_c (out, '"');
   while (p < end)
     {

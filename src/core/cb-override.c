@@ -478,6 +478,8 @@ parse_element (Parser     *parser,
   return result;
 }
 
+static CbOverride *parse_override (const char *text, GPtrArray *choices, GError **error);
+
 /**
  * cb_override_parse:
  * @text: one argv element, as Hydra receives it (after the shell)
@@ -487,6 +489,40 @@ parse_element (Parser     *parser,
 CbOverride *
 cb_override_parse (const char  *text,
                    GError     **error)
+{
+  return parse_override (text, NULL, error);
+}
+
+/**
+ * cb_override_parse_sweep:
+ * @text: one argv element of a --multirun command
+ * @choices: (out) (transfer full): the values of a simple sweep `key=a,b,c` (CbCfg *, in
+ *   order), or of a plain `key=a` (one value)
+ *
+ * As cb_override_parse(), but a simple sweep is read as Hydra's multirun reads it: the
+ * override's value is its first element. choice()/range() and the like are still refused.
+ */
+CbOverride *
+cb_override_parse_sweep (const char  *text,
+                         GPtrArray  **choices,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_cfg_free);
+  CbOverride *override;
+
+  g_return_val_if_fail (choices != NULL, NULL);
+
+  override = parse_override (text, found, error);
+  if (override != NULL && found->len == 0 && override->value != NULL)
+    g_ptr_array_add (found, cb_cfg_copy (override->value));
+  *choices = override != NULL ? g_steal_pointer (&found) : NULL;
+  return override;
+}
+
+static CbOverride *
+parse_override (const char  *text,
+                GPtrArray   *choices,
+                GError     **error)
 {
   g_autoptr(CbOverride) override = g_new0 (CbOverride, 1);
   Parser parser = { text, text, 0, error, FALSE };
@@ -563,6 +599,22 @@ cb_override_parse (const char  *text,
       override->value = parse_element (&parser, ",");
       if (override->value == NULL)
         return NULL;
+      if (*parser.p == ',' && choices != NULL)
+        {
+          /* Under --multirun: the elements of a simple sweep. */
+          g_ptr_array_add (choices, cb_cfg_copy (override->value));
+          while (*parser.p == ',')
+            {
+              CbCfg *item;
+
+              parser.p++;
+              skip_blanks (&parser);
+              item = parse_element (&parser, ",");
+              if (item == NULL)
+                return NULL;
+              g_ptr_array_add (choices, item);
+            }
+        }
       if (*parser.p == ',')
         {
           fail (&parser, CB_OVERRIDE_ERROR_SWEEP,

@@ -73,6 +73,54 @@ cb_target_new_ssh (const char *name,
 }
 
 CbTarget *
+cb_target_new_slurm (const char *name)
+{
+  CbTarget *self = g_new0 (CbTarget, 1);
+
+  self->name = g_strdup (name);
+  self->kind = CB_TARGET_SLURM;
+  self->setup = g_new0 (char *, 1);
+  self->ssh_options = g_new0 (char *, 1);
+  self->slurm = g_new0 (CbSlurmOptions, 1);
+  self->slurm->sbatch = g_new0 (char *, 1);
+  return self;
+}
+
+static CbSlurmOptions *
+slurm_options_copy (const CbSlurmOptions *options)
+{
+  CbSlurmOptions *copy;
+
+  if (options == NULL)
+    return NULL;
+  copy = g_new0 (CbSlurmOptions, 1);
+  copy->partition = g_strdup (options->partition);
+  copy->time = g_strdup (options->time);
+  copy->gpus = options->gpus;
+  copy->cpus_per_task = options->cpus_per_task;
+  copy->mem = g_strdup (options->mem);
+  copy->account = g_strdup (options->account);
+  copy->qos = g_strdup (options->qos);
+  copy->array_limit = options->array_limit;
+  copy->sbatch = g_strdupv (options->sbatch);
+  return copy;
+}
+
+static void
+slurm_options_free (CbSlurmOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free (options->partition);
+  g_free (options->time);
+  g_free (options->mem);
+  g_free (options->account);
+  g_free (options->qos);
+  g_strfreev (options->sbatch);
+  g_free (options);
+}
+
+CbTarget *
 cb_target_copy (const CbTarget *target)
 {
   CbTarget *self = g_new0 (CbTarget, 1);
@@ -86,6 +134,7 @@ cb_target_copy (const CbTarget *target)
   self->project_dir = g_strdup (target->project_dir);
   self->setup = g_strdupv (target->setup);
   self->ssh_options = g_strdupv (target->ssh_options);
+  self->slurm = slurm_options_copy (target->slurm);
   return self;
 }
 
@@ -101,6 +150,7 @@ cb_target_free (CbTarget *target)
   g_free (target->project_dir);
   g_strfreev (target->setup);
   g_strfreev (target->ssh_options);
+  slurm_options_free (target->slurm);
   g_free (target);
 }
 
@@ -108,6 +158,21 @@ gboolean
 cb_target_is_local (const CbTarget *target)
 {
   return target == NULL || target->kind == CB_TARGET_LOCAL;
+}
+
+gboolean
+cb_target_is_slurm (const CbTarget *target)
+{
+  return target != NULL && target->kind == CB_TARGET_SLURM;
+}
+
+/* Whether what the target runs goes through ssh: an SSH host, or a Slurm cluster submitted
+ * to on a login host. */
+gboolean
+cb_target_via_ssh (const CbTarget *target)
+{
+  return target != NULL && (target->kind == CB_TARGET_SSH ||
+                            (target->kind == CB_TARGET_SLURM && target->host != NULL));
 }
 
 static gboolean
@@ -136,6 +201,68 @@ word_is_safe (const char *word)
   return TRUE;
 }
 
+/* A value of an #SBATCH line: one word of letters, digits and ._:+,/@- */
+static gboolean
+slurm_word_is_safe (const char *word)
+{
+  if (word == NULL)
+    return TRUE;
+  if (*word == '\0' || word[0] == '-' || strlen (word) > 128)
+    return FALSE;
+  for (const char *p = word; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._:+,/@-", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_slurm (const CbTarget  *target,
+             GError         **error)
+{
+  const CbSlurmOptions *o = target->slurm;
+  const struct { const char *key; const char *value; } words[] = {
+    { "partition", o->partition }, { "time", o->time }, { "mem", o->mem },
+    { "account", o->account }, { "qos", o->qos },
+  };
+  const struct { const char *key; int value; int max; } numbers[] = {
+    { "gpus", o->gpus, 1024 }, { "cpus_per_task", o->cpus_per_task, 4096 },
+    { "array_limit", o->array_limit, 100000 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (!slurm_word_is_safe (words[i].value))
+      {
+        g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
+                     _("Target “%s”: “%s” cannot be a %s (one word of letters, digits and "
+                       "._:+,/@-)"), target->name, words[i].value, words[i].key);
+        return FALSE;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (numbers[i].value < 0 || numbers[i].value > numbers[i].max)
+      {
+        g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
+                     _("Target “%s”: %s must be between 0 and %d"), target->name,
+                     numbers[i].key, numbers[i].max);
+        return FALSE;
+      }
+  for (guint i = 0; o->sbatch != NULL && o->sbatch[i] != NULL; i++)
+    {
+      const char *line = o->sbatch[i];
+      gboolean ok = line[0] == '-' && g_utf8_validate (line, -1, NULL);
+
+      for (const char *p = line; ok && *p != '\0'; p++)
+        ok = (guchar) *p >= 0x20 && *p != 0x7f;
+      if (!ok)
+        {
+          g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
+                       _("Target “%s”: “%s” cannot be an #SBATCH line: write one option, "
+                         "e.g. --constraint=a100"), target->name, line);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * cb_target_check:
  *
@@ -161,6 +288,14 @@ cb_target_check (const CbTarget  *target,
                    _("“%s” is the name of this computer; give the host another name"),
                    target->name);
       return FALSE;
+    }
+  if (target->kind == CB_TARGET_SLURM)
+    {
+      if (target->slurm == NULL || !check_slurm (target, error))
+        return FALSE;
+      /* Submitted here: the project is where it is on this computer. */
+      if (target->host == NULL)
+        return TRUE;
     }
   if (!word_is_safe (target->host) || strchr (target->host, ' ') != NULL)
     {
@@ -220,7 +355,7 @@ cb_target_dup_address (const CbTarget *target)
 {
   GString *out = g_string_new (NULL);
 
-  if (cb_target_is_local (target))
+  if (cb_target_is_local (target) || target->host == NULL)
     return g_string_free (out, FALSE);
   if (target->user != NULL)
     g_string_append_printf (out, "%s@", target->user);
@@ -300,6 +435,49 @@ scalar_of (const CbNode *item,
   return cb_node_get_scalar (node);
 }
 
+static gboolean
+number_of (const CbNode *item,
+           const char   *key,
+           int           max,
+           int          *value,
+           const char   *file,
+           GPtrArray    *problems)
+{
+  const char *text = scalar_of (item, key);
+  guint64 number = 0;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, (guint64) max, &number, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” must be a whole number between 0 "
+                                                    "and %d"), key, max);
+
+      add_problem (problems, file, cb_node_lookup (item, key), message);
+      return FALSE;
+    }
+  *value = (int) number;
+  return TRUE;
+}
+
+static gboolean
+slurm_from_node (CbSlurmOptions *options,
+                 const CbNode   *item,
+                 const char     *file,
+                 GPtrArray      *problems)
+{
+  options->partition = g_strdup (scalar_of (item, "partition"));
+  options->time = g_strdup (scalar_of (item, "time"));
+  options->mem = g_strdup (scalar_of (item, "mem"));
+  options->account = g_strdup (scalar_of (item, "account"));
+  options->qos = g_strdup (scalar_of (item, "qos"));
+  g_strfreev (options->sbatch);
+  options->sbatch = lines_of (cb_node_lookup (item, "sbatch"), file, "sbatch", problems);
+  return number_of (item, "gpus", 1024, &options->gpus, file, problems) &&
+         number_of (item, "cpus_per_task", 4096, &options->cpus_per_task, file, problems) &&
+         number_of (item, "array_limit", 100000, &options->array_limit, file, problems);
+}
+
 static CbTarget *
 target_from_node (const CbNode *item,
                   const char   *file,
@@ -307,7 +485,8 @@ target_from_node (const CbNode *item,
 {
   static const char * const known[] = {
     "name", "type", "host", "user", "port", "identity_file", "project_dir", "setup",
-    "ssh_options", NULL
+    "ssh_options", "partition", "time", "gpus", "cpus_per_task", "mem", "account", "qos",
+    "array_limit", "sbatch", NULL
   };
   g_autoptr(CbTarget) target = NULL;
   g_autoptr(GError) error = NULL;
@@ -329,22 +508,34 @@ target_from_node (const CbNode *item,
           g_autofree char *message = g_strdup_printf (_("Unknown key “%s” in a target (known: "
                                                         "name, type, host, user, port, "
                                                         "identity_file, project_dir, setup, "
-                                                        "ssh_options)"), text);
+                                                        "ssh_options; for Slurm also "
+                                                        "partition, time, gpus, "
+                                                        "cpus_per_task, mem, account, qos, "
+                                                        "array_limit, sbatch)"), text);
 
           add_problem (problems, file, key, message);
         }
     }
 
   type = scalar_of (item, "type");
-  if (type != NULL && !g_str_equal (type, "ssh"))
+  if (type != NULL && !g_str_equal (type, "ssh") && !g_str_equal (type, "slurm"))
     {
-      g_autofree char *message = g_strdup_printf (_("Unknown target type “%s” (known: ssh)"), type);
+      g_autofree char *message = g_strdup_printf (_("Unknown target type “%s” (known: ssh, "
+                                                    "slurm)"), type);
 
       add_problem (problems, file, cb_node_lookup (item, "type"), message);
       return NULL;
     }
 
-  target = cb_target_new_ssh (scalar_of (item, "name"), scalar_of (item, "host"));
+  if (type != NULL && g_str_equal (type, "slurm"))
+    {
+      target = cb_target_new_slurm (scalar_of (item, "name"));
+      target->host = g_strdup (scalar_of (item, "host"));
+      if (!slurm_from_node (target->slurm, item, file, problems))
+        return NULL;
+    }
+  else
+    target = cb_target_new_ssh (scalar_of (item, "name"), scalar_of (item, "host"));
   target->user = g_strdup (scalar_of (item, "user"));
   target->identity_file = g_strdup (scalar_of (item, "identity_file"));
   target->project_dir = g_strdup (scalar_of (item, "project_dir"));
@@ -498,6 +689,32 @@ map_set_lines (CbCfg       *map,
   cb_cfg_map_set (map, key, list);
 }
 
+static void
+map_set_number (CbCfg      *map,
+                const char *key,
+                int         value)
+{
+  g_autofree char *text = g_strdup_printf ("%d", value);
+
+  if (value > 0)
+    cb_cfg_map_set (map, key, cb_cfg_new_scalar (text, FALSE));
+}
+
+static void
+slurm_to_map (CbCfg                *map,
+              const CbSlurmOptions *options)
+{
+  map_set_text (map, "partition", options->partition);
+  map_set_text (map, "time", options->time);
+  map_set_number (map, "gpus", options->gpus);
+  map_set_number (map, "cpus_per_task", options->cpus_per_task);
+  map_set_text (map, "mem", options->mem);
+  map_set_text (map, "account", options->account);
+  map_set_text (map, "qos", options->qos);
+  map_set_number (map, "array_limit", options->array_limit);
+  map_set_lines (map, "sbatch", options->sbatch);
+}
+
 char *
 cb_targets_to_yaml (GPtrArray *targets)
 {
@@ -516,7 +733,7 @@ cb_targets_to_yaml (GPtrArray *targets)
         continue;
       map = cb_cfg_new_map ();
       map_set_text (map, "name", target->name);
-      map_set_text (map, "type", "ssh");
+      map_set_text (map, "type", cb_target_is_slurm (target) ? "slurm" : "ssh");
       map_set_text (map, "host", target->host);
       map_set_text (map, "user", target->user);
       if (target->port > 0)
@@ -529,6 +746,8 @@ cb_targets_to_yaml (GPtrArray *targets)
       map_set_text (map, "project_dir", target->project_dir);
       map_set_lines (map, "setup", target->setup);
       map_set_lines (map, "ssh_options", target->ssh_options);
+      if (target->slurm != NULL)
+        slurm_to_map (map, target->slurm);
       cb_cfg_list_append (list, map);
     }
   cb_cfg_map_set (root, "targets", list);

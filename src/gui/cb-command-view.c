@@ -44,6 +44,7 @@ struct _CbCommandView
   guint          line_height_serial;  /* of the text view's PangoContext it was measured in */
 
   GtkWidget     *header_box;
+  GtkLabel      *sweep_label;
   GtkWidget     *status_box;
   GtkLabel      *status_label;
   GtkWidget     *spacer;
@@ -212,6 +213,7 @@ cb_command_view_class_init (CbCommandViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/ocrkit/CommandBuilder/cb-command-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, header_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCommandView, sweep_label);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_box);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_label);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, spacer);
@@ -421,4 +423,29 @@ cb_command_view_get_run_button (CbCommandView *self)
   g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), NULL);
 
   return self->run_button;
+}
+
+/**
+ * cb_command_view_set_sweep:
+ * @summary: (nullable): how many runs the command makes and what sweeps ("6 runs (Learning
+ *   Rate × 3, Batch Size × 2)", cb_form_describe_sweep()), or %NULL for a single run
+ *
+ * Says, beside the heading, how many runs the command starts before anything starts.
+ */
+void
+cb_command_view_set_sweep (CbCommandView *self,
+                           const char    *summary)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CB_IS_COMMAND_VIEW (self));
+
+  /* Translators: beside the command's heading: "Sweep: 6 runs (Learning Rate × 3, …)" */
+  text = summary != NULL ? g_strdup_printf (_("Sweep: %s"), summary) : NULL;
+  if (g_strcmp0 (gtk_label_get_label (self->sweep_label), text ? text : "") != 0)
+    {
+      gtk_label_set_label (self->sweep_label, text ? text : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sweep_label), text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sweep_label), text != NULL);
 }

@@ -31,63 +31,12 @@
 #include <string.h>
 
 #include "cb-field-row.h"
+#include "cb-field-row-private.h"
 #include "cb-checkpoint-picker.h"
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
 #include "cb-row-mark.h"
 #include "cb-widget-util.h"
-
-typedef enum
-{
-  ROW_ENTRY,
-  ROW_SWITCH,
-  ROW_COMBO,
-  ROW_SEARCH,
-  ROW_CHECKPOINT,
-  ROW_SLIDER,
-  ROW_NUMBER,
-  ROW_INFO,
-} RowKind;
-
-struct _CbFieldRow
-{
-  CbForm         *form;           /* unowned: the page holds the form longer than its rows */
-  guint           index;
-  const CbField  *field;
-  RowKind         kind;
-
-  GtkWidget      *row;            /* owned */
-  GtkWidget      *control;        /* switch, drop-down, scale or spin button; unowned */
-  GtkSpinButton  *spin;           /* slider and number rows; unowned */
-  GtkWidget      *error_icon;     /* unowned */
-  GtkWidget      *warning_icon;   /* unowned */
-  GtkWidget      *mark;           /* changed from the default: cb-row-mark.c; unowned */
-  GtkStringList  *model;          /* selectbox labels; owned */
-  GtkAdjustment  *adjustment;     /* slider and number rows: the spin button's; owned */
-  GtkAdjustment  *scale_adjustment; /* slider rows: the scale's (log10 units when
-                                     * logarithmic); owned */
-
-  gpointer        handler_instance;
-  gulong          handler_id;
-
-  CbCheckpointPicker *picker;     /* checkpoint rows; unowned (in the row) */
-
-  /* What is shown now, so that an update changes only what the form changed. */
-  char          **values;
-  char          **labels;
-  char           *subtitle;
-  char           *error;
-  char           *warning;
-  gboolean        visible;
-  gboolean        has_range;
-  double          min;
-  double          max;
-  double          step;
-  guint           digits;
-  gboolean        logarithmic;    /* the scale moves in powers of ten (learning rates) */
-  gboolean        updating;       /* showing the form's state: edits are not the user's */
-  gboolean        formatting;     /* the spin button's text is being set from its value */
-};
 
 /* ------------------------------------------------------------------------------------ */
 /* Numbers                                                                              */
@@ -207,6 +156,8 @@ static void
 entry_changed_cb (GtkEditable *editable,
                   CbFieldRow  *self)
 {
+  if (_cb_field_row_sweep_entry_changed (self))
+    return;
   set_form_value (self, g_variant_new_string (gtk_editable_get_text (editable)));
 }
 
@@ -790,6 +741,7 @@ cb_field_row_new (CbForm     *form,
   g_object_ref_sink (self->row);
   gtk_widget_set_name (self->row, self->field->key);
 
+  _cb_field_row_sweep_attach (self);
   if (state != NULL)
     cb_field_row_update (self, state);
 
@@ -804,6 +756,7 @@ cb_field_row_free (CbFieldRow *self)
 
   if (self->handler_id != 0)
     g_clear_signal_handler (&self->handler_id, self->handler_instance);
+  _cb_field_row_sweep_detach (self);
   if (self->picker != NULL)
     g_signal_handlers_disconnect_by_data (self->picker, self);
   if (self->spin != NULL)
@@ -1298,7 +1251,10 @@ cb_field_row_update (CbFieldRow         *self,
   if (self->handler_id != 0)
     g_signal_handler_block (self->handler_instance, self->handler_id);
   self->updating = TRUE;
-  changed |= update_value (self, state);
+  /* While a text field sweeps, its entry shows the sweep (cb-field-row-sweep.c). */
+  if (!_cb_field_row_sweep_owns_value (self))
+    changed |= update_value (self, state);
+  _cb_field_row_sweep_update (self);
   self->updating = FALSE;
   if (self->handler_id != 0)
     g_signal_handler_unblock (self->handler_instance, self->handler_id);

@@ -416,6 +416,7 @@ _cb_window_update_preview (CbWindow *self)
 
   if (form == NULL)
     {
+      cb_command_view_set_sweep (self->command_view, NULL);
       cb_command_view_set_command (self->command_view, "",
                                    page && cb_page_get_error (page)
                                      ? _("this page could not be loaded")
@@ -430,6 +431,7 @@ _cb_window_update_preview (CbWindow *self)
       const char * const *errors = cb_form_get_errors (form);
       gboolean multiline = g_settings_get_boolean (self->settings, "multiline-preview");
       const char *text = NULL;
+      g_autofree char *sweep = cb_form_describe_sweep (form);
 
       g_autofree char *on_target = _cb_window_dup_target_preview (self, page, command);
 
@@ -439,6 +441,7 @@ _cb_window_update_preview (CbWindow *self)
         text = multiline ? cb_command_get_display_multiline (command)
                          : cb_command_get_display (command);
 
+      cb_command_view_set_sweep (self->command_view, sweep);
       cb_command_view_set_multiline (self->command_view, multiline);
       cb_command_view_set_command (self->command_view, text,
                                    errors != NULL && errors[0] != NULL ? errors[0] : NULL);

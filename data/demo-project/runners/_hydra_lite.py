@@ -8,7 +8,9 @@ It is not Hydra. It reproduces, closely enough to test a command builder against
 * composition of the configs/ tree through defaults lists and @package headers;
 * struct-mode checks (overriding a key that does not exist is an error);
 * ${...} interpolation with the oc.env, hydra and now resolvers;
-* the run folder with its .hydra/{config,hydra,overrides}.yaml record.
+* the run folder with its .hydra/{config,hydra,overrides}.yaml record;
+* --multirun over comma lists, choice() and range(), as Hydra's basic sweeper and
+  launcher run them (in _hydra_multirun.py).
 
 YAML is read with a reader for the subset the demo configs use (block and flow
 collections, plain and quoted scalars, comments, anchors and aliases, block
@@ -1990,6 +1992,7 @@ def _run(task_name, task, script_path, signals) -> int:
     cfg_mode = None
     resolve_cfg = False
     raw_overrides: list[str] = []
+    multirun = False
     args = sys.argv[1:]
     i = 0
     while i < len(args):
@@ -2023,52 +2026,82 @@ def _run(task_name, task, script_path, signals) -> int:
             i += 2
             continue
         if a in ("-m", "--multirun"):
-            return _hydra_error("The demo runners do not support --multirun: run one configuration at a time.")
+            multirun = True
+            i += 1
+            continue
         if a.startswith("-") and len(a) > 1 and not a[1:2].isdigit():
             sys.stderr.write(_usage(script) + f"{script}: error: unrecognized arguments: {a}\n")
             return 2
         raw_overrides.append(a)
         i += 1
 
+    if multirun:
+        import _hydra_multirun  # noqa: E402 (its own module: only multiruns need it)
+        return _hydra_multirun.run(task_name, task, config_dir, config_name, raw_overrides, signals,
+                                   cfg_mode, resolve_cfg)
+    return run_job(task_name, task, config_dir, config_name, raw_overrides, signals, cfg_mode, resolve_cfg)
+
+
+def hydra_defaults(hydra_node: dict) -> dict:
+    """Hydra's own output settings (hydra/output/default.yaml), under the project's."""
+    run = hydra_node.setdefault("run", {})
+    run.setdefault("dir", "outputs/${exp_name}")  # the demo's own default (Hydra: outputs/<date>/<time>)
+    sweep = hydra_node.setdefault("sweep", {})
+    sweep.setdefault("dir", "multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}")
+    sweep.setdefault("subdir", "${hydra.job.num}")
+    return hydra_node
+
+
+def compose_job(config_dir, config_name, overrides):
+    """Compose the config of one job: (composer, cfg without hydra, hydra node). Raises
+    HydraError as Hydra would refuse the overrides."""
+    composer = Composer(config_dir)
+    for ov in overrides:
+        # hydra/_internal/defaults_list.py, Overrides.__init__
+        ov.is_group = composer.is_group(ov.key) and not isinstance(ov.value, dict)
+        if not ov.is_group:
+            continue
+        if ov.kind == "FORCE_ADD":
+            raise HydraError(f"force-add of config groups is not supported: '{ov.raw}'")
+        if ov.kind == "DEL":
+            if ov.value is not None and not isinstance(ov.value, str):
+                raise HydraError(f"Config group override deletion value must be a string : {ov.raw}")
+        elif not isinstance(ov.value, (str, list)):
+            raise HydraError(
+                f"Config group override must be a string or a list. Got {type(ov.value).__name__}"
+            )
+    hydra_groups = [o for o in overrides if o.is_group and o.package is None and o.key in HYDRA_GROUPS
+                    and not os.path.isdir(os.path.join(config_dir, o.key))]
+    cfg = composer.compose(config_name, [o for o in overrides if o.is_group and o not in hydra_groups])
+    hydra_node = hydra_defaults(cfg.pop("hydra", {}) or {})
+    for ov in hydra_groups:
+        hydra_node = _apply_hydra_group(composer, hydra_node, ov)
+    for ov in overrides:
+        if ov.is_group:
+            continue
+        if _is_hydra_key(ov.key):
+            target = {"hydra": hydra_node}
+            apply_value_override(target, ov)
+            hydra_node = target.get("hydra", {})
+        else:
+            apply_value_override(cfg, ov)
+    return composer, cfg, hydra_node
+
+
+def run_job(task_name, task, config_dir, config_name, raw_overrides, signals, cfg_mode=None,
+            resolve_cfg=False, job=None) -> int:
+    """Compose, create the run folder and run the task. JOB is None for a single run, else
+    a dict with the multirun's "num" (this job's number) and "sweep_dir" (resolved)."""
     try:
         overrides = [parse_override(a) for a in raw_overrides]
-        composer = Composer(config_dir)
         for ov in overrides:
             if ov.is_sweep:
                 raise HydraError(sweep_message(ov))
-        for ov in overrides:
-            # hydra/_internal/defaults_list.py, Overrides.__init__
-            ov.is_group = composer.is_group(ov.key) and not isinstance(ov.value, dict)
-            if not ov.is_group:
-                continue
-            if ov.kind == "FORCE_ADD":
-                raise HydraError(f"force-add of config groups is not supported: '{ov.raw}'")
-            if ov.kind == "DEL":
-                if ov.value is not None and not isinstance(ov.value, str):
-                    raise HydraError(f"Config group override deletion value must be a string : {ov.raw}")
-            elif not isinstance(ov.value, (str, list)):
-                raise HydraError(
-                    f"Config group override must be a string or a list. Got {type(ov.value).__name__}"
-                )
+        composer, cfg, hydra_node = compose_job(config_dir, config_name, overrides)
         if overrides and cfg_mode is None:
             console.out(style(f"Overrides ({len(overrides)}):", "1"))
             for ov in overrides:
                 console.out("  " + ov.describe())
-        hydra_groups = [o for o in overrides if o.is_group and o.package is None and o.key in HYDRA_GROUPS
-                        and not os.path.isdir(os.path.join(config_dir, o.key))]
-        cfg = composer.compose(config_name, [o for o in overrides if o.is_group and o not in hydra_groups])
-        hydra_node = cfg.pop("hydra", {}) or {}
-        for ov in hydra_groups:
-            hydra_node = _apply_hydra_group(composer, hydra_node, ov)
-        for ov in overrides:
-            if ov.is_group:
-                continue
-            if _is_hydra_key(ov.key):
-                target = {"hydra": hydra_node}
-                apply_value_override(target, ov)
-                hydra_node = target.get("hydra", {})
-            else:
-                apply_value_override(cfg, ov)
     except HydraError as exc:
         return _hydra_error(str(exc))
 
@@ -2082,9 +2115,18 @@ def _run(task_name, task, script_path, signals) -> int:
     hydra_node["overrides"] = {"hydra": [o.raw for o in overrides if _is_hydra_key(o.key)],
                                "task": [o.raw for o in overrides if not _is_hydra_key(o.key)]}
     hydra_node.setdefault("mode", "RUN")
+    hydra_node["job"].setdefault("num", 0)
+    if job is not None:
+        hydra_node["mode"] = "MULTIRUN"
+        hydra_node["job"]["num"] = job["num"]
+        hydra_node["sweep"]["dir"] = job["sweep_dir"]
 
     try:
-        run_dir = _Resolver({**cfg, "hydra": hydra_node}).resolve(select(hydra_node, "run.dir", "outputs/${exp_name}"), [])
+        if job is None:
+            run_dir = _Resolver({**cfg, "hydra": hydra_node}).resolve(select(hydra_node, "run.dir"), [])
+        else:
+            subdir = _Resolver({**cfg, "hydra": hydra_node}).resolve(select(hydra_node, "sweep.subdir"), [])
+            run_dir = os.path.join(job["sweep_dir"], str(subdir))
         run_dir = str(run_dir)
         hydra_node["runtime"]["output_dir"] = os.path.abspath(run_dir)
         resolved = resolve_config(cfg, hydra_node)
@@ -2114,6 +2156,8 @@ def _run(task_name, task, script_path, signals) -> int:
     ctx.check_signal()
     os.makedirs(run_dir, exist_ok=True)
     ctx.write_record()
+    if console.log_file:
+        console.log_file.close()
     console.log_file = open(os.path.join(run_dir, f"{task_name}.log"), "a", encoding="utf-8")
     console.out(f"Run directory: {ctx.rel(os.path.abspath(run_dir))}")
     try:
