@@ -18,4 +18,10 @@ CbJob *cb_job_new_from_form     (const char     *project_root,
                                  CbForm         *form,
                                  const CbTarget *target);
 
+CbJob *cb_job_new_for_argv      (const char         *project_root,
+                                 const char         *page,
+                                 const char * const *argv,
+                                 const char         *display,
+                                 const CbTarget     *target);
+
 G_END_DECLS

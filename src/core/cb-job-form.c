@@ -83,3 +83,36 @@ cb_job_new_from_form (const char     *project_root,
   cb_job_set_n_runs (job, plan != NULL ? plan->n_runs : 1);
   return g_steal_pointer (&job);
 }
+
+/**
+ * cb_job_new_for_argv:
+ * @display: (nullable): the command as the preview shows it
+ * @target: (nullable): where it runs; %NULL is this computer
+ *
+ * Returns: the job of @argv alone on @target, not started; for Slurm with a job script of
+ *   one run, or %NULL when none can be made
+ */
+CbJob *
+cb_job_new_for_argv (const char         *project_root,
+                     const char         *page,
+                     const char * const *argv,
+                     const char         *display,
+                     const CbTarget     *target)
+{
+  g_autoptr(CbJob) job = cb_job_new (project_root, page, argv, display, target);
+  g_autofree char *script = NULL;
+  CbSlurmScript spec = { 0 };
+
+  if (!cb_target_is_slurm (target))
+    return g_steal_pointer (&job);
+  spec.target = target;
+  spec.job_id = cb_job_get_id (job);
+  spec.experiment = cb_job_get_experiment (job);
+  spec.project_dir = target->host != NULL ? target->project_dir : project_root;
+  spec.argv = argv;
+  script = cb_slurm_script_new (&spec);
+  if (script == NULL)
+    return NULL;
+  cb_job_set_slurm_script (job, script);
+  return g_steal_pointer (&job);
+}

@@ -23,6 +23,35 @@
 #define IDLE_POLL_MS     15000
 #define REMOTE_PROBE_US  (10 * G_USEC_PER_SEC)
 
+/* How often a Slurm job is asked about: often while it changes, less and less while it
+ * waits or runs unchanged (squeue asks the cluster's controller, shared by everyone). */
+static gint64
+slurm_interval (gint64 unchanged_us)
+{
+  if (unchanged_us < 30 * G_USEC_PER_SEC)
+    return 2 * G_USEC_PER_SEC;
+  if (unchanged_us < 5 * 60 * G_USEC_PER_SEC)
+    return 5 * G_USEC_PER_SEC;
+  if (unchanged_us < 30 * 60 * G_USEC_PER_SEC)
+    return 15 * G_USEC_PER_SEC;
+  return 30 * G_USEC_PER_SEC;
+}
+
+/* When a Slurm job was last asked about, and when what it said last changed. */
+typedef struct
+{
+  gint64  probed;
+  gint64  changed;
+  char   *said;
+} SlurmTimes;
+
+static void
+slurm_times_free (SlurmTimes *times)
+{
+  g_free (times->said);
+  g_free (times);
+}
+
 struct _CbJobMonitor
 {
   GObject       parent_instance;
@@ -35,6 +64,7 @@ struct _CbJobMonitor
   gint64        last_remote_probe;
   gboolean      refreshing;
   gboolean      loaded;
+  GHashTable   *slurm_times;  /* id → SlurmTimes */
 };
 
 enum {
@@ -68,6 +98,7 @@ cb_job_monitor_finalize (GObject *object)
   CbJobMonitor *self = CB_JOB_MONITOR (object);
 
   g_free (self->project_root);
+  g_hash_table_unref (self->slurm_times);
 
   G_OBJECT_CLASS (cb_job_monitor_parent_class)->finalize (object);
 }
@@ -93,6 +124,8 @@ cb_job_monitor_init (CbJobMonitor *self)
 {
   self->jobs = g_list_store_new (CB_TYPE_JOB);
   self->cancellable = g_cancellable_new ();
+  self->slurm_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) slurm_times_free);
 }
 
 /**
@@ -272,6 +305,8 @@ typedef struct
   gboolean      forget;
   GPtrArray    *found;
   GPtrArray    *ended;
+  GHashTable   *slurm_due;     /* id → when it is asked about again (monotonic, gint64*) */
+  GHashTable   *slurm_said;    /* id → what it said when asked now */
 } RefreshData;
 
 static void
@@ -281,6 +316,8 @@ refresh_data_free (RefreshData *data)
   g_clear_object (&data->history);
   g_clear_pointer (&data->found, g_ptr_array_unref);
   g_clear_pointer (&data->ended, g_ptr_array_unref);
+  g_clear_pointer (&data->slurm_due, g_hash_table_unref);
+  g_clear_pointer (&data->slurm_said, g_hash_table_unref);
   g_free (data);
 }
 
@@ -300,16 +337,59 @@ refresh_worker (GTask        *task,
     {
       CbJob *job = g_ptr_array_index (data->found, i);
 
-      if (!cb_job_is_active (job) || (!cb_job_is_local (job) && !data->probe_remote))
+      gint64 *due = g_hash_table_lookup (data->slurm_due, cb_job_get_id (job));
+
+      if (!cb_job_is_active (job))
+        continue;
+      if (cb_job_is_slurm (job) ? (due != NULL && g_get_monotonic_time () < *due)
+                                : (!cb_job_is_local (job) && !data->probe_remote))
         continue;
       if (g_cancellable_is_cancelled (cancellable))
         break;
       /* The history is changed on the UI thread (it is a model the UI shows). */
       cb_job_probe (job, NULL, NULL);
+      if (cb_job_is_slurm (job))
+        {
+          g_autofree char *said = cb_job_dup_slurm_summary (job);
+
+          g_hash_table_insert (data->slurm_said, g_strdup (cb_job_get_id (job)),
+                               g_strdup_printf ("%d %s", cb_job_get_state (job),
+                                                said != NULL ? said : ""));
+        }
       if (!cb_job_is_active (job))
         g_ptr_array_add (data->ended, g_object_ref (job));
     }
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+take_slurm_times (CbJobMonitor *self,
+                  GHashTable   *said)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, said);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      SlurmTimes *times = g_hash_table_lookup (self->slurm_times, key);
+
+      if (times == NULL)
+        {
+          times = g_new0 (SlurmTimes, 1);
+          times->changed = now;
+          g_hash_table_insert (self->slurm_times, g_strdup (key), times);
+        }
+      times->probed = now;
+      if (g_strcmp0 (times->said, value) != 0)
+        {
+          g_free (times->said);
+          times->said = g_strdup (value);
+          times->changed = now;
+        }
+    }
 }
 
 static void
@@ -325,6 +405,7 @@ refreshed_cb (GObject      *source,
     return;
   self = CB_JOB_MONITOR (source);
   self->refreshing = FALSE;
+  take_slurm_times (self, data->slurm_said);
   cb_job_monitor_merge (self, data->found);
   for (guint i = 0; i < data->ended->len; i++)
     cb_job_record_end (g_ptr_array_index (data->ended, i), self->history);
@@ -358,6 +439,24 @@ cb_job_monitor_refresh (CbJobMonitor *self)
   data->history = self->history != NULL ? g_object_ref (self->history) : NULL;
   data->probe_remote = !self->loaded || now - self->last_remote_probe >= REMOTE_PROBE_US;
   data->forget = !self->loaded;
+  data->slurm_said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  data->slurm_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    GHashTableIter iter;
+    gpointer key;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->slurm_times);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        SlurmTimes *times = value;
+
+        g_hash_table_insert (data->slurm_due, g_strdup (key),
+                             g_memdup2 (&(gint64) { times->probed +
+                                                    slurm_interval (now - times->changed) },
+                                        sizeof (gint64)));
+      }
+  }
   if (data->probe_remote)
     self->last_remote_probe = now;
   task = g_task_new (self, self->cancellable, refreshed_cb, NULL);

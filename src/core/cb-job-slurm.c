@@ -327,15 +327,20 @@ _cb_job_slurm_probe (CbJob         *self,
     case CB_SLURM_REPORT_TASKS:
     default:
       merged = merge_tasks (cb_job_get_slurm_tasks (self), report->tasks);
-      cb_job_set_slurm_tasks (self, cb_job_get_slurm_id (self), merged);
       if (any_active (merged))
         {
+          g_autoptr(CbJob) before = cb_job_copy (self);
+
+          cb_job_set_slurm_tasks (self, cb_job_get_slurm_id (self), merged);
           if (cb_job_get_state (self) != CB_JOB_RUNNING &&
               cb_job_get_state (self) != CB_JOB_STOPPING)
             cb_job_set_running (self, 0);
-          cb_job_save (self, NULL);
+          /* Written only when Slurm said something new. */
+          if (cb_job_update_from (before, self))
+            cb_job_save (self, NULL);
           return TRUE;
         }
+      cb_job_set_slurm_tasks (self, cb_job_get_slurm_id (self), merged);
       finish_from_tasks (self, NULL);
       break;
     }
@@ -502,7 +507,8 @@ _cb_job_slurm_read_output (CbJob   *self,
 }
 
 /* Follows the output file(s) from their start as they grow; before the job starts, says it
- * waits. It ends only when the terminal does. */
+ * waits. It ends a moment after Slurm no longer lists the job as waiting or running (or
+ * cannot be asked: the view then looks at the job and attaches again). */
 char **
 _cb_job_slurm_attach_argv (CbJob *self)
 {
@@ -516,9 +522,15 @@ _cb_job_slurm_attach_argv (CbJob *self)
   script = g_strdup_printf ("cd %s || exit 1\n"
                             "set -- %s\n"
                             "[ -e \"$1\" ] || printf '%%s %%s…\\r\\n' %s %s\n"
-                            "until [ -e \"$1\" ]; do sleep 0.5; done\n"
-                            "exec tail -n +1 -F \"$@\" 2>/dev/null\n",
-                            dir, files, waiting, slurm_id);
+                            "active() { [ -n \"$(squeue -h -j %s -t PENDING,CONFIGURING,"
+                            "RUNNING,COMPLETING,SUSPENDED,REQUEUED,RESIZING -o %%i "
+                            "2>/dev/null)\" ]; }\n"
+                            "until [ -e \"$1\" ]; do active || exit 0; sleep 1; done\n"
+                            "tail -n +1 -F \"$@\" 2>/dev/null & t=$!\n"
+                            "trap 'kill $t 2>/dev/null; exit 0' HUP INT TERM\n"
+                            "while active; do sleep 2; done\n"
+                            "sleep 1; kill $t 2>/dev/null; exit 0\n",
+                            dir, files, waiting, slurm_id, slurm_id);
   if (_cb_job_here (self))
     {
       char **argv = g_new0 (char *, 4);

@@ -169,8 +169,12 @@ cb_slurm_script_new (const CbSlurmScript *script)
   if (!directive_ok (chdir_value))
     return NULL;
 
-  g_string_append_printf (out, "# Command Builder job %s, for target “%s”.\n",
-                          script->job_id != NULL ? script->job_id : "-", script->target->name);
+  if (script->job_id != NULL)
+    g_string_append_printf (out, "# Command Builder job %s, for target “%s”.\n",
+                            script->job_id, script->target->name);
+  else
+    g_string_append_printf (out, "# Made by Command Builder for target “%s”.\n",
+                            script->target->name);
   append_word_line (out, "job-name", name);
   append_word_line (out, "chdir", chdir_value);
   g_string_append_printf (out, "#SBATCH --output=" CB_SLURM_LOG_DIR "/%s\n",

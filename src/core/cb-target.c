@@ -346,6 +346,9 @@ cb_target_dup_title (const CbTarget *target)
 {
   if (cb_target_is_local (target))
     return g_strdup (_("This Computer"));
+  if (cb_target_is_slurm (target))
+    /* Translators: a Slurm cluster in the target picker: "hpc (Slurm)" */
+    return g_strdup_printf (_("%s (Slurm)"), target->name);
   return g_strdup (target->name);
 }
 

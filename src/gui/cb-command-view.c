@@ -44,6 +44,7 @@ struct _CbCommandView
   guint          line_height_serial;  /* of the text view's PangoContext it was measured in */
 
   GtkWidget     *header_box;
+  GtkLabel      *heading_label;
   GtkLabel      *sweep_label;
   GtkWidget     *status_box;
   GtkLabel      *status_label;
@@ -213,6 +214,7 @@ cb_command_view_class_init (CbCommandViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/ocrkit/CommandBuilder/cb-command-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, header_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCommandView, heading_label);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, sweep_label);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_box);
   gtk_widget_class_bind_template_child (widget_class, CbCommandView, status_label);
@@ -423,6 +425,23 @@ cb_command_view_get_run_button (CbCommandView *self)
   g_return_val_if_fail (CB_IS_COMMAND_VIEW (self), NULL);
 
   return self->run_button;
+}
+
+/**
+ * cb_command_view_set_job_script:
+ *
+ * Whether the view shows a Slurm job script (its heading says so) rather than a command.
+ */
+void
+cb_command_view_set_job_script (CbCommandView *self,
+                                gboolean       job_script)
+{
+  const char *heading = job_script ? _("Job Script") : _("Command");
+
+  g_return_if_fail (CB_IS_COMMAND_VIEW (self));
+
+  if (g_strcmp0 (gtk_label_get_label (self->heading_label), heading) != 0)
+    gtk_label_set_label (self->heading_label, heading);
 }
 
 /**

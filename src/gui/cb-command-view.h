@@ -22,6 +22,8 @@ const char *cb_command_view_get_problem       (CbCommandView *self);
 gboolean    cb_command_view_has_selection     (CbCommandView *self);
 char       *cb_command_view_get_selected_text (CbCommandView *self);
 guint       cb_command_view_get_n_updates     (CbCommandView *self);
+void        cb_command_view_set_job_script    (CbCommandView *self,
+                                               gboolean       job_script);
 void        cb_command_view_set_sweep         (CbCommandView *self,
                                                const char    *summary);
 void        cb_command_view_set_running       (CbCommandView *self,

@@ -174,12 +174,42 @@ close_page_cb (AdwTabView *view,
 
 /* ---- the Jobs list ------------------------------------------------------------------ */
 
+/* A Slurm array's tasks, each as Slurm says it: "Run 1: COMPLETED · Run 2: RUNNING on n3"; a
+ * job of one run has none. */
+static char *
+runs_detail (CbJob *job)
+{
+  GPtrArray *tasks = cb_job_get_slurm_tasks (job);
+  GString *out;
+
+  if (cb_job_get_n_runs (job) <= 1 || tasks->len == 0)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < tasks->len && i < 64; i++)
+    {
+      const CbSlurmTask *task = g_ptr_array_index (tasks, i);
+      g_autofree char *state = cb_slurm_describe_task (task);
+
+      if (out->len > 0)
+        g_string_append (out, " · ");
+      /* Translators: one run of a sweep in the Jobs list: "Run 2: RUNNING on node3" */
+      g_string_append_printf (out, _("Run %d: %s"), task->task + 1, state);
+    }
+  if (tasks->len > 64)
+    g_string_append (out, " …");
+  return g_string_free (out, FALSE);
+}
+
 static void
 update_row (GtkWidget *row)
 {
   CbJob *job = g_object_get_data (G_OBJECT (row), "cb-job");
   GtkLabel *title = g_object_get_data (G_OBJECT (row), "cb-title");
   GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "cb-subtitle");
+  GtkLabel *detail = g_object_get_data (G_OBJECT (row), "cb-detail");
+  g_autofree char *runs = runs_detail (job);
+  g_autofree char *slurm = cb_job_is_slurm (job) && cb_job_is_active (job)
+    ? cb_job_dup_slurm_summary (job) : NULL;
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "cb-icon");
   g_autofree char *state = cb_job_describe_state (job);
   g_autofree char *elapsed = cb_format_elapsed ((gint64) cb_job_get_elapsed (job, g_get_real_time ()));
@@ -214,12 +244,28 @@ update_row (GtkWidget *row)
       style = "warning";
     }
 
-  gtk_label_set_label (title, name != NULL ? name : cb_job_get_page (job) ? cb_job_get_page (job)
-                                                                           : cb_job_get_id (job));
+  if (cb_job_get_n_runs (job) > 1)
+    {
+      /* Translators: a sweep's row in the Jobs list: "receipts — sweep of 4 runs" */
+      g_autofree char *sweep = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%s — sweep of %u run",
+                                                             "%s — sweep of %u runs",
+                                                             cb_job_get_n_runs (job)),
+                                                name != NULL ? name : cb_job_get_page (job),
+                                                cb_job_get_n_runs (job));
+
+      gtk_label_set_label (title, sweep);
+    }
+  else
+    gtk_label_set_label (title, name != NULL ? name : cb_job_get_page (job)
+                                                    ? cb_job_get_page (job)
+                                                    : cb_job_get_id (job));
   /* Translators: "Running · 0:42 · This Computer · train · Dec 3 07:12" */
-  line = g_strdup_printf (_("%s · %s · %s · %s · %s"), state, elapsed, where,
-                          cb_job_get_page (job) ? cb_job_get_page (job) : "-", when);
+  line = g_strdup_printf (_("%s · %s · %s · %s · %s"), slurm != NULL ? slurm : state, elapsed,
+                          where, cb_job_get_page (job) ? cb_job_get_page (job) : "-", when);
   gtk_label_set_label (subtitle, line);
+  gtk_label_set_label (detail, runs != NULL ? runs : "");
+  gtk_widget_set_visible (GTK_WIDGET (detail), runs != NULL);
   gtk_image_set_from_icon_name (icon, icon_name);
   gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
@@ -254,6 +300,7 @@ create_job_row (gpointer item,
   GtkWidget *icon = gtk_image_new ();
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *detail;
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
@@ -267,6 +314,13 @@ create_job_row (gpointer item,
   gtk_widget_add_css_class (subtitle, "caption");
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (labels), subtitle);
+  /* A sweep's runs, one line each state: the runs of one sweep stay together. */
+  detail = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_set_margin_start (detail, 12);
+  gtk_box_append (GTK_BOX (labels), detail);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), labels);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -274,6 +328,7 @@ create_job_row (gpointer item,
   g_object_set_data_full (G_OBJECT (row), "cb-job", g_object_ref (job), g_object_unref);
   g_object_set_data (G_OBJECT (row), "cb-title", title);
   g_object_set_data (G_OBJECT (row), "cb-subtitle", subtitle);
+  g_object_set_data (G_OBJECT (row), "cb-detail", detail);
   g_object_set_data (G_OBJECT (row), "cb-icon", icon);
   g_signal_connect_object (job, "notify::state", G_CALLBACK (job_changed_cb), row, 0);
   update_row (row);

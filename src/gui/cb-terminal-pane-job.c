@@ -77,6 +77,9 @@ where (CbJob *job)
 {
   if (cb_job_is_local (job))
     return g_strdup (_("this computer"));
+  if (cb_job_is_slurm (job))
+    /* Translators: where a Slurm job runs: "the cluster “hpc”" */
+    return g_strdup_printf (_("the cluster “%s”"), cb_job_get_target_name (job));
   return cb_target_dup_address (cb_job_get_target (job));
 }
 
@@ -138,6 +141,17 @@ attach_spawned_cb (VteTerminal *terminal,
 
   if (!same_job (self, held))
     return;
+  if (error == NULL && self->pid == 0 && pid > 0)
+    {
+      /* A Slurm job has no process group here: the view's own process stands for it. */
+      self->pid = pid;
+      _cb_terminal_pane_notify (self, CB_TERMINAL_PANE_PROP_PID);
+      _cb_terminal_pane_emit_started (self);
+      _cb_terminal_pane_update_status (self);
+      _cb_terminal_pane_update_actions (self);
+      if (self->stop_pending && !self->job_stopping)
+        _cb_terminal_pane_job_stop (self);
+    }
   if (error != NULL)
     {
       g_autofree char *message = NULL;
@@ -161,9 +175,11 @@ _cb_terminal_pane_job_attach (CbTerminalPane *self)
 {
   g_auto(GStrv) argv = cb_job_attach_argv (self->job);
   g_auto(GStrv) envv = g_get_environ ();
-  gboolean first = self->pid == 0;
+  gint64 pgid = cb_job_get_pgid (self->job);
+  gboolean first = self->pid == 0 && pgid > 0;
 
-  self->pid = (GPid) cb_job_get_pgid (self->job);
+  if (pgid > 0)
+    self->pid = (GPid) pgid;
   self->job_attach_tries++;
 
   envv = g_environ_setenv (envv, "TERM", "xterm-256color", TRUE);
@@ -181,7 +197,7 @@ _cb_terminal_pane_job_attach (CbTerminalPane *self)
       _cb_terminal_pane_emit_started (self);
     }
 
-  if (self->stop_pending && !self->job_stopping)
+  if (self->stop_pending && !self->job_stopping && self->pid != 0)
     _cb_terminal_pane_job_stop (self);
 }
 
@@ -201,6 +217,14 @@ launched_cb (GObject      *source,
     {
       _cb_terminal_pane_fail_to_start (self, g_strdup (error->message));
       return;
+    }
+  if (cb_job_is_slurm (job))
+    {
+      /* Translators: "Submitted as Slurm job 42." */
+      g_autofree char *note = g_strdup_printf (_("Submitted as Slurm job %s."),
+                                               cb_job_get_slurm_id (job));
+
+      _cb_terminal_pane_feed_note (self, "", note);
     }
   _cb_terminal_pane_job_attach (self);
 }
@@ -229,9 +253,13 @@ begin_job (CbTerminalPane *self,
     {
       g_autofree char *note = NULL;
 
+      const CbTarget *target = cb_job_get_target (job);
+
       place = where (job);
       /* Translators: "on me@gpu1:22, in /home/me/ocr" */
-      note = g_strdup_printf (_("on %s, in %s"), place, cb_job_get_target (job)->project_dir);
+      note = g_strdup_printf (_("on %s, in %s"), place,
+                              target->project_dir != NULL && cb_target_via_ssh (target)
+                              ? target->project_dir : cb_job_get_project_root (job));
       _cb_terminal_pane_feed_note (self, "  ", note);
     }
   self->has_run = TRUE;

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "cb/cb-job-form.h"
 #include "cb-window-private.h"
 #include "cb/cb-problem.h"
 
@@ -39,6 +40,22 @@ static const char targets_example[] =
   "#    identity_file: ~/.ssh/id_ed25519\n"
   "#    project_dir: ~/ocr\n"
   "#    setup:\n"
+  "#      - . .venv/bin/activate\n"
+  "# A Slurm cluster: jobs go through sbatch, here or on a login host (host: …, as above).\n"
+  "#  - name: hpc\n"
+  "#    type: slurm\n"
+  "#    host: login.hpc.example.org\n"
+  "#    project_dir: ~/ocr\n"
+  "#    partition: gpu\n"
+  "#    time: \"04:00:00\"\n"
+  "#    gpus: 1\n"
+  "#    cpus_per_task: 8\n"
+  "#    mem: 32G\n"
+  "#    array_limit: 4          # a sweep's tasks at once\n"
+  "#    sbatch:\n"
+  "#      - --constraint=a100\n"
+  "#    setup:\n"
+  "#      - module load cuda\n"
   "#      - . .venv/bin/activate\n";
 
 gboolean
@@ -73,8 +90,8 @@ _cb_window_get_page_target (CbWindow   *self,
   return target;
 }
 
-/* The command as the page's host runs it (`ssh … 'cd … && exec …'`), or NULL on this
- * computer. */
+/* The command as the page's host runs it (`ssh … 'cd … && exec …'`); for a Slurm cluster
+ * the job script it submits; NULL on this computer. */
 char *
 _cb_window_dup_target_preview (CbWindow  *self,
                                CbPage    *page,
@@ -87,6 +104,10 @@ _cb_window_dup_target_preview (CbWindow  *self,
   target = _cb_window_get_page_target (self, cb_page_get_page_name (page));
   if (cb_target_is_local (target))
     return NULL;
+  if (cb_target_is_slurm (target))
+    return self->project != NULL && cb_page_get_form (page) != NULL
+      ? cb_form_dup_slurm_script (cb_page_get_form (page), self->project->root, target, NULL)
+      : NULL;
   return cb_target_dup_command (target, cb_command_get_argv (command), NULL);
 }
 

@@ -33,6 +33,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb/cb-job-form.h"
 #include "cb-window-private.h"
 #include "cb/cb-form.h"
 
@@ -148,6 +149,25 @@ _cb_window_set_terminal_visible (CbWindow *self,
 /* ------------------------------------------------------------------------------------ */
 /* Running                                                                              */
 
+/* The job of @argv on @target: the page's own (a sweep's runs, a Slurm job script) when
+ * @argv is the page's command, else @argv alone. */
+static CbJob *
+new_job (CbWindow           *self,
+         const char * const *argv,
+         const char         *display_text,
+         const char         *page_name,
+         const CbTarget     *target)
+{
+  CbPage *page = page_name != NULL ? cb_window_get_page (self, page_name) : NULL;
+  CbForm *form = page != NULL ? cb_page_get_form (page) : NULL;
+  CbCommand *command = form != NULL ? cb_form_get_command (form) : NULL;
+
+  if (command != NULL && g_strv_equal ((const char * const *) cb_command_get_argv (command),
+                                       argv))
+    return cb_job_new_from_form (self->project->root, form, target);
+  return cb_job_new_for_argv (self->project->root, page_name, argv, display_text, target);
+}
+
 /* Runs @argv as a job (detached: it outlives the window) on the page's target, in a tab of
  * its own when one runs already. Without tmux here, a local run goes straight into the
  * terminal, as before jobs, and says that it ends with the window. */
@@ -178,7 +198,13 @@ run_argv (CbWindow           *self,
       return TRUE;
     }
 
-  job = cb_job_new (self->project->root, page_name, argv, display_text, target);
+  job = new_job (self, argv, display_text, page_name, target);
+  if (job == NULL)
+    {
+      _cb_window_show_toast (self, _("The project’s folder cannot be written in a job script "
+                                     "(it holds a \", \\ or line break)"));
+      return FALSE;
+    }
   if (!cb_terminal_pane_run_job (pane, job, &error))
     {
       _cb_window_show_toast (self, error->message);

@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The visible page's command as an executable shell script (cb-script.c, which `print
- * --script` also writes): it runs exactly the argv Run spawns, in the project root. The file
- * chooser suggests "train-<exp_name>.sh"; the file is written in a worker, atomically.
+ * --script` also writes): it runs exactly the argv Run spawns, in the project root. With a
+ * Slurm target chosen for the page, the job script Run would submit (`sbatch FILE` submits
+ * it by hand). The file chooser suggests "train-<exp_name>.sh" (".sbatch"); the file is
+ * written in a worker, atomically.
  */
 
 #define G_LOG_DOMAIN "cb-window"
@@ -12,7 +14,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "cb/cb-job-form.h"
 #include "cb/cb-script.h"
 #include "cb-window-private.h"
 
@@ -65,12 +69,23 @@ save_script_to (CbWindow   *self,
 {
   CbForm *form = visible_form (self);
   g_autofree char *text = NULL;
+  const CbTarget *target;
   SaveData *data;
 
   if (form == NULL || self->project == NULL)
     return;
 
-  text = cb_script_new (cb_form_get_command (form), self->project->root);
+  target = _cb_window_get_page_target (self, cb_form_get_page (form));
+  if (cb_target_is_slurm (target))
+    text = cb_form_dup_slurm_script (form, self->project->root, target, NULL);
+  else
+    text = cb_script_new (cb_form_get_command (form), self->project->root);
+  if (text == NULL)
+    {
+      _cb_window_show_toast (self, _("The project’s folder cannot be written in a job script "
+                                     "(it holds a \", \\ or line break)"));
+      return;
+    }
   data = g_new0 (SaveData, 1);
   data->window = g_object_ref (self);
   data->name = g_filename_display_basename (path);
@@ -128,6 +143,16 @@ save_script_action (GtkWidget  *widget,
                                  exp_name != NULL &&
                                  g_variant_is_of_type (exp_name, G_VARIANT_TYPE_STRING)
                                    ? g_variant_get_string (exp_name, NULL) : NULL);
+  if (cb_target_is_slurm (_cb_window_get_page_target (self, cb_form_get_page (form))) &&
+      g_str_has_suffix (name, ".sh"))
+    {
+      char *sbatch = g_strconcat (name, "", NULL);
+
+      sbatch[strlen (sbatch) - 3] = '\0';
+      g_free (name);
+      name = g_strconcat (sbatch, ".sbatch", NULL);
+      g_free (sbatch);
+    }
   chooser = gtk_file_chooser_native_new (_("Save as Script"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);

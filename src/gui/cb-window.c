@@ -442,6 +442,8 @@ _cb_window_update_preview (CbWindow *self)
                          : cb_command_get_display (command);
 
       cb_command_view_set_sweep (self->command_view, sweep);
+      cb_command_view_set_job_script (self->command_view,
+                                      on_target != NULL && g_str_has_prefix (on_target, "#!"));
       cb_command_view_set_multiline (self->command_view, multiline);
       cb_command_view_set_command (self->command_view, text,
                                    errors != NULL && errors[0] != NULL ? errors[0] : NULL);
