@@ -73,9 +73,11 @@ cb_job_new_from_form (const char     *project_root,
       return g_steal_pointer (&job);
     }
 
+  /* A sweep on Slurm is an array of runs of the base command (no -m). */
   job = cb_job_new (project_root, cb_form_get_page (form),
                     plan != NULL ? cb_command_get_argv (plan->base) : cb_command_get_argv (command),
-                    cb_command_get_display (command), target);
+                    plan != NULL ? cb_command_get_display (plan->base)
+                                 : cb_command_get_display (command), target);
   script = cb_form_dup_slurm_script (form, project_root, target, cb_job_get_id (job));
   if (script == NULL)
     return NULL;

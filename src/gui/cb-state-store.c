@@ -445,6 +445,43 @@ cb_state_store_dup_page (CbStateStore *self)
   return g_key_file_get_string (self->key_file, WINDOW_GROUP, PAGE_KEY, NULL);
 }
 
+/**
+ * cb_state_store_set_target:
+ * @target: the name of the target chosen for @page's runs
+ *
+ * Remembers where @page runs, and saves it with the values.
+ */
+void
+cb_state_store_set_target (CbStateStore *self,
+                           const char   *page,
+                           const char   *target)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *old = NULL;
+
+  g_return_if_fail (CB_IS_STATE_STORE (self));
+  g_return_if_fail (page != NULL && target != NULL);
+
+  key = g_strconcat ("target-", page, NULL);
+  old = g_key_file_get_string (self->key_file, WINDOW_GROUP, key, NULL);
+  if (g_strcmp0 (old, target) == 0)
+    return;
+  g_key_file_set_string (self->key_file, WINDOW_GROUP, key, target);
+  cb_state_store_schedule_save (self);
+}
+
+/* Returns: (nullable): the target saved for @page with cb_state_store_set_target() */
+char *
+cb_state_store_dup_target (CbStateStore *self,
+                           const char   *page)
+{
+  g_autofree char *key = g_strconcat ("target-", page, NULL);
+
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), NULL);
+
+  return g_key_file_get_string (self->key_file, WINDOW_GROUP, key, NULL);
+}
+
 /* How many times the file was written: for tests. */
 guint
 cb_state_store_get_n_writes (CbStateStore *self)

@@ -27,6 +27,11 @@ void          cb_state_store_schedule_save    (CbStateStore  *self);
 void          cb_state_store_set_page         (CbStateStore  *self,
                                                const char    *page);
 char         *cb_state_store_dup_page         (CbStateStore  *self);
+void          cb_state_store_set_target       (CbStateStore  *self,
+                                               const char    *page,
+                                               const char    *target);
+char         *cb_state_store_dup_target       (CbStateStore  *self,
+                                               const char    *page);
 gboolean      cb_state_store_get_save_pending (CbStateStore  *self);
 const char   *cb_state_store_get_save_error   (CbStateStore  *self);
 const char   *cb_state_store_get_load_problem (CbStateStore  *self);

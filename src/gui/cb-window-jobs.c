@@ -83,7 +83,18 @@ _cb_window_get_page_target (CbWindow   *self,
   CbTarget *target;
 
   if (self->page_targets != NULL && page_name != NULL)
-    name = g_hash_table_lookup (self->page_targets, page_name);
+    {
+      name = g_hash_table_lookup (self->page_targets, page_name);
+      /* The page's choice of an earlier session, once. */
+      if (name == NULL && self->state_store != NULL)
+        {
+          char *saved = cb_state_store_dup_target (self->state_store, page_name);
+
+          g_hash_table_replace (self->page_targets, g_strdup (page_name),
+                                saved != NULL ? saved : g_strdup (CB_TARGET_LOCAL_NAME));
+          name = g_hash_table_lookup (self->page_targets, page_name);
+        }
+    }
   target = cb_targets_find (self->targets, name);
   if (target == NULL)
     target = cb_targets_find (self->targets, CB_TARGET_LOCAL_NAME);
@@ -199,6 +210,9 @@ target_selected_cb (GtkDropDown *dropdown,
     }
   g_hash_table_replace (self->page_targets, g_strdup (cb_page_get_page_name (page)),
                         g_strdup (((CbTarget *) g_ptr_array_index (self->targets, selected))->name));
+  if (self->state_store != NULL)
+    cb_state_store_set_target (self->state_store, cb_page_get_page_name (page),
+                               ((CbTarget *) g_ptr_array_index (self->targets, selected))->name);
   _cb_window_update_preview (self);
 }
 
