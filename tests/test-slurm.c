@@ -209,6 +209,7 @@ test_script (void)
   target->slurm->partition = g_strdup ("gpu");
   target->slurm->gpus = 1;
   target->slurm->array_limit = 2;
+  g_strfreev (target->slurm->sbatch);
   target->slurm->sbatch = g_new0 (char *, 2);
   target->slurm->sbatch[0] = g_strdup ("--constraint=a100");
   spec.target = target;
