@@ -116,6 +116,35 @@ submit (const char         *project,
   return g_steal_pointer (&job);
 }
 
+/* The cluster's login host over ssh: the private sshd of tests/ssh/with-sshd on this same
+ * machine, with the test's own state folder and cluster. */
+static CbTarget *
+login_target (const char *project)
+{
+  const char *dir = g_getenv ("CB_TEST_SSHD_DIR");
+  g_autofree char *port = NULL;
+  g_autofree char *port_file = NULL;
+  CbTarget *target;
+
+  if (dir == NULL)
+    return NULL;
+  port_file = g_build_filename (dir, "port", NULL);
+  g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
+  target = slurm_target ();
+  target->host = g_strdup ("127.0.0.1");
+  target->port = atoi (port);
+  target->user = g_strdup (g_get_user_name ());
+  target->identity_file = g_build_filename (dir, "id_ed25519", NULL);
+  target->project_dir = g_strdup (project);
+  g_strfreev (target->ssh_options);
+  target->ssh_options = g_new0 (char *, 4);
+  target->ssh_options[0] = g_strdup_printf ("UserKnownHostsFile=%s/known_hosts", dir);
+  target->ssh_options[1] = g_strdup ("StrictHostKeyChecking=yes");
+  target->ssh_options[2] = g_strdup_printf ("SetEnv=XDG_STATE_HOME=%s SLURM_CONF=%s",
+                                            g_getenv ("XDG_STATE_HOME"), g_getenv ("SLURM_CONF"));
+  return target;
+}
+
 /* ---- targets.yaml ------------------------------------------------------------------- */
 
 static void
@@ -405,6 +434,146 @@ test_cluster_run (void)
   g_assert_cmpint (cb_job_get_exit_status (loaded), ==, 3);
 }
 
+/* Submitted on the login host over ssh: the same job script, sbatch there, the output read
+ * there. */
+static void
+test_cluster_over_ssh (void)
+{
+  g_autoptr(CbTarget) target = NULL;
+  g_autoptr(CbJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) attach = NULL;
+  const char * const argv[] = { "sh", "-c", "echo \"over ssh: $1\"", "sh", "a 'b' $HOME 한", NULL };
+
+  if (!have_cluster ())
+    return;
+  if (g_getenv ("CB_TEST_SSHD_DIR") == NULL)
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("CI=true and no sshd (run under tests/ssh/with-sshd)");
+      g_test_skip ("no sshd (run under tests/ssh/with-sshd)");
+      return;
+    }
+  project = make_project ("login host");
+  target = login_target (project);
+  g_assert_true (cb_target_via_ssh (target));
+  g_assert_true (cb_target_check (target, &error));
+  g_assert_no_error (error);
+  job = submit (project, target, argv);
+  wait_done (job, 90);
+  g_assert_cmpint (cb_job_get_exit_status (job), ==, 0);
+  output = cb_job_read_output (job, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (output, "over ssh: a 'b' $HOME 한\n"));
+  attach = cb_job_attach_argv (job);
+  g_assert_cmpstr (attach[0], ==, "ssh");
+}
+
+/* Runs the app's binary headless in @project; its stdout, and its status in @status. */
+static char *
+run_cli (const char         *project,
+         const char * const *args,
+         int                *status)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int wait_status = 0;
+
+  g_strv_builder_add (builder, g_getenv ("CB_BINARY"));
+  g_strv_builder_add (builder, "--project");
+  g_strv_builder_add (builder, project);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  if (*status != 0)
+    g_printerr ("%s: %s\n", args[0], err);
+  return out;
+}
+
+/* Headless: script prints the job script, submit prints the job's id, jobs shows its
+ * Slurm state, and a target that is not Slurm is refused. */
+static void
+test_cluster_cli (void)
+{
+  g_autofree char *project = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *yaml = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *demo_root = cb_test_real_path (demo.root);
+  const char * const cp[] = { "cp", "-r", demo_root, NULL, NULL };
+  gint64 deadline;
+  int status = 0;
+
+  if (!have_cluster ())
+    return;
+  if (g_getenv ("CB_BINARY") == NULL)
+    {
+      g_test_skip ("CB_BINARY is not set (run it with meson test)");
+      return;
+    }
+  project = g_build_filename (tmp_root, "cli demo", NULL);
+  ((const char **) cp)[3] = project;
+  g_assert_true (g_spawn_sync (NULL, (char **) cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+  dir = g_build_filename (project, ".command-builder", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  yaml = g_build_filename (dir, "targets.yaml", NULL);
+  g_assert_true (g_file_set_contents (yaml, "targets:\n  - name: hpc\n    type: slurm\n"
+                                            "    cpus_per_task: 1\n", -1, NULL));
+
+  {
+    const char * const args[] = { "script", "train", "--target", "hpc", "exp_name=cli run",
+                                  "max_epochs=1", NULL };
+
+    script = run_cli (project, args, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (g_str_has_prefix (script, "#!/bin/bash\n"));
+    g_assert_nonnull (strstr (script, "#SBATCH --job-name=cli_run-"));
+    g_assert_nonnull (strstr (script, "srun python3 runners/train.py 'exp_name=\"cli run-"));
+  }
+  {
+    const char * const args[] = { "submit", "train", "--target", "local", NULL };
+
+    refused = run_cli (project, args, &status);
+    g_assert_cmpint (status, ==, 2);
+  }
+  {
+    const char * const args[] = { "submit", "train", "--target", "hpc", "exp_name=cli run",
+                                  "max_epochs=1", NULL };
+
+    id = run_cli (project, args, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_strstrip (id);
+    g_assert_cmpuint (strlen (id), >, 8);
+  }
+  deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      const char * const args[] = { "jobs", "--json", NULL };
+      g_autofree char *json = run_cli (project, args, &status);
+
+      g_assert_nonnull (strstr (json, id));
+      g_assert_nonnull (strstr (json, "\"slurm_id\":"));
+      if (strstr (json, "\"slurm_state\":\"COMPLETED\"") != NULL)
+        {
+          g_assert_nonnull (strstr (json, "\"exit_status\":0"));
+          return;
+        }
+      g_usleep (500 * 1000);
+    }
+  g_error ("the submitted job did not complete");
+}
+
 /* Whether any process's command line holds @marker. */
 static gboolean
 process_with (const char *marker)
@@ -691,6 +860,8 @@ main (int    argc,
   g_test_add_func ("/slurm/cluster/sweep", test_cluster_sweep);
   g_test_add_func ("/slurm/cluster/faults", test_cluster_faults);
   g_test_add_func ("/slurm/cluster/unreachable", test_cluster_unreachable);
+  g_test_add_func ("/slurm/cluster/over-ssh", test_cluster_over_ssh);
+  g_test_add_func ("/slurm/cluster/cli", test_cluster_cli);
   status = g_test_run ();
 
   cb_test_demo_close (&demo);
