@@ -110,8 +110,8 @@ submit (const char         *project,
   script = cb_slurm_script_new (&spec);
   g_assert_nonnull (script);
   cb_job_set_slurm_script (job, script);
-  g_assert_true (cb_job_launch (job, NULL, &error));
-  g_assert_no_error (error);
+  if (!cb_job_launch (job, NULL, &error))
+    g_error ("%s", error->message);
   g_assert_nonnull (cb_job_get_slurm_id (job));
   return g_steal_pointer (&job);
 }
@@ -255,8 +255,20 @@ test_script (void)
                                     "#SBATCH --gpus=1\n#SBATCH --cpus-per-task=1\n"));
   g_assert_nonnull (strstr (script, "#SBATCH --constraint=a100\n"));
   g_assert_null (strstr (script, "--array"));
-  g_assert_nonnull (strstr (script, "export PYTHONUNBUFFERED=1\nsrun python3 runners/train.py "
+  g_assert_nonnull (strstr (script, "export PYTHONUNBUFFERED=1\n"
+                                    "export SRUN_CPUS_PER_TASK=\"$SLURM_CPUS_PER_TASK\"\n"
+                                    "srun python3 runners/train.py "
                                     "'exp_name='\\''a b'\\''' 'x=$HOME'\n"));
+  /* Submitting it by hand (a script not made for a job of the app's): the folders Slurm
+   * does not make. */
+  {
+    g_autofree char *by_hand = NULL;
+
+    spec.job_id = NULL;
+    by_hand = cb_slurm_script_new (&spec);
+    g_assert_nonnull (strstr (by_hand, "#   mkdir -p '/srv/my project/logs/slurm' && sbatch"));
+    spec.job_id = "x";
+  }
 
   name = cb_slurm_job_name ("--x");
   g_assert_cmpstr (name, ==, "cb_--x");
@@ -280,11 +292,25 @@ test_script (void)
   g_assert_cmpuint (plan->n_runs, ==, 4);
   spec.plan = plan;
   array = cb_slurm_script_new (&spec);
+  /* A sweep of one run is that run, not an array. */
+  {
+    const char * const one[] = { "0.5", NULL };
+    g_autoptr(CbSweepPlan) single = cb_sweep_plan_new (base);
+    g_autofree char *text = NULL;
+
+    cb_sweep_plan_add_axis (single, cb_sweep_axis_new ("lr", -1, one));
+    spec.plan = single;
+    text = cb_slurm_script_new (&spec);
+    g_assert_null (strstr (text, "--array"));
+    g_assert_nonnull (strstr (text, "#SBATCH --output=logs/slurm/%x-%j.out\n"));
+    g_assert_nonnull (strstr (text, "srun python3 runners/train.py exp_name=s lr=0.5\n"));
+    spec.plan = plan;
+  }
   g_assert_nonnull (strstr (array, "#SBATCH --output=logs/slurm/%x-%A_%a.out\n"));
   g_assert_nonnull (strstr (array, "#SBATCH --array=0-3%2\n"));
-  g_assert_nonnull (strstr (array, "  0) set -- lr=0.1 bs=4 ;;\n  1) set -- lr=0.1 bs=8 ;;\n"
-                                   "  2) set -- lr=0.2 bs=4 ;;\n  3) set -- lr=0.2 bs=8 ;;\n"));
-  g_assert_nonnull (strstr (array, "srun python3 runners/train.py exp_name=s \"$@\" "
+  g_assert_nonnull (strstr (array, "  0) run=( lr=0.1 bs=4 ) ;;\n  1) run=( lr=0.1 bs=8 ) ;;\n"
+                                   "  2) run=( lr=0.2 bs=4 ) ;;\n  3) run=( lr=0.2 bs=8 ) ;;\n"));
+  g_assert_nonnull (strstr (array, "srun python3 runners/train.py exp_name=s \"${run[@]}\" "
                                    "'hydra.run.dir=outputs/multirun/${exp_name}/"
                                    "${oc.env:SLURM_ARRAY_JOB_ID}_${oc.env:SLURM_ARRAY_TASK_ID}'\n"));
 }
@@ -469,6 +495,24 @@ test_cluster_over_ssh (void)
   g_assert_nonnull (strstr (output, "over ssh: a 'b' $HOME 한\n"));
   attach = cb_job_attach_argv (job);
   g_assert_cmpstr (attach[0], ==, "ssh");
+
+  /* A job script larger than one argument may be (128 KiB): a sweep of 1,000 runs. */
+  {
+    g_autoptr(CbJob) big = cb_job_new (project, "train", argv, NULL, target);
+    g_autoptr(GString) text = g_string_new ("#!/bin/bash\n#SBATCH --output=logs/slurm/big-%j.out\n");
+
+    g_string_append_printf (text, "#SBATCH --chdir=\"%s\"\n", project);
+
+    for (guint i = 0; i < 4000; i++)
+      g_string_append (text, "# a line of a large sweep's case block, some fifty bytes\n");
+    g_string_append (text, "echo big script ran\n");
+    g_assert_cmpuint (text->len, >, 200 * 1024);
+    cb_job_set_slurm_script (big, text->str);
+    if (!cb_job_launch (big, NULL, &error))
+      g_error ("%s", error->message);
+    wait_done (big, 90);
+    g_assert_cmpint (cb_job_get_exit_status (big), ==, 0);
+  }
 }
 
 /* Runs the app's binary headless in @project; its stdout, and its status in @status. */
@@ -713,6 +757,88 @@ test_cluster_sweep (void)
   g_assert_true (g_file_test (array_dir, G_FILE_TEST_IS_DIR));
 }
 
+/* A sweep with a task running and two waiting (one at a time): a waiting task cancelled
+ * behind the app's back ends (Slurm keeps no record of it), and Stop ends the rest, the
+ * running one by Ctrl+C and the waiting ones by scancel, with nothing left. */
+static void
+test_cluster_array_stop (void)
+{
+  g_autoptr(CbTarget) target = NULL;
+  g_autoptr(CbJob) job = NULL;
+  g_autoptr(CbCommand) base = NULL;
+  g_autoptr(CbSweepPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *marker = g_strdup_printf ("sleep 300 # array-marker-%d", getpid ());
+  g_autofree char *cancel = NULL;
+  const char * const launcher[] = { "sh", "-c", marker, NULL };
+  const char * const none[] = { NULL };
+  const char * const values[] = { "a", "b", "c", NULL };
+  CbSlurmScript spec = { 0 };
+  gint64 deadline;
+  gboolean third_ended = FALSE;
+
+  if (!have_cluster ())
+    return;
+  project = make_project ("array stop");
+  target = slurm_target ();
+  target->slurm->array_limit = 1;
+  base = cb_command_new (launcher, "sh", none);
+  plan = cb_sweep_plan_new (base);
+  cb_sweep_plan_add_axis (plan, cb_sweep_axis_new ("x", -1, values));
+  job = cb_job_new (project, "train", cb_command_get_argv (base), NULL, target);
+  cb_job_set_n_runs (job, 3);
+  spec.target = target;
+  spec.project_dir = project;
+  spec.plan = plan;
+  script = cb_slurm_script_new (&spec);
+  g_assert_nonnull (strstr (script, "#SBATCH --array=0-2%1\n"));
+  cb_job_set_slurm_script (job, script);
+  if (!cb_job_launch (job, NULL, &error))
+    g_error ("%s", error->message);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!process_with (marker) && g_get_monotonic_time () < deadline)
+    {
+      cb_job_probe (job, NULL, NULL);
+      g_usleep (200 * 1000);
+    }
+  g_assert_true (process_with (marker));
+  cb_job_probe (job, NULL, NULL);
+
+  /* The third, waiting, cancelled by someone else. */
+  cancel = g_strdup_printf ("scancel %s_2", cb_job_get_slurm_id (job));
+  g_assert_true (g_spawn_command_line_sync (cancel, NULL, NULL, NULL, NULL));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!third_ended && g_get_monotonic_time () < deadline)
+    {
+      GPtrArray *tasks;
+
+      cb_job_probe (job, NULL, NULL);
+      tasks = cb_job_get_slurm_tasks (job);
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          const CbSlurmTask *task = g_ptr_array_index (tasks, i);
+
+          if (task->task == 2 && g_strcmp0 (task->state, "CANCELLED") == 0)
+            third_ended = TRUE;
+        }
+      g_usleep (200 * 1000);
+    }
+  g_assert_true (third_ended);
+  g_assert_true (cb_job_is_active (job));
+
+  g_assert_true (cb_job_stop (job, NULL, 1000, 2000, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cb_job_is_active (job));
+  g_assert_true (cb_job_get_stopped (job));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (process_with (marker) && g_get_monotonic_time () < deadline)
+    g_usleep (100 * 1000);
+  g_assert_false (process_with (marker));
+}
+
 /* Faults: a partition that does not exist, a job Slurm no longer knows, sbatch missing. */
 static void
 test_cluster_faults (void)
@@ -858,6 +984,7 @@ main (int    argc,
   g_test_add_func ("/slurm/cluster/run", test_cluster_run);
   g_test_add_func ("/slurm/cluster/cancel", test_cluster_cancel);
   g_test_add_func ("/slurm/cluster/sweep", test_cluster_sweep);
+  g_test_add_func ("/slurm/cluster/array-stop", test_cluster_array_stop);
   g_test_add_func ("/slurm/cluster/faults", test_cluster_faults);
   g_test_add_func ("/slurm/cluster/unreachable", test_cluster_unreachable);
   g_test_add_func ("/slurm/cluster/over-ssh", test_cluster_over_ssh);

@@ -69,6 +69,7 @@ void           cb_slurm_report_free   (CbSlurmReport  *report);
 void           cb_slurm_task_free     (CbSlurmTask    *task);
 CbSlurmTask   *cb_slurm_task_copy     (const CbSlurmTask *task);
 gboolean       cb_slurm_state_is_active (const char   *state);
+const char * const *cb_slurm_active_states (void);
 char          *cb_slurm_describe_task (const CbSlurmTask *task);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSlurmReport, cb_slurm_report_free)

@@ -105,6 +105,7 @@ char     **cb_target_ssh_argv         (const CbTarget   *target,
                                        gboolean          tty,
                                        const char       *remote_command);
 char      *cb_target_remote_script    (const char       *script);
+char      *cb_target_remote_script_reading (const char  *script);
 void       cb_target_start_master     (const CbTarget   *target);
 gboolean   cb_target_error_from_ssh   (const CbTarget   *target,
                                        int               exit_status,

@@ -210,7 +210,7 @@ cb_job_read_output (CbJob     *self,
   int status = 0;
 
   if (cb_job_is_slurm (self))
-    return _cb_job_slurm_read_output (self, error);
+    return _cb_job_slurm_read_output (self, history_only, error);
   if (cb_job_is_local (self) && cb_job_get_state (self) == CB_JOB_FINISHED)
     {
       g_autofree char *path = _cb_job_local_file (self, ".log");

@@ -29,6 +29,13 @@ void         _cb_job_append_state_dir (GString     *script,
                                        CbJob       *self);
 char        *_cb_job_project_dir      (CbJob       *self);
 char        *_cb_job_setup_text       (CbJob       *self);
+gboolean     _cb_job_run_script_input (CbJob       *self,
+                                       const char  *script,
+                                       const char  *input,
+                                       char       **out,
+                                       char       **err,
+                                       int         *exit_status,
+                                       GError     **error);
 gboolean     _cb_job_run_script       (CbJob       *self,
                                        const char  *script,
                                        char       **out,
@@ -61,6 +68,7 @@ gboolean     _cb_job_slurm_stop       (CbJob         *self,
                                        GCancellable  *cancellable,
                                        GError       **error);
 char        *_cb_job_slurm_read_output (CbJob        *self,
+                                       gboolean      history_only,
                                        GError       **error);
 char       **_cb_job_slurm_attach_argv (CbJob        *self);
 

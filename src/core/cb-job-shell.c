@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 /* Whether the job's steps run here (this computer's jobs, and Slurm submitted from here),
  * not through ssh. */
@@ -72,19 +73,21 @@ _cb_job_setup_text (CbJob *self)
   return g_strjoinv (" &&\n", target->setup);
 }
 
-/* Runs @script with /bin/sh here, or on the job's host. FALSE with @error when it could not
- * be run at all (sh or ssh missing, ssh's own failures); otherwise the script's exit status
- * and output. */
+/* Runs @script with /bin/sh here, or on the job's host, with @input (nullable) on its
+ * standard input. FALSE with @error when it could not be run at all (sh or ssh missing,
+ * ssh's own failures); otherwise the script's exit status and output. */
 gboolean
-_cb_job_run_script (CbJob       *self,
-            const char  *script,
-            char       **out,
-            char       **err,
-            int         *exit_status,
-            GError     **error)
+_cb_job_run_script_input (CbJob       *self,
+                          const char  *script,
+                          const char  *input,
+                          char       **out,
+                          char       **err,
+                          int         *exit_status,
+                          GError     **error)
 {
   const CbTarget *target = cb_job_get_target (self);
   g_auto(GStrv) argv = NULL;
+  g_autoptr(GSubprocess) process = NULL;
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -99,22 +102,36 @@ _cb_job_run_script (CbJob       *self,
     }
   else
     {
-      g_autofree char *remote = cb_target_remote_script (script);
+      g_autofree char *remote = input != NULL ? cb_target_remote_script_reading (script)
+                                              : cb_target_remote_script (script);
 
       cb_target_start_master (target);
       argv = cb_target_ssh_argv (target, FALSE, remote);
     }
 
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL,
-                     NULL, NULL, &stdout_text, &stderr_text, &wait_status, &local_error))
+  /* Standard input from /dev/null unless there is input: ssh would read the app's. */
+  process = g_subprocess_newv ((const char * const *) argv,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                               (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                              : G_SUBPROCESS_FLAGS_NONE),
+                               &local_error);
+  if (process == NULL)
     {
-      if (g_error_matches (local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+      if (g_error_matches (local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT) ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_NO_PROGRAM,
                      _("“%s” is not installed: %s"), argv[0], local_error->message);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (!g_subprocess_communicate_utf8 (process, input, NULL, &stdout_text, &stderr_text,
+                                      &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  wait_status = g_subprocess_get_status (process);
 
   if (WIFEXITED (wait_status))
     *exit_status = WEXITSTATUS (wait_status);
@@ -130,6 +147,17 @@ _cb_job_run_script (CbJob       *self,
   if (err != NULL)
     *err = g_steal_pointer (&stderr_text);
   return TRUE;
+}
+
+gboolean
+_cb_job_run_script (CbJob       *self,
+                    const char  *script,
+                    char       **out,
+                    char       **err,
+                    int         *exit_status,
+                    GError     **error)
+{
+  return _cb_job_run_script_input (self, script, NULL, out, err, exit_status, error);
 }
 
 char *

@@ -31,7 +31,6 @@ _cb_job_slurm_launch (CbJob         *self,
 {
   g_autoptr(GString) script = g_string_new (NULL);
   g_autofree char *dir = _cb_job_project_dir (self);
-  g_autofree char *job_script = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *slurm_id = NULL;
@@ -45,7 +44,6 @@ _cb_job_slurm_launch (CbJob         *self,
   if (!cb_job_save (self, error))
     return FALSE;
 
-  job_script = _cb_job_q (cb_job_get_slurm_script (self));
   _cb_job_append_state_dir (script, self);
   g_string_append_printf (script, "mkdir -p \"$D\" 2>&1 || exit %d\n", EXIT_NO_STATE);
   g_string_append_printf (script, "cd %s 2>/dev/null || exit %d\n", dir, EXIT_NO_FOLDER);
@@ -53,13 +51,16 @@ _cb_job_slurm_launch (CbJob         *self,
                           EXIT_NO_SBATCH);
   /* Slurm does not make the output's folder: a job without it fails with no output. */
   g_string_append_printf (script, "mkdir -p " CB_SLURM_LOG_DIR " || exit %d\n", EXIT_NO_STATE);
-  g_string_append_printf (script, "(umask 077 && printf '%%s' %s >\"$D/%s.sbatch\") || exit %d\n",
-                          job_script, id, EXIT_NO_STATE);
+  /* The job script comes on standard input: a large sweep's would not fit in one argument
+   * (128 KiB at most). */
+  g_string_append_printf (script, "(umask 077 && cat >\"$D/%s.sbatch\") || exit %d\n",
+                          id, EXIT_NO_STATE);
   /* From the home folder: a --chdir under it is written relative to it. */
   g_string_append (script, "cd || exit 1\n");
   g_string_append_printf (script, "exec sbatch --parsable \"$D/%s.sbatch\"\n", id);
 
-  if (!_cb_job_run_script (self, script->str, &out, &err, &status, &local_error))
+  if (!_cb_job_run_script_input (self, script->str, cb_job_get_slurm_script (self), &out, &err,
+                                 &status, &local_error))
     return _cb_job_fail_launch (self, local_error, error);
   if (status == EXIT_NO_SBATCH)
     {
@@ -113,7 +114,7 @@ static CbSlurmReport *
 ask_slurm (CbJob   *self,
            GError **error)
 {
-  const char *slurm_id = cb_job_get_slurm_id (self);
+  g_autofree char *slurm_id = _cb_job_q (cb_job_get_slurm_id (self));
   g_autofree char *script = NULL;
   g_autofree char *out = NULL;
   int status = 0;
@@ -154,22 +155,44 @@ compare_tasks (gconstpointer a,
   return (x->task > y->task) - (x->task < y->task);
 }
 
-/* The tasks as known before, each replaced by what Slurm says now. */
+/* The tasks as known before, each replaced by what Slurm says now. A task Slurm no longer
+ * lists has ended: a pending one was cancelled (Slurm keeps no record of it), one that ran
+ * was forgotten before anyone saw its end. */
 static GPtrArray *
 merge_tasks (GPtrArray *known,
-             GPtrArray *now)
+             GPtrArray *now,
+             gboolean   array)
 {
   GPtrArray *merged = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_slurm_task_free);
 
   for (guint i = 0; i < known->len; i++)
     {
       const CbSlurmTask *old = g_ptr_array_index (known, i);
+      CbSlurmTask *kept;
 
-      if (find_task (now, old->task) == NULL)
-        g_ptr_array_add (merged, cb_slurm_task_copy (old));
+      if (find_task (now, old->task) != NULL)
+        continue;
+      kept = cb_slurm_task_copy (old);
+      if (cb_slurm_state_is_active (kept->state))
+        {
+          gboolean pending = g_strcmp0 (kept->state, "PENDING") == 0;
+
+          g_free (kept->state);
+          kept->state = g_strdup (pending ? "CANCELLED" : "UNKNOWN");
+          g_clear_pointer (&kept->reason, g_free);
+        }
+      g_ptr_array_add (merged, kept);
     }
   for (guint i = 0; i < now->len; i++)
-    g_ptr_array_add (merged, cb_slurm_task_copy (g_ptr_array_index (now, i)));
+    {
+      const CbSlurmTask *task = g_ptr_array_index (now, i);
+
+      /* An array's own record (its tasks cancelled before they started) is none of its
+       * runs. */
+      if (array && task->task < 0)
+        continue;
+      g_ptr_array_add (merged, cb_slurm_task_copy (task));
+    }
   g_ptr_array_sort (merged, compare_tasks);
   return merged;
 }
@@ -267,6 +290,10 @@ finish_from_tasks (CbJob      *self,
     cb_job_set_finished (self, -1, worst->signal > 0 ? worst->signal : SIGINT, NULL);
   else if (g_strcmp0 (worst->state, "FAILED") == 0 && worst->exit_status > 0)
     cb_job_set_finished (self, worst->exit_status, 0, NULL);
+  else if (worst->exit_status == 0 && worst->signal == 53)
+    cb_job_set_finished (self, -1, 0,
+                         _("Slurm could not start it on its node (ExitCode 0:53): the job’s "
+                           "folder or its output folder is missing there"));
   else if (g_strcmp0 (worst->state, "FAILED") == 0 && worst->signal > 0)
     cb_job_set_finished (self, -1, worst->signal, NULL);
   else
@@ -326,7 +353,8 @@ _cb_job_slurm_probe (CbJob         *self,
 
     case CB_SLURM_REPORT_TASKS:
     default:
-      merged = merge_tasks (cb_job_get_slurm_tasks (self), report->tasks);
+      merged = merge_tasks (cb_job_get_slurm_tasks (self), report->tasks,
+                            cb_job_get_n_runs (self) > 1);
       if (any_active (merged))
         {
           g_autoptr(CbJob) before = cb_job_copy (self);
@@ -355,10 +383,10 @@ _cb_job_slurm_probe (CbJob         *self,
 static gboolean
 scancel (CbJob       *self,
          const char  *options,
+         const char  *ids,
          GError     **error)
 {
-  g_autofree char *script = g_strdup_printf ("scancel %s %s 2>&1\n", options,
-                                             cb_job_get_slurm_id (self));
+  g_autofree char *script = g_strdup_printf ("scancel %s %s 2>&1\n", options, ids);
   g_autofree char *out = NULL;
   int status = 0;
 
@@ -394,17 +422,6 @@ wait_ended (CbJob         *self,
   return FALSE;
 }
 
-static gboolean
-all_pending (CbJob *self)
-{
-  GPtrArray *tasks = cb_job_get_slurm_tasks (self);
-
-  for (guint i = 0; i < tasks->len; i++)
-    if (g_strcmp0 (((CbSlurmTask *) g_ptr_array_index (tasks, i))->state, "PENDING") != 0)
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 _cb_job_slurm_stop (CbJob         *self,
                     CbRunHistory  *history,
@@ -413,25 +430,30 @@ _cb_job_slurm_stop (CbJob         *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  g_autofree char *whole = NULL;
+  g_autoptr(GError) ignored = NULL;
+
   if (!_cb_job_slurm_probe (self, history, error))
     return FALSE;
   if (!cb_job_is_active (self))
     return TRUE;
+  whole = _cb_job_q (cb_job_get_slurm_id (self));
   cb_job_set_stopping (self);
   cb_job_save (self, NULL);
 
-  /* Ctrl+C first, to the batch shell and its children (a training saves its state); a
-   * job that only waits has nothing to save. */
-  if (!all_pending (self))
-    {
-      if (!scancel (self, "--full --signal=INT", error))
-        return FALSE;
-      if (wait_ended (self, history, interrupt_ms, cancellable, error))
-        return TRUE;
-      if (cb_job_get_state (self) == CB_JOB_LOST || g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-    }
-  if (!scancel (self, "", error))
+  /* What only waits goes first (a sweep's next task would start as one ends); then
+   * Ctrl+C to what runs, the batch shells and their children (a training saves its
+   * state); then, whatever came of it, the plain scancel of the whole job. */
+  if (!scancel (self, "--state=PENDING", whole, &ignored))
+    g_debug ("Job %s: %s", cb_job_get_id (self), ignored->message);
+  g_clear_error (&ignored);
+  if (!scancel (self, "--full --signal=INT", whole, &ignored))
+    g_debug ("Job %s: %s", cb_job_get_id (self), ignored->message);
+  else if (wait_ended (self, history, interrupt_ms, cancellable, error))
+    return TRUE;
+  if (cb_job_get_state (self) == CB_JOB_LOST || g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  if (!scancel (self, "", whole, error))
     return FALSE;
   /* Slurm gives a job that ignores SIGTERM its KillWait before SIGKILL. */
   if (wait_ended (self, history, MAX (terminate_ms, 1000) + 60 * 1000, cancellable, error))
@@ -481,8 +503,9 @@ quoted_outputs (CbJob *self)
 }
 
 char *
-_cb_job_slurm_read_output (CbJob   *self,
-                           GError **error)
+_cb_job_slurm_read_output (CbJob     *self,
+                           gboolean   history_only,
+                           GError   **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *files = NULL;
@@ -490,7 +513,8 @@ _cb_job_slurm_read_output (CbJob   *self,
   g_autofree char *out = NULL;
   int status = 0;
 
-  if (cb_job_get_slurm_id (self) == NULL)
+  /* While it runs, the follower shows the files from their start. */
+  if (cb_job_get_slurm_id (self) == NULL || (history_only && cb_job_is_active (self)))
     return g_strdup ("");
   dir = _cb_job_project_dir (self);
   files = quoted_outputs (self);
@@ -517,20 +541,20 @@ _cb_job_slurm_attach_argv (CbJob *self)
   g_autofree char *slurm_id = _cb_job_q (cb_job_get_slurm_id (self) ? cb_job_get_slurm_id (self)
                                                                     : "?");
   g_autofree char *waiting = _cb_job_q (_("Waiting for Slurm to start job"));
+  g_autofree char *states = g_strjoinv (",", (char **) cb_slurm_active_states ());
   g_autofree char *script = NULL;
 
   script = g_strdup_printf ("cd %s || exit 1\n"
                             "set -- %s\n"
                             "[ -e \"$1\" ] || printf '%%s %%s…\\r\\n' %s %s\n"
-                            "active() { [ -n \"$(squeue -h -j %s -t PENDING,CONFIGURING,"
-                            "RUNNING,COMPLETING,SUSPENDED,REQUEUED,RESIZING -o %%i "
+                            "active() { [ -n \"$(squeue -h -j %s -t %s -o %%i "
                             "2>/dev/null)\" ]; }\n"
                             "until [ -e \"$1\" ]; do active || exit 0; sleep 1; done\n"
                             "tail -n +1 -F \"$@\" 2>/dev/null & t=$!\n"
                             "trap 'kill $t 2>/dev/null; exit 0' HUP INT TERM\n"
                             "while active; do sleep 2; done\n"
                             "sleep 1; kill $t 2>/dev/null; exit 0\n",
-                            dir, files, waiting, slurm_id, slurm_id);
+                            dir, files, waiting, slurm_id, slurm_id, states);
   if (_cb_job_here (self))
     {
       char **argv = g_new0 (char *, 4);

@@ -261,6 +261,8 @@ copy_tasks (GPtrArray *to,
     g_ptr_array_add (to, cb_slurm_task_copy (g_ptr_array_index (from, i)));
 }
 
+/* What Slurm said, told apart from what it says next; the time a task has run (which
+ * changes every second) is not a change. */
 static gboolean
 tasks_equal (GPtrArray *a,
              GPtrArray *b)
@@ -274,7 +276,7 @@ tasks_equal (GPtrArray *a,
 
       if (x->task != y->task || x->exit_status != y->exit_status || x->signal != y->signal ||
           g_strcmp0 (x->state, y->state) != 0 || g_strcmp0 (x->reason, y->reason) != 0 ||
-          g_strcmp0 (x->node, y->node) != 0 || g_strcmp0 (x->elapsed, y->elapsed) != 0)
+          g_strcmp0 (x->node, y->node) != 0)
         return FALSE;
     }
   return TRUE;
@@ -756,6 +758,21 @@ cb_job_save (CbJob   *self,
   g_autofree char *data = NULL;
   gsize length = 0;
 
+  /* Stop is asked once, by whichever process: a worker that looked at the job before the
+   * ask and saves after it does not take the ask back. */
+  if (!self->stopped)
+    {
+      g_autoptr(GKeyFile) on_disk = g_key_file_new ();
+
+      if (g_key_file_load_from_file (on_disk, path, G_KEY_FILE_NONE, NULL) &&
+          g_key_file_get_boolean (on_disk, JOB_GROUP, "stopped", NULL))
+        {
+          self->stopped = TRUE;
+          if (self->state == CB_JOB_RUNNING)
+            self->state = CB_JOB_STOPPING;
+        }
+    }
+
   g_key_file_set_integer (key_file, JOB_GROUP, "version", JOB_VERSION);
   g_key_file_set_string (key_file, JOB_GROUP, "id", self->id);
   g_key_file_set_string (key_file, JOB_GROUP, "project", self->project_root);
@@ -871,6 +888,14 @@ cb_job_load_data (const char  *data,
   self->n_runs = (guint) CLAMP (g_key_file_get_integer (key_file, JOB_GROUP, "runs", NULL), 0,
                                 100000);
   self->slurm_id = g_key_file_get_string (key_file, JOB_GROUP, "slurm-id", NULL);
+  /* It goes into shell lines: digits only, as sbatch gave it. */
+  if (self->slurm_id != NULL &&
+      (*self->slurm_id == '\0' || strlen (self->slurm_id) > 20 ||
+       strspn (self->slurm_id, "0123456789") != strlen (self->slurm_id)))
+    {
+      g_set_error (error, CB_JOB_ERROR, CB_JOB_ERROR_CORRUPT, _("%s is not a job’s file"), path);
+      return NULL;
+    }
   tasks_from_key_file (self->slurm_tasks, key_file);
   set_paths (self);
   return g_steal_pointer (&self);

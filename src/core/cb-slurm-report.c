@@ -62,17 +62,24 @@ cb_slurm_report_free (CbSlurmReport *report)
   g_free (report);
 }
 
+static const char * const active_states[] = {
+  "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED",
+  "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED",
+  "RESV_DEL_HOLD", NULL
+};
+
 /* States in which the job has not ended (it waits, runs, or is being cleaned up). */
 gboolean
 cb_slurm_state_is_active (const char *state)
 {
-  static const char * const active[] = {
-    "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED",
-    "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED",
-    "RESV_DEL_HOLD", NULL
-  };
+  return state != NULL && g_strv_contains (active_states, state);
+}
 
-  return state != NULL && g_strv_contains (active, state);
+/* Every one of them, for squeue's `-t`. */
+const char * const *
+cb_slurm_active_states (void)
+{
+  return active_states;
 }
 
 /* A field as the app keeps it: printable UTF-8, at most MAX_FIELD bytes; "" and Slurm's

@@ -162,19 +162,37 @@ cb_slurm_script_new (const CbSlurmScript *script)
   g_autoptr(GString) out = g_string_new ("#!/bin/bash\n");
   g_autofree char *name = cb_slurm_job_name (script->experiment);
   g_autofree char *chdir_value = cb_slurm_chdir (script->project_dir);
-  gboolean array = script->plan != NULL && script->plan->n_runs > 0;
-  const char * const *argv = array ? cb_command_get_argv (script->plan->base) : script->argv;
+  /* A sweep of one run is that run, not an array. */
+  gboolean array = script->plan != NULL && script->plan->n_runs > 1;
+  g_auto(GStrv) only_run = NULL;
+  const char * const *argv = script->plan != NULL ? cb_command_get_argv (script->plan->base)
+                                                  : script->argv;
 
   g_return_val_if_fail (o != NULL, NULL);
   if (!directive_ok (chdir_value))
     return NULL;
+  if (script->plan != NULL && script->plan->n_runs == 1)
+    only_run = cb_sweep_plan_run_overrides (script->plan, 0);
 
   if (script->job_id != NULL)
     g_string_append_printf (out, "# Command Builder job %s, for target “%s”.\n",
                             script->job_id, script->target->name);
   else
-    g_string_append_printf (out, "# Made by Command Builder for target “%s”.\n",
-                            script->target->name);
+    {
+      g_string_append_printf (out, "# Made by Command Builder for target “%s”. To submit it "
+                                   "by hand:\n", script->target->name);
+      /* Slurm makes neither the output's folder nor a relative --chdir's base. */
+      if (g_path_is_absolute (chdir_value))
+        g_string_append (out, "#   mkdir -p ");
+      else
+        g_string_append (out, "#   cd && mkdir -p ");
+      {
+        g_autofree char *logs = g_build_filename (chdir_value, CB_SLURM_LOG_DIR, NULL);
+        g_autofree char *quoted = cb_shell_quote_word (logs);
+
+        g_string_append_printf (out, "%s && sbatch THIS-FILE\n", quoted);
+      }
+    }
   append_word_line (out, "job-name", name);
   append_word_line (out, "chdir", chdir_value);
   g_string_append_printf (out, "#SBATCH --output=" CB_SLURM_LOG_DIR "/%s\n",
@@ -204,28 +222,36 @@ cb_slurm_script_new (const CbSlurmScript *script)
         {
           g_auto(GStrv) overrides = cb_sweep_plan_run_overrides (script->plan, i);
 
-          g_string_append_printf (out, "  %u) set --", i);
+          g_string_append_printf (out, "  %u) run=(", i);
           append_words (out, (const char * const *) overrides);
-          g_string_append (out, " ;;\n");
+          g_string_append (out, " ) ;;\n");
         }
       g_string_append (out, "  *) echo \"No run for task $SLURM_ARRAY_TASK_ID\" >&2; "
                             "exit 2 ;;\nesac\n");
     }
 
+  /* Each setup line on a line of its own (a trailing comment stays a comment), each
+   * checked before the next. */
   if (script->target->setup != NULL && script->target->setup[0] != NULL)
     {
-      g_autofree char *setup = g_strjoinv (" &&\n  ", script->target->setup);
-
-      g_string_append_printf (out, "\n{ %s; } || { echo \"The setup lines failed\" >&2; "
-                                   "exit 1; }\n", setup);
+      g_string_append_c (out, '\n');
+      for (guint i = 0; script->target->setup[i] != NULL; i++)
+        g_string_append_printf (out, "%s\n"
+                                     "[ $? -eq 0 ] || { echo \"Setup line %u failed\" >&2; "
+                                     "exit 1; }\n", script->target->setup[i], i + 1);
     }
 
-  /* Python writes nothing to a file until it ends unless unbuffered. */
-  g_string_append (out, "\nexport PYTHONUNBUFFERED=1\nsrun");
+  /* Python writes nothing to a file until it ends unless unbuffered; srun takes the job's
+   * CPUs per task only when told (Slurm 22.05 no longer passes them on). */
+  g_string_append (out, "\nexport PYTHONUNBUFFERED=1\n");
+  if (o->cpus_per_task > 0)
+    g_string_append (out, "export SRUN_CPUS_PER_TASK=\"$SLURM_CPUS_PER_TASK\"\n");
+  g_string_append (out, "srun");
   append_words (out, argv);
+  append_words (out, (const char * const *) only_run);
   if (array)
     /* Each task its own Hydra run, in its own folder. */
-    g_string_append (out, " \"$@\" 'hydra.run.dir=outputs/multirun/${exp_name}/"
+    g_string_append (out, " \"${run[@]}\" 'hydra.run.dir=outputs/multirun/${exp_name}/"
                           "${oc.env:SLURM_ARRAY_JOB_ID}_${oc.env:SLURM_ARRAY_TASK_ID}'");
   g_string_append_c (out, '\n');
   return g_string_free (g_steal_pointer (&out), FALSE);

@@ -216,6 +216,21 @@ cb_target_remote_script (const char *script)
   return g_strdup_printf ("echo %s | base64 -d | /bin/sh", encoded);
 }
 
+/**
+ * cb_target_remote_script_reading:
+ *
+ * Like cb_target_remote_script(), for a @script that reads what is sent to ssh's standard
+ * input: the script comes as an argument of the host's /bin/sh instead of on its input.
+ * Still one base64 word, in single quotes, which every login shell leaves alone.
+ */
+char *
+cb_target_remote_script_reading (const char *script)
+{
+  g_autofree char *encoded = g_base64_encode ((const guchar *) script, strlen (script));
+
+  return g_strdup_printf ("/bin/sh -c 'eval \"$(echo %s | base64 -d)\"'", encoded);
+}
+
 static const char *
 find_any (const char         *text,
           const char * const *needles)

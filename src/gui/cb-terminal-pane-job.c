@@ -180,6 +180,13 @@ _cb_terminal_pane_job_attach (CbTerminalPane *self)
 
   if (pgid > 0)
     self->pid = (GPid) pgid;
+  /* A Slurm job's follower shows its output files from their start: again, from a clean
+   * terminal. */
+  if (cb_job_is_slurm (self->job) && self->job_attach_tries > 0)
+    {
+      vte_terminal_reset (self->terminal, TRUE, TRUE);
+      _cb_terminal_pane_feed_note (self, "$ ", self->display_text);
+    }
   self->job_attach_tries++;
 
   envv = g_environ_setenv (envv, "TERM", "xterm-256color", TRUE);
