@@ -190,33 +190,6 @@ test_parse_errors (void)
 
 /* Quoting: each value, written in the choice list, reads back as itself ------------------------ */
 
-static char *
-omegaconf_text (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0';)
-    {
-      gsize run = strspn (p, "\\");
-
-      if (run > 0 && p[run] == '$' && p[run + 1] == '{')
-        {
-          for (gsize k = 0; k < run / 2; k++)
-            g_string_append_c (out, '\\');
-          p += run;
-          continue;
-        }
-      if (run > 0)
-        {
-          g_string_append_len (out, p, run);
-          p += run;
-          continue;
-        }
-      g_string_append_c (out, *p++);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
 test_quoting (void)
 {
@@ -242,7 +215,7 @@ test_quoting (void)
   for (guint i = 0; hostile[i] != NULL; i++)
     {
       const CbCfg *choice = g_ptr_array_index (choices, i);
-      g_autofree char *seen = omegaconf_text (choice->text);
+      g_autofree char *seen = cb_omegaconf_text (choice->text);
 
       g_assert_cmpint (choice->kind, ==, CB_CFG_SCALAR);
       g_assert_cmpstr (seen, ==, hostile[i]);
@@ -622,7 +595,7 @@ test_run_hostile (void)
       g_autofree char *run_dir = g_strdup_printf ("outputs/multirun/ocr_training_b/%u", i);
       g_autoptr(CbNode) config = run_config (root, run_dir);
       CbNode *name = cb_node_lookup_path (config, "exp_name");
-      g_autofree char *seen = omegaconf_text (cb_node_get_scalar (name));
+      g_autofree char *seen = cb_omegaconf_text (cb_node_get_scalar (name));
 
       g_assert_cmpstr (seen, ==, hostile[i]);
     }

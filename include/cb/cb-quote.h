@@ -24,6 +24,7 @@ char     *cb_hydra_override            (const char  *key,
                                         const char  *value,
                                         CbValueKind  kind);
 char     *cb_format_number_repr        (double       value);
+char     *cb_omegaconf_text            (const char  *text);
 char     *cb_shell_quote_word          (const char  *word);
 char     *cb_shell_quote_home_path     (const char  *path);
 char     *cb_shell_join                (const char * const *argv);

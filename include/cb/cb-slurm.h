@@ -67,6 +67,8 @@ CbSlurmReport *cb_slurm_report_parse  (const char     *text,
                                        gsize           length);
 void           cb_slurm_report_free   (CbSlurmReport  *report);
 void           cb_slurm_task_free     (CbSlurmTask    *task);
+CbSlurmTask   *cb_slurm_find_task     (GPtrArray      *tasks,
+                                       int             index);
 CbSlurmTask   *cb_slurm_task_copy     (const CbSlurmTask *task);
 gboolean       cb_slurm_state_is_active (const char   *state);
 const char * const *cb_slurm_active_states (void);

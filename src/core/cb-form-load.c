@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cb/cb-form.h"
+#include "cb/cb-quote.h"
 #include "cb-form-private.h"
 #include "cb/cb-override.h"
 
@@ -70,35 +71,6 @@ hydra_unquote (const char *value,
   return g_string_free (out, FALSE);
 }
 
-/* What OmegaConf makes of free text as cb_hydra_quote_value wrote it: a run of N
- * backslashes before "${" is N / 2 of them (an odd run escaped the interpolation). */
-static char *
-omegaconf_text (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0';)
-    {
-      gsize run = strspn (p, "\\");
-
-      if (run > 0 && p[run] == '$' && p[run + 1] == '{')
-        {
-          for (gsize k = 0; k < run / 2; k++)
-            g_string_append_c (out, '\\');
-          p += run;
-          continue;
-        }
-      if (run > 0)
-        {
-          g_string_append_len (out, p, run);
-          p += run;
-          continue;
-        }
-      g_string_append_c (out, *p++);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* Under --multirun, `key=a,b,c` of a field that can sweep: the field sweeps over them.
  * %FALSE when @item is no such sweep (or the field refuses it). */
 static gboolean
@@ -122,7 +94,7 @@ load_sweep (CbForm        *self,
       if (choice->kind != CB_CFG_SCALAR)
         return FALSE;
       g_ptr_array_add (values, field->type == CB_FIELD_TEXT_INPUT
-                                 ? omegaconf_text (choice->text) : g_strdup (choice->text));
+                                 ? cb_omegaconf_text (choice->text) : g_strdup (choice->text));
     }
   g_ptr_array_add (values, NULL);
   text = cb_sweep_text_from_values ((const char * const *) values->pdata);

@@ -131,20 +131,6 @@ ask_slurm (CbJob   *self,
   return cb_slurm_report_parse (out, out != NULL ? strlen (out) : 0);
 }
 
-static CbSlurmTask *
-find_task (GPtrArray *tasks,
-           int        index)
-{
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      CbSlurmTask *task = g_ptr_array_index (tasks, i);
-
-      if (task->task == index)
-        return task;
-    }
-  return NULL;
-}
-
 static int
 compare_tasks (gconstpointer a,
                gconstpointer b)
@@ -170,7 +156,7 @@ merge_tasks (GPtrArray *known,
       const CbSlurmTask *old = g_ptr_array_index (known, i);
       CbSlurmTask *kept;
 
-      if (find_task (now, old->task) != NULL)
+      if (cb_slurm_find_task (now, old->task) != NULL)
         continue;
       kept = cb_slurm_task_copy (old);
       if (cb_slurm_state_is_active (kept->state))

@@ -547,3 +547,37 @@ cb_shell_quote_home_path (const char *path)
   rest = cb_shell_quote_word (path + 2);
   return g_strconcat ("\"$HOME\"/", rest, NULL);
 }
+
+/**
+ * cb_omegaconf_text:
+ *
+ * What OmegaConf makes of a string value as Hydra's parser left it: a run of N backslashes
+ * before "${" is N / 2 of them (an odd run escapes the interpolation, which then stays as
+ * text). The inverse of the escaping cb_hydra_quote_value() writes for free text.
+ */
+char *
+cb_omegaconf_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gsize run = strspn (p, "\\");
+
+      if (run > 0 && p[run] == '$' && p[run + 1] == '{')
+        {
+          for (gsize k = 0; k < run / 2; k++)
+            g_string_append_c (out, '\\');
+          p += run;
+          continue;
+        }
+      if (run > 0)
+        {
+          g_string_append_len (out, p, run);
+          p += run;
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -152,9 +152,10 @@ parse_squeue_line (const char *line)
   return g_steal_pointer (&task);
 }
 
-static CbSlurmTask *
-find_task (GPtrArray *tasks,
-           int        index)
+/* The task of @index (-1: the job that is no array) in @tasks, or %NULL. */
+CbSlurmTask *
+cb_slurm_find_task (GPtrArray *tasks,
+                    int        index)
 {
   for (guint i = 0; i < tasks->len; i++)
     {
@@ -203,7 +204,7 @@ parse_scontrol_line (const char *line,
   if (!have_exit || !state_is_word (state) || cb_slurm_state_is_active (state))
     return;
 
-  task = find_task (tasks, task_index);
+  task = cb_slurm_find_task (tasks, task_index);
   if (task == NULL && tasks->len < MAX_TASKS)
     {
       /* Ended, and already gone from squeue's answer: scontrol still knows. */
@@ -260,7 +261,7 @@ cb_slurm_report_parse (const char *text,
         {
           CbSlurmTask *task = report->tasks->len < MAX_TASKS ? parse_squeue_line (line) : NULL;
 
-          if (task != NULL && find_task (report->tasks, task->task) == NULL)
+          if (task != NULL && cb_slurm_find_task (report->tasks, task->task) == NULL)
             g_ptr_array_add (report->tasks, task);
           else
             {

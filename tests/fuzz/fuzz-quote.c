@@ -13,35 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What OmegaConf makes of a string: a run of N backslashes before "${" is N / 2 of them
- * (an odd run escapes the interpolation, which then stays as text). */
-static char *
-omegaconf_text (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0';)
-    {
-      gsize run = strspn (p, "\\");
-
-      if (run > 0 && p[run] == '$' && p[run + 1] == '{')
-        {
-          for (gsize k = 0; k < run / 2; k++)
-            g_string_append_c (out, '\\');
-          p += run;
-          continue;
-        }
-      if (run > 0)
-        {
-          g_string_append_len (out, p, run);
-          p += run;
-          continue;
-        }
-      g_string_append_c (out, *p++);
-    }
-  return g_string_free (out, FALSE);
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -71,7 +42,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   fuzz_assert (override->value != NULL && override->value->kind == CB_CFG_SCALAR,
                "<%s> does not read back as a string", element);
   {
-    g_autofree char *seen = omegaconf_text (override->value->text);
+    g_autofree char *seen = cb_omegaconf_text (override->value->text);
 
     fuzz_assert (g_str_equal (seen, value), "<%s> reads back as <%s>, not <%s>", element, seen,
                  value);
