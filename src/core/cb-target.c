@@ -18,7 +18,8 @@
  * "local" (This Computer) is always there and is not written. A file that cannot be read
  * gives problems with its line and column and the targets it could read; nothing is made up.
  *
- * How a host is reached over ssh, and what ssh says, is in cb-target-ssh.c.
+ * How a host is reached over ssh, and what ssh says, is in cb-target-ssh.c; a Slurm
+ * cluster's own fields in cb-target-slurm.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +29,7 @@
 #include "config.h"
 
 #include "cb/cb-target.h"
+#include "cb-target-private.h"
 #include "cb/cb-cfg.h"
 #include "cb/cb-file-read.h"
 #include "cb/cb-problem.h"
@@ -73,54 +75,6 @@ cb_target_new_ssh (const char *name,
 }
 
 CbTarget *
-cb_target_new_slurm (const char *name)
-{
-  CbTarget *self = g_new0 (CbTarget, 1);
-
-  self->name = g_strdup (name);
-  self->kind = CB_TARGET_SLURM;
-  self->setup = g_new0 (char *, 1);
-  self->ssh_options = g_new0 (char *, 1);
-  self->slurm = g_new0 (CbSlurmOptions, 1);
-  self->slurm->sbatch = g_new0 (char *, 1);
-  return self;
-}
-
-static CbSlurmOptions *
-slurm_options_copy (const CbSlurmOptions *options)
-{
-  CbSlurmOptions *copy;
-
-  if (options == NULL)
-    return NULL;
-  copy = g_new0 (CbSlurmOptions, 1);
-  copy->partition = g_strdup (options->partition);
-  copy->time = g_strdup (options->time);
-  copy->gpus = options->gpus;
-  copy->cpus_per_task = options->cpus_per_task;
-  copy->mem = g_strdup (options->mem);
-  copy->account = g_strdup (options->account);
-  copy->qos = g_strdup (options->qos);
-  copy->array_limit = options->array_limit;
-  copy->sbatch = g_strdupv (options->sbatch);
-  return copy;
-}
-
-static void
-slurm_options_free (CbSlurmOptions *options)
-{
-  if (options == NULL)
-    return;
-  g_free (options->partition);
-  g_free (options->time);
-  g_free (options->mem);
-  g_free (options->account);
-  g_free (options->qos);
-  g_strfreev (options->sbatch);
-  g_free (options);
-}
-
-CbTarget *
 cb_target_copy (const CbTarget *target)
 {
   CbTarget *self = g_new0 (CbTarget, 1);
@@ -134,7 +88,7 @@ cb_target_copy (const CbTarget *target)
   self->project_dir = g_strdup (target->project_dir);
   self->setup = g_strdupv (target->setup);
   self->ssh_options = g_strdupv (target->ssh_options);
-  self->slurm = slurm_options_copy (target->slurm);
+  self->slurm = _cb_target_slurm_options_copy (target->slurm);
   return self;
 }
 
@@ -150,7 +104,7 @@ cb_target_free (CbTarget *target)
   g_free (target->project_dir);
   g_strfreev (target->setup);
   g_strfreev (target->ssh_options);
-  slurm_options_free (target->slurm);
+  _cb_target_slurm_options_free (target->slurm);
   g_free (target);
 }
 
@@ -201,68 +155,6 @@ word_is_safe (const char *word)
   return TRUE;
 }
 
-/* A value of an #SBATCH line: one word of letters, digits and ._:+,/@- */
-static gboolean
-slurm_word_is_safe (const char *word)
-{
-  if (word == NULL)
-    return TRUE;
-  if (*word == '\0' || word[0] == '-' || strlen (word) > 128)
-    return FALSE;
-  for (const char *p = word; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("._:+,/@-", *p) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-check_slurm (const CbTarget  *target,
-             GError         **error)
-{
-  const CbSlurmOptions *o = target->slurm;
-  const struct { const char *key; const char *value; } words[] = {
-    { "partition", o->partition }, { "time", o->time }, { "mem", o->mem },
-    { "account", o->account }, { "qos", o->qos },
-  };
-  const struct { const char *key; int value; int max; } numbers[] = {
-    { "gpus", o->gpus, 1024 }, { "cpus_per_task", o->cpus_per_task, 4096 },
-    { "array_limit", o->array_limit, 100000 },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
-    if (!slurm_word_is_safe (words[i].value))
-      {
-        g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
-                     _("Target “%s”: “%s” cannot be a %s (one word of letters, digits and "
-                       "._:+,/@-)"), target->name, words[i].value, words[i].key);
-        return FALSE;
-      }
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
-    if (numbers[i].value < 0 || numbers[i].value > numbers[i].max)
-      {
-        g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
-                     _("Target “%s”: %s must be between 0 and %d"), target->name,
-                     numbers[i].key, numbers[i].max);
-        return FALSE;
-      }
-  for (guint i = 0; o->sbatch != NULL && o->sbatch[i] != NULL; i++)
-    {
-      const char *line = o->sbatch[i];
-      gboolean ok = line[0] == '-' && g_utf8_validate (line, -1, NULL);
-
-      for (const char *p = line; ok && *p != '\0'; p++)
-        ok = (guchar) *p >= 0x20 && *p != 0x7f;
-      if (!ok)
-        {
-          g_set_error (error, CB_TARGET_ERROR, CB_TARGET_ERROR_INVALID,
-                       _("Target “%s”: “%s” cannot be an #SBATCH line: write one option, "
-                         "e.g. --constraint=a100"), target->name, line);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /**
  * cb_target_check:
  *
@@ -291,7 +183,7 @@ cb_target_check (const CbTarget  *target,
     }
   if (target->kind == CB_TARGET_SLURM)
     {
-      if (target->slurm == NULL || !check_slurm (target, error))
+      if (target->slurm == NULL || !_cb_target_check_slurm (target, error))
         return FALSE;
       /* Submitted here: the project is where it is on this computer. */
       if (target->host == NULL)
@@ -376,8 +268,8 @@ cb_targets_path_for_project (const char *project_root)
   return g_build_filename (project_root, ".command-builder", TARGETS_FILE, NULL);
 }
 
-static void
-add_problem (GPtrArray    *problems,
+void
+_cb_target_add_problem (GPtrArray    *problems,
              const char   *file,
              const CbNode *node,
              const char   *message)
@@ -389,8 +281,8 @@ add_problem (GPtrArray    *problems,
                                    node ? cb_node_get_column (node) : 0, "%s", message));
 }
 
-static char **
-lines_of (const CbNode *node,
+char **
+_cb_target_lines_of (const CbNode *node,
           const char   *file,
           const char   *key,
           GPtrArray    *problems)
@@ -411,7 +303,7 @@ lines_of (const CbNode *node,
             {
               g_autofree char *message = g_strdup_printf (_("“%s” must be a list of lines"), key);
 
-              add_problem (problems, file, child, message);
+              _cb_target_add_problem (problems, file, child, message);
               continue;
             }
           g_ptr_array_add (lines, g_strdup (cb_node_get_scalar (child)));
@@ -421,14 +313,14 @@ lines_of (const CbNode *node,
     {
       g_autofree char *message = g_strdup_printf (_("“%s” must be a list of lines"), key);
 
-      add_problem (problems, file, node, message);
+      _cb_target_add_problem (problems, file, node, message);
     }
   g_ptr_array_add (lines, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
 }
 
-static const char *
-scalar_of (const CbNode *item,
+const char *
+_cb_target_scalar_of (const CbNode *item,
            const char   *key)
 {
   CbNode *node = cb_node_lookup (item, key);
@@ -436,49 +328,6 @@ scalar_of (const CbNode *item,
   if (node == NULL || cb_node_get_node_type (node) != CB_NODE_SCALAR || cb_node_is_null (node))
     return NULL;
   return cb_node_get_scalar (node);
-}
-
-static gboolean
-number_of (const CbNode *item,
-           const char   *key,
-           int           max,
-           int          *value,
-           const char   *file,
-           GPtrArray    *problems)
-{
-  const char *text = scalar_of (item, key);
-  guint64 number = 0;
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, 0, (guint64) max, &number, NULL))
-    {
-      g_autofree char *message = g_strdup_printf (_("“%s” must be a whole number between 0 "
-                                                    "and %d"), key, max);
-
-      add_problem (problems, file, cb_node_lookup (item, key), message);
-      return FALSE;
-    }
-  *value = (int) number;
-  return TRUE;
-}
-
-static gboolean
-slurm_from_node (CbSlurmOptions *options,
-                 const CbNode   *item,
-                 const char     *file,
-                 GPtrArray      *problems)
-{
-  options->partition = g_strdup (scalar_of (item, "partition"));
-  options->time = g_strdup (scalar_of (item, "time"));
-  options->mem = g_strdup (scalar_of (item, "mem"));
-  options->account = g_strdup (scalar_of (item, "account"));
-  options->qos = g_strdup (scalar_of (item, "qos"));
-  g_strfreev (options->sbatch);
-  options->sbatch = lines_of (cb_node_lookup (item, "sbatch"), file, "sbatch", problems);
-  return number_of (item, "gpus", 1024, &options->gpus, file, problems) &&
-         number_of (item, "cpus_per_task", 4096, &options->cpus_per_task, file, problems) &&
-         number_of (item, "array_limit", 100000, &options->array_limit, file, problems);
 }
 
 static CbTarget *
@@ -498,7 +347,7 @@ target_from_node (const CbNode *item,
 
   if (cb_node_get_node_type (item) != CB_NODE_MAPPING)
     {
-      add_problem (problems, file, item, _("A target must be a mapping with a name and a host"));
+      _cb_target_add_problem (problems, file, item, _("A target must be a mapping with a name and a host"));
       return NULL;
     }
   for (guint i = 0; i < cb_node_get_n_children (item); i++)
@@ -516,54 +365,54 @@ target_from_node (const CbNode *item,
                                                         "cpus_per_task, mem, account, qos, "
                                                         "array_limit, sbatch)"), text);
 
-          add_problem (problems, file, key, message);
+          _cb_target_add_problem (problems, file, key, message);
         }
     }
 
-  type = scalar_of (item, "type");
+  type = _cb_target_scalar_of (item, "type");
   if (type != NULL && !g_str_equal (type, "ssh") && !g_str_equal (type, "slurm"))
     {
       g_autofree char *message = g_strdup_printf (_("Unknown target type “%s” (known: ssh, "
                                                     "slurm)"), type);
 
-      add_problem (problems, file, cb_node_lookup (item, "type"), message);
+      _cb_target_add_problem (problems, file, cb_node_lookup (item, "type"), message);
       return NULL;
     }
 
   if (type != NULL && g_str_equal (type, "slurm"))
     {
-      target = cb_target_new_slurm (scalar_of (item, "name"));
-      target->host = g_strdup (scalar_of (item, "host"));
-      if (!slurm_from_node (target->slurm, item, file, problems))
+      target = cb_target_new_slurm (_cb_target_scalar_of (item, "name"));
+      target->host = g_strdup (_cb_target_scalar_of (item, "host"));
+      if (!_cb_target_slurm_from_node (target->slurm, item, file, problems))
         return NULL;
     }
   else
-    target = cb_target_new_ssh (scalar_of (item, "name"), scalar_of (item, "host"));
-  target->user = g_strdup (scalar_of (item, "user"));
-  target->identity_file = g_strdup (scalar_of (item, "identity_file"));
-  target->project_dir = g_strdup (scalar_of (item, "project_dir"));
-  port = scalar_of (item, "port");
+    target = cb_target_new_ssh (_cb_target_scalar_of (item, "name"), _cb_target_scalar_of (item, "host"));
+  target->user = g_strdup (_cb_target_scalar_of (item, "user"));
+  target->identity_file = g_strdup (_cb_target_scalar_of (item, "identity_file"));
+  target->project_dir = g_strdup (_cb_target_scalar_of (item, "project_dir"));
+  port = _cb_target_scalar_of (item, "port");
   if (port != NULL)
     {
       guint64 value = 0;
 
       if (!g_ascii_string_to_unsigned (port, 10, 1, 65535, &value, NULL))
         {
-          add_problem (problems, file, cb_node_lookup (item, "port"),
+          _cb_target_add_problem (problems, file, cb_node_lookup (item, "port"),
                        _("The port must be a number between 1 and 65535"));
           return NULL;
         }
       target->port = (int) value;
     }
   g_strfreev (target->setup);
-  target->setup = lines_of (cb_node_lookup (item, "setup"), file, "setup", problems);
+  target->setup = _cb_target_lines_of (cb_node_lookup (item, "setup"), file, "setup", problems);
   g_strfreev (target->ssh_options);
-  target->ssh_options = lines_of (cb_node_lookup (item, "ssh_options"), file, "ssh_options",
+  target->ssh_options = _cb_target_lines_of (cb_node_lookup (item, "ssh_options"), file, "ssh_options",
                                   problems);
 
   if (!cb_target_check (target, &error))
     {
-      add_problem (problems, file, item, error->message);
+      _cb_target_add_problem (problems, file, item, error->message);
       return NULL;
     }
   return g_steal_pointer (&target);
@@ -601,7 +450,7 @@ cb_targets_parse (const char *data,
     return targets;
   if (cb_node_get_node_type (root) != CB_NODE_MAPPING)
     {
-      add_problem (problems, filename, root, _("Expected a mapping with a “targets” list"));
+      _cb_target_add_problem (problems, filename, root, _("Expected a mapping with a “targets” list"));
       return targets;
     }
   list = cb_node_lookup (root, "targets");
@@ -609,7 +458,7 @@ cb_targets_parse (const char *data,
     return targets;
   if (cb_node_get_node_type (list) != CB_NODE_SEQUENCE)
     {
-      add_problem (problems, filename, list, _("“targets” must be a list"));
+      _cb_target_add_problem (problems, filename, list, _("“targets” must be a list"));
       return targets;
     }
 
@@ -620,7 +469,7 @@ cb_targets_parse (const char *data,
 
       if (targets->len > CB_TARGET_MAX)
         {
-          add_problem (problems, filename, item, _("Too many targets; the rest are left out"));
+          _cb_target_add_problem (problems, filename, item, _("Too many targets; the rest are left out"));
           break;
         }
       target = target_from_node (item, filename, problems);
@@ -631,7 +480,7 @@ cb_targets_parse (const char *data,
           g_autofree char *message = g_strdup_printf (_("There is already a target named “%s”"),
                                                       target->name);
 
-          add_problem (problems, filename, item, message);
+          _cb_target_add_problem (problems, filename, item, message);
           cb_target_free (target);
           continue;
         }
@@ -668,8 +517,8 @@ cb_targets_load (const char *project_root,
   return cb_targets_parse (data, length, path, problems);
 }
 
-static void
-map_set_text (CbCfg      *map,
+void
+_cb_target_map_set_text (CbCfg      *map,
               const char *key,
               const char *text)
 {
@@ -677,8 +526,8 @@ map_set_text (CbCfg      *map,
     cb_cfg_map_set (map, key, cb_cfg_new_scalar (text, TRUE));
 }
 
-static void
-map_set_lines (CbCfg       *map,
+void
+_cb_target_map_set_lines (CbCfg       *map,
                const char  *key,
                char       **lines)
 {
@@ -690,32 +539,6 @@ map_set_lines (CbCfg       *map,
   for (guint i = 0; lines[i] != NULL; i++)
     cb_cfg_list_append (list, cb_cfg_new_scalar (lines[i], TRUE));
   cb_cfg_map_set (map, key, list);
-}
-
-static void
-map_set_number (CbCfg      *map,
-                const char *key,
-                int         value)
-{
-  g_autofree char *text = g_strdup_printf ("%d", value);
-
-  if (value > 0)
-    cb_cfg_map_set (map, key, cb_cfg_new_scalar (text, FALSE));
-}
-
-static void
-slurm_to_map (CbCfg                *map,
-              const CbSlurmOptions *options)
-{
-  map_set_text (map, "partition", options->partition);
-  map_set_text (map, "time", options->time);
-  map_set_number (map, "gpus", options->gpus);
-  map_set_number (map, "cpus_per_task", options->cpus_per_task);
-  map_set_text (map, "mem", options->mem);
-  map_set_text (map, "account", options->account);
-  map_set_text (map, "qos", options->qos);
-  map_set_number (map, "array_limit", options->array_limit);
-  map_set_lines (map, "sbatch", options->sbatch);
 }
 
 char *
@@ -735,22 +558,22 @@ cb_targets_to_yaml (GPtrArray *targets)
       if (cb_target_is_local (target))
         continue;
       map = cb_cfg_new_map ();
-      map_set_text (map, "name", target->name);
-      map_set_text (map, "type", cb_target_is_slurm (target) ? "slurm" : "ssh");
-      map_set_text (map, "host", target->host);
-      map_set_text (map, "user", target->user);
+      _cb_target_map_set_text (map, "name", target->name);
+      _cb_target_map_set_text (map, "type", cb_target_is_slurm (target) ? "slurm" : "ssh");
+      _cb_target_map_set_text (map, "host", target->host);
+      _cb_target_map_set_text (map, "user", target->user);
       if (target->port > 0)
         {
           g_autofree char *port = g_strdup_printf ("%d", target->port);
 
           cb_cfg_map_set (map, "port", cb_cfg_new_scalar (port, FALSE));
         }
-      map_set_text (map, "identity_file", target->identity_file);
-      map_set_text (map, "project_dir", target->project_dir);
-      map_set_lines (map, "setup", target->setup);
-      map_set_lines (map, "ssh_options", target->ssh_options);
+      _cb_target_map_set_text (map, "identity_file", target->identity_file);
+      _cb_target_map_set_text (map, "project_dir", target->project_dir);
+      _cb_target_map_set_lines (map, "setup", target->setup);
+      _cb_target_map_set_lines (map, "ssh_options", target->ssh_options);
       if (target->slurm != NULL)
-        slurm_to_map (map, target->slurm);
+        _cb_target_slurm_to_map (map, target->slurm);
       cb_cfg_list_append (list, map);
     }
   cb_cfg_map_set (root, "targets", list);
