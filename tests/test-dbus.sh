@@ -121,7 +121,7 @@ check_copy() {
   fi
   printf '' | xclip -selection clipboard -i 2>/dev/null
   action copy-command || { fail "copy-command ($page) returned an error"; return; }
-  if ! wait_for 5 test -n "$(clipboard)"; then
+  if ! wait_for 5 eval '[ -n "$(clipboard)" ]'; then
     fail "copy-command ($page): the clipboard stayed empty"
     return
   fi
@@ -150,6 +150,10 @@ runner_pids() {
     [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$1" ] && echo "$pid"
   done
 }
+
+# Whether no runner process is left in project folder $1 (a function: wait_for must ask again
+# each time, not test the list as it was when the wait began).
+no_runner() { [ -z "$(runner_pids "$1")" ]; }
 
 start_app() {
   "$bin" "$@" >>"$tmp/app.log" 2>&1 &
@@ -248,7 +252,10 @@ else
   fail "run: no new checkpoint under $proj_a/outputs within 30 s"
   no_run_action && note "the window has no win.run action"
 fi
-wait_for 40 test -z "$(runner_pids "$proj_a")" || fail "run: the runner did not finish"
+if ! wait_for 40 no_runner "$proj_a"; then
+  fail "run: the runner did not finish"
+  ps -o pid,ppid,pgid,stat,etime,args -p "$(runner_pids "$proj_a" | paste -sd,)" | sed 's/^/#   /'
+fi
 
 # A second launch hands its --project to the running instance and exits at once.
 note "second launch with --project $proj_b"
@@ -292,7 +299,7 @@ if start_app --project "$proj_b"; then
       fail "the window title does not say that the command is running"
     fi
     action stop || fail "stop returned an error"
-    if wait_for 20 test -z "$(runner_pids "$proj_b")"; then
+    if wait_for 20 no_runner "$proj_b"; then
       ok "stop: no runner process is left"
       wait_for 10 eval '! window_named "cb-dbus-beta.*Running"' \
         && ok "the window title no longer says running" \
