@@ -125,6 +125,33 @@ if command -v man >/dev/null && [ -f "$share/man/man1/command-builder.1" ]; then
 fi
 
 # ---- The installed binary, headless ----------------------------------------------------
+# bin/command-builder links the core alone (a headless command loads no GTK) and execs
+# libexec/command-builder-gui for the window (src/core/cb-install.c).
+gui=$(find "$root" -path '*/libexec/command-builder-gui' -type f | head -n 1)
+if [ -n "$gui" ] && [ -x "$gui" ]; then
+  ok "installed ${gui#"$dest"}"
+else
+  fail "no libexec/command-builder-gui under the destdir"
+fi
+# Alone, without the window's program beside it or in a libexec folder, it says so.
+mkdir -p "$tmp/alone/bin"
+cp "$bin" "$tmp/alone/bin/"
+if [ ! -e "/usr/local/libexec/command-builder-gui" ]; then
+  out=$("$tmp/alone/bin/command-builder" 2>&1)
+  status=$?
+  if [ $status -eq 1 ] && [[ "$out" == *"command-builder-gui is not installed"* ]]; then
+    ok "without the window's program: exit 1 and '$out'"
+  else
+    fail "without the window's program: exit $status, '$out'"
+  fi
+fi
+if command -v ldd >/dev/null; then
+  if ldd "$bin" | grep -qE 'libgtk-4|libadwaita|libvte'; then
+    fail "bin/command-builder links GTK, libadwaita or VTE: $(ldd "$bin" | grep -oE 'lib(gtk-4|adwaita|vte)[^ ]*' | tr '\n' ' ')"
+  else
+    ok "bin/command-builder loads no GTK, libadwaita or VTE"
+  fi
+fi
 version=$("$bin" --version)
 [ "$version" = "Command Builder 0.1.0" ] && ok "--version: $version" \
   || fail "--version printed '$version'"
