@@ -1,7 +1,7 @@
 /* bench-app.c: the app's real code, timed as a user feels it (scripts/bench runs it)
  *
- *   bench-app [--mode startup|full|census|cache] [--project DIR] [--switches N] [--edits N]
- *             [--gap-ms MS] [--experiment NAME[,NAME...]]
+ *   bench-app [--mode startup|full|census|widgets|cache] [--project DIR] [--switches N]
+ *             [--edits N] [--gap-ms MS] [--experiment NAME[,NAME...]]
  *
  * startup, full: runs CbApplication as command-builder does (the project given with
  *   --project, the window built by the application), and measures with bench-common.c:
@@ -10,6 +10,7 @@
  *   adds the switch series (idle, and with the focus in a field of the page being left) and
  *   the edit series (the batch size scale of Train, to the preview's text updated and
  *   painted), and the core's own time for the same edit. One JSON object on stdout.
+ * widgets: prints the widget census (per page, per kind of row, per type) and exits.
  * census: prints the rows of every page (kinds, visibility, texts, options) for bench-bare,
  *   so that the floor has the same widgets.
  * cache: times the config cache load of DIR/configs (--project), in this thread and through
@@ -44,6 +45,7 @@
 
 #include "bench-common.h"
 #include "cb-application.h"
+#include "cb-checkpoint-picker.h"
 #include "cb-command-view.h"
 #include "cb-page.h"
 #include "cb-terminal-pane.h"
@@ -245,6 +247,9 @@ core_edit_json (App     *self,
   bench_json_stats (json, "core_edit_us", us);
 }
 
+static void widget_census_json (App     *self,
+                                GString *json);
+
 static void
 extra_json (gpointer data,
             GString *json)
@@ -257,6 +262,8 @@ extra_json (gpointer data,
   bench_json_escape (json, self->experiment ? self->experiment : "");
   g_string_append (json, ", ");
   bench_json_census (json, "census", GTK_WIDGET (self->window));
+  g_string_append (json, ", ");
+  widget_census_json (self, json);
   g_string_append_printf (json, ", \"rows_built\": [%u, %u, %u]",
                           cb_page_get_n_rows_built (train),
                           cb_page_get_n_rows_built (cb_window_get_page (self->window, "test")),
@@ -421,6 +428,301 @@ print_census_cb (gpointer data)
   }
 
   fputs (out->str, stdout);
+  fflush (stdout);
+  _exit (0);
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Widget census: what the window's widgets are, per page and per kind of row            */
+
+typedef struct
+{
+  guint       rows;
+  guint       widgets;
+  guint       hidden_rows;    /* rows not visible (a field hidden by visible_if) */
+  guint       hidden_widgets; /* and their widgets */
+  GHashTable *types;   /* type name → widgets of that type in rows of this kind */
+} KindCensus;
+
+static void
+kind_census_free (gpointer data)
+{
+  KindCensus *kc = data;
+
+  g_clear_pointer (&kc->types, g_hash_table_unref);
+  g_free (kc);
+}
+
+static guint
+count_widgets (GtkWidget *widget)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child);
+  return n;
+}
+
+/* The row's kind as bench-bare builds it, "checkpoint" for the checkpoint picker's. */
+static const char *
+census_kind (GtkWidget *row)
+{
+  if (cb_widget_find_descendant (row, CB_TYPE_CHECKPOINT_PICKER) != NULL)
+    return "checkpoint";
+  return row_kind (row);
+}
+
+/* Every preferences row under @widget, by kind: how many, and their widgets; the widgets
+ * outside rows (in the pages) as the kind "not-in-a-row". */
+static void
+census_row_kinds (GtkWidget  *widget,
+                  GHashTable *kinds)
+{
+  if (!ADW_IS_PREFERENCES_ROW (widget))
+    {
+      KindCensus *kc = g_hash_table_lookup (kinds, "not-in-a-row");
+      const char *name = G_OBJECT_TYPE_NAME (widget);
+
+      if (kc == NULL)
+        {
+          kc = g_new0 (KindCensus, 1);
+          kc->types = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (kinds, (gpointer) "not-in-a-row", kc);
+        }
+      kc->widgets++;
+      g_hash_table_insert (kc->types, (gpointer) name,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kc->types,
+                                                                                    name)) + 1));
+    }
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      const char *kind = census_kind (widget);
+      KindCensus *kc = g_hash_table_lookup (kinds, kind);
+      g_autoptr(GHashTable) types = NULL;
+      GHashTableIter iter;
+      gpointer key, value;
+      guint n = 0;
+
+      if (kc == NULL)
+        {
+          kc = g_new0 (KindCensus, 1);
+          kc->types = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (kinds, (gpointer) kind, kc);
+        }
+      types = bench_census (widget, &n);
+      kc->rows++;
+      kc->widgets += n;
+      if (!gtk_widget_get_visible (widget))
+        {
+          kc->hidden_rows++;
+          kc->hidden_widgets += n;
+        }
+      g_hash_table_iter_init (&iter, types);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (kc->types, key,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kc->types,
+                                                                                      key)) +
+                                               GPOINTER_TO_UINT (value)));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    census_row_kinds (child, kinds);
+}
+
+/* The window's widgets outside its pages, as the kind "not-in-a-page". */
+static void
+census_outside_pages (GtkWidget  *widget,
+                      GHashTable *kinds)
+{
+  KindCensus *kc;
+  const char *name = G_OBJECT_TYPE_NAME (widget);
+
+  if (CB_IS_PAGE (widget))
+    return;
+
+  if ((kc = g_hash_table_lookup (kinds, "not-in-a-page")) == NULL)
+    {
+      kc = g_new0 (KindCensus, 1);
+      kc->types = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (kinds, (gpointer) "not-in-a-page", kc);
+    }
+  kc->widgets++;
+  g_hash_table_insert (kc->types, (gpointer) name,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kc->types, name)) +
+                                         1));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    census_outside_pages (child, kinds);
+}
+
+static int
+compare_kinds (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  GHashTable *kinds = user_data;
+  const KindCensus *x = g_hash_table_lookup (kinds, *(const char **) a);
+  const KindCensus *y = g_hash_table_lookup (kinds, *(const char **) b);
+
+  if (x->widgets != y->widgets)
+    return x->widgets > y->widgets ? -1 : 1;
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static GPtrArray *
+sorted_kinds (GHashTable *kinds)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, kinds);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, compare_kinds, kinds);
+  return names;
+}
+
+/* "widget_census": {"window": N, "pages": {"train": N, …}, "shown": {"train": N, …},
+ *                   "rows": {"combo": {"rows": n, "widgets": n}, …}}
+ * "shown": the widgets of the page that show with it (bench_count_shown()). */
+static void
+widget_census_json (App     *self,
+                    GString *json)
+{
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       kind_census_free);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  g_string_append_printf (json, "\"widget_census\": {\"window\": %u, \"pages\": {",
+                          count_widgets (GTK_WIDGET (self->window)));
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    {
+      GtkWidget *page = GTK_WIDGET (cb_window_get_page (self->window, bench_page_names[i]));
+
+      g_string_append_printf (json, "%s\"%s\": %u", i ? ", " : "", bench_page_names[i],
+                              count_widgets (page));
+      g_string_append_printf (shown, "%s\"%s\": %u", i ? ", " : "", bench_page_names[i],
+                              bench_count_shown (page));
+      census_row_kinds (page, kinds);
+    }
+  g_string_append_printf (json, "}, \"shown\": {%s}, \"rows\": {", shown->str);
+  names = sorted_kinds (kinds);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const KindCensus *kc = g_hash_table_lookup (kinds, g_ptr_array_index (names, i));
+
+      g_string_append_printf (json, "%s\"%s\": {\"rows\": %u, \"widgets\": %u}", i ? ", " : "",
+                              (const char *) g_ptr_array_index (names, i), kc->rows, kc->widgets);
+    }
+  g_string_append (json, "}}");
+}
+
+static void
+dump_tree (GtkWidget *widget,
+           guint      depth)
+{
+  g_print ("%*s%s%s%s%s\n", (int) depth * 2, "", G_OBJECT_TYPE_NAME (widget),
+           gtk_widget_get_visible (widget) ? "" : " (hidden)",
+           *gtk_widget_get_name (widget) != '\0' ? " #" : "",
+           *gtk_widget_get_name (widget) != '\0' ? gtk_widget_get_name (widget) : "");
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dump_tree (child, depth + 1);
+}
+
+static void
+dump_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    {
+      g_print ("\n");
+      dump_tree (widget, 1);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dump_named (child, name);
+}
+
+/* " Type n" for the @max most numerous types of @types (type name → count). */
+static char *
+top_types (GHashTable *types,
+           guint       max)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, types);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, bench_compare_counts, types);
+  for (guint i = 0; i < names->len && i < max; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      g_string_append_printf (out, " %s %u", name,
+                              GPOINTER_TO_UINT (g_hash_table_lookup (types, name)));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* --mode widgets: the census as text, for a person: per page (and what of it shows with
+ * it), per kind of row (and the types in those rows), and the most numerous types in the
+ * window. BENCH_DUMP=NAME also prints the tree of each widget named NAME. */
+static gboolean
+print_widgets_cb (gpointer data)
+{
+  App *self = data;
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       kind_census_free);
+  g_autoptr(GHashTable) types = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *top = NULL;
+  guint n_window = 0;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->window)) || !pages_built (self) ||
+      !cb_config_cache_get_loaded (cb_window_get_config_cache (self->window)))
+    return G_SOURCE_CONTINUE;
+
+  types = bench_census (GTK_WIDGET (self->window), &n_window);
+  g_print ("window: %u widgets (", n_window);
+  for (guint i = 0; i < G_N_ELEMENTS (bench_page_names); i++)
+    {
+      GtkWidget *page = GTK_WIDGET (cb_window_get_page (self->window, bench_page_names[i]));
+
+      g_print ("%s%s %u (shown %u)", i ? ", " : "", bench_page_names[i], count_widgets (page),
+               bench_count_shown (page));
+      census_row_kinds (page, kinds);
+    }
+  census_outside_pages (GTK_WIDGET (self->window), kinds);
+  g_print (")\n\nrows by kind: rows, widgets, per row, hidden rows and their widgets; the "
+           "types in them\n");
+  names = sorted_kinds (kinds);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *kind = g_ptr_array_index (names, i);
+      const KindCensus *kc = g_hash_table_lookup (kinds, kind);
+      g_autofree char *kind_top = top_types (kc->types, 12);
+
+      g_print ("  %-13s %4u %6u %6.1f  hidden %2u %4u %s\n", kind, kc->rows, kc->widgets,
+               kc->rows > 0 ? (double) kc->widgets / kc->rows : 0.0, kc->hidden_rows,
+               kc->hidden_widgets, kind_top);
+    }
+
+  if (g_getenv ("BENCH_DUMP") != NULL)
+    dump_named (GTK_WIDGET (self->window), g_getenv ("BENCH_DUMP"));
+
+  top = top_types (types, 40);
+  g_print ("\nthe window's most numerous types:%s\n", top);
   fflush (stdout);
   _exit (0);
   return G_SOURCE_REMOVE;
@@ -739,6 +1041,11 @@ window_added_cb (GtkApplication *app,
   if (g_str_equal (self->mode, "census"))
     {
       g_timeout_add (100, print_census_cb, self);
+      return;
+    }
+  if (g_str_equal (self->mode, "widgets"))
+    {
+      g_timeout_add (100, print_widgets_cb, self);
       return;
     }
   if (g_str_equal (self->mode, "session"))

@@ -630,10 +630,11 @@ bench_census (GtkWidget *root,
   return counts;
 }
 
-static int
-compare_counts (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
+/* Sorts type names by their count in @user_data (a census), most numerous first. */
+int
+bench_compare_counts (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
 {
   GHashTable *counts = user_data;
   guint x = GPOINTER_TO_UINT (g_hash_table_lookup (counts, *(const char **) a));
@@ -644,7 +645,29 @@ compare_counts (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
-/* "name": {"widgets": N, "AdwActionRow": n, …} (the 24 most numerous types) */
+static guint
+count_shown (GtkWidget *widget)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && gtk_widget_get_child_visible (child))
+      n += count_shown (child);
+  return n;
+}
+
+/* Widgets under @widget that show when it does (itself included): visible and let show by
+ * their parents, down from @widget. Not: a hidden popover or icon, the pages of a stack
+ * other than its visible one, a closed revealer's child, and what is in them. */
+guint
+bench_count_shown (GtkWidget *widget)
+{
+  return gtk_widget_get_visible (widget) ? count_shown (widget) : 0;
+}
+
+/* "name": {"widgets": N, "shown": N, "AdwActionRow": n, …} (the 24 most numerous types;
+ * "shown": bench_count_shown(), the window as it is then) */
 void
 bench_json_census (GString    *json,
                    const char *name,
@@ -660,8 +683,9 @@ bench_json_census (GString    *json,
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (names, key);
 
-  g_ptr_array_sort_with_data (names, compare_counts, counts);
-  g_string_append_printf (json, "\"%s\": {\"widgets\": %u", name, n);
+  g_ptr_array_sort_with_data (names, bench_compare_counts, counts);
+  g_string_append_printf (json, "\"%s\": {\"widgets\": %u, \"shown\": %u", name, n,
+                          bench_count_shown (root));
   for (guint i = 0; i < names->len && i < 24; i++)
     g_string_append_printf (json, ", \"%s\": %u", (const char *) g_ptr_array_index (names, i),
                             GPOINTER_TO_UINT (g_hash_table_lookup (counts,

@@ -130,6 +130,10 @@ GHashTable *bench_census            (GtkWidget  *root,
 void        bench_json_census       (GString    *json,
                                      const char *name,
                                      GtkWidget  *root);
+guint       bench_count_shown       (GtkWidget  *widget);
+int         bench_compare_counts    (gconstpointer a,
+                                     gconstpointer b,
+                                     gpointer      counts);
 
 void        bench_json_escape       (GString    *json,
                                      const char *text);

@@ -643,6 +643,65 @@ test_architecture (void)
 }
 
 static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+/* A combo row's popup builds its items the first time it opens (cb_popup_list_defer); then
+ * it lists every option by its label, and the focus is inside it, as before. */
+static void
+test_combo_popup (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  GtkWidget *arch, *popover, *list, *focus;
+  GListModel *model;
+  guint n_items, n_shown = 0;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  arch = cb_page_get_control (cb_window_get_page (f.window, "train"), "architecture");
+  g_assert_true (ADW_IS_COMBO_ROW (arch));
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (arch));
+  n_items = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n_items, >, 1);
+  popover = cb_widget_find_descendant (arch, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  list = cb_widget_find_descendant (popover, GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (list);
+  g_assert_null (cb_widget_find_descendant (list, GTK_TYPE_LABEL));
+
+  adw_action_row_activate (ADW_ACTION_ROW (arch));
+  spin_until (widget_mapped, popover);
+  gtk_test_widget_wait_for_draw (popover);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *label = cb_widget_find_descendant (item, GTK_TYPE_LABEL);
+
+      if (label != NULL && gtk_widget_get_mapped (label) &&
+          find_string (model, gtk_label_get_label (GTK_LABEL (label))) != GTK_INVALID_LIST_POSITION)
+        n_shown++;
+    }
+  g_assert_cmpuint (n_shown, ==, n_items);
+  focus = gtk_root_get_focus (GTK_ROOT (f.window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == popover || gtk_widget_is_ancestor (focus, popover));
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  spin_until (widget_unmapped, popover);
+  fixture_close (&f);
+}
+
+static gboolean
 variant_matches (GVariant *expected,
                  GVariant *actual)
 {
@@ -2053,6 +2112,7 @@ main (int    argc,
   g_test_add_func ("/window/demo/warm-up-paint", test_warm_up_paint);
   g_test_add_func ("/window/demo/visible-if", test_visible_if);
   g_test_add_func ("/window/demo/architecture", test_architecture);
+  g_test_add_func ("/window/demo/combo-popup", test_combo_popup);
   g_test_add_func ("/window/demo/use-case", test_use_case);
   g_test_add_func ("/window/demo/copy", test_copy);
   g_test_add_func ("/window/demo/switch-pages", test_switch_pages);

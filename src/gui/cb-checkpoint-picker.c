@@ -620,7 +620,8 @@ cb_checkpoint_picker_new (GListModel *checkpoints)
 
   expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
                                             G_CALLBACK (checkpoint_search_text), NULL, NULL);
-  self->drop_down = gtk_drop_down_new (g_object_ref (checkpoints), expression);
+  /* The model comes after the factories: no item is built twice. */
+  self->drop_down = gtk_drop_down_new (NULL, expression);
   gtk_widget_set_parent (self->drop_down, GTK_WIDGET (self));
   self->settings_button = new_settings_button ();
   gtk_widget_set_parent (self->settings_button, GTK_WIDGET (self));
@@ -634,7 +635,9 @@ cb_checkpoint_picker_new (GListModel *checkpoints)
   g_signal_connect (list_factory, "unbind", G_CALLBACK (unbind_item_cb), self);
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->drop_down), TRUE);
   gtk_drop_down_set_factory (GTK_DROP_DOWN (self->drop_down), factory);
-  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (self->drop_down), list_factory);
+  /* The popup's items are built when it first opens. */
+  cb_popup_list_defer (self->drop_down, list_factory);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->drop_down), checkpoints);
   improve_drop_down (self);
   update_no_selection (self);
   update_status (self);

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * cb-field-row.c builds the row of each field type and keeps it in step with the form;
- * cb-field-row-sweep.c adds the Sweep toggle and the entry of the values a field sweeps over.
+ * cb-field-row-sweep.c adds the Sweep toggle and the entry of the values a field sweeps over;
+ * cb-field-row-status.c shows the row's error, warning and changed mark.
  */
 
 #pragma once
@@ -35,9 +36,10 @@ struct _CbFieldRow
   GtkWidget      *row;            /* owned */
   GtkWidget      *control;        /* switch, drop-down, scale or spin button; unowned */
   GtkSpinButton  *spin;           /* slider and number rows; unowned */
-  GtkWidget      *error_icon;     /* unowned */
-  GtkWidget      *warning_icon;   /* unowned */
-  GtkWidget      *mark;           /* changed from the default: cb-row-mark.c; unowned */
+  /* Built the first time they show (cb-field-row-status.c); unowned, NULL until then */
+  GtkWidget      *error_icon;
+  GtkWidget      *warning_icon;
+  GtkWidget      *mark;           /* changed from the default: cb-row-mark.c */
   GtkStringList  *model;          /* selectbox labels; owned */
   GtkAdjustment  *adjustment;     /* slider and number rows: the spin button's; owned */
   GtkAdjustment  *scale_adjustment; /* slider rows: the scale's (log10 units when
@@ -66,7 +68,8 @@ struct _CbFieldRow
 
   /* Sweeps (cb-field-row-sweep.c); all unowned (in the row) */
   GtkWidget      *sweep_toggle;   /* the Sweep toggle, or NULL: the field cannot sweep */
-  GtkWidget      *sweep_entry;    /* the values, in place of the value widgets */
+  GtkWidget      *sweep_entry;    /* the values, in place of the value widgets; built with
+                                   * sweep_options the first time the toggle is on */
   GtkWidget      *sweep_options;  /* selects: a menu button with a check button per option */
   gboolean        sweeping;       /* the toggle is on */
 };
@@ -76,5 +79,12 @@ void     _cb_field_row_sweep_detach        (CbFieldRow *self);
 void     _cb_field_row_sweep_update        (CbFieldRow *self);
 gboolean _cb_field_row_sweep_owns_value    (CbFieldRow *self);
 gboolean _cb_field_row_sweep_entry_changed (CbFieldRow *self);
+
+const char *_cb_field_row_warning       (const CbFieldState *state);
+void        _cb_field_row_insert_suffix (CbFieldRow         *self,
+                                         GtkWidget          *widget,
+                                         GtkWidget          *before);
+void        _cb_field_row_status_update (CbFieldRow         *self,
+                                         const CbFieldState *state);
 
 G_END_DECLS

@@ -20,20 +20,17 @@
 #include "cb/cb-quote.h"
 #include "cb/cb-sweep.h"
 
-static void
-add_suffix (CbFieldRow *self,
-            GtkWidget  *widget)
-{
-  if (ADW_IS_ENTRY_ROW (self->row))
-    adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->row), widget);
-  else
-    adw_action_row_add_suffix (ADW_ACTION_ROW (self->row), widget);
-}
+static void ensure_sweep_widgets (CbFieldRow *self);
 
+/* Where the values are edited: a text row's own entry, else the sweep's (built now if it
+ * was not yet). */
 static GtkEditable *
 sweep_editable (CbFieldRow *self)
 {
-  return GTK_EDITABLE (self->kind == ROW_ENTRY ? self->row : self->sweep_entry);
+  if (self->kind == ROW_ENTRY)
+    return GTK_EDITABLE (self->row);
+  ensure_sweep_widgets (self);
+  return GTK_EDITABLE (self->sweep_entry);
 }
 
 /* The field's value as the start of a list: "0.001", "dbnet", "my run". */
@@ -90,6 +87,8 @@ show_sweep (CbFieldRow *self,
   GtkWidget *value_widgets[] = { self->control, self->spin ? GTK_WIDGET (self->spin) : NULL };
 
   self->sweeping = on;
+  if (on)
+    ensure_sweep_widgets (self);
   if (self->kind == ROW_SLIDER || self->kind == ROW_NUMBER || self->kind == ROW_SEARCH)
     for (guint i = 0; i < G_N_ELEMENTS (value_widgets); i++)
       if (value_widgets[i] != NULL)
@@ -257,7 +256,42 @@ new_options_button (CbFieldRow *self)
   return button;
 }
 
-/* Called once the row is built: the toggle, and the entry it shows. */
+/* The entry of the values and, for selects, the options button: built the first time the
+ * toggle is on (most rows never sweep), just before the toggle. */
+static void
+ensure_sweep_widgets (CbFieldRow *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->kind == ROW_ENTRY || self->sweep_entry != NULL || self->sweep_toggle == NULL)
+    return;
+
+  name = g_strdup_printf (_("Values of %s"), cb_schema_text (self->field->label));
+  self->sweep_entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->sweep_entry),
+                                  self->kind == ROW_SLIDER || self->kind == ROW_NUMBER
+                                    ? _("1e-4, 3e-4, 1e-3  or  0.001:0.01:0.003")
+                                    : _("option, other option"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->sweep_entry), 28);
+  gtk_widget_set_valign (self->sweep_entry, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->sweep_entry, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sweep_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Values separated by commas, or a range "
+                                    "START:STOP:STEP"),
+                                  -1);
+  g_signal_connect (self->sweep_entry, "changed", G_CALLBACK (sweep_entry_changed_cb), self);
+  _cb_field_row_insert_suffix (self, self->sweep_entry, self->sweep_toggle);
+
+  if (self->kind == ROW_COMBO || self->kind == ROW_SEARCH)
+    {
+      self->sweep_options = new_options_button (self);
+      _cb_field_row_insert_suffix (self, self->sweep_options, self->sweep_toggle);
+    }
+}
+
+/* Called once the row is built: the toggle (the entry it shows comes when it is on). */
 void
 _cb_field_row_sweep_attach (CbFieldRow *self)
 {
@@ -280,34 +314,6 @@ _cb_field_row_sweep_attach (CbFieldRow *self)
   if (!cb_sweep_field_can_sweep (self->field) || self->field->hydra_override == NULL)
     return;
 
-  if (self->kind != ROW_ENTRY)
-    {
-      g_autofree char *name = g_strdup_printf (_("Values of %s"),
-                                               cb_schema_text (self->field->label));
-
-      self->sweep_entry = gtk_entry_new ();
-      gtk_entry_set_placeholder_text (GTK_ENTRY (self->sweep_entry),
-                                      self->kind == ROW_SLIDER || self->kind == ROW_NUMBER
-                                        ? _("1e-4, 3e-4, 1e-3  or  0.001:0.01:0.003")
-                                        : _("option, other option"));
-      gtk_editable_set_width_chars (GTK_EDITABLE (self->sweep_entry), 28);
-      gtk_widget_set_valign (self->sweep_entry, GTK_ALIGN_CENTER);
-      gtk_widget_set_visible (self->sweep_entry, FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->sweep_entry),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Values separated by commas, or a range "
-                                        "START:STOP:STEP"),
-                                      -1);
-      g_signal_connect (self->sweep_entry, "changed", G_CALLBACK (sweep_entry_changed_cb), self);
-      add_suffix (self, self->sweep_entry);
-    }
-  if (self->kind == ROW_COMBO || self->kind == ROW_SEARCH)
-    {
-      self->sweep_options = new_options_button (self);
-      add_suffix (self, self->sweep_options);
-    }
-
   toggle_name = g_strdup_printf (_("Sweep %s over several values"),
                                  cb_schema_text (self->field->label));
   self->sweep_toggle = gtk_toggle_button_new ();
@@ -320,7 +326,7 @@ _cb_field_row_sweep_attach (CbFieldRow *self)
   gtk_widget_set_valign (self->sweep_toggle, GTK_ALIGN_CENTER);
   gtk_widget_set_name (self->sweep_toggle, "sweep-toggle");
   g_signal_connect (self->sweep_toggle, "toggled", G_CALLBACK (toggled_cb), self);
-  add_suffix (self, self->sweep_toggle);
+  _cb_field_row_insert_suffix (self, self->sweep_toggle, NULL);
 }
 
 void

@@ -35,7 +35,6 @@
 #include "cb-checkpoint-picker.h"
 #include "cb/cb-checkpoint.h"
 #include "cb/cb-quote.h"
-#include "cb-row-mark.h"
 #include "cb-widget-util.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -315,37 +314,6 @@ label_control (CbFieldRow *self,
                                   -1);
 }
 
-/* "error" or "warning": the same glyph, in that colour (a warning: allowed, but look
- * again). */
-static GtkWidget *
-new_status_icon (const char *css_class)
-{
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-  gtk_widget_add_css_class (icon, css_class);
-  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (icon, FALSE);
-  return icon;
-}
-
-/* The changed mark, then the warning and error icons, before the control. */
-static void
-add_status_icons (CbFieldRow *self,
-                  GtkWidget  *row)
-{
-  GtkWidget *icons[] = { cb_row_mark_new (self->field), new_status_icon ("warning"),
-                         new_status_icon ("error") };
-
-  self->mark = icons[0];
-  self->warning_icon = icons[1];
-  self->error_icon = icons[2];
-  for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
-    if (ADW_IS_ENTRY_ROW (row))
-      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), icons[i]);
-    else
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icons[i]);
-}
-
 static GtkWidget *
 new_action_row (CbFieldRow *self)
 {
@@ -354,8 +322,6 @@ new_action_row (CbFieldRow *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-
-  add_status_icons (self, row);
   return row;
 }
 
@@ -414,7 +380,6 @@ build_entry (CbFieldRow *self)
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
-  add_status_icons (self, row);
 
   self->row = row;
   self->control = row;
@@ -445,9 +410,9 @@ build_combo (CbFieldRow *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_schema_text (self->field->label));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  add_status_icons (self, row);
 
   self->model = gtk_string_list_new (NULL);
+  cb_popup_list_defer (row, NULL);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (self->model));
 
   self->row = row;
@@ -469,7 +434,7 @@ build_search (CbFieldRow *self)
                                                              "string"));
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
   gtk_drop_down_set_factory (GTK_DROP_DOWN (dropdown), factory);
-  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (dropdown), list_factory);
+  cb_popup_list_defer (dropdown, list_factory);
   cb_drop_down_improve_search (dropdown, NULL);
   gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (dropdown, "cb-search-dropdown");
@@ -989,16 +954,6 @@ update_range (CbFieldRow         *self,
   return TRUE;
 }
 
-/* A mismatch with the chosen checkpoint's run comes first, then what Hydra would refuse:
- * both make the run fail. */
-static const char *
-row_warning (const CbFieldState *state)
-{
-  if (state->mismatch != NULL)
-    return state->mismatch;
-  return state->hydra != NULL ? state->hydra : state->warning;
-}
-
 static char *
 compose_subtitle (CbFieldRow         *self,
                   const CbFieldState *state)
@@ -1011,8 +966,8 @@ compose_subtitle (CbFieldRow         *self,
     }
 
   /* A warning takes the subtitle while it lasts; the help stays in the tooltip. */
-  if (row_warning (state) != NULL)
-    return g_strdup (row_warning (state));
+  if (_cb_field_row_warning (state) != NULL)
+    return g_strdup (_cb_field_row_warning (state));
 
   if (self->kind == ROW_CHECKPOINT)
     {
@@ -1083,59 +1038,6 @@ update_help (CbFieldRow         *self,
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                     self->subtitle ? self->subtitle : "",
                                     -1);
-}
-
-/* An error or a warning on the row: @icon, with @message as its tooltip, and a class: the
- * entry row's own (@entry_class), ours (@row_class) on the other rows. */
-static void
-show_mark (CbFieldRow *self,
-           GtkWidget  *icon,
-           const char *message,
-           const char *entry_class,
-           const char *row_class)
-{
-  gtk_widget_remove_css_class (self->row, entry_class);
-  gtk_widget_remove_css_class (self->row, row_class);
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (self->row, self->kind == ROW_ENTRY ? entry_class : row_class);
-      gtk_widget_set_tooltip_text (icon, message);
-    }
-  gtk_widget_set_visible (icon, message != NULL);
-}
-
-static void
-update_error (CbFieldRow         *self,
-              const CbFieldState *state)
-{
-  if (g_strcmp0 (state->error, self->error) == 0)
-    return;
-
-  g_free (self->error);
-  self->error = g_strdup (state->error);
-  show_mark (self, self->error_icon, self->error, "error", "cb-invalid");
-
-  if (self->control != NULL)
-    gtk_accessible_update_state (GTK_ACCESSIBLE (self->control),
-                                 GTK_ACCESSIBLE_STATE_INVALID,
-                                 self->error ? GTK_ACCESSIBLE_INVALID_TRUE
-                                             : GTK_ACCESSIBLE_INVALID_FALSE,
-                                 -1);
-}
-
-/* A warning: the value is allowed but probably not what the user wants (it differs from
- * what the chosen checkpoint was trained with). Shown apart from errors: its own icon, the
- * warning colour, and the subtitle (see compose_subtitle()). */
-static void
-update_warning (CbFieldRow         *self,
-                const CbFieldState *state)
-{
-  if (g_strcmp0 (row_warning (state), self->warning) == 0)
-    return;
-
-  g_free (self->warning);
-  self->warning = g_strdup (row_warning (state));
-  show_mark (self, self->warning_icon, self->warning, "warning", "cb-warning");
 }
 
 static gboolean
@@ -1260,9 +1162,7 @@ cb_field_row_update (CbFieldRow         *self,
     g_signal_handler_unblock (self->handler_instance, self->handler_id);
 
   update_help (self, state);
-  update_error (self, state);
-  update_warning (self, state);
-  cb_row_mark_update (self->mark, self->row, self->field, state);
+  _cb_field_row_status_update (self, state);
 
   return changed;
 }

@@ -97,6 +97,68 @@ cb_drop_down_improve_search (GtkWidget          *drop_down,
   return NULL;
 }
 
+#define DEFERRED_FACTORY_KEY "cb-popup-list-factory"
+
+static void
+set_list_factory (GtkWidget          *owner,
+                  GtkListItemFactory *factory)
+{
+  if (ADW_IS_COMBO_ROW (owner))
+    adw_combo_row_set_list_factory (ADW_COMBO_ROW (owner), factory);
+  else
+    gtk_drop_down_set_list_factory (GTK_DROP_DOWN (owner), factory);
+}
+
+static void
+deferred_popup_show_cb (GtkWidget *popover,
+                        GtkWidget *owner)
+{
+  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (popover), DEFERRED_FACTORY_KEY);
+
+  g_signal_handlers_disconnect_by_func (popover, deferred_popup_show_cb, owner);
+  set_list_factory (owner, factory);
+  g_object_set_data (G_OBJECT (popover), DEFERRED_FACTORY_KEY, NULL);
+  /* The popover gave the focus to an item as it opened: keep it inside if that went. */
+  if (gtk_widget_get_focus_child (popover) == NULL)
+    gtk_widget_child_focus (popover, GTK_DIR_TAB_FORWARD);
+}
+
+/**
+ * cb_popup_list_defer:
+ * @owner: an #AdwComboRow or a #GtkDropDown, before it has items
+ * @list_factory: (nullable): the factory of its popup's items (%NULL: the owner's own)
+ *
+ * A combo row or a drop-down builds the items of its popup's list (a box, a label and an
+ * icon each) when it gets its model, long before the popup opens, if ever. Until the popup
+ * first shows, its items are built by a factory that builds nothing; then @list_factory
+ * takes over, before the popup's first frame. The list, its model and its selection are
+ * the same all along, so search, keyboard and selection work as before.
+ */
+void
+cb_popup_list_defer (GtkWidget          *owner,
+                     GtkListItemFactory *list_factory)
+{
+  g_autoptr(GtkListItemFactory) empty = gtk_signal_list_item_factory_new ();
+  GtkWidget *popover;
+
+  g_return_if_fail (ADW_IS_COMBO_ROW (owner) || GTK_IS_DROP_DOWN (owner));
+  g_return_if_fail (list_factory == NULL || GTK_IS_LIST_ITEM_FACTORY (list_factory));
+
+  popover = cb_widget_find_descendant (owner, GTK_TYPE_POPOVER);
+  if (popover == NULL)
+    {
+      /* Not built as it was in GTK 4.8 and libadwaita 1.2: no deferring. */
+      set_list_factory (owner, list_factory);
+      return;
+    }
+
+  set_list_factory (owner, empty);
+  if (list_factory != NULL)
+    g_object_set_data_full (G_OBJECT (popover), DEFERRED_FACTORY_KEY,
+                            g_object_ref (list_factory), g_object_unref);
+  g_signal_connect (popover, "show", G_CALLBACK (deferred_popup_show_cb), owner);
+}
+
 /**
  * cb_follow_object:
  * @owner: whose @callback follows the object

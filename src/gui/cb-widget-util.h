@@ -20,5 +20,7 @@ gboolean   cb_follow_object          (gpointer    owner,
                                       GCallback   callback);
 GtkWidget *cb_drop_down_improve_search (GtkWidget          *drop_down,
                                         GtkSelectionModel **selection_out);
+void       cb_popup_list_defer         (GtkWidget          *owner,
+                                        GtkListItemFactory *list_factory);
 
 G_END_DECLS
