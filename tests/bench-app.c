@@ -1,6 +1,6 @@
 /* bench-app.c: the app's real code, timed as a user feels it (scripts/bench runs it)
  *
- *   bench-app [--mode startup|full|census|widgets|cache] [--project DIR] [--switches N]
+ *   bench-app [--mode startup|full|census|widgets|borders|cache] [--project DIR] [--switches N]
  *             [--edits N] [--gap-ms MS] [--experiment NAME[,NAME...]]
  *
  * startup, full: runs CbApplication as command-builder does (the project given with
@@ -11,6 +11,8 @@
  *   the edit series (the batch size scale of Train, to the preview's text updated and
  *   painted), and the core's own time for the same edit. One JSON object on stdout.
  * widgets: prints the widget census (per page, per kind of row, per type) and exits.
+ * borders: prints, per page, the borders GTK's cairo renderer fills with a mesh gradient (their
+ *   sides not of one colour), with their areas and widgets, and exits; see print_borders_cb().
  * census: prints the rows of every page (kinds, visibility, texts, options) for bench-bare,
  *   so that the floor has the same widgets.
  * cache: times the config cache load of DIR/configs (--project), in this thread and through
@@ -1028,6 +1030,195 @@ realize_marks_cb (GtkWidget *window,
     }
 }
 
+/* --mode borders: what of each page GTK 4.8's cairo renderer paints the slow way. A border
+ * whose four sides are not of one colour (a line on one side only: the others keep the
+ * theme's currentColor) is filled with a cairo mesh gradient, pixel by pixel over the whole
+ * widget. Each page is shown, the window drawn into a render node as a frame does, and every
+ * such border is listed with its place (window coordinates, the whole scrolled page), widths,
+ * colours and area (a GTK built with debugging and GTK_DEBUG=snapshot also names the widget). */
+typedef struct
+{
+  guint   n;
+  double  area;
+} BorderCount;
+
+static void
+walk_borders (GskRenderNode *node,
+              GskTransform  *transform,
+              const char    *owner,
+              GHashTable    *counts,
+              BorderCount   *total)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        walk_borders (gsk_container_node_get_child (node, i), transform, owner, counts, total);
+      break;
+    case GSK_DEBUG_NODE:
+      {
+        const char *message = gsk_debug_node_get_message (node);
+        g_autofree char *name = message ? g_strndup (message, strcspn (message, "<")) : NULL;
+
+        walk_borders (gsk_debug_node_get_child (node), transform, name ? name : owner, counts, total);
+        break;
+      }
+    case GSK_TRANSFORM_NODE:
+      {
+        GskTransform *inner = gsk_transform_transform (gsk_transform_ref (transform),
+                                                       gsk_transform_node_get_transform (node));
+
+        walk_borders (gsk_transform_node_get_child (node), inner, owner, counts, total);
+        gsk_transform_unref (inner);
+        break;
+      }
+    case GSK_CLIP_NODE:
+      walk_borders (gsk_clip_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      walk_borders (gsk_rounded_clip_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_OPACITY_NODE:
+      walk_borders (gsk_opacity_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_COLOR_MATRIX_NODE:
+      walk_borders (gsk_color_matrix_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_SHADOW_NODE:
+      walk_borders (gsk_shadow_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_BLUR_NODE:
+      walk_borders (gsk_blur_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_REPEAT_NODE:
+      walk_borders (gsk_repeat_node_get_child (node), transform, owner, counts, total);
+      break;
+    case GSK_BLEND_NODE:
+      walk_borders (gsk_blend_node_get_bottom_child (node), transform, owner, counts, total);
+      walk_borders (gsk_blend_node_get_top_child (node), transform, owner, counts, total);
+      break;
+    case GSK_CROSS_FADE_NODE:
+      walk_borders (gsk_cross_fade_node_get_start_child (node), transform, owner, counts, total);
+      walk_borders (gsk_cross_fade_node_get_end_child (node), transform, owner, counts, total);
+      break;
+    case GSK_BORDER_NODE:
+      {
+        const GdkRGBA *colors = gsk_border_node_get_colors (node);
+        graphene_rect_t bounds;
+        graphene_rect_t window_bounds;
+        g_autofree char *widget = NULL;
+        BorderCount *count;
+
+        if (gdk_rgba_equal (&colors[0], &colors[1]) && gdk_rgba_equal (&colors[0], &colors[2]) &&
+            gdk_rgba_equal (&colors[0], &colors[3]))
+          break;
+
+        gsk_render_node_get_bounds (node, &bounds);
+        gsk_transform_transform_bounds (transform, &bounds, &window_bounds);
+        {
+          const float *widths = gsk_border_node_get_widths (node);
+          g_autofree char *c0 = gdk_rgba_to_string (&colors[0]);
+          g_autofree char *c2 = gdk_rgba_to_string (&colors[2]);
+
+          widget = g_strdup_printf ("%s%sat %.0f,%.0f %.0fx%.0f, widths %g %g %g %g, top %s, "
+                                    "bottom %s", owner ? owner : "", owner ? " " : "",
+                                    window_bounds.origin.x, window_bounds.origin.y,
+                                    window_bounds.size.width, window_bounds.size.height,
+                                    widths[0], widths[1], widths[2], widths[3], c0, c2);
+        }
+        count = g_hash_table_lookup (counts, widget);
+        if (count == NULL)
+          {
+            count = g_new0 (BorderCount, 1);
+            g_hash_table_insert (counts, g_strdup (widget), count);
+          }
+        count->n++;
+        count->area += bounds.size.width * bounds.size.height;
+        total->n++;
+        total->area += bounds.size.width * bounds.size.height;
+        break;
+      }
+    case GSK_NOT_A_RENDER_NODE:
+    case GSK_CAIRO_NODE:
+    case GSK_COLOR_NODE:
+    case GSK_LINEAR_GRADIENT_NODE:
+    case GSK_REPEATING_LINEAR_GRADIENT_NODE:
+    case GSK_RADIAL_GRADIENT_NODE:
+    case GSK_REPEATING_RADIAL_GRADIENT_NODE:
+    case GSK_CONIC_GRADIENT_NODE:
+    case GSK_TEXTURE_NODE:
+    case GSK_INSET_SHADOW_NODE:
+    case GSK_OUTSET_SHADOW_NODE:
+    case GSK_TEXT_NODE:
+    case GSK_GL_SHADER_NODE:
+    default:
+      break;
+    }
+}
+
+static gint
+border_count_compare (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      counts)
+{
+  const BorderCount *x = g_hash_table_lookup (counts, *(const char * const *) a);
+  const BorderCount *y = g_hash_table_lookup (counts, *(const char * const *) b);
+
+  return x->area < y->area ? 1 : x->area > y->area ? -1 : 0;
+}
+
+static gboolean
+print_borders_cb (gpointer data)
+{
+  App *self = data;
+  static guint page;
+  static guint settle;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autofree const char **names = NULL;
+  BorderCount total = { 0, 0 };
+  guint n_names;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->window)) || !pages_built (self))
+    return G_SOURCE_CONTINUE;
+  if (settle++ == 0)
+    {
+      switch_to (self, bench_page_names[page]);
+      return G_SOURCE_CONTINUE;
+    }
+  settle = 0;
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (self->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (GTK_WIDGET (self->window)),
+                          gtk_widget_get_height (GTK_WIDGET (self->window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (node != NULL)
+    walk_borders (node, NULL, NULL, counts, &total);
+
+  g_print ("%s: %u borders of more than one colour, %.0f px (window %d x %d)\n",
+           bench_page_names[page], total.n, total.area,
+           gtk_widget_get_width (GTK_WIDGET (self->window)),
+           gtk_widget_get_height (GTK_WIDGET (self->window)));
+  names = (const char **) g_hash_table_get_keys_as_array (counts, &n_names);
+  g_qsort_with_data (names, n_names, sizeof (char *), border_count_compare, counts);
+  for (guint i = 0; i < n_names; i++)
+    {
+      BorderCount *count = g_hash_table_lookup (counts, names[i]);
+
+      g_print ("  %4u %9.0f px  %s\n", count->n, count->area, names[i]);
+    }
+
+  if (++page < G_N_ELEMENTS (bench_page_names))
+    return G_SOURCE_CONTINUE;
+  g_application_quit (g_application_get_default ());
+  return G_SOURCE_REMOVE;
+}
+
 static void
 window_added_cb (GtkApplication *app,
                  GtkWindow      *window,
@@ -1046,6 +1237,11 @@ window_added_cb (GtkApplication *app,
   if (g_str_equal (self->mode, "widgets"))
     {
       g_timeout_add (100, print_widgets_cb, self);
+      return;
+    }
+  if (g_str_equal (self->mode, "borders"))
+    {
+      g_timeout_add (200, print_borders_cb, self);
       return;
     }
   if (g_str_equal (self->mode, "session"))
@@ -1156,7 +1352,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &self.mode, "startup, full, census, cache or session",
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &self.mode, "startup, full, census, widgets, borders, cache or session",
       "MODE" },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &self.project, "The project", "DIR" },
     { "switches", 0, 0, G_OPTION_ARG_INT, &self.n_switches, "Switches per series", "N" },
