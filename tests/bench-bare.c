@@ -1,6 +1,6 @@
 /* bench-bare.c: the floor: a bare GTK4 window with the app's widgets and none of its logic
  *
- *   bench-bare [--mode startup|full] [--spec FILE] [--build visible|all] [--switches N]
+ *   bench-bare [--mode startup|full|idle] [--spec FILE] [--build visible|all] [--switches N]
  *              [--shortcuts N] [--edits N] [--gap-ms MS] [--experiment NAME[,NAME...]]
  *
  * Measured by bench-common.c exactly as bench-app measures the app (scripts/bench runs both in
@@ -20,6 +20,10 @@
  *   preview  TEXT (the command)
  *   terminal VISIBLE (a VteTerminal in a pane under the command, as the end child of a
  *            vertical GtkPaned; shown or not)
+ *
+ * --mode idle measures nothing: it shows the window, with Alt+1…3 bound to the pages as in
+ * the app, and stays open until killed, for a driver outside the process (bench-outside).
+ * Without --spec, its pages differ from each other (see default_spec()).
  *
  * Without --spec: 3 pages x 30 rows (5 of each of entry, switch, combo, slider, number,
  * info) in 3 groups, a 600-character command, and a terminal.
@@ -141,19 +145,28 @@ static void
 default_spec (Bare *self)
 {
   static const char *kinds[] = { "entry", "switch", "combo", "slider", "number", "info" };
+  /* Seen from outside (--mode idle), a switch between identical pages would change no pixels
+   * but the tabs' (GTK redraws what differs): there, the pages differ as the app's do, in
+   * the order of their rows and in their titles, which start with the page's number. */
+  gboolean distinct = g_str_equal (self->mode, "idle");
 
   for (guint p = 0; p < 3; p++)
     {
       for (guint r = 0; r < 30; r++)
         {
-          const char *kind = kinds[r % G_N_ELEMENTS (kinds)];
+          const char *kind = kinds[(r + (distinct ? p : 0)) % G_N_ELEMENTS (kinds)];
           char **options = g_new0 (char *, 6);
+          char *title;
 
           for (guint i = 0; i < 5; i++)
             options[i] = g_strdup_printf ("option_%u", i);
           if (r % 10 == 0)
             add_item (&self->pages[p], "group", TRUE, text_of (10), g_strdup (""), NULL, NULL);
-          add_item (&self->pages[p], kind, TRUE, text_of (16), text_of (r % 6 == 5 ? 60 : 0),
+          title = text_of (16);
+          if (distinct)
+            title[0] = '1' + p;
+          add_item (&self->pages[p], kind, TRUE, title,
+                    text_of (g_str_equal (kind, "info") ? 60 : 0),
                     g_strdup (g_str_equal (kind, "entry") ? "value" : "0"), options);
         }
       add_item (&self->pages[p], "pill", TRUE, g_strdup ("_Reset to Defaults"), NULL, NULL,
@@ -533,6 +546,38 @@ realize_cb (GtkWidget *window,
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* --mode idle: Alt+1…3 show the pages, as the app's bindings do (cb-window.c)          */
+
+static gboolean
+switch_shortcut_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   data)
+{
+  Bare *self = data;
+
+  gtk_stack_set_visible_child_name (self->stack, g_variant_get_string (args, NULL));
+  return TRUE;
+}
+
+static void
+add_switch_shortcuts (Bare *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  for (guint p = 0; p < 3; p++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + p,
+                                                                        GDK_ALT_MASK),
+                                                gtk_callback_action_new (switch_shortcut_cb,
+                                                                         self, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_string (bench_page_names[p]));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (self->window, controller);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* The scenario's hooks                                                                 */
 
 static void
@@ -649,8 +694,11 @@ activate_cb (GApplication *app,
     g_signal_connect_after (self->window, "realize", G_CALLBACK (realize_cb), self);
 
   /* As in the app (its window is added to the application once constructed, with its
-   * visible page built), "window" is marked now. */
-  bench_scenario_watch (&self->scenario);
+   * visible page built), "window" is marked now. Idle: nothing is measured here. */
+  if (g_str_equal (self->mode, "idle"))
+    add_switch_shortcuts (self);
+  else
+    bench_scenario_watch (&self->scenario);
 
   self->scenario.edit = self->edit_adjustment ? edit : NULL;
   gtk_window_present (GTK_WINDOW (self->window));
@@ -664,7 +712,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &self.mode, "startup or full", "MODE" },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &self.mode, "startup, full or idle", "MODE" },
     { "spec", 0, 0, G_OPTION_ARG_FILENAME, &self.spec_file, "Widgets (bench-app --mode census)",
       "FILE" },
     { "build", 0, 0, G_OPTION_ARG_STRING, &self.build, "visible (default) or all", "WHAT" },
