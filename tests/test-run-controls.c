@@ -235,6 +235,32 @@ finished_n (gpointer data)
          !cb_terminal_pane_get_running (f->pane);
 }
 
+/* Until the @n-th run of the test has started (a run starts in a worker, after the key that
+ * asked for it) and every run has finished. */
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} RunsWait;
+
+static gboolean
+runs_finished (gpointer data)
+{
+  RunsWait *wait = data;
+
+  return wait->f->n_started >= wait->n && finished_n (wait->f);
+}
+
+static void
+wait_for_runs (Fixture *f,
+               guint    n)
+{
+  RunsWait wait = { f, n };
+
+  g_assert_true (cb_test_spin_until (runs_finished, &wait, TIMEOUT_MS));
+  g_assert_cmpuint (f->n_started, ==, n);
+}
+
 static gboolean
 has_pid (gpointer data)
 {
@@ -828,8 +854,7 @@ test_typed_number_runs (void)
 
   /* Type 40 into Batch Size and press Ctrl+Return without leaving the field. */
   type_into (&f, GTK_WIDGET (spin_of (page, "batch_size")), "ctrl+a 4 0 ctrl+Return");
-  g_assert_true (cb_test_spin_until (finished_n, &f, TIMEOUT_MS));
-  g_assert_cmpuint (f.n_started, ==, 1);
+  wait_for_runs (&f, 1);
   argv = last_run_argv (&f);
   g_assert_true (g_strv_contains (argv, "dataloaders.train_dataloader.batch_size=40"));
   g_assert_true (g_strv_contains (argv, "dataloaders.val_dataloader.batch_size=40"));
@@ -848,8 +873,7 @@ test_typed_number_runs (void)
                    "3e-6");
   type_into (&f, GTK_WIDGET (spin_of (page, "learning_rate")),
              "ctrl+a 1 period 2 3 4 e minus 4 ctrl+Return");
-  g_assert_true (cb_test_spin_until (finished_n, &f, TIMEOUT_MS));
-  g_assert_cmpuint (f.n_started, ==, 2);
+  wait_for_runs (&f, 2);
   argv = last_run_argv (&f);
   g_assert_true (g_strv_contains (argv, "model.optimizer.lr=0.0001234"));
   g_assert_true (g_strv_contains (argv, "trainer.max_epochs=300"));
