@@ -141,6 +141,8 @@ attach_spawned_cb (VteTerminal *terminal,
 
   if (!same_job (self, held))
     return;
+  if (error == NULL && pid > 0)
+    self->job_client_attached = TRUE;
   if (error == NULL && self->pid == 0 && pid > 0)
     {
       /* A Slurm job has no process group here: the view's own process stands for it. */
@@ -459,6 +461,37 @@ cb_terminal_pane_get_job (CbTerminalPane *self)
 
 /* ---- stopping ----------------------------------------------------------------------- */
 
+/* The stop's last word, then the run's end. */
+static void
+end_stop (CbTerminalPane *self)
+{
+  g_autofree char *text = g_steal_pointer (&self->job_stop_note);
+
+  g_clear_handle_id (&self->job_stop_source, g_source_remove);
+  if (text != NULL && self->job_stop_note_red)
+    {
+      _cb_terminal_pane_feed_line_start (self);
+      vte_terminal_feed (self->terminal, "\033[1;31m", -1);
+      _cb_terminal_pane_feed_text (self, text);
+      vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
+    }
+  else if (text != NULL)
+    {
+      _cb_terminal_pane_feed_note (self, "", text);
+    }
+  conclude (self);
+}
+
+static gboolean
+stop_client_timeout_cb (gpointer user_data)
+{
+  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
+
+  self->job_stop_source = 0;
+  end_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 stopped_cb (GObject      *source,
             GAsyncResult *result,
@@ -471,34 +504,43 @@ stopped_cb (GObject      *source,
   cb_job_stop_finish (job, result, &error);
   if (!same_job (self, job))
     return;
-  if (error != NULL)
+  if (error != NULL && cb_job_get_state (job) != CB_JOB_FINISHED)
     {
       _cb_terminal_pane_feed_line_start (self);
       vte_terminal_feed (self->terminal, "\033[1;31m", -1);
       _cb_terminal_pane_feed_text (self, error->message);
       vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
-      if (cb_job_get_state (job) != CB_JOB_FINISHED)
-        {
-          /* Not ended, or not known: Stop may be asked again; the view looks again (its
-           * client may have ended meanwhile) and attaches when it can. */
-          self->job_stopping = FALSE;
-          self->stop_step = CB_STOP_STEP_NONE;
-          _cb_terminal_pane_update_status (self);
-          _cb_terminal_pane_update_actions (self);
-          if (cb_job_get_state (job) == CB_JOB_LOST)
-            _cb_terminal_pane_job_client_exited (self);
-          return;
-        }
+      /* Not ended, or not known: Stop may be asked again; the view looks again (its
+       * client may have ended meanwhile) and attaches when it can. */
+      self->job_stopping = FALSE;
+      self->stop_step = CB_STOP_STEP_NONE;
+      _cb_terminal_pane_update_status (self);
+      _cb_terminal_pane_update_actions (self);
+      if (cb_job_get_state (job) == CB_JOB_LOST)
+        _cb_terminal_pane_job_client_exited (self);
+      return;
+    }
+
+  g_free (self->job_stop_note);
+  self->job_stop_note_red = error != NULL;
+  if (error != NULL)
+    {
+      self->job_stop_note = g_strdup (error->message);
     }
   else
     {
       g_autofree char *place = where (job);
-      /* Translators: "Nothing of the run is left on me@gpu1:22." */
-      g_autofree char *note = g_strdup_printf (_("Nothing of the run is left on %s."), place);
 
-      _cb_terminal_pane_feed_note (self, "", note);
+      /* Translators: "Nothing of the run is left on me@gpu1:22." */
+      self->job_stop_note = g_strdup_printf (_("Nothing of the run is left on %s."), place);
     }
-  conclude (self);
+  /* The session is gone, but its client may still have a last screen to draw, which
+   * would land over anything written now: the end is told once the client has exited
+   * (it does so by itself when its session ends), or after a while without it. */
+  if (self->job_client_attached)
+    self->job_stop_source = g_timeout_add (3000, stop_client_timeout_cb, self);
+  else
+    end_stop (self);
 }
 
 /* Stop: the job's ladder, in a worker. Asked again, it does not start over. */
@@ -573,6 +615,11 @@ _cb_terminal_pane_job_client_exited (CbTerminalPane *self)
   g_autoptr(GTask) task = NULL;
   ReadData *data;
 
+  if (self->job_stop_note != NULL && self->running)
+    {
+      end_stop (self);  /* the stop ended first; now the client has too */
+      return;
+    }
   if (!self->running || self->job_stopping || self->job_probing)
     return;
   self->job_probing = TRUE;
@@ -589,6 +636,8 @@ _cb_terminal_pane_job_client_exited (CbTerminalPane *self)
 void
 _cb_terminal_pane_job_dispose (CbTerminalPane *self)
 {
+  g_clear_handle_id (&self->job_stop_source, g_source_remove);
+  g_clear_pointer (&self->job_stop_note, g_free);
   if (self->job_cancellable != NULL)
     g_cancellable_cancel (self->job_cancellable);
   g_clear_object (&self->job_cancellable);

@@ -66,7 +66,11 @@ struct _CbTerminalPane
   GCancellable      *job_cancellable;
   guint              job_stopping : 1;   /* the job's stop ladder runs in a worker */
   guint              job_probing : 1;
+  guint              job_client_attached : 1;  /* the terminal's client is running */
   guint              job_attach_tries;
+  char              *job_stop_note;      /* said once the client has drawn its last */
+  guint              job_stop_note_red : 1;
+  guint              job_stop_source;
 };
 
 
