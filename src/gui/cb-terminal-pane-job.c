@@ -83,6 +83,17 @@ where (CbJob *job)
   return cb_target_dup_address (cb_job_get_target (job));
 }
 
+/* A line in bold red: what went wrong. */
+static void
+feed_error (CbTerminalPane *self,
+            const char     *text)
+{
+  _cb_terminal_pane_feed_line_start (self);
+  vte_terminal_feed (self->terminal, "\033[1;31m", -1);
+  _cb_terminal_pane_feed_text (self, text);
+  vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
+}
+
 /* The run is over: how it ended is the job's. */
 static void
 conclude (CbTerminalPane *self)
@@ -106,10 +117,7 @@ conclude (CbTerminalPane *self)
     {
       g_free (self->failure);
       self->failure = g_strdup (cb_job_get_message (job));
-      _cb_terminal_pane_feed_line_start (self);
-      vte_terminal_feed (self->terminal, "\033[1;31m", -1);
-      _cb_terminal_pane_feed_text (self, self->failure);
-      vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
+      feed_error (self, self->failure);
     }
   self->job_stopping = FALSE;
   _cb_terminal_pane_finish_run (self);
@@ -470,10 +478,7 @@ end_stop (CbTerminalPane *self)
   g_clear_handle_id (&self->job_stop_source, g_source_remove);
   if (text != NULL && self->job_stop_note_red)
     {
-      _cb_terminal_pane_feed_line_start (self);
-      vte_terminal_feed (self->terminal, "\033[1;31m", -1);
-      _cb_terminal_pane_feed_text (self, text);
-      vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
+      feed_error (self, text);
     }
   else if (text != NULL)
     {
@@ -506,10 +511,7 @@ stopped_cb (GObject      *source,
     return;
   if (error != NULL && cb_job_get_state (job) != CB_JOB_FINISHED)
     {
-      _cb_terminal_pane_feed_line_start (self);
-      vte_terminal_feed (self->terminal, "\033[1;31m", -1);
-      _cb_terminal_pane_feed_text (self, error->message);
-      vte_terminal_feed (self->terminal, "\033[0m\r\n", -1);
+      feed_error (self, error->message);
       /* Not ended, or not known: Stop may be asked again; the view looks again (its
        * client may have ended meanwhile) and attaches when it can. */
       self->job_stopping = FALSE;
@@ -615,6 +617,7 @@ _cb_terminal_pane_job_client_exited (CbTerminalPane *self)
   g_autoptr(GTask) task = NULL;
   ReadData *data;
 
+  self->job_client_attached = FALSE;  /* ended, or never started */
   if (self->job_stop_note != NULL && self->running)
     {
       end_stop (self);  /* the stop ended first; now the client has too */

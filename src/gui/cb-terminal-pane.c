@@ -662,7 +662,6 @@ child_exited_cb (VteTerminal    *terminal,
   /* A job's terminal is a tmux client: its end says nothing of the job's. */
   if (self->job != NULL)
     {
-      self->job_client_attached = FALSE;
       _cb_terminal_pane_job_client_exited (self);
       return;
     }
