@@ -18,6 +18,7 @@
 #include "cb/cb-run-history.h"
 #include "cb-checkpoint-private.h"
 #include "cb/cb-file-read.h"
+#include "cb/cb-yaml-block.h"
 
 #include <glib/gi18n.h>
 
@@ -350,12 +351,10 @@ set_if_unset (char       **slot,
 #define MAX_HYDRA_DEPTH 256
 
 static gboolean
-is_plain_null (const yaml_event_t *event)
+is_plain_null (const char *value,
+               gboolean    plain)
 {
-  const char *value = (const char *) event->data.scalar.value;
-
-  if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
-      event->data.scalar.style != YAML_ANY_SCALAR_STYLE)
+  if (!plain)
     return FALSE;
   return value[0] == '\0' || g_str_equal (value, "~") || g_str_equal (value, "null") ||
          g_str_equal (value, "Null") || g_str_equal (value, "NULL");
@@ -368,24 +367,163 @@ typedef struct
   gsize    path_len;   /* the path's length where this collection started */
 } Frame;
 
+typedef enum
+{
+  PATH_START_MAPPING,
+  PATH_START_SEQUENCE,
+  PATH_END,
+  PATH_ALIAS,
+  PATH_SCALAR,
+} PathEvent;
+
+typedef struct
+{
+  void     (*found) (const char *path, const char *value, gpointer user_data);
+  gpointer   user_data;
+  Frame      frames[32];
+  guint      depth;      /* frames in use; deeper collections are only counted */
+  guint      too_deep;   /* levels below the frames */
+  char       path[512];
+  gsize      path_len;
+  gboolean   failed;     /* nested more than MAX_HYDRA_DEPTH deep */
+} PathScan;
+
+/* One event of the document, from libyaml or cb_yaml_block_read(). */
+static void
+path_scan_event (PathScan   *s,
+                 PathEvent   event,
+                 const char *value,
+                 gsize       length,
+                 gboolean    plain)
+{
+  Frame *frames = s->frames;
+
+  switch (event)
+    {
+    case PATH_START_MAPPING:
+    case PATH_START_SEQUENCE:
+      if (s->depth + s->too_deep >= MAX_HYDRA_DEPTH)
+        s->failed = TRUE;
+      else if (s->depth == G_N_ELEMENTS (s->frames) || s->too_deep > 0)
+        s->too_deep++;
+      else
+        {
+          Frame *frame = &frames[s->depth++];
+
+          /* An item of a sequence, or a key (YAML has complex keys), has no path, and
+           * neither has anything inside it. */
+          if (s->depth > 1 && (!frames[s->depth - 2].mapping || frames[s->depth - 2].expect_key))
+            s->path_len = G_N_ELEMENTS (s->path);
+          frame->mapping = event == PATH_START_MAPPING;
+          frame->expect_key = TRUE;
+          frame->path_len = s->path_len;
+        }
+      break;
+
+    case PATH_END:
+      if (s->too_deep > 0)
+        s->too_deep--;
+      else if (s->depth > 0)
+        s->depth--;
+      G_GNUC_FALLTHROUGH;
+    case PATH_ALIAS:
+      /* A collection or an alias ends the value of its parent's key. */
+      if (s->too_deep == 0 && s->depth > 0 && !frames[s->depth - 1].mapping)
+        s->path_len = frames[s->depth - 1].path_len;   /* the next item of the sequence */
+      else if (s->too_deep == 0 && s->depth > 0 && frames[s->depth - 1].mapping)
+        {
+          Frame *parent = &frames[s->depth - 1];
+
+          if (parent->expect_key)
+            {
+              /* It was a key (complex keys exist in YAML): its value has no path. */
+              s->path_len = G_N_ELEMENTS (s->path);
+              parent->expect_key = FALSE;
+            }
+          else
+            {
+              s->path_len = parent->path_len;
+              parent->expect_key = TRUE;
+            }
+        }
+      break;
+
+    case PATH_SCALAR:
+      if (s->too_deep > 0 || s->depth == 0 || !frames[s->depth - 1].mapping)
+        {
+          /* A document that is one scalar, or an item of a sequence. */
+          if (s->depth == 1 && s->too_deep == 0 && s->path_len == 0)
+            s->found (NULL, value, s->user_data);
+          break;
+        }
+      {
+        Frame *frame = &frames[s->depth - 1];
+
+        if (frame->expect_key)
+          {
+            /* Paths that do not fit cannot be one we look for: mark them unusable. */
+            if (frame->path_len >= G_N_ELEMENTS (s->path) ||
+                frame->path_len + length + 2 > G_N_ELEMENTS (s->path))
+              s->path_len = G_N_ELEMENTS (s->path);
+            else
+              {
+                s->path_len = frame->path_len;
+                if (s->path_len > 0)
+                  s->path[s->path_len++] = '.';
+                memcpy (s->path + s->path_len, value, length);
+                s->path_len += length;
+                s->path[s->path_len] = '\0';
+              }
+            frame->expect_key = FALSE;
+          }
+        else
+          {
+            if (s->path_len < G_N_ELEMENTS (s->path) && !is_plain_null (value, plain))
+              s->found (s->path, value, s->user_data);
+            s->path_len = frame->path_len;
+            frame->expect_key = TRUE;
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+block_event (const CbYamlBlockEvent *event,
+             gpointer                user_data)
+{
+  static const PathEvent events[] = {
+    [CB_YAML_BLOCK_MAPPING_START] = PATH_START_MAPPING,
+    [CB_YAML_BLOCK_MAPPING_END] = PATH_END,
+    [CB_YAML_BLOCK_SEQUENCE_START] = PATH_START_SEQUENCE,
+    [CB_YAML_BLOCK_SEQUENCE_END] = PATH_END,
+    [CB_YAML_BLOCK_SCALAR] = PATH_SCALAR,
+  };
+
+  path_scan_event (user_data, events[event->type], event->value, event->length, event->plain);
+}
+
 /* Calls @found for every non-null scalar value at a mapping path ("model.encoder.name";
  * values inside sequences have none) of the YAML in @data. FALSE on a syntax error or when
- * collections nest more than MAX_HYDRA_DEPTH deep. */
+ * collections nest more than MAX_HYDRA_DEPTH deep. The plain block YAML Hydra writes is read
+ * by cb_yaml_block_read() (a tenth of libyaml's time); anything else by libyaml. */
 static gboolean
 yaml_scan_paths (const char *data,
                  gsize       length,
                  void      (*found) (const char *path, const char *value, gpointer user_data),
                  gpointer    user_data)
 {
+  PathScan scan = { found, user_data, };
   yaml_parser_t parser;
   yaml_event_t event;
-  Frame frames[32];
-  guint depth = 0;         /* frames in use; deeper collections are only counted */
-  guint too_deep = 0;       /* levels below the frames */
-  char path[512];
-  gsize path_len = 0;
   gboolean ok = TRUE;
   gboolean done = FALSE;
+
+  if (cb_yaml_block_read (data, length, block_event, &scan))
+    return TRUE;
 
   yaml_parser_initialize (&parser);
   yaml_parser_set_input_string (&parser, (const unsigned char *) data, length);
@@ -402,95 +540,30 @@ yaml_scan_paths (const char *data,
         {
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
-          if (depth + too_deep >= MAX_HYDRA_DEPTH)
+          path_scan_event (&scan, event.type == YAML_MAPPING_START_EVENT ? PATH_START_MAPPING
+                                                                          : PATH_START_SEQUENCE,
+                           NULL, 0, FALSE);
+          if (scan.failed)
             {
               ok = FALSE;
               done = TRUE;
-            }
-          else if (depth == G_N_ELEMENTS (frames) || too_deep > 0)
-            too_deep++;
-          else
-            {
-              Frame *frame = &frames[depth++];
-
-              /* An item of a sequence, or a key (YAML has complex keys), has no path, and
-               * neither has anything inside it. */
-              if (depth > 1 && (!frames[depth - 2].mapping || frames[depth - 2].expect_key))
-                path_len = G_N_ELEMENTS (path);
-              frame->mapping = event.type == YAML_MAPPING_START_EVENT;
-              frame->expect_key = TRUE;
-              frame->path_len = path_len;
             }
           break;
 
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:
-          if (too_deep > 0)
-            too_deep--;
-          else if (depth > 0)
-            depth--;
-          G_GNUC_FALLTHROUGH;
-        case YAML_ALIAS_EVENT:
-          /* A collection or an alias ends the value of its parent's key. */
-          if (too_deep == 0 && depth > 0 && !frames[depth - 1].mapping)
-            path_len = frames[depth - 1].path_len;   /* the next item of the sequence */
-          else if (too_deep == 0 && depth > 0 && frames[depth - 1].mapping)
-            {
-              Frame *parent = &frames[depth - 1];
+          path_scan_event (&scan, PATH_END, NULL, 0, FALSE);
+          break;
 
-              if (parent->expect_key)
-                {
-                  /* It was a key (complex keys exist in YAML): its value has no path. */
-                  path_len = G_N_ELEMENTS (path);
-                  parent->expect_key = FALSE;
-                }
-              else
-                {
-                  path_len = parent->path_len;
-                  parent->expect_key = TRUE;
-                }
-            }
+        case YAML_ALIAS_EVENT:
+          path_scan_event (&scan, PATH_ALIAS, NULL, 0, FALSE);
           break;
 
         case YAML_SCALAR_EVENT:
-          if (too_deep > 0 || depth == 0 || !frames[depth - 1].mapping)
-            {
-              /* A document that is one scalar, or an item of a sequence. */
-              if (depth > 0 && too_deep == 0 && path_len == 0 && !frames[depth - 1].mapping &&
-                  depth == 1)
-                found (NULL, (const char *) event.data.scalar.value, user_data);
-              break;
-            }
-          {
-            Frame *frame = &frames[depth - 1];
-
-            if (frame->expect_key)
-              {
-                gsize key_len = event.data.scalar.length;
-
-                /* Paths that do not fit cannot be one we look for: mark them unusable. */
-                if (frame->path_len >= G_N_ELEMENTS (path) ||
-                    frame->path_len + key_len + 2 > G_N_ELEMENTS (path))
-                  path_len = G_N_ELEMENTS (path);
-                else
-                  {
-                    path_len = frame->path_len;
-                    if (path_len > 0)
-                      path[path_len++] = '.';
-                    memcpy (path + path_len, event.data.scalar.value, key_len);
-                    path_len += key_len;
-                    path[path_len] = '\0';
-                  }
-                frame->expect_key = FALSE;
-              }
-            else
-              {
-                if (path_len < G_N_ELEMENTS (path) && !is_plain_null (&event))
-                  found (path, (const char *) event.data.scalar.value, user_data);
-                path_len = frame->path_len;
-                frame->expect_key = TRUE;
-              }
-          }
+          path_scan_event (&scan, PATH_SCALAR, (const char *) event.data.scalar.value,
+                           event.data.scalar.length,
+                           event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+                           event.data.scalar.style == YAML_ANY_SCALAR_STYLE);
           break;
 
         case YAML_STREAM_END_EVENT:
