@@ -711,6 +711,15 @@ bench_add_css (const char *css)
 
 /* no-switcher-transition: the tabs change colour at once instead of in 200 ms of frames;
  * no-transitions: no CSS transition anywhere; flat-cards: see below. */
+static void
+bench_realize_tree (GtkWidget *widget)
+{
+  gtk_widget_realize (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    bench_realize_tree (child);
+}
+
 void
 bench_common_experiments (const char *experiment)
 {
@@ -874,6 +883,35 @@ run_scenario_cb (gpointer data)
 
             gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
             gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
+          }
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
+  /* realize-hidden: every widget of the pages not shown realized, in idle time. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "realize-hidden") != NULL)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (!gtk_widget_get_child_visible (child))
+          bench_realize_tree (child);
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
+  /* allocate-hidden: the pages not shown allocated as the shown one is, in idle time. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "allocate-hidden") != NULL)
+    {
+      GtkWidget *shown = gtk_stack_get_visible_child (sc->stack);
+      GtkAllocation alloc;
+
+      gtk_widget_get_allocation (shown, &alloc);
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (!gtk_widget_get_child_visible (child))
+          {
+            int min, nat;
+
+            gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, alloc.width, &min, &nat, NULL, NULL);
+            gtk_widget_size_allocate (child, &alloc, -1);
+            g_printerr ("allocate-hidden: %s %d x %d\n", G_OBJECT_TYPE_NAME (child),
+                        gtk_widget_get_width (child), gtk_widget_get_height (child));
           }
       bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
     }

@@ -35,6 +35,10 @@ struct _CbWindow
   gulong                warm_up_handler;
   GdkFrameClock        *warm_up_clock;
   gboolean              switched;      /* the user went to another tab */
+  guint                 layout_source;        /* cb-window-warm-up.c */
+  guint                 layout_delay_source;
+  int                   laid_out_width;       /* the pages not shown were laid out at */
+  int                   laid_out_height;
 
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
@@ -90,6 +94,14 @@ struct _CbWindow
 /* The terminal pane's least and default heights; the pages keep at least MIN_PAGES_HEIGHT. */
 #define CB_WINDOW_MIN_TERMINAL_HEIGHT 120
 #define CB_WINDOW_MIN_PAGES_HEIGHT    160
+
+/* cb-window-warm-up.c */
+void      _cb_window_clear_clock_handler (gulong        *handler,
+                                          GdkFrameClock **clock);
+void      _cb_window_warm_up            (CbWindow       *self);
+void      _cb_window_warm_up_switched   (CbWindow       *self);
+void      _cb_window_dispose_warm_up    (CbWindow       *self);
+void      _cb_window_class_init_warm_up (GtkWidgetClass *widget_class);
 
 void      _cb_window_class_init_run     (GtkWidgetClass *widget_class);
 void      _cb_window_init_run           (CbWindow       *self);

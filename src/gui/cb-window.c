@@ -276,62 +276,10 @@ all_pages_built (CbWindow *self)
   return TRUE;
 }
 
-static void clear_clock_handler (gulong         *handler,
-                                 GdkFrameClock **clock);
-
 static void
 disconnect_after_paint (CbWindow *self)
 {
-  clear_clock_handler (&self->after_paint_handler, &self->after_paint_clock);
-}
-
-/* Disconnects @handler from @clock, unless the clock already dropped its handlers (a
- * surface destroyed with its window disposes of its frame clock). */
-static void
-clear_clock_handler (gulong         *handler,
-                     GdkFrameClock **clock)
-{
-  if (*clock != NULL && *handler != 0 && g_signal_handler_is_connected (*clock, *handler))
-    g_signal_handler_disconnect (*clock, *handler);
-  *handler = 0;
-  g_clear_object (clock);
-}
-
-static void
-disconnect_warm_up (CbWindow *self)
-{
-  clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
-}
-
-static void
-warm_up_painted_cb (GdkFrameClock *clock,
-                    CbWindow      *self)
-{
-  /* The frame with the class was painted: the next one paints the page as it was. */
-  disconnect_warm_up (self);
-}
-
-/* The first repaint of a large area after the first frame costs about 30 ms more than any
- * later one (measured: the first tab switch took 43 to 51 ms where later first visits take 12
- * to 16; GDK's X11 cairo path faults in and fills fresh memory, the bare floor window pays it
- * too). Paid here, in idle time once the pages are built, rather than on the user's first
- * click: the page area is repainted once, under a background of 0.4 % black for one frame,
- * which no one can see. */
-static void
-warm_up_paint (CbWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock == NULL || self->switched || self->warm_up_clock != NULL ||
-      !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-
-  self->warm_up_clock = g_object_ref (clock);
-  self->warm_up_handler = g_signal_connect (clock, "after-paint",
-                                            G_CALLBACK (warm_up_painted_cb), self);
-  gtk_widget_add_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+  _cb_window_clear_clock_handler (&self->after_paint_handler, &self->after_paint_clock);
 }
 
 static gboolean
@@ -354,7 +302,7 @@ build_next_page_cb (gpointer data)
     }
 
   self->build_source = 0;
-  warm_up_paint (self);
+  _cb_window_warm_up (self);
   _cb_window_check_compose (self);
   return G_SOURCE_REMOVE;
 }
@@ -380,13 +328,8 @@ visible_child_changed_cb (GtkStack   *stack,
   CbPage *page = cb_window_get_visible_page (self);
   GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
 
-  /* No warm-up after a switch on screen: it paid for it, or is paying for it now. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->switched = TRUE;
-      if (self->warm_up_clock != NULL)
-        disconnect_warm_up (self);
-    }
+    _cb_window_warm_up_switched (self);
 
   /* Only if the user got here before the idle build did. */
   if (page != NULL && !cb_page_is_built (page))
@@ -740,7 +683,7 @@ cb_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->build_source, g_source_remove);
   disconnect_after_paint (self);
-  clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
+  _cb_window_dispose_warm_up (self);
 
   if (self->state_store != NULL)
     {
@@ -979,6 +922,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_state (widget_class);
   _cb_window_class_init_script (widget_class);
   _cb_window_class_init_presets (widget_class);
+  _cb_window_class_init_warm_up (widget_class);
 }
 
 static void

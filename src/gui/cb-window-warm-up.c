@@ -1,0 +1,211 @@
+/* cb-window-warm-up.c: what a first tab switch would pay, paid in idle time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Once the pages are built (in idle time after the first frame, cb-window.c), two costs of the
+ * first switch to a page are still ahead:
+ *
+ *  - the first repaint of a large area after the first frame (GDK's X11 cairo path faults
+ *    in and fills fresh memory: the first switch took 43 to 51 ms where later first visits
+ *    took 12 to 16). The page area is repainted once, under a background of 0.4 % black for
+ *    one frame, which no one can see (the class cb-warm-up, style.css);
+ *  - the first allocation of a page never shown: every row's labels laid out at the page's
+ *    width, 4 to 6 ms of layout in the frame of the click. The pages not shown are allocated
+ *    as the shown one is, one per idle callback; at the click GtkStack gives the page the same
+ *    allocation, which GTK then skips. The window's size changing (a resize, the terminal
+ *    pane opening) makes them stale: they are laid out again once it has been still for
+ *    LAYOUT_DELAY_MS.
+ *
+ * Neither is visible, moves the focus or changes what assistive technologies are told.
+ */
+
+#define G_LOG_DOMAIN "cb-window"
+
+#include "config.h"
+
+#include "cb-page.h"
+#include "cb-window-private.h"
+
+#define LAYOUT_DELAY_MS 300
+
+static void (*parent_size_allocate) (GtkWidget *widget,
+                                     int        width,
+                                     int        height,
+                                     int        baseline);
+
+/* Disconnects @handler from @clock, unless the clock already dropped its handlers (a
+ * surface destroyed with its window disposes of its frame clock). */
+void
+_cb_window_clear_clock_handler (gulong         *handler,
+                                GdkFrameClock **clock)
+{
+  if (*clock != NULL && *handler != 0 && g_signal_handler_is_connected (*clock, *handler))
+    g_signal_handler_disconnect (*clock, *handler);
+  *handler = 0;
+  g_clear_object (clock);
+}
+
+/* ---- the first large repaint --------------------------------------------------------- */
+
+static void
+disconnect_warm_up (CbWindow *self)
+{
+  _cb_window_clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
+}
+
+static void
+warm_up_painted_cb (GdkFrameClock *clock,
+                    CbWindow      *self)
+{
+  /* The frame with the class was painted: the next one paints the page as it was. */
+  disconnect_warm_up (self);
+}
+
+static void
+warm_up_paint (CbWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || self->switched || self->warm_up_clock != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->warm_up_clock = g_object_ref (clock);
+  self->warm_up_handler = g_signal_connect (clock, "after-paint",
+                                            G_CALLBACK (warm_up_painted_cb), self);
+  gtk_widget_add_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+/* ---- the pages not shown, laid out ----------------------------------------------------- */
+
+/* Allocates the next page not shown that is not laid out at the shown page's size; FALSE
+ * when there is none left (or nothing to go by). */
+static gboolean
+layout_next_page (CbWindow *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->stack);
+  GtkAllocation allocation;
+
+  if (shown == NULL || !gtk_widget_get_mapped (shown))
+    return FALSE;
+  gtk_widget_get_allocation (shown, &allocation);
+  if (allocation.width <= 0 || allocation.height <= 0)
+    return FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int min, nat;
+
+      if (child == shown || gtk_widget_get_child_visible (child) ||
+          !gtk_widget_get_visible (child) || !CB_IS_PAGE (child) ||
+          !cb_page_is_built (CB_PAGE (child)) ||
+          (gtk_widget_get_width (child) == allocation.width &&
+           gtk_widget_get_height (child) == allocation.height))
+        continue;
+
+      /* Measured already (the stack is homogeneous): served from GTK's cache. */
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, allocation.width, &min, &nat,
+                          NULL, NULL);
+      gtk_widget_size_allocate (child, &allocation, -1);
+      return TRUE;
+    }
+
+  self->laid_out_width = allocation.width;
+  self->laid_out_height = allocation.height;
+  return FALSE;
+}
+
+static gboolean
+layout_pages_cb (gpointer data)
+{
+  CbWindow *self = data;
+
+  /* One page per callback: a frame can be drawn between two of them. */
+  if (layout_next_page (self))
+    return G_SOURCE_CONTINUE;
+  self->layout_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+layout_pages (CbWindow *self)
+{
+  g_clear_handle_id (&self->layout_delay_source, g_source_remove);
+  if (self->layout_source != 0)
+    return;
+  self->layout_source = g_idle_add_full (G_PRIORITY_LOW, layout_pages_cb, self, NULL);
+  g_source_set_name_by_id (self->layout_source, "[command-builder] lay out pages not shown");
+}
+
+static gboolean
+layout_delay_cb (gpointer data)
+{
+  CbWindow *self = data;
+
+  self->layout_delay_source = 0;
+  layout_pages (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window at a new size: the pages not shown are laid out again once it stays still. */
+static void
+warm_up_size_allocate (GtkWidget *widget,
+                       int        width,
+                       int        height,
+                       int        baseline)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  GtkWidget *shown;
+
+  parent_size_allocate (widget, width, height, baseline);
+
+  if (self->laid_out_width == 0 || self->layout_source != 0)
+    return;   /* not laid out yet (the pages are being built), or being laid out */
+  shown = gtk_stack_get_visible_child (self->stack);
+  if (shown == NULL || (gtk_widget_get_width (shown) == self->laid_out_width &&
+                        gtk_widget_get_height (shown) == self->laid_out_height))
+    return;
+
+  g_clear_handle_id (&self->layout_delay_source, g_source_remove);
+  self->layout_delay_source = g_timeout_add (LAYOUT_DELAY_MS, layout_delay_cb, self);
+  g_source_set_name_by_id (self->layout_delay_source,
+                           "[command-builder] lay out pages not shown, after a resize");
+}
+
+/* ---- the window's side ----------------------------------------------------------------- */
+
+/* Every page is built: pays for the first switch now. */
+void
+_cb_window_warm_up (CbWindow *self)
+{
+  warm_up_paint (self);
+  layout_pages (self);
+}
+
+/* A switch on screen: it paid for the repaint, or is paying for it now. */
+void
+_cb_window_warm_up_switched (CbWindow *self)
+{
+  self->switched = TRUE;
+  if (self->warm_up_clock != NULL)
+    disconnect_warm_up (self);
+}
+
+void
+_cb_window_dispose_warm_up (CbWindow *self)
+{
+  _cb_window_clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
+  g_clear_handle_id (&self->layout_delay_source, g_source_remove);
+}
+
+void
+_cb_window_class_init_warm_up (GtkWidgetClass *widget_class)
+{
+  parent_size_allocate = widget_class->size_allocate;
+  widget_class->size_allocate = warm_up_size_allocate;
+}
