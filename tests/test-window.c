@@ -1234,6 +1234,79 @@ test_state_save_error (void)
   fixture_close (&f);
 }
 
+static gboolean
+save_settled (gpointer data)
+{
+  return !cb_state_store_get_save_pending (data);
+}
+
+static void
+assert_file_has (const char *path,
+                 const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  if (strstr (contents, text) == NULL)
+    g_error ("%s does not hold %s:\n%s", path, text, contents);
+}
+
+/* The file is written in a worker thread, not on the UI thread (its fsync can take long);
+ * a flush, as on closing, writes at once and is never undone by an older write that was
+ * still in the worker. */
+static void
+test_state_save_background (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *demo = demo_project_dir ();
+  g_autofree char *path = NULL;
+  CbStateStore *store;
+  GtkWidget *entry;
+  guint writes, background;
+
+  fixture_open (&f, demo, NULL, TRUE);
+  store = cb_window_get_state_store (f.window);
+  path = g_strdup (cb_state_store_get_path (store));
+  spin_until (save_settled, store);
+  writes = cb_state_store_get_n_writes (store);
+  background = cb_state_store_get_n_background_writes (store);
+
+  entry = cb_page_get_control (cb_window_get_page (f.window, "train"), "exp_name");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "in_the_worker");
+  g_assert_true (cb_state_store_get_save_pending (store));
+  spin_until (save_settled, store);
+  g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
+  g_assert_cmpuint (cb_state_store_get_n_background_writes (store), ==, background + 1);
+  assert_file_has (path, "in_the_worker");
+
+  /* The timer hands a value to the worker, which is slow to write it (made so here); a newer
+   * value is flushed meanwhile: the file ends with the newer one, written once. */
+  g_setenv ("CB_STATE_WRITE_DELAY_MS", "300", TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *first = g_strdup_printf ("first_%u", i);
+      g_autofree char *last = g_strdup_printf ("last_%u", i);
+      g_autoptr(GError) error = NULL;
+
+      writes = cb_state_store_get_n_writes (store);
+      gtk_editable_set_text (GTK_EDITABLE (entry), first);
+      cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 100);
+      g_assert_true (cb_state_store_get_save_pending (store));
+      gtk_editable_set_text (GTK_EDITABLE (entry), last);
+      g_assert_true (cb_state_store_flush (store, &error));
+      g_assert_no_error (error);
+      assert_file_has (path, last);
+      spin_until (save_settled, store);
+      assert_file_has (path, last);
+      g_assert_null (cb_state_store_get_save_error (store));
+      g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
+    }
+  g_unsetenv ("CB_STATE_WRITE_DELAY_MS");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  fixture_close (&f);
+}
+
 static void
 test_custom_schemas (void)
 {
@@ -2203,6 +2276,7 @@ main (int    argc,
   g_test_add_func ("/window/demo/preview-height", test_preview_height);
   g_test_add_func ("/window/demo/state", test_state);
   g_test_add_func ("/window/demo/state-save-error", test_state_save_error);
+  g_test_add_func ("/window/demo/state-save-background", test_state_save_background);
   g_test_add_func ("/window/demo/config-follows", test_config_follows);
   g_test_add_func ("/window/demo/checkpoint-pickers", test_checkpoint_pickers);
   g_test_add_func ("/window/run/demo-loop", test_run_demo_loop);

@@ -8,9 +8,14 @@
  * A committed edit (the form's `changed`) or a tab switch schedules a write at most
  * CB_STATE_STORE_SAVE_DELAY_MS later; more edits meanwhile join that write rather than push
  * it back, so what the user did a moment ago survives a crash, and a burst of edits is one
- * write, not one per keystroke. Closing the window, SIGTERM and SIGHUP flush at once. Writes
- * go through g_key_file_save_to_file(), which is g_file_set_contents(): atomic, never a torn
- * file. A write whose contents equal the last one is skipped. A write that fails is kept in
+ * write, not one per keystroke. The contents are made on the UI thread (a few hundred bytes,
+ * microseconds); the file is written by a GTask in a worker thread, since the write ends with
+ * an fsync() that may take milliseconds on a local disk and far more on a network home. Closing
+ * the window, SIGTERM, SIGHUP and Try Again flush at once, on the calling thread. Writes go
+ * through g_file_set_contents(): atomic, never a torn file. Each contents made gets a
+ * generation; the file is written under a lock, and a write older than what the file already
+ * holds is skipped, so a flush that overtakes a write in the worker is never undone by it. A
+ * write whose contents equal the last one is skipped. A write that fails is kept in
  * :save-error (the window shows it) until one succeeds; the next change tries again.
  *
  * A file that cannot be read back (truncated, garbage, not a regular file) is set aside,
@@ -41,9 +46,17 @@ struct _CbStateStore
   char      *path;
   GKeyFile  *key_file;
   GPtrArray *forms;        /* weak: CbForm */
-  char      *last_written;
+  char      *last_queued;  /* the newest contents handed to a write, or NULL after a failure */
+  guint64    generation;   /* of last_queued */
+  guint64    ok_generation; /* the newest known to be in the file */
   guint      save_source;
+  guint      n_writing;    /* writes in the worker not yet finished */
   guint      n_writes;
+
+  GMutex     write_lock;   /* held by whichever thread writes the file */
+  guint64    written_generation; /* under write_lock: what the file holds */
+  guint      n_background_writes; /* under write_lock: writes made off the owner's thread */
+  GThread   *owner;        /* the thread that made the store: the UI thread */
   guint      loading;
   char      *save_error;   /* the last write's failure, until one succeeds */
   char      *load_problem; /* why the file was set aside at start, or NULL */
@@ -97,19 +110,6 @@ form_weak_notify (gpointer  data,
   g_ptr_array_remove (self->forms, where_the_form_was);
 }
 
-static gboolean
-save_timeout_cb (gpointer data)
-{
-  CbStateStore *self = data;
-  g_autoptr(GError) error = NULL;
-
-  self->save_source = 0;
-  if (!cb_state_store_flush (self, &error))
-    g_debug ("Could not save the form values to %s: %s", self->path, error->message);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 form_changed_cb (CbForm       *form,
                  CbStateStore *self)
@@ -152,7 +152,8 @@ cb_state_store_finalize (GObject *object)
   g_clear_pointer (&self->forms, g_ptr_array_unref);
   g_clear_pointer (&self->key_file, g_key_file_unref);
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->last_written, g_free);
+  g_clear_pointer (&self->last_queued, g_free);
+  g_mutex_clear (&self->write_lock);
   g_clear_pointer (&self->save_error, g_free);
   g_clear_pointer (&self->load_problem, g_free);
 
@@ -204,6 +205,8 @@ cb_state_store_init (CbStateStore *self)
 {
   self->forms = g_ptr_array_new ();
   self->key_file = g_key_file_new ();
+  g_mutex_init (&self->write_lock);
+  self->owner = g_thread_self ();
 }
 
 /* Where the values of the project at @project_root are kept. */
@@ -276,7 +279,7 @@ cb_state_store_new (const char *path)
       self->key_file = g_key_file_new ();
     }
   else
-    self->last_written = g_key_file_to_data (self->key_file, NULL, NULL);
+    self->last_queued = g_key_file_to_data (self->key_file, NULL, NULL);
 
   return self;
 }
@@ -334,6 +337,186 @@ cb_state_store_add_form (CbStateStore *self,
   g_signal_connect (form, "changed", G_CALLBACK (form_changed_cb), self);
 }
 
+/* TRUE while a change waits for its write or is being written in the worker. */
+gboolean
+cb_state_store_get_save_pending (CbStateStore *self)
+{
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
+
+  return self->save_source != 0 || self->n_writing > 0;
+}
+
+/* The forms' values as the file's contents, given a new generation if they are not what was
+ * last handed to a write. Returns: (transfer none): the contents to write, or %NULL if they
+ * were handed to a write already */
+static const char *
+take_contents (CbStateStore *self)
+{
+  g_autofree char *data = NULL;
+
+  for (guint i = 0; i < self->forms->len; i++)
+    cb_form_save_state (g_ptr_array_index (self->forms, i), self->key_file);
+
+  data = g_key_file_to_data (self->key_file, NULL, NULL);
+  if (g_strcmp0 (data, self->last_queued) == 0)
+    return NULL;
+
+  g_free (self->last_queued);
+  self->last_queued = g_steal_pointer (&data);
+  self->generation++;
+  return self->last_queued;
+}
+
+/* Any thread. Writes @data as generation @generation of the file at @path, unless the file
+ * holds that generation or a newer one already. Returns TRUE with *@written FALSE then. */
+static gboolean
+write_generation (CbStateStore  *self,
+                  const char    *path,
+                  const char    *data,
+                  guint64        generation,
+                  gboolean      *written,
+                  GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->write_lock);
+  g_autofree char *dir = NULL;
+
+  *written = FALSE;
+  if (generation <= self->written_generation)
+    return TRUE;
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!g_file_set_contents (path, data, -1, error))
+    return FALSE;
+
+  self->written_generation = generation;
+  if (g_thread_self () != self->owner)
+    self->n_background_writes++;
+  *written = TRUE;
+  return TRUE;
+}
+
+/* UI thread: what a write of @generation came to. */
+static void
+write_done (CbStateStore *self,
+            guint64       generation,
+            gboolean      written,
+            const GError *error)
+{
+  if (written)
+    self->n_writes++;
+  /* Written, or skipped because the file holds it or something newer already. */
+  if (error == NULL)
+    self->ok_generation = MAX (self->ok_generation, generation);
+
+  /* A newer write decides what the window says. */
+  if (generation != self->generation)
+    return;
+
+  /* A write that failed in the worker after a flush wrote the same contents is no failure. */
+  if (self->ok_generation < generation)
+    {
+      g_debug ("Could not save the form values to %s: %s", self->path, error->message);
+      /* Not written: the next change, or Try Again, writes these contents again. */
+      g_clear_pointer (&self->last_queued, g_free);
+      set_save_error (self, error->message);
+    }
+  else
+    set_save_error (self, NULL);
+}
+
+typedef struct
+{
+  char    *path;
+  char    *data;
+  guint64  generation;
+  guint    delay_ms;
+  gboolean written;
+} WriteJob;
+
+static void
+write_job_free (gpointer data)
+{
+  WriteJob *job = data;
+
+  g_free (job->path);
+  g_free (job->data);
+  g_free (job);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  GError *error = NULL;
+
+  if (job->delay_ms > 0)
+    g_usleep (job->delay_ms * G_TIME_SPAN_MILLISECOND);
+  if (write_generation (source_object, job->path, job->data, job->generation, &job->written,
+                        &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+write_finished_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CbStateStore *self = CB_STATE_STORE (object);
+  WriteJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  self->n_writing--;
+  write_done (self, job->generation, job->written, error);
+}
+
+static gboolean
+save_timeout_cb (gpointer data)
+{
+  CbStateStore *self = data;
+  const char *contents;
+  const char *delay;
+  g_autoptr(GTask) task = NULL;
+  WriteJob *job;
+
+  self->save_source = 0;
+  contents = take_contents (self);
+  if (contents == NULL)
+    return G_SOURCE_REMOVE;
+
+  job = g_new0 (WriteJob, 1);
+  job->path = g_strdup (self->path);
+  job->data = g_strdup (contents);
+  job->generation = self->generation;
+  /* Tests: the worker waits this long before it writes, so that a flush overtakes it. */
+  delay = g_getenv ("CB_STATE_WRITE_DELAY_MS");
+  job->delay_ms = delay != NULL ? (guint) g_ascii_strtoull (delay, NULL, 10) : 0;
+
+  /* The task keeps the store (and its lock) alive until the write is done. */
+  task = g_task_new (self, NULL, write_finished_cb, NULL);
+  g_task_set_source_tag (task, save_timeout_cb);
+  g_task_set_name (task, "[command-builder] write form values");
+  g_task_set_task_data (task, job, write_job_free);
+  self->n_writing++;
+  g_task_run_in_thread (task, write_thread);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* The file is written CB_STATE_STORE_SAVE_DELAY_MS from the first change not yet written;
  * later changes go into the same write. */
 void
@@ -348,68 +531,31 @@ cb_state_store_schedule_save (CbStateStore *self)
   g_source_set_name_by_id (self->save_source, "[command-builder] save form values");
 }
 
-gboolean
-cb_state_store_get_save_pending (CbStateStore *self)
-{
-  g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
-
-  return self->save_source != 0;
-}
-
-static gboolean
-write_file (CbStateStore  *self,
-            GError       **error)
-{
-  g_autofree char *data = NULL;
-  g_autofree char *dir = NULL;
-
-  for (guint i = 0; i < self->forms->len; i++)
-    cb_form_save_state (g_ptr_array_index (self->forms, i), self->key_file);
-
-  data = g_key_file_to_data (self->key_file, NULL, NULL);
-  if (g_strcmp0 (data, self->last_written) == 0)
-    return TRUE;
-
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Could not create %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!g_key_file_save_to_file (self->key_file, self->path, error))
-    return FALSE;
-
-  g_free (self->last_written);
-  self->last_written = g_steal_pointer (&data);
-  self->n_writes++;
-  return TRUE;
-}
-
 /**
  * cb_state_store_flush:
  *
- * Writes the values of every form now, unless they are what the file already holds.
+ * Writes the values of every form now, on this thread, unless the file holds them already;
+ * a write still running in the worker is waited for or overtaken.
  */
 gboolean
 cb_state_store_flush (CbStateStore  *self,
                       GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gboolean written = FALSE;
 
   g_return_val_if_fail (CB_IS_STATE_STORE (self), FALSE);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
-  if (!write_file (self, &local_error))
+  take_contents (self);
+  write_generation (self, self->path, self->last_queued, self->generation, &written,
+                    &local_error);
+  write_done (self, self->generation, written, local_error);
+  if (local_error != NULL)
     {
-      set_save_error (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  set_save_error (self, NULL);
   return TRUE;
 }
 
@@ -489,4 +635,16 @@ cb_state_store_get_n_writes (CbStateStore *self)
   g_return_val_if_fail (CB_IS_STATE_STORE (self), 0);
 
   return self->n_writes;
+}
+
+/* How many of those writes were made in a worker thread: for tests. */
+guint
+cb_state_store_get_n_background_writes (CbStateStore *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CB_IS_STATE_STORE (self), 0);
+
+  locker = g_mutex_locker_new (&self->write_lock);
+  return self->n_background_writes;
 }

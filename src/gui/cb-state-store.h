@@ -38,5 +38,6 @@ const char   *cb_state_store_get_load_problem (CbStateStore  *self);
 gboolean      cb_state_store_flush            (CbStateStore  *self,
                                                GError       **error);
 guint         cb_state_store_get_n_writes     (CbStateStore  *self);
+guint         cb_state_store_get_n_background_writes (CbStateStore *self);
 
 G_END_DECLS
