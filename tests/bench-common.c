@@ -11,6 +11,9 @@
 
 #include "bench-common.h"
 
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -926,10 +929,20 @@ run_scenario_cb (gpointer data)
   {
     gboolean reversed = sc->experiment != NULL && strstr (sc->experiment, "first-predict");
     g_autoptr(GArray) totals = NULL;
+    /* Minor page faults and growth of the malloc arena in each: fresh memory the kernel
+     * faults in is what made the first visit slow in some starts (docs/performance.md). */
+    struct rusage usage[3];
+    size_t arena[3];
 
+    getrusage (RUSAGE_SELF, &usage[0]);
+    arena[0] = mallinfo2 ().arena;
     sample = scenario_switch (sc, &tabs, reversed ? "predict" : "test");
+    getrusage (RUSAGE_SELF, &usage[1]);
+    arena[1] = mallinfo2 ().arena;
     g_array_append_val (first, sample);
     sample = scenario_switch (sc, &tabs, reversed ? "test" : "predict");
+    getrusage (RUSAGE_SELF, &usage[2]);
+    arena[2] = mallinfo2 ().arena;
     g_array_append_val (first, sample);
     totals = bench_samples_total_ms (first);
 
@@ -938,6 +951,12 @@ run_scenario_cb (gpointer data)
     g_string_append (json, ", \"predict\": ");
     json_number (json, g_array_index (totals, double, reversed ? 0 : 1));
     g_string_append (json, "}, ");
+    g_string_append_printf (json, "\"first_visit_faults\": {\"%s\": %ld, \"%s\": %ld}, ",
+                            reversed ? "predict" : "test", usage[1].ru_minflt - usage[0].ru_minflt,
+                            reversed ? "test" : "predict", usage[2].ru_minflt - usage[1].ru_minflt);
+    g_string_append_printf (json, "\"first_visit_heap_growth_kib\": {\"%s\": %ld, \"%s\": %ld}, ",
+                            reversed ? "predict" : "test", ((long) arena[1] - (long) arena[0]) / 1024,
+                            reversed ? "test" : "predict", ((long) arena[2] - (long) arena[1]) / 1024);
     bench_json_samples (json, "first_visit", first);
     /* CLOCK_MONOTONIC, for `perf record -k mono` and `perf report --time`. */
     g_string_append_printf (json, ", \"first_visit_spans_ns\": [[%" G_GINT64_FORMAT ", %"

@@ -3,18 +3,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Once the pages are built (in idle time after the first frame, cb-window.c), two costs of the
- * first switch to a page are still ahead:
+ * first switch to a page are still ahead, paid here in this order:
  *
- *  - the first repaint of a large area after the first frame (GDK's X11 cairo path faults
- *    in and fills fresh memory: the first switch took 43 to 51 ms where later first visits
- *    took 12 to 16). The page area is repainted once, under a background of 0.4 % black for
- *    one frame, which no one can see (the class cb-warm-up, style.css);
  *  - the first allocation of a page never shown: every row's labels laid out at the page's
  *    width, 4 to 6 ms of layout in the frame of the click. The pages not shown are allocated
  *    as the shown one is, one per idle callback; at the click GtkStack gives the page the same
  *    allocation, which GTK then skips. The window's size changing (a resize, the terminal
  *    pane opening) makes them stale: they are laid out again once it has been still for
- *    LAYOUT_DELAY_MS.
+ *    LAYOUT_DELAY_MS;
+ *  - the first repaint of a switch's area. With cairo on X11, GDK paints each frame into a
+ *    new image the size of the damage's bounding box and frees it after; a frame larger than
+ *    any before it takes that buffer from fresh memory the kernel faults in (the first switch
+ *    took 43 to 51 ms where later first visits took 12 to 16; later, 700 more page faults and
+ *    8 ms more paint in about half the starts). So, after the layout above (whose allocations
+ *    would otherwise land on top of the freed buffer), the tab switcher and the page area,
+ *    what a switch damages, are repainted once under a background of 0.4 % black for one
+ *    frame, which no one can see (the class cb-warm-up, style.css); the first switch then
+ *    reuses that frame's memory.
  *
  * Neither is visible, moves the focus or changes what assistive technologies are told.
  */
@@ -52,6 +57,7 @@ disconnect_warm_up (CbWindow *self)
 {
   _cb_window_clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
   gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->switcher), "cb-warm-up");
 }
 
 static void
@@ -75,6 +81,7 @@ warm_up_paint (CbWindow *self)
   self->warm_up_handler = g_signal_connect (clock, "after-paint",
                                             G_CALLBACK (warm_up_painted_cb), self);
   gtk_widget_add_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
+  gtk_widget_add_css_class (GTK_WIDGET (self->switcher), "cb-warm-up");
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
@@ -128,6 +135,8 @@ layout_pages_cb (gpointer data)
   if (layout_next_page (self))
     return G_SOURCE_CONTINUE;
   self->layout_source = 0;
+  /* Last, so that no allocation lands above the memory its frame frees. */
+  warm_up_paint (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -182,7 +191,6 @@ warm_up_size_allocate (GtkWidget *widget,
 void
 _cb_window_warm_up (CbWindow *self)
 {
-  warm_up_paint (self);
   layout_pages (self);
 }
 
