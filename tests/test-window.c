@@ -25,6 +25,7 @@
 #include "cb-terminal-pane.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
+#include "cb-test-gui.h"
 #include "cb-test-hostile.h"
 #include "cb-test-util.h"
 #include "cb-widget-util.h"
@@ -381,29 +382,13 @@ typedef struct
 
 static gboolean hidden_pages_laid_out (gpointer data);
 
-static GtkWidget *
-find_stack_switcher (GtkWidget *widget)
-{
-  if (GTK_IS_STACK_SWITCHER (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_stack_switcher (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 warm_up_after_paint_cb (GdkFrameClock *clock,
                         WarmUpLog     *log)
 {
   if (gtk_widget_has_css_class (log->stack, "cb-warm-up"))
     {
-      GtkWidget *switcher = find_stack_switcher (GTK_WIDGET (log->window));
+      GtkWidget *switcher = cb_test_find_by_css_name (GTK_WIDGET (log->window), "stackswitcher");
 
       log->painted_with++;
       if (switcher != NULL && gtk_widget_has_css_class (switcher, "cb-warm-up"))
@@ -485,7 +470,8 @@ test_warm_up_paint (void)
   g_assert_cmpuint (log.switcher_with, ==, 1);
   g_assert_cmpuint (log.laid_out_with, ==, 1);
   g_assert_false (gtk_widget_has_css_class (log.stack, "cb-warm-up"));
-  g_assert_false (gtk_widget_has_css_class (find_stack_switcher (GTK_WIDGET (f.window)),
+  g_assert_false (gtk_widget_has_css_class (cb_test_find_by_css_name (GTK_WIDGET (f.window),
+                                                                      "stackswitcher"),
                                             "cb-warm-up"));
   /* Once only. */
   gtk_widget_queue_draw (GTK_WIDGET (f.window));

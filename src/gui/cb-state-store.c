@@ -12,10 +12,10 @@
  * microseconds); the file is written by a GTask in a worker thread, since the write ends with
  * an fsync() that may take milliseconds on a local disk and far more on a network home. Closing
  * the window, SIGTERM, SIGHUP and Try Again flush at once, on the calling thread. Writes go
- * through g_file_set_contents(): atomic, never a torn file. Each contents made gets a
- * generation; the file is written under a lock, and a write older than what the file already
- * holds is skipped, so a flush that overtakes a write in the worker is never undone by it. A
- * write whose contents equal the last one is skipped. A write that fails is kept in
+ * through g_file_set_contents_full() (mode 0600, like its folder): atomic, never a torn
+ * file. Each contents made gets a generation; the file is written under a lock, and a write
+ * older than what the file already holds is skipped, so a flush that overtakes a write in the
+ * worker is never undone by it. A write whose contents equal the last one is skipped. A write that fails is kept in
  * :save-error (the window shows it) until one succeeds; the next change tries again.
  *
  * A file that cannot be read back (truncated, garbage, not a regular file) is set aside,
@@ -48,7 +48,6 @@ struct _CbStateStore
   GPtrArray *forms;        /* weak: CbForm */
   char      *last_queued;  /* the newest contents handed to a write, or NULL after a failure */
   guint64    generation;   /* of last_queued */
-  guint64    ok_generation; /* the newest known to be in the file */
   guint      save_source;
   guint      n_writing;    /* writes in the worker not yet finished */
   guint      n_writes;
@@ -367,11 +366,10 @@ take_contents (CbStateStore *self)
   return self->last_queued;
 }
 
-/* Any thread. Writes @data as generation @generation of the file at @path, unless the file
- * holds that generation or a newer one already. Returns TRUE with *@written FALSE then. */
+/* Any thread. Writes @data as generation @generation of the file, unless the file holds
+ * that generation or a newer one already. Returns TRUE with *@written FALSE then. */
 static gboolean
 write_generation (CbStateStore  *self,
-                  const char    *path,
                   const char    *data,
                   guint64        generation,
                   gboolean      *written,
@@ -384,7 +382,7 @@ write_generation (CbStateStore  *self,
   if (generation <= self->written_generation)
     return TRUE;
 
-  dir = g_path_get_dirname (path);
+  dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
@@ -394,7 +392,10 @@ write_generation (CbStateStore  *self,
       return FALSE;
     }
 
-  if (!g_file_set_contents (path, data, -1, error))
+  /* Private, like its folder: what the user typed. */
+  if (!g_file_set_contents_full (self->path, data, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
     return FALSE;
 
   self->written_generation = generation;
@@ -402,6 +403,16 @@ write_generation (CbStateStore  *self,
     self->n_background_writes++;
   *written = TRUE;
   return TRUE;
+}
+
+/* Whether the file holds @generation or a newer one. */
+static gboolean
+file_holds (CbStateStore *self,
+            guint64       generation)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->write_lock);
+
+  return self->written_generation >= generation;
 }
 
 /* UI thread: what a write of @generation came to. */
@@ -413,16 +424,13 @@ write_done (CbStateStore *self,
 {
   if (written)
     self->n_writes++;
-  /* Written, or skipped because the file holds it or something newer already. */
-  if (error == NULL)
-    self->ok_generation = MAX (self->ok_generation, generation);
 
   /* A newer write decides what the window says. */
   if (generation != self->generation)
     return;
 
   /* A write that failed in the worker after a flush wrote the same contents is no failure. */
-  if (self->ok_generation < generation)
+  if (error != NULL && !file_holds (self, generation))
     {
       g_debug ("Could not save the form values to %s: %s", self->path, error->message);
       /* Not written: the next change, or Try Again, writes these contents again. */
@@ -435,7 +443,6 @@ write_done (CbStateStore *self,
 
 typedef struct
 {
-  char    *path;
   char    *data;
   guint64  generation;
   guint    delay_ms;
@@ -447,7 +454,6 @@ write_job_free (gpointer data)
 {
   WriteJob *job = data;
 
-  g_free (job->path);
   g_free (job->data);
   g_free (job);
 }
@@ -463,8 +469,7 @@ write_thread (GTask        *task,
 
   if (job->delay_ms > 0)
     g_usleep (job->delay_ms * G_TIME_SPAN_MILLISECOND);
-  if (write_generation (source_object, job->path, job->data, job->generation, &job->written,
-                        &error))
+  if (write_generation (source_object, job->data, job->generation, &job->written, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -499,7 +504,6 @@ save_timeout_cb (gpointer data)
     return G_SOURCE_REMOVE;
 
   job = g_new0 (WriteJob, 1);
-  job->path = g_strdup (self->path);
   job->data = g_strdup (contents);
   job->generation = self->generation;
   /* Tests: the worker waits this long before it writes, so that a flush overtakes it. */
@@ -548,8 +552,7 @@ cb_state_store_flush (CbStateStore  *self,
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   take_contents (self);
-  write_generation (self, self->path, self->last_queued, self->generation, &written,
-                    &local_error);
+  write_generation (self, self->last_queued, self->generation, &written, &local_error);
   write_done (self, self->generation, written, local_error);
   if (local_error != NULL)
     {
