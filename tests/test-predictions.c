@@ -22,6 +22,7 @@
 #include "cb-prediction-canvas.h"
 #include "cb-predictions-view.h"
 #include "cb-terminal-pane.h"
+#include "cb-widget-util.h"
 #include "cb-window.h"
 #include "cb/cb-submission.h"
 #include "cb-test-gui.h"
@@ -345,6 +346,85 @@ test_after_predict_run (void)
   g_unsetenv ("CB_DEMO_FAST");
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *n)
+{
+  (*n)++;
+}
+
+/* Every label with a tooltip under @widget: count its tooltip's changes in @n. */
+static void
+follow_tooltips (GtkWidget *widget,
+                 guint     *n,
+                 guint     *n_followed)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_tooltip_text (child) != NULL)
+        {
+          g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (count_cb), n);
+          (*n_followed)++;
+        }
+      follow_tooltips (child, n, n_followed);
+    }
+}
+
+/* An image switch leaves the image list's tooltips alone: the list binds its rows again on
+ * a switch, and GTK 4.8 asks the X server where the pointer is after every tooltip set, even
+ * to the same text (a round trip per row, the larger part of a switch's own time). */
+static void
+test_switch_keeps_tooltips (void)
+{
+  Fixture f = { 0 };
+  guint n_changes = 0, n_followed = 0;
+  GtkWidget *label = gtk_label_new ("x");
+
+  fixture_open (&f);
+  follow_tooltips (GTK_WIDGET (f.view), &n_changes, &n_followed);
+  g_assert_cmpuint (n_followed, >=, 4);
+  for (guint i = 1; i < 4; i++)
+    {
+      cb_predictions_view_select_image (f.view, i);
+      g_assert_true (cb_test_spin_until (view_ready, f.view, TIMEOUT_MS));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f.view));
+    }
+  g_assert_cmpuint (n_changes, ==, 0);
+  fixture_close (&f);
+
+  /* The helper itself: set only on a change; "" is none, as in GTK. */
+  g_object_ref_sink (label);
+  n_changes = 0;
+  g_signal_connect (label, "notify::tooltip-text", G_CALLBACK (count_cb), &n_changes);
+  cb_widget_set_tooltip_text (label, "a");
+  cb_widget_set_tooltip_text (label, "a");
+  g_assert_cmpuint (n_changes, ==, 1);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, "a");
+  cb_widget_set_tooltip_text (label, "");
+  g_assert_cmpuint (n_changes, ==, 2);
+  g_assert_null (gtk_widget_get_tooltip_text (label));
+  cb_widget_set_tooltip_text (label, NULL);
+  g_assert_cmpuint (n_changes, ==, 2);
+  g_object_unref (label);
+}
+
+/* An open window that shows a submission runs no frames: the loading page's spinner spins
+ * only while that page is shown (it used to spin, hidden, for as long as the window was
+ * open, a frame every 16 ms, and every image switch waited for the next of them). */
+static void
+test_idle (void)
+{
+  Fixture f = { 0 };
+
+  fixture_open (&f);
+  cb_test_spin_for (300);
+  cb_test_assert_idle_with_spinner (GTK_WIDGET (f.view));
+  g_assert_cmpuint (cb_test_count_frames (GTK_WIDGET (f.window), 500), <=, 2);
+  fixture_close (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -364,6 +444,8 @@ main (int    argc,
   g_test_add_func ("/predictions/viewer", test_viewer);
   g_test_add_func ("/predictions/export", test_export);
   g_test_add_func ("/predictions/after-predict-run", test_after_predict_run);
+  g_test_add_func ("/predictions/idle", test_idle);
+  g_test_add_func ("/predictions/switch-keeps-tooltips", test_switch_keeps_tooltips);
 
   ret = g_test_run ();
   cb_test_remove_tree (state_dir);

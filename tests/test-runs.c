@@ -346,6 +346,19 @@ test_plot_flat_series (void)
     }
 }
 
+/* An open Runs window whose list is loaded runs no frames: the spinner of the list's loading
+ * page spins only while that page is shown. */
+static void
+test_idle (void)
+{
+  Fixture f = { 0 };
+
+  fixture_open (&f);
+  cb_test_spin_for (300);
+  cb_test_assert_idle_with_spinner (GTK_WIDGET (f.view));
+  fixture_close (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -365,6 +378,7 @@ main (int    argc,
   g_test_add_func ("/runs/list-and-curves", test_list_and_curves);
   g_test_add_func ("/runs/live-curve", test_live_curve);
   g_test_add_func ("/runs/plot/flat-series", test_plot_flat_series);
+  g_test_add_func ("/runs/idle", test_idle);
 
   ret = g_test_run ();
   cb_test_remove_tree (state_dir);

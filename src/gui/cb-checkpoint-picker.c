@@ -163,7 +163,7 @@ improve_drop_down (CbCheckpointPicker *self)
     button = gtk_button_new_with_mnemonic (_("_Other File…"));
     gtk_widget_add_css_class (button, "flat");
     gtk_widget_add_css_class (button, "cb-checkpoint-other");
-    gtk_widget_set_tooltip_text (button, _("Choose a checkpoint file anywhere"));
+    cb_widget_set_tooltip_text (button, _("Choose a checkpoint file anywhere"));
     g_signal_connect (button, "clicked", G_CALLBACK (other_file_clicked_cb), self);
     gtk_box_append (GTK_BOX (popover_child), button);
     return;
@@ -280,7 +280,7 @@ bind_item_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (folder), g_str_equal (run_title, run) ? "" : run);
   gtk_widget_set_visible (folder, !g_str_equal (run_title, run));
   gtk_label_set_label (GTK_LABEL (subtitle), details);
-  gtk_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
+  cb_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
 
   g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_check_mark), item);
   update_check_mark (dropdown, NULL, item);
@@ -590,8 +590,8 @@ new_settings_button (void)
   gtk_widget_set_name (button, "run-settings-button");
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button,
-                               _("Use this run’s settings: its overrides go into its page"));
+  cb_widget_set_tooltip_text (button,
+                              _("Use this run’s settings: its overrides go into its page"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Use This Run’s Settings"),
                                   -1);

@@ -29,6 +29,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-command-view.h"
+#include "cb-widget-util.h"
 
 struct _CbCommandView
 {
@@ -103,7 +104,7 @@ update_run_tooltip (CbCommandView *self)
   else
     tooltip = g_strdup (_("Run the command in the terminal below (Ctrl+Return)"));
 
-  gtk_widget_set_tooltip_text (self->run_button, tooltip);
+  cb_widget_set_tooltip_text (self->run_button, tooltip);
 }
 
 static gboolean
@@ -291,7 +292,7 @@ cb_command_view_set_command (CbCommandView *self,
           g_autofree char *status = g_strdup_printf (_("Not runnable: %s"), problem);
 
           gtk_label_set_label (self->status_label, status);
-          gtk_widget_set_tooltip_text (self->status_box, status);
+          cb_widget_set_tooltip_text (self->status_box, status);
         }
 
       update_run_tooltip (self);
@@ -464,7 +465,7 @@ cb_command_view_set_sweep (CbCommandView *self,
   if (g_strcmp0 (gtk_label_get_label (self->sweep_label), text ? text : "") != 0)
     {
       gtk_label_set_label (self->sweep_label, text ? text : "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sweep_label), text);
+      cb_widget_set_tooltip_text (GTK_WIDGET (self->sweep_label), text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->sweep_label), text != NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "cb/cb-override.h"
 #include "cb-extra-overrides.h"
+#include "cb-widget-util.h"
 
 #define ERROR_KEY "cb-override-error"
 #define ICON_KEY "cb-override-error-icon"
@@ -76,7 +77,7 @@ check_row (GtkWidget *row)
   if (error != NULL)
     {
       gtk_widget_add_css_class (row, "error");
-      gtk_widget_set_tooltip_text (icon, error->message);
+      cb_widget_set_tooltip_text (icon, error->message);
       gtk_widget_set_visible (icon, TRUE);
       g_object_set_data_full (G_OBJECT (row), ERROR_KEY, g_strdup (error->message), g_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (row),
@@ -131,7 +132,7 @@ append_row (CbExtraOverrides *self,
 
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_tooltip_text (remove, _("Remove Override"));
+  cb_widget_set_tooltip_text (remove, _("Remove Override"));
   g_object_set_data (G_OBJECT (remove), "cb-row", row);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), remove);

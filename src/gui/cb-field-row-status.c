@@ -15,6 +15,7 @@
 
 #include "cb-field-row-private.h"
 #include "cb-row-mark.h"
+#include "cb-widget-util.h"
 
 /* A mismatch with the chosen checkpoint's run comes first, then what Hydra would refuse:
  * both make the run fail. */
@@ -108,7 +109,7 @@ show_status (CbFieldRow  *self,
                                      ? first_of (self->error_icon, status_anchor (self), NULL)
                                      : status_anchor (self));
     }
-  gtk_widget_set_tooltip_text (*icon, message);
+  cb_widget_set_tooltip_text (*icon, message);
   gtk_widget_set_visible (*icon, TRUE);
 }
 

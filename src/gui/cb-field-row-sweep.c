@@ -19,6 +19,7 @@
 #include "cb-field-row-private.h"
 #include "cb/cb-quote.h"
 #include "cb/cb-sweep.h"
+#include "cb-widget-util.h"
 
 static void ensure_sweep_widgets (CbFieldRow *self);
 
@@ -244,7 +245,7 @@ new_options_button (CbFieldRow *self)
                                            cb_schema_text (self->field->label));
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-list-bullet-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Choose the options to sweep over"));
+  cb_widget_set_tooltip_text (button, _("Choose the options to sweep over"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   -1);
   gtk_widget_add_css_class (button, "flat");
@@ -318,7 +319,7 @@ _cb_field_row_sweep_attach (CbFieldRow *self)
                                  cb_schema_text (self->field->label));
   self->sweep_toggle = gtk_toggle_button_new ();
   gtk_button_set_icon_name (GTK_BUTTON (self->sweep_toggle), "media-playlist-repeat-symbolic");
-  gtk_widget_set_tooltip_text (self->sweep_toggle, _("Sweep over several values"));
+  cb_widget_set_tooltip_text (self->sweep_toggle, _("Sweep over several values"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sweep_toggle),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, toggle_name, -1);
   gtk_widget_add_css_class (self->sweep_toggle, "flat");

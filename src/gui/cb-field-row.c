@@ -1007,7 +1007,7 @@ update_help (CbFieldRow         *self,
   if (self->kind == ROW_ENTRY)
     {
       /* An entry row has no subtitle: the help is its tooltip and its description. */
-      gtk_widget_set_tooltip_text (self->row, self->subtitle);
+      cb_widget_set_tooltip_text (self->row, self->subtitle);
     }
   else
     {
@@ -1017,12 +1017,12 @@ update_help (CbFieldRow         *self,
        * the checkpoint's run takes the subtitle, the tooltip keeps the help. */
       if (self->kind != ROW_INFO && self->kind != ROW_CHECKPOINT && self->subtitle != NULL &&
           (strlen (self->subtitle) > 90 || strchr (self->subtitle, '\n') != NULL))
-        gtk_widget_set_tooltip_text (self->row, self->subtitle);
+        cb_widget_set_tooltip_text (self->row, self->subtitle);
       else if (self->kind != ROW_INFO && state->help != NULL &&
                g_strcmp0 (state->help, self->subtitle) != 0)
-        gtk_widget_set_tooltip_text (self->row, state->help);
+        cb_widget_set_tooltip_text (self->row, state->help);
       else
-        gtk_widget_set_tooltip_text (self->row, NULL);
+        cb_widget_set_tooltip_text (self->row, NULL);
     }
 
   if (self->picker != NULL)

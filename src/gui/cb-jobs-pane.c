@@ -24,6 +24,7 @@
 
 #include "cb-jobs-pane.h"
 #include "cb-run-display.h"
+#include "cb-widget-util.h"
 
 #define ELAPSED_TICK_MS 1000
 
@@ -277,7 +278,7 @@ update_row (GtkWidget *row)
       ? g_strdup_printf ("%s\n%s", cb_job_get_display (job), address)
       : g_strdup (cb_job_get_display (job));
 
-    gtk_widget_set_tooltip_text (row, tooltip);
+    cb_widget_set_tooltip_text (row, tooltip);
   }
 }
 
@@ -489,7 +490,7 @@ cb_jobs_pane_init (CbJobsPane *self)
   self->jobs_button = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->jobs_button), "view-list-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->jobs_button), self->jobs_popover);
-  gtk_widget_set_tooltip_text (self->jobs_button, _("Jobs: every run of this project"));
+  cb_widget_set_tooltip_text (self->jobs_button, _("Jobs: every run of this project"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->jobs_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Jobs"), -1);
   gtk_widget_add_css_class (self->jobs_button, "flat");

@@ -261,7 +261,7 @@ rebuild_use_cases (CbPage    *self,
 
       ucr.check = gtk_image_new_from_icon_name ("object-select-symbolic");
       gtk_widget_add_css_class (ucr.check, "success");
-      gtk_widget_set_tooltip_text (ucr.check, _("Applied"));
+      cb_widget_set_tooltip_text (ucr.check, _("Applied"));
       adw_action_row_add_prefix (ADW_ACTION_ROW (ucr.row), ucr.check);
 
       button = gtk_button_new_with_mnemonic (_("_Apply"));

@@ -580,6 +580,8 @@ cb_predictions_view_class_init (CbPredictionsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, filter_box);
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, confidence_scale);
   gtk_widget_class_bind_template_child (widget_class, CbPredictionsView, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, gtk_spinner_start);
+  gtk_widget_class_bind_template_callback (widget_class, gtk_spinner_stop);
   gtk_widget_class_bind_template_callback_full (widget_class, "confidence_changed_cb",
                                                 G_CALLBACK (_cb_predictions_view_confidence_changed));
 

@@ -18,6 +18,7 @@
 #include "cb-preset-window.h"
 #include "cb/cb-preset.h"
 #include "cb/cb-problem.h"
+#include "cb-widget-util.h"
 
 struct _CbPresetWindow
 {
@@ -68,7 +69,7 @@ add_button (GtkWidget  *row,
   if (icon_name != NULL)
     {
       gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, label);
+      cb_widget_set_tooltip_text (button, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       label, -1);
     }
@@ -270,7 +271,7 @@ rename_changed_cb (GtkEditable      *entry,
   g_autofree char *problem = cb_preset_name_problem (gtk_editable_get_text (entry));
 
   adw_message_dialog_set_response_enabled (dialog, "rename", problem == NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), problem);
+  cb_widget_set_tooltip_text (GTK_WIDGET (entry), problem);
   if (problem != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
   else

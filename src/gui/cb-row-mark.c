@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-row-mark.h"
+#include "cb-widget-util.h"
 
 #define TEXT_KEY "cb-row-mark-text"
 
@@ -98,7 +99,7 @@ cb_row_mark_update (GtkWidget          *mark,
   {
     g_autofree char *tooltip = g_strdup_printf ("%s\n%s", text, _("Click to reset"));
 
-    gtk_widget_set_tooltip_text (mark, tooltip);
+    cb_widget_set_tooltip_text (mark, tooltip);
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (mark),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,

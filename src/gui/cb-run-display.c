@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-run-display.h"
+#include "cb-widget-util.h"
 
 typedef struct
 {
@@ -95,7 +96,7 @@ new_row_button (CbRunRecord         *record,
   adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
   gtk_button_set_child (GTK_BUTTON (button), content);
   gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  cb_widget_set_tooltip_text (button, tooltip);
   gtk_widget_add_css_class (button, "flat");
 
   request->record = g_object_ref (record);
@@ -222,7 +223,7 @@ cb_run_row_new (CbRunRecord         *record,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_set_tooltip_text (label, outcome);
+  cb_widget_set_tooltip_text (label, outcome);
   gtk_widget_add_css_class (label, "heading");
   gtk_box_append (GTK_BOX (line), label);
   label = gtk_label_new (summary);
@@ -236,7 +237,7 @@ cb_run_row_new (CbRunRecord         *record,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_set_tooltip_text (label, cb_run_record_get_command (record));
+  cb_widget_set_tooltip_text (label, cb_run_record_get_command (record));
   gtk_widget_add_css_class (label, "monospace");
   gtk_box_append (GTK_BOX (box), label);
 

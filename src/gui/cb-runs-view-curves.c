@@ -19,6 +19,7 @@
 #include "cb-runs-view-private.h"
 #include "cb/cb-metrics.h"
 #include "cb/cb-run-history.h"
+#include "cb-widget-util.h"
 
 #define DEFAULT_POLL_MS 1000
 
@@ -279,10 +280,10 @@ append_checkpoint_choice (GtkBox     *box,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (test), "runs.use-checkpoint");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (test), "(ss)", "test", path);
   gtk_widget_add_css_class (test, "suggested-action");
-  gtk_widget_set_tooltip_text (test, _("Evaluate this checkpoint on the Test page"));
+  cb_widget_set_tooltip_text (test, _("Evaluate this checkpoint on the Test page"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (predict), "runs.use-checkpoint");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (predict), "(ss)", "predict", path);
-  gtk_widget_set_tooltip_text (predict, _("Predict with this checkpoint on the Predict page"));
+  cb_widget_set_tooltip_text (predict, _("Predict with this checkpoint on the Predict page"));
   gtk_widget_set_hexpand (test, TRUE);
   gtk_widget_set_hexpand (predict, TRUE);
   gtk_box_append (GTK_BOX (buttons), test);

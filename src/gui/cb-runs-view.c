@@ -18,6 +18,7 @@
 
 #include "cb-runs-view-private.h"
 #include "cb/cb-run-history.h"
+#include "cb-widget-util.h"
 
 G_DEFINE_FINAL_TYPE (CbRunsView, cb_runs_view, ADW_TYPE_WINDOW)
 
@@ -115,7 +116,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   sub = g_strdup_printf ("%s%s%s · %s", page_label (cb_run_get_page (run)),
                          *model != '\0' ? " · " : "", model, age);
   gtk_label_set_text (GTK_LABEL (title), cb_run_get_title (run));
-  gtk_widget_set_tooltip_text (title, cb_run_get_name (run));
+  cb_widget_set_tooltip_text (title, cb_run_get_name (run));
   gtk_label_set_text (GTK_LABEL (subtitle), sub);
   gtk_label_set_text (GTK_LABEL (best), best_text != NULL ? best_text : "");
 
@@ -155,10 +156,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     {
       g_autofree char *outcome = cb_run_describe_state (run);
 
-      gtk_widget_set_tooltip_text (state, outcome);
+      cb_widget_set_tooltip_text (state, outcome);
     }
   else
-    gtk_widget_set_tooltip_text (state, NULL);
+    cb_widget_set_tooltip_text (state, NULL);
 }
 
 /* ---- filtering ------------------------------------------------------------------------- */
@@ -615,6 +616,8 @@ cb_runs_view_class_init (CbRunsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbRunsView, epoch_button);
   gtk_widget_class_bind_template_child (widget_class, CbRunsView, plots_box);
   gtk_widget_class_bind_template_child (widget_class, CbRunsView, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, gtk_spinner_start);
+  gtk_widget_class_bind_template_callback (widget_class, gtk_spinner_stop);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, x_axis_toggled_cb);
 

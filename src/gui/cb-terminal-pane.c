@@ -31,6 +31,7 @@
 
 #include "cb-run-display.h"
 #include "cb/cb-quote.h"
+#include "cb-widget-util.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -203,8 +204,8 @@ set_status (CbTerminalPane *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
 
   gtk_image_set_from_icon_name (self->status_icon, icon_name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
-                               self->display_text != NULL ? self->display_text : text);
+  cb_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                              self->display_text != NULL ? self->display_text : text);
 
   if (g_strcmp0 (self->status_text, text) == 0)
     return;

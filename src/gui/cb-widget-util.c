@@ -27,6 +27,28 @@ cb_widget_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/**
+ * cb_widget_set_tooltip_text:
+ * @widget: a #GtkWidget
+ * @text: (nullable): the tooltip; %NULL or "" for none
+ *
+ * gtk_widget_set_tooltip_text(), only when the text changes. GTK 4.8 asks where the pointer
+ * is after every call on a shown widget, even with the same text: on X11 a round trip to
+ * the server, 0.1 ms on an idle one, milliseconds while it is busy painting the last frame.
+ * Rows, list items and the command's status set their tooltip again on every edit or image
+ * switch, mostly to the text they already have.
+ */
+void
+cb_widget_set_tooltip_text (GtkWidget  *widget,
+                            const char *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
+    return;
+  gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* A toast showing @text as it is. libadwaita 1.2 parses a toast's title as Pango markup,
  * so "Receipts & invoices" (a title from a project's files) would show a blank toast. */
 AdwToast *

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 GtkWidget *cb_widget_find_descendant (GtkWidget  *widget,
                                       GType       type);
 AdwToast  *cb_toast_new_text         (const char *text);
+void       cb_widget_set_tooltip_text (GtkWidget  *widget,
+                                       const char *text);
 gboolean   cb_follow_object          (gpointer    owner,
                                       gpointer   *slot,
                                       gpointer    object,

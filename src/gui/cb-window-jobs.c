@@ -24,6 +24,7 @@
 #include "cb/cb-job-form.h"
 #include "cb-window-private.h"
 #include "cb/cb-problem.h"
+#include "cb-widget-util.h"
 
 /* At most this many tabs open by themselves at start. */
 #define MAX_TABS_AT_START 8
@@ -355,8 +356,8 @@ _cb_window_init_jobs (CbWindow *self)
   g_ptr_array_add (self->targets, cb_target_new_local ());
 
   self->target_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->target_dropdown),
-                               _("Where Run runs this page’s command"));
+  cb_widget_set_tooltip_text (GTK_WIDGET (self->target_dropdown),
+                              _("Where Run runs this page’s command"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->target_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run on"), -1);
   gtk_widget_insert_before (GTK_WIDGET (self->target_dropdown), gtk_widget_get_parent (run_button),

@@ -351,7 +351,7 @@ save_name_changed_cb (GtkEditable      *entry,
     gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), *text != '\0' ? problem : NULL);
+  cb_widget_set_tooltip_text (GTK_WIDGET (entry), *text != '\0' ? problem : NULL);
 }
 
 static void

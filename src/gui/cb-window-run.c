@@ -36,6 +36,7 @@
 #include "cb/cb-job-form.h"
 #include "cb-window-private.h"
 #include "cb/cb-form.h"
+#include "cb-widget-util.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* The terminal's place                                                                 */
@@ -415,7 +416,7 @@ status_changed_cb (CbTerminalPane *pane,
                    CbWindow       *self)
 {
   if (pane == self->terminal_pane)
-    gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (pane));
+    cb_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (pane));
 }
 
 static gboolean
@@ -685,7 +686,7 @@ current_changed_cb (CbJobsPane *jobs_pane,
   if (current == NULL)
     return;
   self->terminal_pane = current;
-  gtk_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (current));
+  cb_widget_set_tooltip_text (self->run_indicator, cb_terminal_pane_get_status_text (current));
   update_running (self);
 }
 

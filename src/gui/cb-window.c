@@ -571,7 +571,7 @@ setup_project (CbWindow *self)
 
   /* Translators: tooltip of the project button; %s is the project folder */
   tooltip = g_strdup_printf (_("%s\nOpen another project (Ctrl+O)"), self->project->root);
-  gtk_widget_set_tooltip_text (self->project_button, tooltip);
+  cb_widget_set_tooltip_text (self->project_button, tooltip);
 
   {
     g_autofree char *state_path = cb_state_store_path_for_project (self->project->root);

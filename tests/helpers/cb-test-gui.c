@@ -94,6 +94,82 @@ cb_test_find_by_css_name (GtkWidget  *root,
   return NULL;
 }
 
+/* The first descendant of @root of @type, shown or not, or NULL. */
+GtkWidget *
+cb_test_find_by_type (GtkWidget *root,
+                      GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = cb_test_find_by_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                guint         *n)
+{
+  (*n)++;
+}
+
+/* How many frames @widget's frame clock runs in the next @ms of the main loop: an idle
+ * window runs none; something animating (a spinner, even on a page not shown) runs one
+ * every refresh, about 60 a second. */
+guint
+cb_test_count_frames (GtkWidget *widget,
+                      guint      ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint n = 0;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "before-paint", G_CALLBACK (count_frame_cb), &n);
+  cb_test_spin_for (ms);
+  g_signal_handler_disconnect (clock, handler);
+  return n;
+}
+
+static gboolean
+spinner_stopped (gpointer spinner)
+{
+  return !gtk_spinner_get_spinning (spinner);
+}
+
+/* @window, left alone, runs no frames, and its spinner (on a stack page not shown) spins
+ * only while its page is shown: a spinning spinner ticks the frame clock even unmapped. */
+void
+cb_test_assert_idle_with_spinner (GtkWidget *window)
+{
+  GtkWidget *spinner = cb_test_find_by_type (window, GTK_TYPE_SPINNER);
+  GtkWidget *stack, *shown;
+
+  g_assert_nonnull (spinner);
+  g_assert_false (gtk_widget_get_mapped (spinner));
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_cmpuint (cb_test_count_frames (window, 500), <=, 2);
+
+  /* Its page shown, it spins; hidden again, it stops. */
+  stack = gtk_widget_get_parent (spinner);
+  g_assert_true (GTK_IS_STACK (stack));
+  shown = gtk_stack_get_visible_child (GTK_STACK (stack));
+  gtk_stack_set_visible_child (GTK_STACK (stack), spinner);
+  g_assert_true (gtk_widget_get_mapped (spinner));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_cmpuint (cb_test_count_frames (window, 300), >=, 3);
+  gtk_stack_set_visible_child (GTK_STACK (stack), shown);
+  g_assert_true (cb_test_spin_until (spinner_stopped, spinner, 30000));
+  cb_test_spin_for (100);
+  g_assert_cmpuint (cb_test_count_frames (window, 500), <=, 2);
+}
+
 /* The visible toplevel of @type, or NULL. */
 GtkWidget *
 cb_test_find_toplevel (GType type)

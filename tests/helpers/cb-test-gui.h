@@ -41,6 +41,11 @@ gboolean   cb_test_pane_started     (gpointer     pane);
 gboolean   cb_test_pane_idle        (gpointer     pane);
 GtkWidget *cb_test_find_by_css_name (GtkWidget   *root,
                                      const char  *name);
+GtkWidget *cb_test_find_by_type     (GtkWidget   *root,
+                                     GType        type);
+guint      cb_test_count_frames     (GtkWidget   *widget,
+                                     guint        ms);
+void       cb_test_assert_idle_with_spinner (GtkWidget *window);
 GtkWidget *cb_test_find_toplevel    (GType        type);
 char      *cb_test_toast_title      (GtkWidget   *window);
 void       cb_test_wait_for_toast   (GtkWidget   *window,
