@@ -9,9 +9,13 @@
  * first 20 images being the demo's receipt pictures under the names the submission gives,
  * and a newer, small one. Opens the Predictions window (on the small one) and times its
  * first painted frame; then opens the big submission in it and times the next frame and the
- * frame that shows the first image's polygons (the JSON is read in a worker). Then it switches between the first 20
- * images and times, for each, the first frame with its polygons (before the image is decoded:
- * the UI thread's part) and the frame with the decoded image. Prints one JSON object.
+ * frame that shows the first image's polygons (the JSON is read in a worker). Then it switches
+ * between the first 20 images and times, for each, the first frame with its polygons and the
+ * frame with the decoded image: once with each switch asked for from an idle window, as key
+ * presses come (switch_*), once right at the end of the last painted frame (back_to_back_*:
+ * the frame clock's next slot is then up to a refresh away). Last, the frames the window's
+ * clock runs in half a second left alone (idle_frames_per_500_ms: 0 or 1 unless something
+ * animates). Prints one JSON object.
  */
 
 #include "config.h"
@@ -20,8 +24,10 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <utime.h>
 
+#include "bench-common.h"
 #include "cb-prediction-canvas.h"
 #include "cb-predictions-view.h"
 
@@ -34,6 +40,8 @@ typedef struct
   gint64             decoded;         /* first after-paint with its texture */
   guint              want_index;
   guint              want_images;     /* the submission timed has this many images */
+  BenchClock        *clock;           /* the frame's phases */
+  BenchFrame         shown_frame;     /* the phases of the frame that showed the polygons */
 } Bench;
 
 static void
@@ -51,7 +59,11 @@ after_paint_cb (GdkFrameClock *clock,
       && cb_submission_get_n_images (cb_predictions_view_get_submission (b->view)) == b->want_images
       && cb_predictions_view_get_image_index (b->view) == b->want_index
       && cb_prediction_canvas_get_n_shown (canvas) > 0)
-    b->shown = now;
+    {
+      b->shown = now;
+      if (b->clock != NULL)
+        b->shown_frame = *bench_clock_get_last_frame (b->clock);
+    }
   if (b->shown != 0 && b->decoded == 0 && cb_prediction_canvas_get_texture (canvas) != NULL)
     b->decoded = now;
 }
@@ -106,6 +118,96 @@ write_file (const char *path,
     g_error ("cannot write %s", path);
 }
 
+/* One series of image switches: per switch, from just before the request to the frame with
+ * the image's polygons (shown) and to the frame with its decoded picture; the request's own
+ * time; from the request to that frame's start (wait) and the frame's phases up to the end
+ * of its paint. */
+typedef struct
+{
+  GArray *shown;
+  GArray *decoded;
+  GArray *request;
+  GArray *wait;
+  GArray *frame;
+} Series;
+
+static void
+series_init (Series *series)
+{
+  series->shown = g_array_new (FALSE, FALSE, sizeof (gint64));
+  series->decoded = g_array_new (FALSE, FALSE, sizeof (gint64));
+  series->request = g_array_new (FALSE, FALSE, sizeof (gint64));
+  series->wait = g_array_new (FALSE, FALSE, sizeof (gint64));
+  series->frame = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+static void
+series_clear (Series *series)
+{
+  g_array_unref (series->shown);
+  g_array_unref (series->decoded);
+  g_array_unref (series->request);
+  g_array_unref (series->wait);
+  g_array_unref (series->frame);
+}
+
+/* Switches @switches times among the first 20 images (the demo's pictures, so that each is
+ * decoded in turn). @gap_ms > 0: each switch is asked for once the window has painted no frame
+ * for that long, as a user's key press comes (bench-app's tab switches wait so too); 0: right
+ * at the end of the last painted frame, so that the switch waits for the frame clock's next
+ * slot (about 16.7 ms at 60 Hz), as when a held key repeats faster than frames are painted. */
+static gboolean
+time_switches (Bench  *b,
+               int     switches,
+               int     gap_ms,
+               int     n_images,
+               Series *series)
+{
+  for (int s = 0; s < switches; s++)
+    {
+      guint index = (guint) ((s * 7 + 1) % MIN (20, n_images));
+      gint64 took, returned;
+
+      if (index == cb_predictions_view_get_image_index (b->view))
+        index = (index + 1) % MIN (20, n_images);
+      if (gap_ms > 0)
+        bench_clock_wait_idle (b->clock, (guint) gap_ms, 2000, NULL);
+      b->want_index = index;
+      b->painted = b->shown = b->decoded = 0;
+      memset (&b->shown_frame, 0, sizeof b->shown_frame);
+      b->mark = g_get_monotonic_time ();
+      cb_predictions_view_select_image (b->view, index);
+      returned = g_get_monotonic_time ();
+      spin_until (decoded, b, 30000);
+      if (b->shown == 0 || b->decoded == 0)
+        {
+          g_printerr ("bench-predictions: image %u was never shown\n", index);
+          return FALSE;
+        }
+      took = b->shown - b->mark;
+      g_array_append_val (series->shown, took);
+      took = b->decoded - b->mark;
+      g_array_append_val (series->decoded, took);
+      took = returned - b->mark;
+      g_array_append_val (series->request, took);
+      if (b->shown_frame.frame_start != 0 && b->shown_frame.paint != 0)
+        {
+          took = b->shown_frame.frame_start / 1000 - b->mark;
+          g_array_append_val (series->wait, took);
+          took = (b->shown_frame.paint - b->shown_frame.frame_start) / 1000;
+          g_array_append_val (series->frame, took);
+        }
+    }
+  return TRUE;
+}
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                guint         *n)
+{
+  (*n)++;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -119,8 +221,8 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("DEMO_PROJECT_DIR");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) shown_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) decoded_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Series user, back_to_back;
+  guint idle_frames = 0;
   g_autofree char *root = NULL;
   g_autofree char *outputs = NULL;
   g_autofree char *images = NULL;
@@ -137,6 +239,8 @@ main (int    argc,
       return 2;
     }
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  series_init (&user);
+  series_init (&back_to_back);
   gtk_init ();
   adw_init ();
 
@@ -259,41 +363,53 @@ main (int    argc,
   open_paint = b.painted - b.mark;
   open_shown = b.shown - b.mark;
 
-  /* Switch images: the polygons at once, the picture when it is decoded. */
-  for (int s = 0; s < switches; s++)
-    {
-      guint index = (guint) ((s * 7 + 1) % MIN (20, n_images));
-      gint64 took;
+  /* Switch images: the polygons at once, the picture when it is decoded; first as a user's
+   * key presses come, then each right after the last painted frame. */
+  b.clock = bench_clock_new (GTK_WIDGET (b.view));
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, &b);
+  g_signal_connect_after (clock, "after-paint", G_CALLBACK (after_paint_cb), &b);
+  if (!time_switches (&b, switches, 50, n_images, &user)
+      || !time_switches (&b, switches, 0, n_images, &back_to_back))
+    return 1;
+  bench_clock_free (b.clock);
+  b.clock = NULL;
 
-      if (index == cb_predictions_view_get_image_index (b.view))
-        index = (index + 1) % MIN (20, n_images);
-      b.want_index = index;
-      b.painted = b.shown = b.decoded = 0;
-      b.mark = g_get_monotonic_time ();
-      cb_predictions_view_select_image (b.view, index);
-      spin_until (decoded, &b, 30000);
-      if (b.shown == 0 || b.decoded == 0)
-        {
-          g_printerr ("bench-predictions: image %u was never shown\n", index);
-          return 1;
-        }
-      took = b.shown - b.mark;
-      g_array_append_val (shown_ms, took);
-      took = b.decoded - b.mark;
-      g_array_append_val (decoded_ms, took);
-    }
+  /* The window left alone: frames its clock still runs in half a second (none, unless
+   * something animates). */
+  {
+    gulong handler = g_signal_connect (clock, "before-paint", G_CALLBACK (count_frame_cb),
+                                       &idle_frames);
 
+    bench_spin_ms (500);
+    g_signal_handler_disconnect (clock, handler);
+  }
+
+  /* Times in the arrays are µs. */
   printf ("{\"images\": %d, \"words\": %d, \"json_mb\": %.1f, \"window_first_paint_ms\": %.1f, "
-          "\"open_first_paint_ms\": %.1f, "
-          "\"open_first_image_ms\": %.1f, \"switches\": %d, \"switch_polygons_ms_p50\": %.1f, "
-          "\"switch_polygons_ms_p95\": %.1f, \"switch_image_ms_p50\": %.1f, "
-          "\"switch_image_ms_p95\": %.1f}\n",
-          n_images, n_images * 20, json_mb, window_paint / 1000.0, open_paint / 1000.0, open_shown / 1000.0, switches,
-          quantile_ms (shown_ms, 0.5), quantile_ms (shown_ms, 0.95),
-          quantile_ms (decoded_ms, 0.5), quantile_ms (decoded_ms, 0.95));
+          "\"open_first_paint_ms\": %.1f, \"open_first_image_ms\": %.1f, \"switches\": %d, "
+          "\"switch_polygons_ms_p50\": %.1f, \"switch_polygons_ms_p95\": %.1f, "
+          "\"switch_image_ms_p50\": %.1f, \"switch_image_ms_p95\": %.1f, "
+          "\"switch_request_ms_p50\": %.1f, \"switch_request_ms_p95\": %.1f, "
+          "\"switch_wait_ms_p50\": %.1f, \"switch_wait_ms_p95\": %.1f, "
+          "\"switch_frame_ms_p50\": %.1f, \"switch_frame_ms_p95\": %.1f, "
+          "\"back_to_back_polygons_ms_p50\": %.1f, \"back_to_back_polygons_ms_p95\": %.1f, "
+          "\"back_to_back_wait_ms_p50\": %.1f, \"back_to_back_frame_ms_p95\": %.1f, "
+          "\"idle_frames_per_500_ms\": %u}\n",
+          n_images, n_images * 20, json_mb, window_paint / 1000.0, open_paint / 1000.0,
+          open_shown / 1000.0, switches,
+          quantile_ms (user.shown, 0.5), quantile_ms (user.shown, 0.95),
+          quantile_ms (user.decoded, 0.5), quantile_ms (user.decoded, 0.95),
+          quantile_ms (user.request, 0.5), quantile_ms (user.request, 0.95),
+          quantile_ms (user.wait, 0.5), quantile_ms (user.wait, 0.95),
+          quantile_ms (user.frame, 0.5), quantile_ms (user.frame, 0.95),
+          quantile_ms (back_to_back.shown, 0.5), quantile_ms (back_to_back.shown, 0.95),
+          quantile_ms (back_to_back.wait, 0.5), quantile_ms (back_to_back.frame, 0.95),
+          idle_frames);
   fflush (stdout);
 
   gtk_window_destroy (GTK_WINDOW (b.view));
+  series_clear (&user);
+  series_clear (&back_to_back);
   {
     g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", root);
 
