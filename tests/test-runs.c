@@ -354,7 +354,6 @@ test_idle (void)
   Fixture f = { 0 };
 
   fixture_open (&f);
-  cb_test_spin_for (300);
   cb_test_assert_idle_with_spinner (GTK_WIDGET (f.view));
   fixture_close (&f);
 }

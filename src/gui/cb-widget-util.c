@@ -33,10 +33,10 @@ cb_widget_find_descendant (GtkWidget *widget,
  * @text: (nullable): the tooltip; %NULL or "" for none
  *
  * gtk_widget_set_tooltip_text(), only when the text changes. GTK 4.8 asks where the pointer
- * is after every call on a shown widget, even with the same text: on X11 a round trip to
- * the server, 0.1 ms on an idle one, milliseconds while it is busy painting the last frame.
- * Rows, list items and the command's status set their tooltip again on every edit or image
- * switch, mostly to the text they already have.
+ * is after every call on a visible widget (the default in GTK 4, mapped or not), even with the
+ * same text: on X11 a round trip to the server, 0.1 ms on an idle one, milliseconds while it
+ * is busy painting the last frame. List rows set their tooltips again each time they are bound
+ * (the image list on every image switch), the Jobs rows every second while a run goes.
  */
 void
 cb_widget_set_tooltip_text (GtkWidget  *widget,

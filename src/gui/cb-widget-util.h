@@ -10,16 +10,16 @@
 
 G_BEGIN_DECLS
 
-GtkWidget *cb_widget_find_descendant (GtkWidget  *widget,
-                                      GType       type);
-AdwToast  *cb_toast_new_text         (const char *text);
-void       cb_widget_set_tooltip_text (GtkWidget  *widget,
-                                       const char *text);
-gboolean   cb_follow_object          (gpointer    owner,
-                                      gpointer   *slot,
-                                      gpointer    object,
-                                      const char *signal,
-                                      GCallback   callback);
+GtkWidget *cb_widget_find_descendant   (GtkWidget          *widget,
+                                        GType               type);
+AdwToast  *cb_toast_new_text           (const char         *text);
+void       cb_widget_set_tooltip_text  (GtkWidget          *widget,
+                                        const char         *text);
+gboolean   cb_follow_object            (gpointer            owner,
+                                        gpointer           *slot,
+                                        gpointer            object,
+                                        const char         *signal,
+                                        GCallback           callback);
 GtkWidget *cb_drop_down_improve_search (GtkWidget          *drop_down,
                                         GtkSelectionModel **selection_out);
 void       cb_popup_list_defer         (GtkWidget          *owner,

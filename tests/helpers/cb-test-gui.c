@@ -94,29 +94,45 @@ cb_test_find_by_css_name (GtkWidget  *root,
   return NULL;
 }
 
-/* The first descendant of @root of @type, shown or not, or NULL. */
-GtkWidget *
-cb_test_find_by_type (GtkWidget *root,
-                      GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = cb_test_find_by_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 count_frame_cb (GdkFrameClock *clock,
                 guint         *n)
 {
   (*n)++;
+}
+
+typedef struct
+{
+  guint  n;
+  gint64 last;
+} Quiet;
+
+static void
+quiet_frame_cb (GdkFrameClock *clock,
+                Quiet         *quiet)
+{
+  quiet->n++;
+  quiet->last = g_get_monotonic_time ();
+}
+
+/* Spins until @widget's frame clock has run no frame for @quiet_ms (at most @timeout_ms):
+ * what a change just made still paints is over. */
+void
+cb_test_wait_quiet (GtkWidget *widget,
+                    guint      quiet_ms,
+                    guint      timeout_ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  Quiet quiet = { 0, g_get_monotonic_time () };
+  gint64 end = quiet.last + (gint64) timeout_ms * 1000;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "before-paint", G_CALLBACK (quiet_frame_cb), &quiet);
+  while (g_get_monotonic_time () < end
+         && g_get_monotonic_time () - quiet.last < (gint64) quiet_ms * 1000)
+    cb_test_spin_for (10);
+  g_signal_handler_disconnect (clock, handler);
 }
 
 /* How many frames @widget's frame clock runs in the next @ms of the main loop: an idle
@@ -148,12 +164,14 @@ spinner_stopped (gpointer spinner)
 void
 cb_test_assert_idle_with_spinner (GtkWidget *window)
 {
-  GtkWidget *spinner = cb_test_find_by_type (window, GTK_TYPE_SPINNER);
+  GtkWidget *spinner = cb_widget_find_descendant (window, GTK_TYPE_SPINNER);
   GtkWidget *stack, *shown;
 
   g_assert_nonnull (spinner);
   g_assert_false (gtk_widget_get_mapped (spinner));
   g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  /* A spinning spinner never lets the clock rest: 5 s is long enough on a loaded machine. */
+  cb_test_wait_quiet (window, 150, 5000);
   g_assert_cmpuint (cb_test_count_frames (window, 500), <=, 2);
 
   /* Its page shown, it spins; hidden again, it stops. */
@@ -166,7 +184,7 @@ cb_test_assert_idle_with_spinner (GtkWidget *window)
   g_assert_cmpuint (cb_test_count_frames (window, 300), >=, 3);
   gtk_stack_set_visible_child (GTK_STACK (stack), shown);
   g_assert_true (cb_test_spin_until (spinner_stopped, spinner, 30000));
-  cb_test_spin_for (100);
+  cb_test_wait_quiet (window, 150, 5000);
   g_assert_cmpuint (cb_test_count_frames (window, 500), <=, 2);
 }
 

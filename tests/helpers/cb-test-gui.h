@@ -41,8 +41,9 @@ gboolean   cb_test_pane_started     (gpointer     pane);
 gboolean   cb_test_pane_idle        (gpointer     pane);
 GtkWidget *cb_test_find_by_css_name (GtkWidget   *root,
                                      const char  *name);
-GtkWidget *cb_test_find_by_type     (GtkWidget   *root,
-                                     GType        type);
+void       cb_test_wait_quiet       (GtkWidget   *widget,
+                                     guint        quiet_ms,
+                                     guint        timeout_ms);
 guint      cb_test_count_frames     (GtkWidget   *widget,
                                      guint        ms);
 void       cb_test_assert_idle_with_spinner (GtkWidget *window);
