@@ -91,4 +91,7 @@ void  _cb_runs_view_after_paint_cb  (GdkFrameClock *clock,
 void  _cb_runs_view_fill_checkpoints (CbRunsView *self,
                                       CbRun      *run);
 
+/* cb-runs-view-rows.c */
+GtkListItemFactory *_cb_runs_view_row_factory_new (void);
+
 G_END_DECLS

@@ -110,4 +110,7 @@ void     _cb_terminal_pane_job_stop        (CbTerminalPane *self);
 void     _cb_terminal_pane_job_client_exited (CbTerminalPane *self);
 void     _cb_terminal_pane_job_dispose     (CbTerminalPane *self);
 
+/* cb-terminal-pane-search.c */
+void _cb_terminal_pane_class_init_search (GtkWidgetClass *widget_class);
+
 G_END_DECLS

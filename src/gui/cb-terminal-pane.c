@@ -41,10 +41,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* PCRE2 compile flags, as VteRegex takes them (pcre2.h is not a dependency of ours). */
-#define PCRE2_CASELESS  0x00000008u
-#define PCRE2_MULTILINE 0x00000400u
-
 /* After the command exited: how often to look for the rest of its group, and how long to
  * keep looking once SIGKILL has been sent. */
 #define REAP_POLL_MS    50
@@ -729,71 +725,6 @@ selection_changed_cb (VteTerminal    *terminal,
   _cb_terminal_pane_update_actions (self);
 }
 
-static void
-search_changed_cb (GtkSearchEntry *entry,
-                   CbTerminalPane *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *pattern = NULL;
-  g_autoptr(GError) error = NULL;
-  VteRegex *regex;
-
-  if (text == NULL || *text == '\0')
-    {
-      vte_terminal_search_set_regex (self->terminal, NULL, 0);
-      vte_terminal_unselect_all (self->terminal);
-      return;
-    }
-
-  /* The text is searched for literally, ignoring case. */
-  pattern = g_regex_escape_string (text, -1);
-  regex = vte_regex_new_for_search (pattern, -1,
-                                    VTE_REGEX_FLAGS_DEFAULT | PCRE2_CASELESS | PCRE2_MULTILINE,
-                                    &error);
-  if (regex == NULL)
-    {
-      g_debug ("Bad search pattern %s: %s", pattern, error->message);
-      return;
-    }
-
-  vte_terminal_search_set_regex (self->terminal, regex, 0);
-  vte_terminal_search_set_wrap_around (self->terminal, TRUE);
-  vte_regex_unref (regex);
-
-  /* The latest output is at the bottom: search upwards from there. */
-  vte_terminal_unselect_all (self->terminal);
-  vte_terminal_search_find_previous (self->terminal);
-}
-
-static void
-search_activate_cb (GtkSearchEntry *entry,
-                    CbTerminalPane *self)
-{
-  vte_terminal_search_find_previous (self->terminal);
-}
-
-static void
-search_next_match_cb (GtkSearchEntry *entry,
-                      CbTerminalPane *self)
-{
-  vte_terminal_search_find_next (self->terminal);
-}
-
-static void
-search_previous_match_cb (GtkSearchEntry *entry,
-                          CbTerminalPane *self)
-{
-  vte_terminal_search_find_previous (self->terminal);
-}
-
-static void
-search_stop_cb (GtkSearchEntry *entry,
-                CbTerminalPane *self)
-{
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
-}
-
 static gboolean
 copy_shortcut_cb (GtkWidget *widget,
                   GVariant  *args,
@@ -933,40 +864,6 @@ paste_action (GtkWidget  *widget,
 
   if (self->running && !self->leader_exited)
     vte_terminal_paste_clipboard (self->terminal);
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  CbTerminalPane *self = CB_TERMINAL_PANE (widget);
-
-  if (gtk_search_bar_get_search_mode (self->search_bar) &&
-      gtk_widget_has_focus (GTK_WIDGET (self->search_entry)))
-    {
-      search_stop_cb (self->search_entry, self);
-      return;
-    }
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-search_next_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  vte_terminal_search_find_next (CB_TERMINAL_PANE (widget)->terminal);
-}
-
-static void
-search_previous_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
-{
-  vte_terminal_search_find_previous (CB_TERMINAL_PANE (widget)->terminal);
 }
 
 /* GObject */
@@ -1170,20 +1067,12 @@ cb_terminal_pane_class_init (CbTerminalPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbTerminalPane, terminal);
   gtk_widget_class_bind_template_callback (widget_class, child_exited_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_next_match_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_previous_match_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
 
   gtk_widget_class_install_action (widget_class, "term.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "term.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "term.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "term.paste", NULL, paste_action);
-  gtk_widget_class_install_action (widget_class, "term.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "term.search-next", NULL, search_next_action);
-  gtk_widget_class_install_action (widget_class, "term.search-previous", NULL,
-                                   search_previous_action);
+  _cb_terminal_pane_class_init_search (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "terminalpane");
 }
