@@ -631,10 +631,19 @@ state_file_has (const char *path,
   return g_strcmp0 (found, value) == 0;
 }
 
+static gboolean
+state_saved (gpointer data)
+{
+  Fixture *f = data;
+
+  return !cb_state_store_get_save_pending (cb_window_get_state_store (f->window));
+}
+
 static void
 test_state_survives_crash (void)
 {
   Fixture f = { 0 };
+  gint64 start;
   g_autofree char *path = NULL;
   g_autofree char *expected = NULL;
   CbWindow *restarted;
@@ -644,11 +653,19 @@ test_state_survives_crash (void)
   path = g_strdup (cb_state_store_get_path (cb_window_get_state_store (f.window)));
   train = cb_window_get_page (f.window, "train");
 
-  /* An edit, then the tab; then about 150 ms, and the process dies (nothing flushed). */
+  /* An edit, then the tab; then the save delay and the worker's write, with nothing flushed,
+   * and the process dies. The write is waited for rather than a fixed time: under ASan on a
+   * busy machine the timer and the worker can take longer than the 100 ms delay. */
   gtk_editable_set_text (GTK_EDITABLE (cb_page_get_control (train, "exp_name")), "crash_test");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.switch-page", "s",
                                              "test"));
-  cb_test_spin_for (150);
+  g_assert_true (cb_state_store_get_save_pending (cb_window_get_state_store (f.window)));
+  start = g_get_monotonic_time ();
+  g_assert_true (cb_test_spin_until (state_saved, &f, TIMEOUT_MS));
+  g_test_message ("written %.0f ms after the tab switch, unflushed",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpuint (cb_state_store_get_n_background_writes (cb_window_get_state_store (f.window)),
+                    >, 0);
 
   /* What is on disk now is what a restart would find. */
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));

@@ -1103,6 +1103,12 @@ test_preview_height (void)
   fixture_close (&f);
 }
 
+static gboolean
+save_settled (gpointer data)
+{
+  return !cb_state_store_get_save_pending (data);
+}
+
 static void
 test_state (void)
 {
@@ -1129,8 +1135,7 @@ test_state (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "receipts_v2");
   g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes);
   g_assert_true (cb_state_store_get_save_pending (store));
-  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
-  g_assert_false (cb_state_store_get_save_pending (store));
+  spin_until (save_settled, store);
   g_assert_cmpuint (cb_state_store_get_n_writes (store), ==, writes + 1);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
@@ -1234,7 +1239,7 @@ test_state_save_error (void)
   g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
   entry = cb_page_get_control (cb_window_get_page (f.window, "train"), "exp_name");
   gtk_editable_set_text (GTK_EDITABLE (entry), "kept_edit");
-  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  spin_until (save_settled, store);
   g_assert_nonnull (cb_state_store_get_save_error (store));
   g_assert_true (cb_banner_get_revealed (banner));
   g_assert_nonnull (strstr (cb_banner_get_details (banner),
@@ -1242,7 +1247,8 @@ test_state_save_error (void)
 
   /* Another edit tries again, and fails again: the banner stays. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "kept_edit_2");
-  cb_test_spin_for (CB_STATE_STORE_SAVE_DELAY_MS + 300);
+  g_assert_true (cb_state_store_get_save_pending (store));
+  spin_until (save_settled, store);
   g_assert_true (cb_banner_get_revealed (banner));
 
   /* Fixed, Try Again writes the values and the banner goes. */
@@ -1255,12 +1261,6 @@ test_state_save_error (void)
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   fixture_close (&f);
-}
-
-static gboolean
-save_settled (gpointer data)
-{
-  return !cb_state_store_get_save_pending (data);
 }
 
 static void
