@@ -218,6 +218,53 @@ assert_draws (GtkWidget  *canvas,
   gsk_render_node_unref (node);
 }
 
+static GskRenderNode *
+find_node (GskRenderNode     *node,
+           GskRenderNodeType  type)
+{
+  GskRenderNode *found = NULL;
+
+  if (gsk_render_node_get_node_type (node) == type)
+    return node;
+  if (gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE)
+    for (guint i = 0; found == NULL && i < gsk_container_node_get_n_children (node); i++)
+      found = find_node (gsk_container_node_get_child (node, i), type);
+  else if (gsk_render_node_get_node_type (node) == GSK_CLIP_NODE)
+    found = find_node (gsk_clip_node_get_child (node), type);
+  return found;
+}
+
+/* Zoomed in past the widget's edges: the same pixels as GTK's texture node where the canvas
+ * put the picture. */
+static void
+assert_draws_zoomed (GtkWidget  *canvas,
+                     GdkTexture *texture)
+{
+  int width = gtk_widget_get_width (canvas), height = gtk_widget_get_height (canvas);
+  GskRenderNode *node = snapshot_canvas (canvas);
+  GskRenderNode *picture = find_node (node, GSK_CAIRO_NODE);
+  graphene_rect_t page;
+  GskRenderNode *reference_node;
+  cairo_surface_t *drawn_surface, *reference;
+  int difference;
+
+  g_assert_nonnull (picture);
+  gsk_render_node_get_bounds (picture, &page);
+  g_assert_cmpfloat (page.size.width, >, width);
+  reference_node = gsk_texture_node_new (texture, &page);
+  drawn_surface = draw_node (node, width, height);
+  reference = draw_node (reference_node, width, height);
+  difference = max_difference (drawn_surface, reference);
+  g_test_message ("zoomed: largest channel difference from the texture node's drawing: %d",
+                  difference);
+  g_assert_cmpint (difference, <=, 2);
+
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (drawn_surface);
+  gsk_render_node_unref (reference_node);
+  gsk_render_node_unref (node);
+}
+
 static void
 test_cairo_renderer (void)
 {
@@ -241,6 +288,9 @@ test_cairo_renderer (void)
   assert_draws (f.canvas, second, TRUE);
   cb_prediction_canvas_set_image (CB_PREDICTION_CANVAS (f.canvas), NULL, 0, first);
   assert_draws (f.canvas, first, TRUE);
+
+  cb_prediction_canvas_zoom_by (CB_PREDICTION_CANVAS (f.canvas), 6.0);
+  assert_draws_zoomed (f.canvas, first);
 
   fixture_close (&f);
 }
