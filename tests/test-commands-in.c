@@ -422,6 +422,13 @@ test_extra_rows (void)
   g_unsetenv ("CB_DEMO_FAST");
 }
 
+/* For cb_test_spin_until(): the command pasted with Ctrl+V is in the text field @entry. */
+static gboolean
+pasted_into (gpointer entry)
+{
+  return strstr (gtk_editable_get_text (GTK_EDITABLE (entry)), "runners/train.py") != NULL;
+}
+
 /* Ctrl+V typed: imports where no text field has the focus, pastes text into one that has. */
 static void
 test_ctrl_v (void)
@@ -465,11 +472,16 @@ test_ctrl_v (void)
   clear_toasts (f.window);
   entry = cb_widget_find_descendant (cb_page_get_row (page, "exp_name"), GTK_TYPE_TEXT);
   g_assert_nonnull (entry);
+  g_assert_false (pasted_into (entry));
   gtk_widget_grab_focus (entry);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f.window)),
                           "python3 runners/train.py trainer.max_epochs=4");
   cb_test_spin_pending ();
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  /* GTK reads the key, and the field the clipboard, in their own time: the paste is waited
+   * for (a fixed 500 ms could end before it on a loaded machine); then as long again for an
+   * import, which must not come. */
+  g_assert_true (cb_test_spin_until (pasted_into, entry, TIMEOUT_MS));
   cb_test_spin_for (500);
   g_assert_cmpint (g_variant_get_int64 (cb_form_get_value (form, "max_epochs")), ==, 9);
   g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (entry)), "runners/train.py"));

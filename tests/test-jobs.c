@@ -56,6 +56,55 @@ wait_finished (CbJob *job,
   g_assert_cmpint (cb_job_get_state (job), ==, CB_JOB_FINISHED);
 }
 
+/* Waits until a line of the job's terminal is @line. */
+static void
+wait_output_line (CbJob      *job,
+                  const char *line,
+                  guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  g_autofree char *output = NULL;
+
+  for (;;)
+    {
+      g_auto(GStrv) lines = NULL;
+
+      g_clear_pointer (&output, g_free);
+      output = cb_job_read_output (job, FALSE, NULL);
+      lines = g_strsplit (output != NULL ? output : "", "\n", -1);
+      if (g_strv_contains ((const char * const *) lines, line))
+        return;
+      if (g_get_monotonic_time () >= deadline)
+        break;
+      g_usleep (50 * 1000);
+    }
+  g_error ("no line “%s” from job %s after %u ms: %s", line, cb_job_get_id (job), timeout_ms,
+           output);
+}
+
+/* Waits until the file @path holds @text, at most @timeout_ms; returns whether it does. */
+static gboolean
+wait_file_holds (const char *path,
+                 const char *text,
+                 guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (path, &contents, NULL, NULL) && g_str_equal (contents, text))
+        return TRUE;
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_test_message ("%s holds “%s”, not “%s”", path, contents, text);
+          return FALSE;
+        }
+      g_usleep (50 * 1000);
+    }
+}
+
 /* A python3 program that writes its arguments as JSON to OUT. */
 static char **
 argv_writer (const char *out)
@@ -556,7 +605,9 @@ test_local_stop_ladder (void)
   gint64 start;
 
   g_assert_true (cb_job_launch (job, NULL, NULL));
-  g_usleep (300 * 1000);
+  /* Until its trap is set (a fixed 300 ms could end first on a loaded machine: Ctrl+C would
+   * then end it at once, well before the SIGINT wait). */
+  wait_output_line (job, "started", 20000);
   start = g_get_monotonic_time ();
   g_assert_true (cb_job_stop (job, NULL, 500, 2000, NULL, &error));
   g_assert_no_error (error);
@@ -591,10 +642,12 @@ test_local_survives_launcher (void)
 {
   /* The job belongs to tmux, not to whoever started it: killing the starter does nothing. */
   g_autofree char *marker = g_build_filename (tmp_root, "survived", NULL);
-  g_autofree char *script = g_strdup_printf ("sleep 1; echo yes > '%s'", marker);
+  g_autofree char *started = g_build_filename (tmp_root, "survivor-started", NULL);
+  g_autofree char *script = g_strdup_printf ("echo started > '%s'; sleep 1; echo yes > '%s'",
+                                             started, marker);
   const char * const argv[] = { "sh", "-c", script, NULL };
   g_autoptr(CbJob) job = cb_job_new (project, "train", argv, NULL, NULL);
-  g_autofree char *text = NULL;
+  gboolean running;
   GPid child;
 
   child = fork ();
@@ -604,12 +657,14 @@ test_local_survives_launcher (void)
       pause ();
       _exit (0);
     }
-  g_usleep (600 * 1000);
+  /* The starter is killed once the job runs (waited for: a loaded machine can take longer
+   * than a fixed 600 ms to start it), and the job goes on to write its marker a second
+   * later (waited for, not a fixed 1.5 s). */
+  running = wait_file_holds (started, "started\n", 20000);
   kill (child, SIGKILL);
   waitpid (child, NULL, 0);
-  g_usleep (1500 * 1000);
-  g_assert_true (g_file_get_contents (marker, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "yes\n");
+  g_assert_true (running);
+  g_assert_true (wait_file_holds (marker, "yes\n", 20000));
 }
 
 /* ---- over SSH ----------------------------------------------------------------------- */

@@ -292,8 +292,12 @@ type_keys (GtkWidget  *window,
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  /* The X server has the events; GTK reads them in its own time. */
-  cb_test_spin_for (300);
+  /* xdotool has quit, so the X server has made the key events; a round trip of ours brings
+   * them all in before its reply (a fixed wait could end first on a loaded machine), and GTK
+   * handles them in the iterations that follow; then what they started settles a while. */
+  gdk_display_sync (gtk_widget_get_display (window));
+  cb_test_spin_pending ();
+  cb_test_spin_for (100);
 }
 
 static gboolean

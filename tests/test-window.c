@@ -1304,7 +1304,7 @@ test_state_save_background (void)
 
   /* The timer hands a value to the worker, which is slow to write it (made so here); a newer
    * value is flushed meanwhile: the file ends with the newer one, written once. */
-  g_setenv ("CB_STATE_WRITE_DELAY_MS", "300", TRUE);
+  g_setenv ("CB_STATE_WRITE_DELAY_MS", "1000", TRUE);
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *first = g_strdup_printf ("first_%u", i);
