@@ -19,6 +19,7 @@
 #include "cb-checkpoint-picker.h"
 #include "cb-page.h"
 #include "cb-state-store.h"
+#include "cb-widget-util.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
 #include "cb-test-util.h"
@@ -367,7 +368,7 @@ shown_row_for (Fixture    *f,
         continue;
       box = cb_widget_find_descendant (row, GTK_TYPE_BOX);
       for (; box != NULL; box = gtk_widget_get_first_child (box))
-        if (g_strcmp0 (gtk_widget_get_tooltip_text (box), path) == 0)
+        if (g_strcmp0 (cb_widget_get_list_tooltip (box), path) == 0)
           {
             if (text != NULL)
               *text = shown_text (row);

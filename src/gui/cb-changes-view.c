@@ -533,7 +533,7 @@ bind_label_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (GTK_LABEL (label), text);
   /* A label that may be cut short says itself whole on hover. */
-  cb_widget_set_tooltip_text (label, GPOINTER_TO_INT (ellipsize) &&
+  cb_widget_set_list_tooltip (label, GPOINTER_TO_INT (ellipsize) &&
                                      g_utf8_strlen (text, -1) > 40 ? text : NULL);
 }
 

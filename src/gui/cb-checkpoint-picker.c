@@ -280,7 +280,7 @@ bind_item_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (folder), g_str_equal (run_title, run) ? "" : run);
   gtk_widget_set_visible (folder, !g_str_equal (run_title, run));
   gtk_label_set_label (GTK_LABEL (subtitle), details);
-  cb_widget_set_tooltip_text (box, cb_checkpoint_get_path (checkpoint));
+  cb_widget_set_list_tooltip (box, cb_checkpoint_get_path (checkpoint));
 
   g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_check_mark), item);
   update_check_mark (dropdown, NULL, item);

@@ -297,7 +297,7 @@ bind_image_cb (GtkSignalListItemFactory *factory,
     return;
   image = cb_submission_get_image (self->submission, index);
   gtk_label_set_text (GTK_LABEL (name), image->filename);
-  cb_widget_set_tooltip_text (name, image->filename);
+  cb_widget_set_list_tooltip (name, image->filename);
   text = g_strdup_printf ("%u", image->n_polygons);
   gtk_label_set_text (GTK_LABEL (count), text);
 }

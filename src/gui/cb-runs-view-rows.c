@@ -99,7 +99,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   sub = g_strdup_printf ("%s%s%s · %s", page_label (cb_run_get_page (run)),
                          *model != '\0' ? " · " : "", model, age);
   gtk_label_set_text (GTK_LABEL (title), cb_run_get_title (run));
-  cb_widget_set_tooltip_text (title, cb_run_get_name (run));
+  cb_widget_set_list_tooltip (title, cb_run_get_name (run));
   gtk_label_set_text (GTK_LABEL (subtitle), sub);
   gtk_label_set_text (GTK_LABEL (best), best_text != NULL ? best_text : "");
 

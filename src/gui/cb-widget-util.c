@@ -49,6 +49,63 @@ cb_widget_set_tooltip_text (GtkWidget  *widget,
   gtk_widget_set_tooltip_text (widget, text);
 }
 
+static GQuark
+list_tooltip_quark (void)
+{
+  return g_quark_from_static_string ("cb-list-tooltip");
+}
+
+static gboolean
+query_list_tooltip_cb (GtkWidget  *widget,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip)
+{
+  const char *text = g_object_get_qdata (G_OBJECT (widget), list_tooltip_quark ());
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/**
+ * cb_widget_set_list_tooltip:
+ * @widget: a #GtkWidget in a list row
+ * @text: (nullable): the tooltip; %NULL or "" for none
+ *
+ * A tooltip for a list row's widget, which is bound to another item at every scroll: the text
+ * is kept with the widget and handed to GTK only when GTK shows the tooltip. Each
+ * gtk_widget_set_tooltip_text() with a new text costs a round trip to the X server (see
+ * cb_widget_set_tooltip_text()), and a scroll binds a screenful of rows at once.
+ */
+void
+cb_widget_set_list_tooltip (GtkWidget  *widget,
+                            const char *text)
+{
+  GObject *object = G_OBJECT (widget);
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (g_object_get_qdata (object, list_tooltip_quark ()), text) == 0)
+    return;
+  if (g_object_get_data (object, "cb-list-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_list_tooltip_cb), NULL);
+      g_object_set_data (object, "cb-list-tooltip-handler", GINT_TO_POINTER (TRUE));
+    }
+  g_object_set_qdata_full (object, list_tooltip_quark (), g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
+}
+
+/* The text cb_widget_set_list_tooltip() keeps for @widget: for tests. */
+const char *
+cb_widget_get_list_tooltip (GtkWidget *widget)
+{
+  return g_object_get_qdata (G_OBJECT (widget), list_tooltip_quark ());
+}
+
 /* A toast showing @text as it is. libadwaita 1.2 parses a toast's title as Pango markup,
  * so "Receipts & invoices" (a title from a project's files) would show a blank toast. */
 AdwToast *

@@ -15,6 +15,9 @@ GtkWidget *cb_widget_find_descendant   (GtkWidget          *widget,
 AdwToast  *cb_toast_new_text           (const char         *text);
 void       cb_widget_set_tooltip_text  (GtkWidget          *widget,
                                         const char         *text);
+void       cb_widget_set_list_tooltip  (GtkWidget          *widget,
+                                        const char         *text);
+const char *cb_widget_get_list_tooltip (GtkWidget          *widget);
 gboolean   cb_follow_object            (gpointer            owner,
                                         gpointer           *slot,
                                         gpointer            object,
