@@ -87,58 +87,54 @@ snapshot_canvas (GtkWidget *canvas)
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-static guint
-count_nodes (GskRenderNode  *node,
-             GskRenderNodeType type)
+/* The @i-th child of a container, clip, rounded clip, transform or opacity node; %NULL past
+ * the last, and for other nodes. */
+static GskRenderNode *
+child_of (GskRenderNode *node,
+          guint          i)
 {
-  guint n;
+  GskRenderNodeType type = gsk_render_node_get_node_type (node);
 
-  if (node == NULL)
-    return 0;
-  n = gsk_render_node_get_node_type (node) == type;
-  switch (gsk_render_node_get_node_type (node))
-    {
-    case GSK_CONTAINER_NODE:
-      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
-        n += count_nodes (gsk_container_node_get_child (node, i), type);
-      break;
-    case GSK_CLIP_NODE:
-      n += count_nodes (gsk_clip_node_get_child (node), type);
-      break;
-    case GSK_TRANSFORM_NODE:
-      n += count_nodes (gsk_transform_node_get_child (node), type);
-      break;
-    case GSK_ROUNDED_CLIP_NODE:
-      n += count_nodes (gsk_rounded_clip_node_get_child (node), type);
-      break;
-    case GSK_OPACITY_NODE:
-      n += count_nodes (gsk_opacity_node_get_child (node), type);
-      break;
-    case GSK_NOT_A_RENDER_NODE:
-    case GSK_CAIRO_NODE:
-    case GSK_COLOR_NODE:
-    case GSK_LINEAR_GRADIENT_NODE:
-    case GSK_REPEATING_LINEAR_GRADIENT_NODE:
-    case GSK_RADIAL_GRADIENT_NODE:
-    case GSK_REPEATING_RADIAL_GRADIENT_NODE:
-    case GSK_CONIC_GRADIENT_NODE:
-    case GSK_BORDER_NODE:
-    case GSK_TEXTURE_NODE:
-    case GSK_INSET_SHADOW_NODE:
-    case GSK_OUTSET_SHADOW_NODE:
-    case GSK_COLOR_MATRIX_NODE:
-    case GSK_REPEAT_NODE:
-    case GSK_SHADOW_NODE:
-    case GSK_BLEND_NODE:
-    case GSK_CROSS_FADE_NODE:
-    case GSK_TEXT_NODE:
-    case GSK_BLUR_NODE:
-    case GSK_DEBUG_NODE:
-    case GSK_GL_SHADER_NODE:
-    default:
-      break;
-    }
+  if (type == GSK_CONTAINER_NODE)
+    return i < gsk_container_node_get_n_children (node)
+           ? gsk_container_node_get_child (node, i) : NULL;
+  if (i > 0)
+    return NULL;
+  if (type == GSK_CLIP_NODE)
+    return gsk_clip_node_get_child (node);
+  if (type == GSK_ROUNDED_CLIP_NODE)
+    return gsk_rounded_clip_node_get_child (node);
+  if (type == GSK_TRANSFORM_NODE)
+    return gsk_transform_node_get_child (node);
+  if (type == GSK_OPACITY_NODE)
+    return gsk_opacity_node_get_child (node);
+  return NULL;
+}
+
+static guint
+count_nodes (GskRenderNode     *node,
+             GskRenderNodeType  type)
+{
+  guint n = gsk_render_node_get_node_type (node) == type;
+  GskRenderNode *child;
+
+  for (guint i = 0; (child = child_of (node, i)) != NULL; i++)
+    n += count_nodes (child, type);
   return n;
+}
+
+/* The first node of @type under @node, depth first. */
+static GskRenderNode *
+find_node (GskRenderNode     *node,
+           GskRenderNodeType  type)
+{
+  GskRenderNode *child, *found = NULL;
+
+  if (gsk_render_node_get_node_type (node) == type)
+    return node;
+  for (guint i = 0; found == NULL && (child = child_of (node, i)) != NULL; i++)
+    found = find_node (child, type);
+  return found;
 }
 
 /* @node drawn by cairo on a white surface of @width x @height. */
@@ -216,22 +212,6 @@ assert_draws (GtkWidget  *canvas,
   cairo_surface_destroy (reference);
   cairo_surface_destroy (drawn_surface);
   gsk_render_node_unref (node);
-}
-
-static GskRenderNode *
-find_node (GskRenderNode     *node,
-           GskRenderNodeType  type)
-{
-  GskRenderNode *found = NULL;
-
-  if (gsk_render_node_get_node_type (node) == type)
-    return node;
-  if (gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE)
-    for (guint i = 0; found == NULL && i < gsk_container_node_get_n_children (node); i++)
-      found = find_node (gsk_container_node_get_child (node, i), type);
-  else if (gsk_render_node_get_node_type (node) == GSK_CLIP_NODE)
-    found = find_node (gsk_clip_node_get_child (node), type);
-  return found;
 }
 
 /* Zoomed in past the widget's edges: the same pixels as GTK's texture node where the canvas
