@@ -18,7 +18,8 @@ import tempfile
 SCAN_DIRS = ('src', 'include', 'data', 'po')
 SKIP_DIRS = ('data/demo-project',)
 SOURCE_SUFFIXES = ('.c', '.h', '.ui')
-MARKERS = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|Q_)\(|translatable="yes"')
+MARKERS = re.compile(r'(?<![A-Za-z0-9_])(?:(?:_|N_|C_|NC_|Q_)\(|(?:g_dcgettext|g_dngettext|g_dpgettext2)\s*\()'
+                     r'|translatable="yes"')
 # Data files that xgettext reads through its ITS rules: always listed.
 DATA_SUFFIXES = ('.desktop.in', '.metainfo.xml.in', '.appdata.xml.in', '.gschema.xml')
 

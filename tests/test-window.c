@@ -1125,7 +1125,9 @@ test_state (void)
   path = g_strdup (cb_state_store_get_path (store));
   g_assert_true (g_str_has_prefix (path, g_get_user_state_dir ()));
 
-  /* Typing: no write per keystroke, one write after the pause. */
+  /* Typing: no write per keystroke, one write after the pause. What the window saved as it
+   * opened (the pages built after the first frame) is written first. */
+  spin_until (save_settled, store);
   writes = cb_state_store_get_n_writes (store);
   entry = cb_page_get_control (cb_window_get_page (f.window, "train"), "exp_name");
   g_assert_true (ADW_IS_ENTRY_ROW (entry));

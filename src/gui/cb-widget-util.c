@@ -27,6 +27,14 @@ cb_widget_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+root_is_mapped (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return root != NULL && gtk_widget_get_mapped (GTK_WIDGET (root));
+}
+
 /**
  * cb_widget_set_tooltip_text:
  * @widget: a #GtkWidget
@@ -46,6 +54,16 @@ cb_widget_set_tooltip_text (GtkWidget  *widget,
     text = NULL;
   if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
     return;
+  if (gtk_widget_get_visible (widget) && !root_is_mapped (widget))
+    {
+      /* Nothing of the window is on screen yet (it is being built): no pointer can be over
+       * the widget, but GTK would ask the server all the same. It does not ask for a widget
+       * that is hidden, and hiding one whose window is not shown costs no frame. */
+      gtk_widget_set_visible (widget, FALSE);
+      gtk_widget_set_tooltip_text (widget, text);
+      gtk_widget_set_visible (widget, TRUE);
+      return;
+    }
   gtk_widget_set_tooltip_text (widget, text);
 }
 

@@ -43,6 +43,7 @@ struct _CbWindow
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
   struct _CbChangesView *changes_view;     /* weak (cb-window-changes.c) */
+  GtkWindow            *shortcuts_window;  /* weak (cb-window-menus.c) */
   struct _CbRunsView   *runs_view;         /* weak (cb-window-runs.c) */
   struct _CbPredictionsView *predictions_view; /* weak (cb-window-predictions.c) */
   GPtrArray            *compose_problems;  /* CbProblem: check's findings, or NULL */
@@ -71,6 +72,7 @@ struct _CbWindow
   GtkLabel             *project_path_label;
   GtkStackSwitcher     *switcher;
   GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;      /* its model, given when it first opens */
   GtkWidget            *run_indicator;
   GtkSpinner           *run_spinner;
   CbBanner             *problems_banner;
@@ -132,6 +134,11 @@ void      _cb_window_update_config_view (CbWindow       *self);
 void      _cb_window_dispose_config     (CbWindow       *self);
 void      _cb_window_check_compose      (CbWindow       *self);
 void      _cb_window_class_init_changes (GtkWidgetClass *widget_class);
+/* cb-window-menus.c */
+void      _cb_window_class_init_menus   (GtkWidgetClass *widget_class);
+void      _cb_window_init_menus         (CbWindow       *self);
+void      _cb_window_dispose_menus      (CbWindow       *self);
+GtkWidget *_cb_window_get_shortcuts_window (CbWindow    *self);
 void      _cb_window_class_init_runs    (GtkWidgetClass *widget_class);
 void      _cb_window_update_runs_view   (CbWindow       *self);
 void      _cb_window_dispose_runs       (CbWindow       *self);
@@ -142,6 +149,8 @@ void      _cb_window_update_changes_view (CbWindow      *self);
 void      _cb_window_dispose_changes    (CbWindow       *self);
 GtkWidget *_cb_window_get_changes_view  (CbWindow       *self);
 GPtrArray *_cb_window_get_compose_problems (CbWindow    *self);
+/* cb-window-problems.c */
+void      _cb_window_init_problems      (CbWindow       *self);
 void      _cb_window_update_problems    (CbWindow       *self);
 const char *_cb_window_page_label       (CbPage         *page);
 void      _cb_window_class_init_import  (GtkWidgetClass *widget_class);

@@ -56,106 +56,6 @@ G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void focus_page_tab  (CbWindow *self);
 
-/* ------------------------------------------------------------------------------------ */
-/* Problems banner                                                                      */
-
-/* file:line:col: message, with the file relative to the project when it is inside it. */
-static char *
-problem_to_string (CbWindow        *self,
-                   const CbProblem *problem)
-{
-  g_autofree char *prefix = NULL;
-
-  if (self->project != NULL && problem->file != NULL)
-    {
-      prefix = g_strconcat (self->project->root, G_DIR_SEPARATOR_S, NULL);
-      if (g_str_has_prefix (problem->file, prefix) && problem->file[strlen (prefix)] != '\0')
-        {
-          g_autoptr(CbProblem) relative = cb_problem_copy (problem);
-
-          g_free (relative->file);
-          relative->file = g_strdup (problem->file + strlen (prefix));
-          return cb_problem_to_string (relative);
-        }
-    }
-
-  return cb_problem_to_string (problem);
-}
-
-static void
-collect_problems (CbWindow  *self,
-                  GPtrArray *from,
-                  GPtrArray *lines,
-                  gboolean  *has_errors)
-{
-  for (guint i = 0; from != NULL && i < from->len; i++)
-    {
-      const CbProblem *problem = g_ptr_array_index (from, i);
-
-      if (problem->severity == CB_PROBLEM_NOTICE)
-        continue;
-      if (problem->severity == CB_PROBLEM_ERROR)
-        *has_errors = TRUE;
-      g_ptr_array_add (lines, problem_to_string (self, problem));
-    }
-}
-
-void
-_cb_window_update_problems (CbWindow *self)
-{
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
-  gboolean has_errors = FALSE;
-  guint n;
-
-  collect_problems (self, self->project_problems, lines, &has_errors);
-  if (self->config_cache != NULL && cb_config_cache_get_loaded (self->config_cache))
-    collect_problems (self, cb_config_cache_get_problems (self->config_cache), lines, &has_errors);
-  collect_problems (self, self->schema_problems, lines, &has_errors);
-  collect_problems (self, self->compose_problems, lines, &has_errors);
-
-  n = lines->len;
-  g_ptr_array_add (lines, NULL);
-  joined = g_strjoinv ("\n", (char **) lines->pdata);
-
-  if (n > 0)
-    {
-      g_autofree char *title =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%u problem in the project’s files",
-                                      "%u problems in the project’s files",
-                                      n),
-                         n);
-
-      cb_banner_set_title (self->problems_banner, title);
-      cb_banner_set_messages (self->problems_banner, (const char * const *) lines->pdata);
-      cb_banner_set_severity (self->problems_banner,
-                              has_errors ? CB_BANNER_ERROR : CB_BANNER_WARNING);
-    }
-
-  /* Once dismissed, the same problems stay out of the way; new ones show again. */
-  cb_banner_set_revealed (self->problems_banner,
-                          n > 0 && g_strcmp0 (joined, self->dismissed_problems) != 0);
-}
-
-static void
-problems_dismissed_cb (CbBanner *banner,
-                       CbWindow *self)
-{
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  gboolean has_errors = FALSE;
-
-  collect_problems (self, self->project_problems, lines, &has_errors);
-  if (self->config_cache != NULL && cb_config_cache_get_loaded (self->config_cache))
-    collect_problems (self, cb_config_cache_get_problems (self->config_cache), lines, &has_errors);
-  collect_problems (self, self->schema_problems, lines, &has_errors);
-  collect_problems (self, self->compose_problems, lines, &has_errors);
-  g_ptr_array_add (lines, NULL);
-
-  g_free (self->dismissed_problems);
-  self->dismissed_problems = g_strjoinv ("\n", (char **) lines->pdata);
-}
-
 static void
 snapshot_changed_cb (CbConfigCache *cache,
                      GParamSpec    *pspec,
@@ -700,6 +600,7 @@ cb_window_dispose (GObject *object)
   _cb_window_dispose_run (self);
   _cb_window_dispose_config (self);
   _cb_window_dispose_changes (self);
+  _cb_window_dispose_menus (self);
   _cb_window_dispose_runs (self);
   _cb_window_dispose_predictions (self);
   g_cancellable_cancel (self->io_cancellable);
@@ -878,7 +779,6 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, project_name_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, project_path_label);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, switcher);
-  gtk_widget_class_bind_template_child (widget_class, CbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, run_indicator);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, run_spinner);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, problems_banner);
@@ -916,6 +816,7 @@ cb_window_class_init (CbWindowClass *klass)
   _cb_window_class_init_jobs (widget_class);
   _cb_window_class_init_config (widget_class);
   _cb_window_class_init_changes (widget_class);
+  _cb_window_class_init_menus (widget_class);
   _cb_window_class_init_runs (widget_class);
   _cb_window_class_init_predictions (widget_class);
   _cb_window_class_init_import (widget_class);
@@ -934,10 +835,8 @@ cb_window_init (CbWindow *self)
   self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
   _cb_window_init_import (self);
   _cb_window_init_state (self);
-
-  cb_banner_set_dismissible (self->problems_banner, TRUE);
-  g_signal_connect_object (self->problems_banner, "dismissed",
-                           G_CALLBACK (problems_dismissed_cb), self, 0);
+  _cb_window_init_menus (self);
+  _cb_window_init_problems (self);
 }
 
 /* ------------------------------------------------------------------------------------ */

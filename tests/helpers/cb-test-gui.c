@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 
 #include "cb-test-gui.h"
@@ -333,4 +334,28 @@ cb_test_project_close (CbTestProject *p)
   cb_test_remove_tree (p->copy);
   g_rmdir (tmp);
   g_clear_pointer (&p->copy, g_free);
+}
+
+/* Types @keys (xdotool's names: "F10", "Escape", "ctrl+period") into @window through the X
+ * server, as a user types them, and lets GTK handle them: xdotool has quit once the server
+ * made the key events, and a round trip of ours brings them all in before its reply (a fixed
+ * wait could end first on a loaded machine). The caller checks that xdotool is there. */
+void
+cb_test_type_keys (GtkWidget  *window,
+                   const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  command = g_strdup_printf ("xdotool windowfocus --sync %lu key --clearmodifiers %s",
+                             (unsigned long) gdk_x11_surface_get_xid (surface), keys);
+  cb_test_spin_pending ();
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  gdk_display_sync (gtk_widget_get_display (window));
+  cb_test_spin_pending ();
 }

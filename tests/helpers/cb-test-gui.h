@@ -52,5 +52,7 @@ char      *cb_test_toast_title      (GtkWidget   *window);
 void       cb_test_wait_for_toast   (GtkWidget   *window,
                                      const char  *prefix,
                                      guint        timeout_ms);
+void       cb_test_type_keys        (GtkWidget   *window,
+                                     const char  *keys);
 
 G_END_DECLS
