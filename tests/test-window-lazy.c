@@ -6,8 +6,9 @@
  *    resources hold no `gtk/help-overlay.ui`, which GtkApplication would build for every
  *    window;
  *  - a tooltip set while the window is not on screen asks the X server nothing (GTK 4.8 asks
- *    where the pointer is at every gtk_widget_set_tooltip_text() on a visible widget): the
- *    test counts XIQueryPointer calls, which this program interposes.
+ *    where the pointer is at every gtk_widget_set_tooltip_text() on a visible widget), and
+ *    neither does Run's tooltip, which changes at tab switches: the test counts
+ *    XIQueryPointer calls, which this program interposes.
  *
  * Runs under xvfb-run. Keys are typed through the X server with xdotool, as a user types
  * them; those checks are skipped without xdotool.
@@ -22,6 +23,8 @@
 #include <dlfcn.h>
 #include <string.h>
 
+#include "cb-command-view.h"
+#include "cb-page.h"
 #include "cb-widget-util.h"
 #include "cb-window.h"
 #include "cb-test-gui.h"
@@ -288,6 +291,62 @@ test_shortcuts_window (void)
   g_assert_null (shortcuts);
 }
 
+static gboolean
+all_pages_built (gpointer data)
+{
+  return cb_page_is_built (cb_window_get_page (data, "train")) &&
+         cb_page_is_built (cb_window_get_page (data, "test")) &&
+         cb_page_is_built (cb_window_get_page (data, "predict"));
+}
+
+/* Run's tooltip says why it cannot run on Test and Predict (a checkpoint is required), and
+ * what it does on Train: it changes at every switch, and no switch asks the X server where
+ * the pointer is. The text is GTK's when it shows the tooltip, and the button's accessible
+ * description, as GTK makes a tooltip. */
+static void
+test_run_tooltip_switch (void)
+{
+  CbTestProject p = { 0 };
+  CbWindow *window = open_window (&p);
+  GtkWidget *run = cb_command_view_get_run_button (cb_window_get_command_view (window));
+  static const char * const order[] = { "test", "predict", "train", "test", "train" };
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  g_autofree char *train_text = NULL;
+  guint before;
+
+  g_assert_true (cb_test_spin_until (all_pages_built, window, TIMEOUT_MS));
+  cb_window_set_visible_page (window, "train");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  train_text = g_strdup (cb_widget_get_list_tooltip (run));
+  g_assert_nonnull (train_text);
+  g_assert_false (g_str_has_prefix (train_text, "Not runnable"));
+
+  before = n_pointer_queries;
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      const char *text;
+      g_autofree char *problem = NULL;
+      gboolean shown = FALSE;
+
+      cb_window_set_visible_page (window, order[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      text = cb_widget_get_list_tooltip (run);
+      g_assert_nonnull (text);
+      if (g_str_equal (order[i], "train"))
+        g_assert_cmpstr (text, ==, train_text);
+      else
+        g_assert_true (g_str_has_prefix (text, "Not runnable: "));
+      problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (run),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+      g_assert_null (problem);
+      g_signal_emit_by_name (run, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+      g_assert_true (shown);
+    }
+  g_assert_cmpuint (n_pointer_queries, ==, before);
+
+  close_window (&p, window);
+}
+
 static void
 test_tooltip_off_screen (void)
 {
@@ -352,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/window-lazy/menu-f10", test_menu_f10);
   g_test_add_func ("/window-lazy/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-lazy/tooltip-off-screen", test_tooltip_off_screen);
+  g_test_add_func ("/window-lazy/run-tooltip-switch", test_run_tooltip_switch);
 
   ret = g_test_run ();
   cb_test_remove_tree (state_dir);

@@ -2086,7 +2086,7 @@ test_run_invalid (void)
                                                             "exp_name")), "ab");
   g_assert_false (cb_form_is_valid (page_form (f.window, "train")));
   g_assert_false (run_enabled (f.window));
-  tooltip = gtk_widget_get_tooltip_text (run_button);
+  tooltip = cb_widget_get_list_tooltip (run_button);
   g_assert_true (g_str_has_prefix (tooltip, "Not runnable: "));
   g_assert_nonnull (strstr (tooltip, cb_form_get_errors (page_form (f.window, "train"))[0]));
 

@@ -104,7 +104,7 @@ update_run_tooltip (CbCommandView *self)
   else
     tooltip = g_strdup (_("Run the command in the terminal below (Ctrl+Return)"));
 
-  cb_widget_set_tooltip_text (self->run_button, tooltip);
+  cb_widget_set_live_tooltip (self->run_button, tooltip);
 }
 
 static gboolean

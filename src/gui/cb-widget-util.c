@@ -117,6 +117,46 @@ cb_widget_set_list_tooltip (GtkWidget  *widget,
   gtk_widget_set_has_tooltip (widget, text != NULL);
 }
 
+/**
+ * cb_widget_set_live_tooltip:
+ * @widget: a #GtkWidget on screen whose tooltip follows what it shows
+ * @text: (nullable): the tooltip; %NULL or "" for none
+ *
+ * A tooltip that changes while its widget is on screen (Run's, at every tab switch between a
+ * page that can run and one that cannot). Each gtk_widget_set_tooltip_text() with a new text
+ * there costs two round trips to the X server (the client pointer, then where it is): the
+ * text is kept with the widget as cb_widget_set_list_tooltip() keeps it, given to GTK when
+ * it shows the tooltip, and to accessibility as the widget's description, as GTK does with a
+ * tooltip. Only while the pointer is over the widget is the shown tooltip asked for again.
+ */
+void
+cb_widget_set_live_tooltip (GtkWidget  *widget,
+                            const char *text)
+{
+  GtkEventController *motion;
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (cb_widget_get_list_tooltip (widget), text) == 0)
+    return;
+
+  motion = g_object_get_data (G_OBJECT (widget), "cb-live-tooltip-motion");
+  if (motion == NULL)
+    {
+      motion = gtk_event_controller_motion_new ();
+      gtk_widget_add_controller (widget, motion);
+      g_object_set_data (G_OBJECT (widget), "cb-live-tooltip-motion", motion);
+    }
+  cb_widget_set_list_tooltip (widget, text);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  if (gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (motion)))
+    gtk_widget_trigger_tooltip_query (widget);
+}
+
 /* The text cb_widget_set_list_tooltip() keeps for @widget: for tests. */
 const char *
 cb_widget_get_list_tooltip (GtkWidget *widget)

@@ -18,6 +18,8 @@ void       cb_widget_set_tooltip_text  (GtkWidget          *widget,
 void       cb_widget_set_list_tooltip  (GtkWidget          *widget,
                                         const char         *text);
 const char *cb_widget_get_list_tooltip (GtkWidget          *widget);
+void       cb_widget_set_live_tooltip  (GtkWidget          *widget,
+                                        const char         *text);
 gboolean   cb_follow_object            (gpointer            owner,
                                         gpointer           *slot,
                                         gpointer            object,
