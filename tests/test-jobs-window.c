@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cb-command-view.h"
 #include "cb-jobs-pane.h"
 #include "cb-terminal-pane.h"
 #include "cb-test-gui.h"
@@ -341,6 +342,97 @@ test_ssh (void)
   fixture_close (&f);
 }
 
+/* Each page keeps its own target. A tab switch only selects the page's target: the list is
+ * made when the targets change, not at every switch (it cost about 0.5 ms a switch). */
+
+static void
+write_targets (Fixture    *f,
+               const char *yaml)
+{
+  g_autofree char *dir = g_build_filename (f->p.copy, ".command-builder", NULL);
+  g_autofree char *path = g_build_filename (dir, "targets.yaml", NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (g_file_set_contents (path, yaml, -1, NULL));
+}
+
+static gboolean
+dropdown_has_items (gpointer data)
+{
+  GtkDropDown *dropdown = ((gpointer *) data)[0];
+  guint n = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)) == n;
+}
+
+static const char *
+selected_title (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  g_assert_nonnull (item);
+  return gtk_string_object_get_string (item);
+}
+
+static void
+test_target_per_page (void)
+{
+  Fixture f = { 0 };
+  GtkDropDown *dropdown;
+  GListModel *model;
+  gpointer wait[2];
+
+  cb_test_project_open (&f.p, "test-jobs-window", 1000, 760);
+  write_targets (&f, "targets:\n"
+                     "  - name: gpu\n"
+                     "    host: gpu.invalid\n"
+                     "    project_dir: /srv/ocr\n");
+  fixture_window (&f);
+
+  /* This Computer, gpu, Edit Targets… */
+  dropdown = cb_window_get_target_dropdown (f.window);
+  wait[0] = dropdown;
+  wait[1] = GUINT_TO_POINTER (3);
+  g_assert_true (cb_test_spin_until (dropdown_has_items, wait, TIMEOUT_MS));
+  model = gtk_drop_down_get_model (dropdown);
+  cb_window_set_visible_page (f.window, "train");
+  gtk_drop_down_set_selected (dropdown, 1);
+  g_assert_cmpstr (selected_title (dropdown), ==, "gpu");
+  g_assert_true (g_str_has_prefix (cb_command_view_get_text (cb_window_get_command_view (f.window)),
+                                   "ssh "));
+
+  for (guint round = 0; round < 3; round++)
+    {
+      cb_window_set_visible_page (f.window, "test");
+      g_assert_cmpstr (selected_title (dropdown), ==, "This Computer");
+      g_assert_false (g_str_has_prefix (cb_command_view_get_text (cb_window_get_command_view (f.window)),
+                                        "ssh "));
+      cb_window_set_visible_page (f.window, "predict");
+      g_assert_cmpstr (selected_title (dropdown), ==, "This Computer");
+      cb_window_set_visible_page (f.window, "train");
+      g_assert_cmpstr (selected_title (dropdown), ==, "gpu");
+      /* The same list: a switch made nothing. */
+      g_assert_true (gtk_drop_down_get_model (dropdown) == model);
+    }
+
+  /* A new target in the file: a new list, and the page keeps its target. */
+  write_targets (&f, "targets:\n"
+                     "  - name: cpu\n"
+                     "    host: cpu.invalid\n"
+                     "    project_dir: /srv/ocr\n"
+                     "  - name: gpu\n"
+                     "    host: gpu.invalid\n"
+                     "    project_dir: /srv/ocr\n");
+  wait[1] = GUINT_TO_POINTER (4);
+  g_assert_true (cb_test_spin_until (dropdown_has_items, wait, TIMEOUT_MS));
+  g_assert_true (gtk_drop_down_get_model (dropdown) != model);
+  g_assert_cmpstr (selected_title (dropdown), ==, "gpu");
+  cb_window_set_visible_page (f.window, "test");
+  g_assert_cmpstr (selected_title (dropdown), ==, "This Computer");
+
+  fixture_close (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -359,6 +451,7 @@ main (int    argc,
   g_test_add_func ("/jobs-window/two-at-once", test_two_at_once);
   g_test_add_func ("/jobs-window/keep-running", test_keep_running);
   g_test_add_func ("/jobs-window/ssh", test_ssh);
+  g_test_add_func ("/jobs-window/target-per-page", test_target_per_page);
   status = g_test_run ();
 
   {

@@ -123,32 +123,49 @@ _cb_window_dup_target_preview (CbWindow  *self,
   return cb_target_dup_command (target, cb_command_get_argv (command), NULL);
 }
 
+/* Selects the shown page's target in the list. A tab switch comes here alone: the list
+ * itself is made only when the targets change (fill_dropdown()). */
 static void
-fill_dropdown (CbWindow *self)
+select_page_target (CbWindow *self)
 {
-  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
   CbPage *page = cb_window_get_visible_page (self);
   const CbTarget *current = _cb_window_get_page_target (self, page ? cb_page_get_page_name (page)
                                                                    : NULL);
   guint selected = 0;
 
   for (guint i = 0; self->targets != NULL && i < self->targets->len; i++)
+    if (g_ptr_array_index (self->targets, i) == current)
+      selected = i;
+  if (gtk_drop_down_get_selected (self->target_dropdown) == selected)
+    return;
+
+  g_signal_handlers_block_matched (self->target_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   self);
+  gtk_drop_down_set_selected (self->target_dropdown, selected);
+  g_signal_handlers_unblock_matched (self->target_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                     NULL, self);
+}
+
+/* The list of targets, then "Edit Targets…"; made again when the targets change. */
+static void
+fill_dropdown (CbWindow *self)
+{
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+
+  for (guint i = 0; self->targets != NULL && i < self->targets->len; i++)
     {
-      CbTarget *target = g_ptr_array_index (self->targets, i);
-      g_autofree char *title = cb_target_dup_title (target);
+      g_autofree char *title = cb_target_dup_title (g_ptr_array_index (self->targets, i));
 
       gtk_string_list_append (titles, title);
-      if (target == current)
-        selected = i;
     }
   gtk_string_list_append (titles, _("Edit Targets…"));
 
   g_signal_handlers_block_matched (self->target_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
                                    self);
   gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (titles));
-  gtk_drop_down_set_selected (self->target_dropdown, selected);
   g_signal_handlers_unblock_matched (self->target_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
                                      NULL, self);
+  select_page_target (self);
 }
 
 static void
@@ -205,7 +222,7 @@ target_selected_cb (GtkDropDown *dropdown,
     return;
   if (selected >= self->targets->len)
     {
-      fill_dropdown (self);  /* back to the page's target */
+      select_page_target (self);  /* back to the page's target */
       edit_targets (self);
       return;
     }
@@ -222,7 +239,7 @@ visible_page_cb (GtkStack   *stack,
                  GParamSpec *pspec,
                  CbWindow   *self)
 {
-  fill_dropdown (self);
+  select_page_target (self);
 }
 
 typedef struct
