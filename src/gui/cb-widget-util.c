@@ -331,3 +331,44 @@ cb_follow_object (gpointer    owner,
     }
   return TRUE;
 }
+
+/**
+ * cb_window_keep:
+ * @slot: (not nullable): where a window made on first use is kept, %NULL until then
+ * @window: the window just made
+ *
+ * Keeps @window in @slot while it lives: the slot is a weak pointer, %NULL again once the
+ * window is destroyed (closed, when it does not hide on close).
+ */
+void
+cb_window_keep (gpointer   slot,
+                GtkWindow *window)
+{
+  GtkWindow **kept = slot;
+
+  g_return_if_fail (kept != NULL && *kept == NULL);
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  *kept = window;
+  g_object_add_weak_pointer (G_OBJECT (window), slot);
+}
+
+/**
+ * cb_window_destroy_kept:
+ * @slot: a slot of cb_window_keep()
+ *
+ * Destroys the window kept in @slot, if any, and empties the slot. For the dispose of the
+ * window that made it.
+ */
+void
+cb_window_destroy_kept (gpointer slot)
+{
+  GtkWindow **kept = slot;
+  GtkWindow *window = *kept;
+
+  if (window == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (window), slot);
+  *kept = NULL;
+  gtk_window_destroy (window);
+}

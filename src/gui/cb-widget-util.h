@@ -29,5 +29,8 @@ GtkWidget *cb_drop_down_improve_search (GtkWidget          *drop_down,
                                         GtkSelectionModel **selection_out);
 void       cb_popup_list_defer         (GtkWidget          *owner,
                                         GtkListItemFactory *list_factory);
+void       cb_window_keep              (gpointer            slot,
+                                        GtkWindow          *window);
+void       cb_window_destroy_kept      (gpointer            slot);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "cb-changes-view.h"
 #include "cb-page.h"
+#include "cb-widget-util.h"
 #include "cb-window-private.h"
 
 /* The view shows the visible page; it follows tab switches while open. */
@@ -48,10 +49,7 @@ show_changes_action (GtkWidget  *widget,
   CbWindow *self = CB_WINDOW (widget);
 
   if (self->changes_view == NULL)
-    {
-      self->changes_view = cb_changes_view_new (GTK_WINDOW (self));
-      g_object_add_weak_pointer (G_OBJECT (self->changes_view), (gpointer *) &self->changes_view);
-    }
+    cb_window_keep (&self->changes_view, GTK_WINDOW (cb_changes_view_new (GTK_WINDOW (self))));
   _cb_window_update_changes_view (self);
   gtk_window_present (GTK_WINDOW (self->changes_view));
 }
@@ -68,13 +66,7 @@ _cb_window_class_init_changes (GtkWidgetClass *widget_class)
 void
 _cb_window_dispose_changes (CbWindow *self)
 {
-  if (self->changes_view != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->changes_view),
-                                    (gpointer *) &self->changes_view);
-      gtk_window_destroy (GTK_WINDOW (self->changes_view));
-      self->changes_view = NULL;
-    }
+  cb_window_destroy_kept (&self->changes_view);
 }
 
 /* For tests: the Changes view, or NULL before win.show-changes. */

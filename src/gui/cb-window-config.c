@@ -11,6 +11,7 @@
 
 #include "cb-config-view.h"
 #include "cb-page.h"
+#include "cb-widget-util.h"
 #include "cb-window-private.h"
 #include "cb/cb-compose-check.h"
 #include "cb/cb-problem.h"
@@ -60,10 +61,7 @@ show_config_action (GtkWidget  *widget,
   CbWindow *self = CB_WINDOW (widget);
 
   if (self->config_view == NULL)
-    {
-      self->config_view = cb_config_view_new (GTK_WINDOW (self));
-      g_object_add_weak_pointer (G_OBJECT (self->config_view), (gpointer *) &self->config_view);
-    }
+    cb_window_keep (&self->config_view, GTK_WINDOW (cb_config_view_new (GTK_WINDOW (self))));
   _cb_window_update_config_view (self);
   gtk_window_present (GTK_WINDOW (self->config_view));
 }
@@ -84,12 +82,7 @@ _cb_window_dispose_config (CbWindow *self)
     g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
   g_clear_pointer (&self->compose_problems, g_ptr_array_unref);
-  if (self->config_view != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->config_view), (gpointer *) &self->config_view);
-      gtk_window_destroy (GTK_WINDOW (self->config_view));
-      self->config_view = NULL;
-    }
+  cb_window_destroy_kept (&self->config_view);
 }
 
 /* ------------------------------------------------------------------------------------ */

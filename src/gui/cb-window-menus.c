@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include "cb-widget-util.h"
 #include "cb-window-private.h"
 
 #define SHORTCUTS_RESOURCE "/org/ocrkit/CommandBuilder/cb-shortcuts-window.ui"
@@ -48,11 +49,11 @@ show_help_overlay_action (GtkWidget  *widget,
 
   if (self->shortcuts_window == NULL)
     {
-      self->shortcuts_window = build_shortcuts_window (self);
-      if (self->shortcuts_window == NULL)
+      GtkWindow *shortcuts = build_shortcuts_window (self);
+
+      if (shortcuts == NULL)
         return;
-      g_object_add_weak_pointer (G_OBJECT (self->shortcuts_window),
-                                 (gpointer *) &self->shortcuts_window);
+      cb_window_keep (&self->shortcuts_window, shortcuts);
     }
   gtk_window_present (self->shortcuts_window);
 }
@@ -89,14 +90,7 @@ _cb_window_class_init_menus (GtkWidgetClass *widget_class)
 void
 _cb_window_dispose_menus (CbWindow *self)
 {
-  if (self->shortcuts_window != NULL)
-    {
-      GtkWindow *shortcuts = self->shortcuts_window;
-
-      g_object_remove_weak_pointer (G_OBJECT (shortcuts), (gpointer *) &self->shortcuts_window);
-      self->shortcuts_window = NULL;
-      gtk_window_destroy (shortcuts);
-    }
+  cb_window_destroy_kept (&self->shortcuts_window);
 }
 
 /* For tests: the Keyboard Shortcuts window, or NULL before its first use. */

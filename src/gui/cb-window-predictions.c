@@ -23,9 +23,8 @@ show_predictions_action (GtkWidget  *widget,
 
   if (self->predictions_view == NULL)
     {
-      self->predictions_view = cb_predictions_view_new (GTK_WINDOW (self));
-      g_object_add_weak_pointer (G_OBJECT (self->predictions_view),
-                                 (gpointer *) &self->predictions_view);
+      cb_window_keep (&self->predictions_view,
+                      GTK_WINDOW (cb_predictions_view_new (GTK_WINDOW (self))));
       if (self->project != NULL)
         {
           g_autofree char *outputs = cb_project_get_path (self->project,
@@ -103,13 +102,7 @@ _cb_window_class_init_predictions (GtkWidgetClass *widget_class)
 void
 _cb_window_dispose_predictions (CbWindow *self)
 {
-  if (self->predictions_view != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->predictions_view),
-                                    (gpointer *) &self->predictions_view);
-      gtk_window_destroy (GTK_WINDOW (self->predictions_view));
-      self->predictions_view = NULL;
-    }
+  cb_window_destroy_kept (&self->predictions_view);
 }
 
 /* For tests: the Predictions view, or NULL before win.show-predictions. */

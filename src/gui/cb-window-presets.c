@@ -444,13 +444,12 @@ presets_action (GtkWidget  *widget,
           gtk_window_present (GTK_WINDOW (self->preset_window));
           return;
         }
-      gtk_window_destroy (GTK_WINDOW (self->preset_window));
+      cb_window_destroy_kept (&self->preset_window);
     }
 
   window = cb_preset_window_new (GTK_WINDOW (self), self->project, form,
                                  _cb_window_page_label (page));
-  self->preset_window = GTK_WIDGET (window);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->preset_window);
+  cb_window_keep (&self->preset_window, GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -477,11 +476,5 @@ _cb_window_dispose_presets (CbWindow *self)
 {
   g_cancellable_cancel (self->presets_cancellable);
   g_clear_object (&self->presets_cancellable);
-  if (self->preset_window != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->preset_window),
-                                    (gpointer *) &self->preset_window);
-      gtk_window_destroy (GTK_WINDOW (self->preset_window));
-      self->preset_window = NULL;
-    }
+  cb_window_destroy_kept (&self->preset_window);
 }

@@ -632,8 +632,7 @@ _cb_window_close_blocked (CbWindow *self)
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
 
-  self->close_dialog = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
+  cb_window_keep (&self->close_dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 
   return TRUE;
@@ -726,14 +725,7 @@ _cb_window_dispose_run (CbWindow *self)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->terminal_height_tick);
   self->terminal_height_tick = 0;
 
-  if (self->close_dialog != NULL)
-    {
-      GtkWidget *dialog = self->close_dialog;
-
-      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
-      self->close_dialog = NULL;
-      gtk_window_destroy (GTK_WINDOW (dialog));
-    }
+  cb_window_destroy_kept (&self->close_dialog);
 
   if (self->jobs_pane != NULL)
     {

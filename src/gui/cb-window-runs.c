@@ -11,6 +11,7 @@
 
 #include "cb-page.h"
 #include "cb-runs-view.h"
+#include "cb-widget-util.h"
 #include "cb-window-private.h"
 
 /* The checkpoint into the Test or Predict page, whose model fields then follow its run (the
@@ -90,8 +91,7 @@ show_runs_action (GtkWidget  *widget,
     {
       g_autofree char *title = NULL;
 
-      self->runs_view = cb_runs_view_new (GTK_WINDOW (self));
-      g_object_add_weak_pointer (G_OBJECT (self->runs_view), (gpointer *) &self->runs_view);
+      cb_window_keep (&self->runs_view, GTK_WINDOW (cb_runs_view_new (GTK_WINDOW (self))));
       if (self->project != NULL)
         {
           /* Translators: the title of the Runs window; %s is the project's folder name */
@@ -123,12 +123,7 @@ _cb_window_class_init_runs (GtkWidgetClass *widget_class)
 void
 _cb_window_dispose_runs (CbWindow *self)
 {
-  if (self->runs_view != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->runs_view), (gpointer *) &self->runs_view);
-      gtk_window_destroy (GTK_WINDOW (self->runs_view));
-      self->runs_view = NULL;
-    }
+  cb_window_destroy_kept (&self->runs_view);
 }
 
 /* For tests: the Runs view, or NULL before win.show-runs. */
