@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-banner.h"
+#include "cb-widget-util.h"
 
 #define MAX_LINES 8
 
@@ -158,6 +159,7 @@ static void
 cb_banner_init (CbBanner *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_widget_set_tooltip_text (self->close_button, _("Dismiss"));
   /* Collapsed, the banner takes no room and is skipped by keyboard focus. */
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }

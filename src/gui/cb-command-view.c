@@ -236,6 +236,12 @@ cb_command_view_init (CbCommandView *self)
   GtkShortcut *shortcut;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_widget_set_tooltip_text (self->terminal_button, _("Show the terminal"));
+  cb_widget_set_tooltip_text (self->copy_button,
+                              _("Copy the command to the clipboard (Ctrl+Shift+C)"));
+  cb_widget_set_tooltip_text (GTK_WIDGET (self->text_view), _("The command this "
+                                                              "page builds. Select part of it "
+                                                              "to copy only that part."));
 
   /* Captured before the text view's own Ctrl+C binding, which would otherwise swallow the
    * key even with nothing selected. */

@@ -984,6 +984,7 @@ cb_page_init (CbPage *self)
   g_array_set_clear_func (self->use_case_rows, use_case_row_clear);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_widget_set_tooltip_text (self->reset_button, _("Forget every value set on this page"));
 
   cb_banner_set_severity (self->validation_banner, CB_BANNER_ERROR);
   cb_banner_set_dismissible (self->validation_banner, FALSE);

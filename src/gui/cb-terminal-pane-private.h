@@ -104,6 +104,10 @@ void     _cb_terminal_pane_notify          (CbTerminalPane *self,
                                             guint           prop);
 void     _cb_terminal_pane_emit_started    (CbTerminalPane *self);
 
+/* cb-terminal-pane-history.c */
+void     _cb_terminal_pane_record_start    (CbTerminalPane *self);
+void     _cb_terminal_pane_record_end      (CbTerminalPane *self);
+
 /* cb-terminal-pane-job.c */
 void     _cb_terminal_pane_job_attach      (CbTerminalPane *self);
 void     _cb_terminal_pane_job_stop        (CbTerminalPane *self);

@@ -357,46 +357,6 @@ notify_desktop (CbTerminalPane *self)
   g_application_send_notification (app, "run-finished", notification);
 }
 
-/* A run is recorded when it starts, so that a crash of the app leaves a record of it. */
-static void
-record_history_start (CbTerminalPane *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&self->started_record);
-  if (self->history == NULL)
-    return;
-
-  self->started_record = cb_run_record_new_started (self->display_text,
-                                                    (const char * const *) self->argv,
-                                                    self->page, self->start_time);
-  if (!cb_run_history_add (self->history, self->started_record, &error))
-    g_message ("Could not save the run history: %s", error->message);
-}
-
-/* ...and completed when it ends. */
-static void
-record_history (CbTerminalPane *self)
-{
-  g_autoptr(CbRunRecord) record = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->history == NULL)
-    return;
-
-  if (self->started_record != NULL)
-    record = cb_run_record_new_finished (self->started_record, self->seconds,
-                                         self->exit_status, self->exit_signal,
-                                         self->user_stopped);
-  else
-    record = cb_run_record_new_full (self->display_text, (const char * const *) self->argv,
-                                     self->page, self->start_time, self->seconds,
-                                     self->exit_status, self->exit_signal, self->user_stopped);
-  g_clear_object (&self->started_record);
-  if (!cb_run_history_add (self->history, record, &error))
-    g_message ("Could not save the run history: %s", error->message);
-}
-
 /* The run is over and nothing of its group is left: tell everyone. */
 void
 _cb_terminal_pane_finish_run (CbTerminalPane *self)
@@ -428,7 +388,7 @@ _cb_terminal_pane_finish_run (CbTerminalPane *self)
   _cb_terminal_pane_update_status (self);
   _cb_terminal_pane_update_actions (self);
   if (self->job == NULL)
-    record_history (self);  /* a job's end is recorded by the job (cb-job-tmux.c) */
+    _cb_terminal_pane_record_end (self);  /* a job's end is recorded by the job (cb-job-tmux.c) */
   notify_desktop (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
@@ -792,40 +752,6 @@ update_colors (CbTerminalPane *self)
   vte_terminal_set_colors (self->terminal, &foreground, &background, NULL, 0);
 }
 
-/* History rows */
-
-static void
-history_request_cb (CbRunRecord     *record,
-                    CbRunRowRequest  request,
-                    gpointer         user_data)
-{
-  CbTerminalPane *self = CB_TERMINAL_PANE (user_data);
-
-  switch (request)
-    {
-    case CB_RUN_ROW_COPY:
-      g_signal_emit (self, signals[COPY_REQUESTED], 0, record);
-      break;
-
-    case CB_RUN_ROW_LOAD:
-      g_signal_emit (self, signals[LOAD_REQUESTED], 0, record);
-      break;
-
-    case CB_RUN_ROW_RERUN:
-    default:
-      g_signal_emit (self, signals[RERUN_REQUESTED], 0, record);
-      break;
-    }
-}
-
-static GtkWidget *
-create_history_row (gpointer item,
-                    gpointer user_data)
-{
-  return cb_run_row_new (CB_RUN_RECORD (item), G_OBJECT (user_data), history_request_cb,
-                         user_data);
-}
-
 /* Actions */
 
 static void
@@ -1077,6 +1003,17 @@ cb_terminal_pane_class_init (CbTerminalPaneClass *klass)
   gtk_widget_class_set_css_name (widget_class, "terminalpane");
 }
 
+static const CbTooltip tooltips[] = {
+  { "history_button", N_("Recent runs") },
+  { "search_button", N_("Find in the output (Ctrl+Shift+F)") },
+  { "copy_button", N_("Copy the selected output (Ctrl+Shift+C)") },
+  { "clear_button", N_("Clear the output") },
+  { "stop_button", N_("Stop the command (Escape): Ctrl+C first, then SIGTERM, then SIGKILL. "
+                      "Click again to skip to the next step.") },
+  { "previous_button", N_("Previous match, further up (Enter or Ctrl+Shift+G)") },
+  { "next_button", N_("Next match, further down (Ctrl+G)") },
+};
+
 static void
 cb_terminal_pane_init (CbTerminalPane *self)
 {
@@ -1086,6 +1023,7 @@ cb_terminal_pane_init (CbTerminalPane *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_widget_set_tooltips (GTK_WIDGET (self), tooltips, G_N_ELEMENTS (tooltips));
 
   self->interrupt_ms = CB_TERMINAL_PANE_DEFAULT_INTERRUPT_MS;
   self->terminate_ms = CB_TERMINAL_PANE_DEFAULT_TERMINATE_MS;
@@ -1244,7 +1182,7 @@ cb_terminal_pane_run_full (CbTerminalPane      *self,
 
   _cb_terminal_pane_begin_run (self, argv, cwd, display_text, page);
   g_clear_object (&self->job);
-  record_history_start (self);
+  _cb_terminal_pane_record_start (self);
 
   if (self->has_run)
     vte_terminal_feed (self->terminal, "\r\n", 2);
@@ -1379,39 +1317,6 @@ cb_terminal_pane_set_stop_timeouts (CbTerminalPane *self,
 
   self->interrupt_ms = interrupt_ms;
   self->terminate_ms = terminate_ms;
-}
-
-CbRunHistory *
-cb_terminal_pane_get_history (CbTerminalPane *self)
-{
-  g_return_val_if_fail (CB_IS_TERMINAL_PANE (self), NULL);
-
-  return self->history;
-}
-
-/**
- * cb_terminal_pane_set_history:
- * @history: (nullable): the project's run history
- *
- * Finished runs are added to @history (which saves itself), and the Recent Runs popover
- * lists it.
- */
-void
-cb_terminal_pane_set_history (CbTerminalPane *self,
-                              CbRunHistory   *history)
-{
-  g_return_if_fail (CB_IS_TERMINAL_PANE (self));
-  g_return_if_fail (history == NULL || CB_IS_RUN_HISTORY (history));
-
-  if (!g_set_object (&self->history, history))
-    return;
-
-  gtk_list_box_bind_model (self->history_list,
-                           history != NULL ? cb_run_history_get_entries (history) : NULL,
-                           history != NULL ? create_history_row : NULL,
-                           self, NULL);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
 }
 
 /* Returns: (transfer none): the terminal, for tests and for focus handling */

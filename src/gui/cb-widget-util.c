@@ -372,3 +372,29 @@ cb_window_destroy_kept (gpointer slot)
   *kept = NULL;
   gtk_window_destroy (window);
 }
+
+/**
+ * cb_widget_set_tooltips:
+ * @root: a widget made from a template
+ * @tooltips: (array length=n): ids of @root's template and their tooltips, marked for
+ *   translation
+ * @n: how many
+ *
+ * Gives the widgets under @root whose template ids are in @tooltips their tooltip, translated,
+ * as cb_widget_set_tooltip_text() does: a `tooltip-text` in the template would make GTK ask the
+ * X server where the pointer is, once per widget, while the window is being built.
+ */
+void
+cb_widget_set_tooltips (GtkWidget       *root,
+                        const CbTooltip *tooltips,
+                        guint            n)
+{
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
+
+  for (guint i = 0; id != NULL && i < n; i++)
+    if (g_str_equal (id, tooltips[i].id))
+      cb_widget_set_tooltip_text (root, g_dgettext (GETTEXT_PACKAGE, tooltips[i].text));
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    cb_widget_set_tooltips (child, tooltips, n);
+}

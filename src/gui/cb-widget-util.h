@@ -10,11 +10,21 @@
 
 G_BEGIN_DECLS
 
+/* A widget of a template, by its id, and its tooltip (cb_widget_set_tooltips()). */
+typedef struct
+{
+  const char *id;
+  const char *text;
+} CbTooltip;
+
 GtkWidget *cb_widget_find_descendant   (GtkWidget          *widget,
                                         GType               type);
 AdwToast  *cb_toast_new_text           (const char         *text);
 void       cb_widget_set_tooltip_text  (GtkWidget          *widget,
                                         const char         *text);
+void       cb_widget_set_tooltips      (GtkWidget          *root,
+                                        const CbTooltip    *tooltips,
+                                        guint               n);
 void       cb_widget_set_list_tooltip  (GtkWidget          *widget,
                                         const char         *text);
 const char *cb_widget_get_list_tooltip (GtkWidget          *widget);

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "cb-widget-util.h"
 #include "cb-window-private.h"
 
@@ -71,6 +73,7 @@ create_menu_popup_cb (GtkMenuButton *button,
 void
 _cb_window_init_menus (CbWindow *self)
 {
+  cb_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), _("Main Menu"));
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_popup_cb, self, NULL);
 }
 

@@ -359,3 +359,30 @@ cb_test_type_keys (GtkWidget  *window,
   gdk_display_sync (gtk_widget_get_display (window));
   cb_test_spin_pending ();
 }
+
+/**
+ * cb_test_find_widget:
+ * @root: where to look (itself included)
+ * @match: the test a widget must pass
+ * @data: for @match
+ *
+ * The first widget under @root, in depth-first order, for which @match returns %TRUE; %NULL
+ * if none does.
+ */
+GtkWidget *
+cb_test_find_widget (GtkWidget         *root,
+                     CbTestWidgetMatch  match,
+                     gpointer           data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cb_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

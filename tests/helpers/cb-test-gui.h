@@ -55,4 +55,10 @@ void       cb_test_wait_for_toast   (GtkWidget   *window,
 void       cb_test_type_keys        (GtkWidget   *window,
                                      const char  *keys);
 
+typedef gboolean (*CbTestWidgetMatch) (GtkWidget *widget,
+                                       gpointer   data);
+GtkWidget *cb_test_find_widget      (GtkWidget        *root,
+                                     CbTestWidgetMatch match,
+                                     gpointer          data);
+
 G_END_DECLS
