@@ -414,7 +414,8 @@ test_construction_asks_nothing (void)
 {
   static const char * const tooltips[] = {
     "Main Menu", "Dismiss", "Forget every value set on this page", "Show the terminal",
-    "Copy the command to the clipboard (Ctrl+Shift+C)",
+    "Copy the command to the clipboard (Ctrl+Shift+C)", "Recent runs", "Clear the output",
+    "Next match, further down (Ctrl+G)",
   };
   CbTestProject p = { 0 };
   CbWindow *window;
