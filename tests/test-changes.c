@@ -70,27 +70,10 @@ fixture_close (Fixture *f)
 }
 
 static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (gtk_widget_has_css_class (child, css_class))
-        return child;
-      if ((found = find_by_class (child, css_class)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 mark_of (Fixture    *f,
          const char *key)
 {
-  GtkWidget *mark = find_by_class (cb_page_get_row (f->page, key), "cb-changed-mark");
+  GtkWidget *mark = cb_test_find_by_class (cb_page_get_row (f->page, key), "cb-changed-mark");
 
   g_assert_nonnull (mark);
   return mark;
@@ -103,7 +86,7 @@ is_marked (Fixture    *f,
            const char *key)
 {
   GtkWidget *row = cb_page_get_row (f->page, key);
-  GtkWidget *mark = find_by_class (row, "cb-changed-mark");
+  GtkWidget *mark = cb_test_find_by_class (row, "cb-changed-mark");
   gboolean marked = gtk_widget_has_css_class (row, "cb-changed");
 
   g_assert_cmpint (marked, ==, mark != NULL && gtk_widget_get_visible (mark));
@@ -222,7 +205,7 @@ test_row_mark (void)
   g_assert_false (is_marked (&f, "exp_name"));
   g_assert_false (is_marked (&f, "wandb"));
   /* Nothing changed yet: no mark built (a page of rows carries no hidden ones). */
-  g_assert_null (find_by_class (cb_page_get_row (f.page, "batch_size"), "cb-changed-mark"));
+  g_assert_null (cb_test_find_by_class (cb_page_get_row (f.page, "batch_size"), "cb-changed-mark"));
 
   spin = cb_widget_find_descendant (cb_page_get_row (f.page, "batch_size"),
                                     GTK_TYPE_SPIN_BUTTON);

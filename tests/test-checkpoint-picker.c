@@ -22,8 +22,8 @@
 #include "cb-widget-util.h"
 #include "cb-window.h"
 #include "cb/cb-problem.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
-#include "cb-widget-util.h"
 
 static guint timeout_s = 20;
 
@@ -304,25 +304,6 @@ search (Fixture    *f,
 }
 
 static GtkWidget *
-find_with_class (GtkWidget  *widget,
-                 const char *css_class)
-{
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 list_view (Fixture *f)
 {
   GtkWidget *list = cb_widget_find_descendant (popover (f), GTK_TYPE_LIST_VIEW);
@@ -542,7 +523,7 @@ test_no_checkpoints (void)
   open_popup (&f);
   status = status_text (&f);
   g_assert_cmpstr (status, ==, "No checkpoints found under outputs/");
-  g_assert_true (gtk_widget_get_mapped (find_with_class (popover (&f), "cb-checkpoint-other")));
+  g_assert_true (gtk_widget_get_mapped (cb_test_find_by_class (popover (&f), "cb-checkpoint-other")));
 
   fixture_close (&f);
 }
@@ -652,7 +633,7 @@ test_other_file (void)
 
   /* "Other File…" at the foot of the popup opens a file chooser, without waiting for it. */
   open_popup (&f);
-  other = find_with_class (popover (&f), "cb-checkpoint-other");
+  other = cb_test_find_by_class (popover (&f), "cb-checkpoint-other");
   g_assert_nonnull (other);
   g_assert_true (GTK_IS_BUTTON (other));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (other)), ==, "_Other File…");

@@ -994,23 +994,6 @@ hydra_accepts (gpointer data)
   return cb_form_get_hydra_error (data) == NULL && cb_form_get_composition (data) != NULL;
 }
 
-static CbBanner *
-find_banner (GtkWidget  *root,
-             const char *title)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      CbBanner *found;
-
-      if (CB_IS_BANNER (child) && g_strcmp0 (cb_banner_get_title (CB_BANNER (child)), title) == 0)
-        return CB_BANNER (child);
-      if ((found = find_banner (child, title)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 banner_says (GtkWidget  *root,
              const char *text)
@@ -1095,7 +1078,7 @@ test_hydra_refuses (void)
   g_assert_nonnull (strstr (cb_form_get_hydra_error (form), "model/optimizers"));
 
   /* Said on the page and on the field at fault, and in the Config view. */
-  banner = find_banner (GTK_WIDGET (page), "Hydra would refuse this command");
+  banner = cb_test_find_banner (GTK_WIDGET (page), "Hydra would refuse this command");
   g_assert_nonnull (banner);
   g_assert_true (cb_banner_get_revealed (banner));
   g_assert_true (gtk_widget_has_css_class (cb_page_get_row (page, "optimizer"), "cb-warning") ||

@@ -22,24 +22,6 @@ page_built (gpointer data)
   return cb_page_is_built (cb_window_get_page (data, "train"));
 }
 
-/* The first descendant of @root named @name (field rows are named after their key). */
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
-        return child;
-      if ((found = find_named (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 find_visible (GtkWidget *root,
               GType      type)
@@ -54,23 +36,6 @@ find_visible (GtkWidget *root,
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
         return child;
       if ((found = find_visible (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (gtk_widget_has_css_class (child, css_class))
-        return child;
-      if ((found = find_by_class (child, css_class)) != NULL)
         return found;
     }
   return NULL;
@@ -96,13 +61,13 @@ test_toggle_and_count (void)
   page = cb_window_get_page (window, "train");
   form = cb_page_get_form (page);
 
-  row = find_named (GTK_WIDGET (page), "learning_rate");
+  row = cb_test_find_named (GTK_WIDGET (page), "learning_rate");
   g_assert_nonnull (row);
-  toggle = find_named (row, "sweep-toggle");
+  toggle = cb_test_find_named (row, "sweep-toggle");
   g_assert_nonnull (toggle);
   scale = find_visible (row, GTK_TYPE_SCALE);
   g_assert_nonnull (scale);
-  summary = find_by_class (GTK_WIDGET (cb_window_get_command_view (window)), "cb-sweep-summary");
+  summary = cb_test_find_by_class (GTK_WIDGET (cb_window_get_command_view (window)), "cb-sweep-summary");
   g_assert_nonnull (summary);
   g_assert_false (gtk_widget_get_visible (summary));
 
@@ -130,7 +95,7 @@ test_toggle_and_count (void)
   cb_test_spin_pending ();
   g_assert_false (cb_form_is_valid (form));
   g_assert_true (gtk_widget_has_css_class (row, "cb-invalid") ||
-                 find_by_class (row, "error") != NULL);
+                 cb_test_find_by_class (row, "error") != NULL);
 
   /* Off: the slider is back, one run. */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
@@ -145,8 +110,8 @@ test_toggle_and_count (void)
   /* A sweep set elsewhere (restored, loaded) turns the toggle on. */
   g_assert_true (cb_form_set_sweep (form, "batch_size", "2, 4", NULL));
   cb_test_spin_pending ();
-  row = find_named (GTK_WIDGET (page), "batch_size");
-  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_named (row,
+  row = cb_test_find_named (GTK_WIDGET (page), "batch_size");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (cb_test_find_named (row,
                                                                               "sweep-toggle"))));
   entry = find_visible (row, GTK_TYPE_ENTRY);
   g_assert_nonnull (entry);

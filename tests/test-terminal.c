@@ -17,6 +17,7 @@
 #include "cb-terminal-pane.h"
 
 #include "cb/cb-run-history.h"
+#include "cb-test-gui.h"
 #include "cb-test-util.h"
 
 #define TIMEOUT_MS 15000
@@ -717,44 +718,6 @@ test_empty_argv (Fixture       *fixture,
   g_assert_cmpstr (cb_terminal_pane_get_status_text (fixture->pane), ==, "Nothing has run yet");
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
-        return child;
-      if ((found = find_named (child, name)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_of_type (GtkWidget *widget,
-              GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_of_type (child, type)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_history (Fixture       *fixture,
               gconstpointer  data)
@@ -803,38 +766,38 @@ test_history (Fixture       *fixture,
   g_assert_cmpint (cb_run_record_get_signal (oldest), ==, 0);
 
   /* The Recent Runs popover lists them, and its buttons ask the window to act. */
-  menu_button = GTK_MENU_BUTTON (find_of_type (GTK_WIDGET (fixture->pane),
+  menu_button = GTK_MENU_BUTTON (cb_test_find_of_type (GTK_WIDGET (fixture->pane),
                                                GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (menu_button);
   popover = gtk_menu_button_get_popover (menu_button);
   gtk_menu_button_popup (menu_button);
   spin (50);
 
-  list = find_of_type (GTK_WIDGET (popover), GTK_TYPE_LIST_BOX);
+  list = cb_test_find_of_type (GTK_WIDGET (popover), GTK_TYPE_LIST_BOX);
   g_assert_nonnull (list);
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
   g_assert_nonnull (row);
   g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
 
-  button = find_named (row, "rerun-button");
+  button = cb_test_find_named (row, "rerun-button");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (fixture->n_requests, ==, 1);
   g_assert_cmpstr (cb_run_record_get_command (fixture->requested), ==, display);
 
-  button = find_named (row, "copy-button");
+  button = cb_test_find_named (row, "copy-button");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (fixture->n_requests, ==, 2);
 
-  button = find_named (row, "load-button");
+  button = cb_test_find_named (row, "load-button");
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (fixture->n_requests, ==, 3);
 
   /* Run Again is off while something runs. */
-  button = find_named (row, "rerun-button");
+  button = cb_test_find_named (row, "rerun-button");
   fixture->n_finished = 0;
   run_and_wait_ready (fixture, "sleep");
   g_assert_false (gtk_widget_get_sensitive (button));
@@ -858,12 +821,12 @@ test_search (Fixture       *fixture,
   run_child (fixture, "exit", "0");
   g_assert_true (wait_for (fixture, finished, TIMEOUT_MS));
 
-  search_bar = find_of_type (GTK_WIDGET (fixture->pane), GTK_TYPE_SEARCH_BAR);
+  search_bar = cb_test_find_of_type (GTK_WIDGET (fixture->pane), GTK_TYPE_SEARCH_BAR);
   g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "term.search", NULL));
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
 
-  entry = find_of_type (search_bar, GTK_TYPE_SEARCH_ENTRY);
+  entry = cb_test_find_of_type (search_bar, GTK_TYPE_SEARCH_ENTRY);
   g_assert_nonnull (entry);
 
   /* Case is ignored, and the text is literal (the dot is not "any character"). */

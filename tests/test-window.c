@@ -1199,24 +1199,6 @@ test_state (void)
   fixture_close (&f);
 }
 
-/* The CbBanner titled @title under @widget, or NULL. */
-static CbBanner *
-find_banner (GtkWidget  *widget,
-             const char *title)
-{
-  if (CB_IS_BANNER (widget) && g_strcmp0 (cb_banner_get_title (CB_BANNER (widget)), title) == 0)
-    return CB_BANNER (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      CbBanner *found = find_banner (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A write that fails is shown, with its reason, until one succeeds (issue 15). */
 static void
 test_state_save_error (void)
@@ -1232,7 +1214,7 @@ test_state_save_error (void)
   fixture_open (&f, demo, NULL, TRUE);
   store = cb_window_get_state_store (f.window);
   path = g_strdup (cb_state_store_get_path (store));
-  banner = find_banner (GTK_WIDGET (f.window), "Your edits are not being saved");
+  banner = cb_test_find_banner (GTK_WIDGET (f.window), "Your edits are not being saved");
   g_assert_nonnull (banner);
   g_assert_false (cb_banner_get_revealed (banner));
 

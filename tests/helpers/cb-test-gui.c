@@ -386,3 +386,64 @@ cb_test_find_widget (GtkWidget         *root,
     }
   return NULL;
 }
+
+static gboolean
+has_class (GtkWidget *widget,
+           gpointer   css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+/* The first widget under @root (itself included) with the style class @css_class, or NULL. */
+GtkWidget *
+cb_test_find_by_class (GtkWidget  *root,
+                       const char *css_class)
+{
+  return cb_test_find_widget (root, has_class, (gpointer) css_class);
+}
+
+static gboolean
+has_name (GtkWidget *widget,
+          gpointer   name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* The first widget under @root (itself included) named @name (field rows are named after
+ * their key), or NULL. */
+GtkWidget *
+cb_test_find_named (GtkWidget  *root,
+                    const char *name)
+{
+  return cb_test_find_widget (root, has_name, (gpointer) name);
+}
+
+static gboolean
+has_type (GtkWidget *widget,
+          gpointer   type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* The first widget under @root (itself included) of @type, or NULL. */
+GtkWidget *
+cb_test_find_of_type (GtkWidget *root,
+                      GType      type)
+{
+  return cb_test_find_widget (root, has_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_banner_titled (GtkWidget *widget,
+                  gpointer   title)
+{
+  return CB_IS_BANNER (widget) && g_strcmp0 (cb_banner_get_title (CB_BANNER (widget)), title) == 0;
+}
+
+/* The CbBanner under @root (itself included) titled @title, or NULL. */
+CbBanner *
+cb_test_find_banner (GtkWidget  *root,
+                     const char *title)
+{
+  return CB_BANNER (cb_test_find_widget (root, is_banner_titled, (gpointer) title));
+}

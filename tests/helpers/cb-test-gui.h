@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "cb-banner.h"
 #include "cb-window.h"
 #include "cb/cb-checkpoint-scanner.h"
 #include "cb/cb-config-cache.h"
@@ -60,5 +61,13 @@ typedef gboolean (*CbTestWidgetMatch) (GtkWidget *widget,
 GtkWidget *cb_test_find_widget      (GtkWidget        *root,
                                      CbTestWidgetMatch match,
                                      gpointer          data);
+GtkWidget *cb_test_find_by_class    (GtkWidget        *root,
+                                     const char       *css_class);
+GtkWidget *cb_test_find_named       (GtkWidget        *root,
+                                     const char       *name);
+GtkWidget *cb_test_find_of_type     (GtkWidget        *root,
+                                     GType             type);
+CbBanner  *cb_test_find_banner      (GtkWidget        *root,
+                                     const char       *title);
 
 G_END_DECLS
