@@ -30,7 +30,8 @@
  * bench-common.c, for the floor too: first-predict, prepaint, damage-blip (the page area
  * repainted once in idle time, as the app's warm-up does), measure-hidden, allocate-hidden
  * (the pages not shown allocated at the shown page's size, as the app's warm-up now does),
- * realize-hidden (their widgets realized), flat-cards, no-switcher-transition, no-transitions.
+ * realize-hidden (their widgets realized), snapshot-hidden (their render nodes made: each
+ * page mapped for a moment and snapshot), flat-cards, no-switcher-transition, no-transitions.
  *
  * The renderer is whatever GSK_RENDERER and GDK_DEBUG say: this program does not go through
  * main.c, so scripts/bench sets them for each series.

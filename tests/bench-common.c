@@ -898,6 +898,25 @@ run_scenario_cb (gpointer data)
           bench_realize_tree (child);
       bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
     }
+  /* snapshot-hidden: the pages not shown mapped for a moment and snapshot into nothing, so
+   * that their widgets' render nodes exist before the first click. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "snapshot-hidden") != NULL)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (!gtk_widget_get_child_visible (child))
+          {
+            GtkSnapshot *snapshot = gtk_snapshot_new ();
+            GskRenderNode *node;
+
+            gtk_widget_set_child_visible (child, TRUE);
+            gtk_widget_snapshot_child (GTK_WIDGET (sc->stack), child, snapshot);
+            node = gtk_snapshot_free_to_node (snapshot);
+            g_clear_pointer (&node, gsk_render_node_unref);
+            gtk_widget_set_child_visible (child, FALSE);
+          }
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
   /* allocate-hidden: the pages not shown allocated as the shown one is, in idle time. */
   if (sc->experiment != NULL && strstr (sc->experiment, "allocate-hidden") != NULL)
     {

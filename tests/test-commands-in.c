@@ -44,16 +44,6 @@ typedef struct
   guint                n_finished;
 } Fixture;
 
-static gboolean
-all_pages_built (gpointer data)
-{
-  CbWindow *window = data;
-
-  return cb_page_is_built (cb_window_get_page (window, "train")) &&
-         cb_page_is_built (cb_window_get_page (window, "test")) &&
-         cb_page_is_built (cb_window_get_page (window, "predict"));
-}
-
 static void
 started_cb (CbTerminalPane *pane,
             Fixture        *f)
@@ -80,7 +70,7 @@ fixture_open (Fixture *f)
   g_assert_true (cb_test_spin_until (cb_test_cache_loaded, f->p.cache, TIMEOUT_MS));
   g_assert_true (cb_test_spin_until (cb_test_scanner_loaded, f->p.scanner, TIMEOUT_MS));
   cb_window_build_all_pages (f->window);
-  g_assert_true (cb_test_spin_until (all_pages_built, f->window, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_all_pages_built, f->window, TIMEOUT_MS));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 
   f->pane = cb_window_get_terminal_pane (f->window);

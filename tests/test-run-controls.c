@@ -67,16 +67,6 @@ scanner_loaded (gpointer data)
 }
 
 static gboolean
-all_pages_built (gpointer data)
-{
-  CbWindow *window = data;
-
-  return cb_page_is_built (cb_window_get_page (window, "train")) &&
-         cb_page_is_built (cb_window_get_page (window, "test")) &&
-         cb_page_is_built (cb_window_get_page (window, "predict"));
-}
-
-static gboolean
 only_reference (gpointer object)
 {
   return g_atomic_int_get ((int *) &G_OBJECT (object)->ref_count) == 1;
@@ -179,7 +169,7 @@ fixture_open (Fixture *f)
   gtk_window_present (GTK_WINDOW (f->window));
   g_assert_true (cb_test_spin_until (cache_loaded, f->cache, TIMEOUT_MS));
   g_assert_true (cb_test_spin_until (scanner_loaded, f->scanner, TIMEOUT_MS));
-  g_assert_true (cb_test_spin_until (all_pages_built, f->window, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_all_pages_built, f->window, TIMEOUT_MS));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 
   f->pane = cb_window_get_terminal_pane (f->window);
@@ -661,7 +651,7 @@ test_state_survives_crash (void)
    * and not saved since, as if it had been killed. */
   restarted = new_window (&f);
   gtk_window_present (GTK_WINDOW (restarted));
-  g_assert_true (cb_test_spin_until (all_pages_built, restarted, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_all_pages_built, restarted, TIMEOUT_MS));
   g_assert_true (cb_window_get_visible_page (restarted) == cb_window_get_page (restarted, "test"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cb_page_get_control (
                      cb_window_get_page (restarted, "train"), "exp_name"))), ==, "crash_test");
@@ -697,7 +687,7 @@ app_window_built (gpointer data)
 {
   CbWindow *window = app_window (data);
 
-  return window != NULL && all_pages_built (window);
+  return window != NULL && cb_test_all_pages_built (window);
 }
 
 static gboolean
@@ -1136,14 +1126,7 @@ main (int    argc,
   gtk_init ();
   adw_init ();
 
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/org/ocrkit/CommandBuilder/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  cb_test_load_app_style ();
 
   if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     {

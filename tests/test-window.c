@@ -66,16 +66,6 @@ scanner_loaded (gpointer data)
   return cb_checkpoint_scanner_get_loaded (data);
 }
 
-static gboolean
-all_pages_built (gpointer data)
-{
-  CbWindow *window = data;
-
-  return cb_page_is_built (cb_window_get_page (window, "train")) &&
-         cb_page_is_built (cb_window_get_page (window, "test")) &&
-         cb_page_is_built (cb_window_get_page (window, "predict"));
-}
-
 static char *
 demo_project_dir (void)
 {
@@ -160,7 +150,7 @@ fixture_open (Fixture    *fixture,
   spin_until (cache_loaded, fixture->cache);
   spin_until (scanner_loaded, fixture->scanner);
   if (wait_for_pages)
-    spin_until (all_pages_built, fixture->window);
+    spin_until (cb_test_all_pages_built, fixture->window);
   cb_test_spin_pending ();
 }
 
@@ -339,7 +329,7 @@ test_lazy_build (void)
   gtk_window_present (GTK_WINDOW (f.window));
 
   /* The others are built after the first frame, without a visit. */
-  spin_until (all_pages_built, f.window);
+  spin_until (cb_test_all_pages_built, f.window);
   g_assert_true (cb_window_get_visible_page (f.window) == test);
   spin_until (cache_loaded, f.cache);
   spin_until (scanner_loaded, f.scanner);
@@ -367,212 +357,6 @@ count_notify_cb (GObject    *object,
   (*count)++;
 }
 
-/* The application starts the config load before GTK initialises; the window takes the
- * finished snapshot when it is built, so that its first page has its option lists before
- * the first frame, and nothing arrives later to make it lay them out again. */
-typedef struct
-{
-  CbWindow  *window;
-  GtkWidget *stack;
-  guint      painted_with;   /* frames painted with the warm-up class on the stack */
-  guint      painted_after;  /* frames painted without it, after one with it */
-  guint      switcher_with;  /* ...of those, with the class on the tab switcher too */
-  guint      laid_out_with;  /* ...with the pages not shown laid out already */
-} WarmUpLog;
-
-static gboolean hidden_pages_laid_out (gpointer data);
-
-static void
-warm_up_after_paint_cb (GdkFrameClock *clock,
-                        WarmUpLog     *log)
-{
-  if (gtk_widget_has_css_class (log->stack, "cb-warm-up"))
-    {
-      GtkWidget *switcher = cb_test_find_by_css_name (GTK_WIDGET (log->window), "stackswitcher");
-
-      log->painted_with++;
-      if (switcher != NULL && gtk_widget_has_css_class (switcher, "cb-warm-up"))
-        log->switcher_with++;
-      if (gtk_stack_get_visible_child (GTK_STACK (log->stack)) ==
-          GTK_WIDGET (cb_window_get_page (log->window, "train")) &&
-          hidden_pages_laid_out (log->window))
-        log->laid_out_with++;
-    }
-  else if (log->painted_with > 0)
-    log->painted_after++;
-}
-
-static gboolean
-warm_up_done (gpointer data)
-{
-  WarmUpLog *log = data;
-
-  return log->painted_after > 0;
-}
-
-static void
-warm_up_realize_cb (GtkWidget *window,
-                    WarmUpLog *log)
-{
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (warm_up_after_paint_cb), log);
-}
-
-/* Opens the demo in a window whose painted frames @log sees from the first one. */
-static void
-warm_up_open (Fixture   *f,
-              WarmUpLog *log)
-{
-  g_autofree char *demo = demo_project_dir ();
-  g_autoptr(GPtrArray) problems = cb_problem_list_new ();
-  g_autofree char *configs = NULL;
-
-  f->project = cb_project_load (demo, problems);
-  forget_saved_values (f->project->root);
-  configs = cb_project_get_path (f->project, f->project->configs_dir);
-  f->cache = cb_config_cache_new (configs);
-  f->scanner = cb_checkpoint_scanner_new (f->project->root, f->project->outputs_dir);
-  f->backend = g_memory_settings_backend_new ();
-  f->settings = new_settings (f->backend);
-  cb_config_cache_load_async (f->cache, NULL, NULL, NULL);
-  cb_checkpoint_scanner_rescan (f->scanner);
-
-  f->window = new_window (f, NULL);
-  log->window = f->window;
-  log->stack = gtk_widget_get_parent (GTK_WIDGET (cb_window_get_page (f->window, "train")));
-  g_signal_connect (f->window, "realize", G_CALLBACK (warm_up_realize_cb), log);
-  gtk_window_present (GTK_WINDOW (f->window));
-}
-
-static void
-warm_up_close (Fixture   *f,
-               WarmUpLog *log)
-{
-  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (f->window)),
-                                        warm_up_after_paint_cb, log);
-  fixture_close (f);
-}
-
-/* Once the pages are built and the pages not shown laid out, what a tab switch damages (the
- * tab switcher and the page area) is repainted once (one frame with a background no one
- * sees), so that the user's first tab switch does not pay for the first repaint of that
- * size; a switch on screen before that cancels it. */
-static void
-test_warm_up_paint (void)
-{
-  Fixture f = { 0 };
-  WarmUpLog log = { 0 };
-
-  warm_up_open (&f, &log);
-  spin_until (all_pages_built, f.window);
-  spin_until (warm_up_done, &log);
-  g_assert_cmpuint (log.painted_with, ==, 1);
-  g_assert_cmpuint (log.switcher_with, ==, 1);
-  g_assert_cmpuint (log.laid_out_with, ==, 1);
-  g_assert_false (gtk_widget_has_css_class (log.stack, "cb-warm-up"));
-  g_assert_false (gtk_widget_has_css_class (cb_test_find_by_css_name (GTK_WIDGET (f.window),
-                                                                      "stackswitcher"),
-                                            "cb-warm-up"));
-  /* Once only. */
-  gtk_widget_queue_draw (GTK_WIDGET (f.window));
-  cb_test_spin_for (200);
-  g_assert_cmpuint (log.painted_with, ==, 1);
-  warm_up_close (&f, &log);
-
-  /* A switch on screen before the pages are built: no warm-up. */
-  memset (&log, 0, sizeof log);
-  warm_up_open (&f, &log);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f.window)));
-  g_assert_false (all_pages_built (f.window));
-  gtk_stack_set_visible_child_name (GTK_STACK (log.stack), "test");
-  spin_until (all_pages_built, f.window);
-  cb_test_spin_for (200);
-  g_assert_cmpuint (log.painted_with, ==, 0);
-  warm_up_close (&f, &log);
-}
-
-/* Whether the pages not shown (Test and Predict) have the shown page's size. */
-static gboolean
-hidden_pages_laid_out (gpointer data)
-{
-  CbWindow *window = data;
-  GtkWidget *train = GTK_WIDGET (cb_window_get_page (window, "train"));
-  const char *hidden[] = { "test", "predict" };
-
-  if (gtk_widget_get_width (train) <= 0)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
-    {
-      GtkWidget *page = GTK_WIDGET (cb_window_get_page (window, hidden[i]));
-
-      g_assert_false (gtk_widget_get_child_visible (page));
-      if (gtk_widget_get_width (page) != gtk_widget_get_width (train) ||
-          gtk_widget_get_height (page) != gtk_widget_get_height (train))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  GtkWidget *widget;
-  int        width;
-} WidthChange;
-
-static gboolean
-width_changed (gpointer data)
-{
-  WidthChange *change = data;
-
-  return gtk_widget_get_width (change->widget) != change->width;
-}
-
-/* Once the pages are built, the pages not shown are laid out at the shown page's size in
- * idle time (so that the first switch to one skips its layout), and again after the window
- * changed size and stayed still. Nothing is shown that was not. */
-static void
-test_warm_up_layout (void)
-{
-  Fixture f = { 0 };
-  WarmUpLog log = { 0 };
-  GtkWidget *train, *test;
-  WidthChange change;
-  int width, height;
-
-  warm_up_open (&f, &log);
-  train = GTK_WIDGET (cb_window_get_page (f.window, "train"));
-  test = GTK_WIDGET (cb_window_get_page (f.window, "test"));
-  g_assert_cmpint (gtk_widget_get_width (test), ==, 0);
-  spin_until (all_pages_built, f.window);
-  spin_until (hidden_pages_laid_out, f.window);
-  g_assert_true (gtk_widget_get_child_visible (train));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (log.stack)), ==, "train");
-
-  /* A wider window: the shown page follows at once, the others once it stays still. */
-  width = gtk_widget_get_width (GTK_WIDGET (f.window));
-  height = gtk_widget_get_height (GTK_WIDGET (f.window));
-  change = (WidthChange) { train, gtk_widget_get_width (train) };
-  gtk_window_set_default_size (GTK_WINDOW (f.window), width + 160, height + 60);
-  spin_until (width_changed, &change);
-  g_assert_cmpint (gtk_widget_get_width (test), ==, change.width);
-  spin_until (hidden_pages_laid_out, f.window);
-  g_assert_cmpint (gtk_widget_get_width (test), >, change.width);
-
-  /* The first switch to Test finds it laid out at its size. */
-  gtk_stack_set_visible_child_name (GTK_STACK (log.stack), "test");
-  cb_test_spin_for (100);
-  g_assert_cmpint (gtk_widget_get_width (test), ==, gtk_widget_get_width (log.stack));
-
-  /* A window that changed size leaves its GSettings with a reference that is not dropped
-   * when it is destroyed (seen on the tree before this test too, with the resize alone):
-   * let go of them here instead of checking that they are finalized. */
-  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (f.window)),
-                                        warm_up_after_paint_cb, &log);
-  destroy_window (g_steal_pointer (&f.window));
-  g_clear_object (&f.settings);
-  fixture_close (&f);
-}
-
 static void
 count_items_changed_cb (GListModel *model,
                         guint       position,
@@ -583,6 +367,9 @@ count_items_changed_cb (GListModel *model,
   (*count)++;
 }
 
+/* The application starts the config load before GTK initialises; the window takes the
+ * finished snapshot when it is built, so that its first page has its option lists before
+ * the first frame, and nothing arrives later to make it lay them out again. */
 static void
 test_snapshot_before_first_frame (void)
 {
@@ -627,7 +414,7 @@ test_snapshot_before_first_frame (void)
   gtk_window_present (GTK_WINDOW (f.window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
   spin_until (scanner_loaded, f.scanner);
-  spin_until (all_pages_built, f.window);
+  spin_until (cb_test_all_pages_built, f.window);
   cb_test_spin_pending ();
   g_assert_cmpuint (n_snapshots, ==, 0);
   g_assert_cmpuint (cb_config_cache_get_n_loads (f.cache), ==, 1);
@@ -1175,7 +962,7 @@ test_state (void)
   /* A new window on the same project gets them back. */
   f.window = new_window (&f, NULL);
   gtk_window_present (GTK_WINDOW (f.window));
-  spin_until (all_pages_built, f.window);
+  spin_until (cb_test_all_pages_built, f.window);
 
   train = cb_window_get_page (f.window, "train");
   g_assert_cmpstr (form_string (page_form (f.window, "train"), "exp_name"), ==, "receipts_v2");
@@ -1464,7 +1251,7 @@ test_no_configs (void)
                            NULL);
   gtk_window_present (GTK_WINDOW (f.window));
   spin_until (cache_loaded, f.cache);
-  spin_until (all_pages_built, f.window);
+  spin_until (cb_test_all_pages_built, f.window);
 
   banner = CB_BANNER (cb_window_get_problems_banner (f.window));
   g_assert_true (cb_banner_get_revealed (banner));
@@ -1534,7 +1321,7 @@ test_hostile_project (void)
   hostile_assert_contains (details, "aliases expand to too many nodes");
 
   /* The pages that could be read work. */
-  spin_until (all_pages_built, f.window);
+  spin_until (cb_test_all_pages_built, f.window);
   g_assert_nonnull (strstr (shown_command (f.window), " runners/train.py "));
 
   fixture_close (&f);
@@ -2259,21 +2046,12 @@ main (int    argc,
   gtk_init ();
   adw_init ();
 
-  /* What AdwApplication would load: the windows are measured with the app's own style. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/org/ocrkit/CommandBuilder/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* The windows are measured with the app's own style. */
+  cb_test_load_app_style ();
 
   g_test_add_func ("/window/demo/build", test_demo_build);
   g_test_add_func ("/window/demo/lazy-build", test_lazy_build);
   g_test_add_func ("/window/demo/snapshot-before-first-frame", test_snapshot_before_first_frame);
-  g_test_add_func ("/window/demo/warm-up-paint", test_warm_up_paint);
-  g_test_add_func ("/window/demo/warm-up-layout", test_warm_up_layout);
   g_test_add_func ("/window/demo/visible-if", test_visible_if);
   g_test_add_func ("/window/demo/architecture", test_architecture);
   g_test_add_func ("/window/demo/combo-popup", test_combo_popup);

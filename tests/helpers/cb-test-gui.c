@@ -11,6 +11,7 @@
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 
+#include "cb-page.h"
 #include "cb-test-gui.h"
 #include "cb-terminal-pane.h"
 #include "cb-test-util.h"
@@ -49,6 +50,28 @@ cb_test_gui_init (int         *argc,
   gtk_init ();
   adw_init ();
   return state_dir;
+}
+
+/* Adds the app's style sheet to the display, as AdwApplication does for the app (a test
+ * builds its windows without the application). */
+void
+cb_test_load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/org/ocrkit/CommandBuilder/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+/* Whether the window's three pages are built (the two not shown are, in idle time). */
+gboolean
+cb_test_all_pages_built (gpointer window)
+{
+  return cb_page_is_built (cb_window_get_page (window, "train")) &&
+         cb_page_is_built (cb_window_get_page (window, "test")) &&
+         cb_page_is_built (cb_window_get_page (window, "predict"));
 }
 
 gboolean

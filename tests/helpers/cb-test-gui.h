@@ -36,6 +36,8 @@ void       cb_test_project_close    (CbTestProject *p);
 char      *cb_test_gui_init         (int         *argc,
                                      char      ***argv,
                                      const char  *name);
+void       cb_test_load_app_style   (void);
+gboolean   cb_test_all_pages_built  (gpointer     window);
 gboolean   cb_test_cache_loaded     (gpointer     cache);
 gboolean   cb_test_scanner_loaded   (gpointer     scanner);
 gboolean   cb_test_pane_started     (gpointer     pane);
