@@ -25,7 +25,8 @@
  * measure the fix before it is made; see docs/performance.md. Here: relayout-before-click
  * (the window allocated at other sizes once before the first click), no-preview-update (tab
  * switches leave the preview alone), stack-not-homogeneous, stack-crossfade, no-subtitles,
- * one-line-subtitles, unfocus, no-tooltips, and results-after-first-frame (the config
+ * one-line-subtitles, unfocus, no-tooltips, no-select-on-focus (GTK's select-all on a field
+ * taking the focus off, and with it the PRIMARY claim), and results-after-first-frame (the config
  * snapshot and the checkpoint scan reach the window only after its first frame); in
  * bench-common.c, for the floor too: first-predict, prepaint, damage-blip (the page area
  * repainted once in idle time, as the app's warm-up does), measure-hidden, allocate-hidden
@@ -214,6 +215,8 @@ prepare (gpointer data)
     for_each_descendant (GTK_WIDGET (stack), ADW_TYPE_ACTION_ROW, one_line_subtitle, NULL);
   if (has_experiment (self, "unfocus"))
     gtk_root_set_focus (GTK_ROOT (self->window), NULL);
+  if (has_experiment (self, "no-select-on-focus"))
+    g_object_set (gtk_settings_get_default (), "gtk-entry-select-on-focus", FALSE, NULL);
   if (has_experiment (self, "no-tooltips"))
     for_each_descendant (GTK_WIDGET (self->window), GTK_TYPE_WIDGET, no_tooltip, NULL);
 }

@@ -276,6 +276,22 @@ bench_clock_wait_idle (BenchClock *clock,
   return (guint) (clock->n_paints - start);
 }
 
+/* BENCH_SPANS set: each measured request's times (CLOCK_MONOTONIC ns: request, returned,
+ * frame start, after paint) and the switch series' bounds go to stderr, to cut a
+ * `perf record -k mono` of the run into phases (docs/performance.md). */
+static gboolean
+spans_wanted (void)
+{
+  return g_getenv ("BENCH_SPANS") != NULL;
+}
+
+static void
+bench_mark_span (const char *what)
+{
+  if (spans_wanted ())
+    g_printerr ("%s %" G_GINT64_FORMAT "\n", what, bench_now_ns ());
+}
+
 void
 bench_measure (BenchClock       *clock,
                BenchRequestFunc  request,
@@ -294,6 +310,10 @@ bench_measure (BenchClock       *clock,
   if (!bench_clock_wait_paint (clock, n, 5000))
     bench_fail ("no frame was painted within 5 s of request %u", i);
   sample->frame = clock->last;
+  if (spans_wanted ())
+    g_printerr ("span %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %"
+                G_GINT64_FORMAT "\n", sample->request, sample->returned,
+                sample->frame.frame_start, sample->frame.after_paint);
 
   /* Frames that follow (animations, a second layout): until the window is idle. */
   {
@@ -1011,13 +1031,17 @@ run_scenario_cb (gpointer data)
       g_autoptr(GArray) shortcut = g_array_new (FALSE, FALSE, sizeof (BenchSample));
       g_autoptr(GArray) focus = g_array_new (FALSE, FALSE, sizeof (BenchSample));
 
+      bench_mark_span ("series click start");
       bench_switch_series (sc->clock, &tabs, sc->n_switches, BENCH_SWITCH_CLICK, sc->gap_ms,
                            click);
+      bench_mark_span ("series click end");
       g_string_append (json, ", ");
       bench_json_samples (json, "switch", click);
 
+      bench_mark_span ("series focus start");
       bench_switch_series (sc->clock, &tabs, sc->n_switches, BENCH_SWITCH_SHORTCUT_FROM_FIELD,
                            sc->gap_ms, focus);
+      bench_mark_span ("series focus end");
       g_string_append (json, ", ");
       bench_json_samples (json, "switch_focus", focus);
 
