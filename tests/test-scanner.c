@@ -1761,7 +1761,7 @@ test_watch (Fixture       *fixture,
   create_in_place (path, 0);
   {
     gboolean timed_out = FALSE;
-    guint id = g_timeout_add (2000, flag_cb, &timed_out);
+    guint id = g_timeout_add (SCAN_TIMEOUT_MS, flag_cb, &timed_out);
 
     while (!(seen = has_path (scanner, "outputs/run_old/checkpoints/epoch-09_step-000900.ckpt"))
            && !timed_out)
@@ -1788,7 +1788,7 @@ test_watch (Fixture       *fixture,
 
     make_dirs (ckpts);
     create_in_place (ckpt, 0);
-    id = g_timeout_add (2000, flag_cb, &timed_out);
+    id = g_timeout_add (SCAN_TIMEOUT_MS, flag_cb, &timed_out);
     while (!(seen = has_path (scanner, "outputs/fresh_run/checkpoints/last.ckpt")) && !timed_out)
       g_main_context_iteration (NULL, TRUE);
     if (!timed_out)
