@@ -8,7 +8,10 @@
  *  - a tooltip set while the window is not on screen asks the X server nothing (GTK 4.8 asks
  *    where the pointer is at every gtk_widget_set_tooltip_text() on a visible widget), and
  *    neither does Run's tooltip, which changes at tab switches: the test counts
- *    XIQueryPointer calls, which this program interposes.
+ *    XIQueryPointer calls, which this program interposes;
+ *  - Run's tooltip is queried again at a switch that changes it only while the pointer is
+ *    over Run (the pointer moved there with xdotool; gtk_widget_trigger_tooltip_query() is
+ *    interposed and counted too).
  *
  * Runs under xvfb-run. Keys are typed through the X server with xdotool, as a user types
  * them; those checks are skipped without xdotool.
@@ -21,6 +24,7 @@
 
 #include <adwaita.h>
 #include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "cb-command-view.h"
@@ -64,6 +68,24 @@ XIQueryPointer (void          *display,
   n_pointer_queries++;
   return real (display, deviceid, win, root, child, root_x, root_y, win_x, win_y,
                buttons, mods, group);
+}
+
+/* Every gtk_widget_trigger_tooltip_query() of the app's code comes here first (the app
+ * calls GTK through its shared library): counted, then passed on. */
+static guint      n_tooltip_triggers;
+static GtkWidget *last_triggered;
+
+void
+gtk_widget_trigger_tooltip_query (GtkWidget *widget)
+{
+  static void (*real) (GtkWidget *);
+
+  if (real == NULL)
+    real = (gpointer) dlsym (RTLD_NEXT, "gtk_widget_trigger_tooltip_query");
+  g_assert_nonnull (real);
+  n_tooltip_triggers++;
+  last_triggered = widget;
+  real (widget);
 }
 
 static gboolean have_xdotool;
@@ -346,6 +368,90 @@ test_run_tooltip_switch (void)
   close_window (&p, window);
 }
 
+/* Moves the pointer through the X server (xdotool) to the middle of @widget, and lets GTK
+ * handle the motion. */
+static void
+move_pointer (GtkWidget *window,
+              GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  double x, y, shadow_x, shadow_y;
+  int status = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, window,
+                                                   gtk_widget_get_width (widget) / 2.0,
+                                                   gtk_widget_get_height (widget) / 2.0,
+                                                   &x, &y));
+  /* The surface holds the window's shadow around what GTK calls the window. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &shadow_x, &shadow_y);
+  command = g_strdup_printf ("xdotool mousemove --sync --window %lu %d %d",
+                             (unsigned long) gdk_x11_surface_get_xid (surface),
+                             (int) (x + shadow_x), (int) (y + shadow_y));
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  gdk_display_sync (gtk_widget_get_display (window));
+  cb_test_spin_pending ();
+}
+
+static gboolean
+pointer_inside (gpointer data)
+{
+  GtkWidget *run = data;
+  GtkEventController *motion = g_object_get_data (G_OBJECT (run), "cb-live-tooltip-motion");
+
+  return gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (motion));
+}
+
+/* With the pointer elsewhere, a tab switch that changes Run's tooltip asks GTK nothing; with
+ * the pointer over Run, it asks GTK to query the tooltip again, so that one on screen shows
+ * the new page's reason. */
+static void
+test_run_tooltip_under_pointer (void)
+{
+  CbTestProject p = { 0 };
+  CbWindow *window;
+  GtkWidget *run;
+
+  if (!have_xdotool)
+    {
+      g_test_skip ("needs xdotool");
+      return;
+    }
+  window = open_window (&p);
+  run = cb_command_view_get_run_button (cb_window_get_command_view (window));
+  g_assert_true (cb_test_spin_until (all_pages_built, window, TIMEOUT_MS));
+  cb_window_set_visible_page (window, "train");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* The pointer over the page: the switches change the text and ask nothing. */
+  move_pointer (GTK_WIDGET (window), GTK_WIDGET (cb_window_get_visible_page (window)));
+  g_assert_false (pointer_inside (run));
+  n_tooltip_triggers = 0;
+  cb_window_set_visible_page (window, "test");
+  g_assert_true (g_str_has_prefix (cb_widget_get_list_tooltip (run), "Not runnable: "));
+  cb_window_set_visible_page (window, "train");
+  g_assert_false (g_str_has_prefix (cb_widget_get_list_tooltip (run), "Not runnable: "));
+  g_assert_cmpuint (n_tooltip_triggers, ==, 0);
+
+  /* Over Run: each change of the text asks once. */
+  move_pointer (GTK_WIDGET (window), run);
+  g_assert_true (cb_test_spin_until (pointer_inside, run, TIMEOUT_MS));
+  last_triggered = NULL;
+  cb_window_set_visible_page (window, "test");
+  g_assert_cmpuint (n_tooltip_triggers, ==, 1);
+  g_assert_true (last_triggered == run);
+  /* Predict cannot run for the same reason: the same text, nothing to ask. */
+  cb_window_set_visible_page (window, "predict");
+  g_assert_cmpuint (n_tooltip_triggers, ==, 1);
+  cb_window_set_visible_page (window, "train");
+  g_assert_cmpuint (n_tooltip_triggers, ==, 2);
+
+  close_window (&p, window);
+}
+
 static void
 test_tooltip_off_screen (void)
 {
@@ -451,6 +557,7 @@ main (int    argc,
   g_test_add_func ("/window-lazy/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-lazy/tooltip-off-screen", test_tooltip_off_screen);
   g_test_add_func ("/window-lazy/run-tooltip-switch", test_run_tooltip_switch);
+  g_test_add_func ("/window-lazy/run-tooltip-under-pointer", test_run_tooltip_under_pointer);
   g_test_add_func ("/window-lazy/construction-asks-nothing", test_construction_asks_nothing);
 
   ret = g_test_run ();
