@@ -310,14 +310,6 @@ test_shortcuts_window (void)
   g_assert_null (shortcuts);
 }
 
-static gboolean
-all_pages_built (gpointer data)
-{
-  return cb_page_is_built (cb_window_get_page (data, "train")) &&
-         cb_page_is_built (cb_window_get_page (data, "test")) &&
-         cb_page_is_built (cb_window_get_page (data, "predict"));
-}
-
 /* Run's tooltip says why it cannot run on Test and Predict (a checkpoint is required), and
  * what it does on Train: it changes at every switch, and no switch asks the X server where
  * the pointer is. The text is GTK's when it shows the tooltip, and the button's accessible
@@ -333,7 +325,7 @@ test_run_tooltip_switch (void)
   g_autofree char *train_text = NULL;
   guint before;
 
-  g_assert_true (cb_test_spin_until (all_pages_built, window, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_all_pages_built, window, TIMEOUT_MS));
   cb_window_set_visible_page (window, "train");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   train_text = g_strdup (cb_widget_get_list_tooltip (run));
@@ -375,10 +367,7 @@ move_pointer (GtkWidget *window,
               GtkWidget *widget)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *command = NULL;
-  g_autoptr(GError) error = NULL;
   double x, y, shadow_x, shadow_y;
-  int status = 0;
 
   g_assert_true (gtk_widget_translate_coordinates (widget, window,
                                                    gtk_widget_get_width (widget) / 2.0,
@@ -386,14 +375,9 @@ move_pointer (GtkWidget *window,
                                                    &x, &y));
   /* The surface holds the window's shadow around what GTK calls the window. */
   gtk_native_get_surface_transform (GTK_NATIVE (window), &shadow_x, &shadow_y);
-  command = g_strdup_printf ("xdotool mousemove --sync --window %lu %d %d",
-                             (unsigned long) gdk_x11_surface_get_xid (surface),
-                             (int) (x + shadow_x), (int) (y + shadow_y));
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  gdk_display_sync (gtk_widget_get_display (window));
-  cb_test_spin_pending ();
+  cb_test_xdotool (window, "mousemove --sync --window %lu %d %d",
+                   (unsigned long) gdk_x11_surface_get_xid (surface),
+                   (int) (x + shadow_x), (int) (y + shadow_y));
 }
 
 static gboolean
@@ -422,7 +406,7 @@ test_run_tooltip_under_pointer (void)
     }
   window = open_window (&p);
   run = cb_command_view_get_run_button (cb_window_get_command_view (window));
-  g_assert_true (cb_test_spin_until (all_pages_built, window, TIMEOUT_MS));
+  g_assert_true (cb_test_spin_until (cb_test_all_pages_built, window, TIMEOUT_MS));
   cb_window_set_visible_page (window, "train");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 

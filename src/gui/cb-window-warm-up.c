@@ -54,13 +54,29 @@ _cb_window_clear_clock_handler (gulong         *handler,
 
 /* ---- the first large repaint --------------------------------------------------------- */
 
+/* What a tab switch damages: the switcher, the page area and the command preview. */
+static void
+set_warm_up_class (CbWindow *self,
+                   gboolean  on)
+{
+  GtkWidget *damaged[] = {
+    GTK_WIDGET (self->stack), GTK_WIDGET (self->switcher), GTK_WIDGET (self->command_view),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      if (on)
+        gtk_widget_add_css_class (damaged[i], "cb-warm-up");
+      else
+        gtk_widget_remove_css_class (damaged[i], "cb-warm-up");
+    }
+}
+
 static void
 disconnect_warm_up (CbWindow *self)
 {
   _cb_window_clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->switcher), "cb-warm-up");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->command_view), "cb-warm-up");
+  set_warm_up_class (self, FALSE);
 }
 
 static void
@@ -83,9 +99,7 @@ warm_up_paint (CbWindow *self)
   self->warm_up_clock = g_object_ref (clock);
   self->warm_up_handler = g_signal_connect (clock, "after-paint",
                                             G_CALLBACK (warm_up_painted_cb), self);
-  gtk_widget_add_css_class (GTK_WIDGET (self->stack), "cb-warm-up");
-  gtk_widget_add_css_class (GTK_WIDGET (self->switcher), "cb-warm-up");
-  gtk_widget_add_css_class (GTK_WIDGET (self->command_view), "cb-warm-up");
+  set_warm_up_class (self, TRUE);
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 

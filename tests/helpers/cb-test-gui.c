@@ -359,28 +359,45 @@ cb_test_project_close (CbTestProject *p)
   g_clear_pointer (&p->copy, g_free);
 }
 
-/* Types @keys (xdotool's names: "F10", "Escape", "ctrl+period") into @window through the X
- * server, as a user types them, and lets GTK handle them: xdotool has quit once the server
- * made the key events, and a round trip of ours brings them all in before its reply (a fixed
- * wait could end first on a loaded machine). The caller checks that xdotool is there. */
+/* Runs xdotool with @args, after @window's X window id where @args has "%lu" (printf-style
+ * args follow), and lets GTK handle what it did: xdotool has quit once the server made the
+ * events, and a round trip of ours brings them all in before its reply (a fixed wait could
+ * end first on a loaded machine). The caller checks that xdotool is there. */
 void
-cb_test_type_keys (GtkWidget  *window,
-                   const char *keys)
+cb_test_xdotool (GtkWidget  *window,
+                 const char *args,
+                 ...)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *expanded = NULL;
   g_autofree char *command = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
+  va_list ap;
 
   g_assert_true (GDK_IS_X11_SURFACE (surface));
-  command = g_strdup_printf ("xdotool windowfocus --sync %lu key --clearmodifiers %s",
-                             (unsigned long) gdk_x11_surface_get_xid (surface), keys);
+  va_start (ap, args);
+  expanded = g_strdup_vprintf (args, ap);
+  va_end (ap);
+  command = g_strconcat ("xdotool ", expanded, NULL);
   cb_test_spin_pending ();
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   gdk_display_sync (gtk_widget_get_display (window));
   cb_test_spin_pending ();
+}
+
+/* Types @keys (xdotool's names: "F10", "Escape", "ctrl+period") into @window through the X
+ * server, as a user types them. */
+void
+cb_test_type_keys (GtkWidget  *window,
+                   const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  cb_test_xdotool (window, "windowfocus --sync %lu key --clearmodifiers %s",
+                   (unsigned long) gdk_x11_surface_get_xid (surface), keys);
 }
 
 /**

@@ -55,6 +55,9 @@ char      *cb_test_toast_title      (GtkWidget   *window);
 void       cb_test_wait_for_toast   (GtkWidget   *window,
                                      const char  *prefix,
                                      guint        timeout_ms);
+void       cb_test_xdotool          (GtkWidget   *window,
+                                     const char  *args,
+                                     ...) G_GNUC_PRINTF (2, 3);
 void       cb_test_type_keys        (GtkWidget   *window,
                                      const char  *keys);
 
