@@ -1102,6 +1102,9 @@ first_paint_cb (GdkFrameClock *frame_clock,
   sc->first_paint = bench_clock_get_last_frame (sc->clock)->after_paint;
   sc->first_paint_cpu = bench_clock_get_last_frame (sc->clock)->after_paint_cpu;
   sc->first_frame = *bench_clock_get_last_frame (sc->clock);
+  if (spans_wanted ())
+    g_printerr ("first-frame %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                sc->first_frame.frame_start, sc->first_frame.after_paint);
   bench_read_memory (&sc->rss_first, &sc->hwm_first);
   g_clear_signal_handler (&sc->first_paint_handler, frame_clock);
   g_idle_add (run_scenario_cb, sc);
