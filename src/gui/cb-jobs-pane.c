@@ -10,6 +10,10 @@
  * looked at in a worker): state, target, name and elapsed time. Choosing one follows it in
  * a tab: its output so far, then its terminal while it runs; how it ended once it did.
  *
+ * The first tab (a VTE terminal and its bars) is made when something first asks for the
+ * current pane or the pane is first shown, not with the window: a start-up does not pay for
+ * a terminal that a user who only copies commands never opens.
+ *
  * Signals: "pane-added" for every terminal pane made (the window connects its handlers);
  * notify::current when another tab is chosen; "running-changed" when any run starts or ends.
  *
@@ -421,6 +425,14 @@ cb_jobs_pane_get_property (GObject    *object,
     }
 }
 
+/* The first tab is made when the pane is first shown (or asked for). */
+static void
+cb_jobs_pane_show (GtkWidget *widget)
+{
+  cb_jobs_pane_get_current (CB_JOBS_PANE (widget));
+  GTK_WIDGET_CLASS (cb_jobs_pane_parent_class)->show (widget);
+}
+
 static void
 cb_jobs_pane_class_init (CbJobsPaneClass *klass)
 {
@@ -429,6 +441,7 @@ cb_jobs_pane_class_init (CbJobsPaneClass *klass)
 
   object_class->dispose = cb_jobs_pane_dispose;
   object_class->get_property = cb_jobs_pane_get_property;
+  widget_class->show = cb_jobs_pane_show;
 
   properties[PROP_CURRENT] = g_param_spec_object ("current", NULL, NULL, CB_TYPE_TERMINAL_PANE,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -502,8 +515,6 @@ cb_jobs_pane_init (CbJobsPane *self)
   g_signal_connect_object (self->tab_view, "notify::selected-page",
                            G_CALLBACK (selected_page_cb), self, 0);
   g_signal_connect_object (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self, 0);
-
-  add_pane (self);
 }
 
 /* ---- API ---------------------------------------------------------------------------- */
@@ -569,6 +580,8 @@ cb_jobs_pane_get_current (CbJobsPane *self)
   if (self->tab_view == NULL)
     return NULL;
   page = adw_tab_view_get_selected_page (self->tab_view);
+  if (page == NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return add_pane (self);
   return page != NULL ? CB_TERMINAL_PANE (adw_tab_page_get_child (page)) : NULL;
 }
 

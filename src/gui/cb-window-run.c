@@ -338,7 +338,10 @@ stop_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  cb_terminal_pane_stop (CB_WINDOW (widget)->terminal_pane);
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->terminal_pane != NULL)
+    cb_terminal_pane_stop (self->terminal_pane);
 }
 
 /* Escape and Ctrl+.: stop the run, if one goes; otherwise the key is not ours. */
@@ -349,7 +352,7 @@ stop_shortcut_cb (GtkWidget *widget,
 {
   CbWindow *self = CB_WINDOW (widget);
 
-  if (!cb_terminal_pane_get_running (self->terminal_pane))
+  if (self->terminal_pane == NULL || !cb_terminal_pane_get_running (self->terminal_pane))
     return FALSE;
 
   cb_terminal_pane_stop (self->terminal_pane);
@@ -364,7 +367,8 @@ find_in_output_action (GtkWidget  *widget,
   CbWindow *self = CB_WINDOW (widget);
 
   _cb_window_set_terminal_visible (self, TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (self->terminal_pane), "term.search", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (cb_window_get_terminal_pane (self)), "term.search",
+                              NULL);
 }
 
 static void
@@ -372,7 +376,8 @@ update_running (CbWindow *self)
 {
   guint n_running = cb_jobs_pane_get_n_running (self->jobs_pane);
   gboolean running = n_running > 0;
-  gboolean current_running = cb_terminal_pane_get_running (self->terminal_pane);
+  gboolean current_running = self->terminal_pane != NULL &&
+                             cb_terminal_pane_get_running (self->terminal_pane);
   const char *title = self->title != NULL ? self->title : _("Command Builder");
 
   gtk_widget_set_visible (self->run_indicator, running);
@@ -715,7 +720,11 @@ _cb_window_init_run (CbWindow *self)
     pane_added_cb (self->jobs_pane, cb_jobs_pane_get_pane (self->jobs_pane, i), self);
   _cb_window_init_jobs (self);
 
-  update_running (self);
+  /* The first terminal tab is made on first use (cb-jobs-pane.c): no pane yet, most often. */
+  if (cb_jobs_pane_get_n_panes (self->jobs_pane) > 0)
+    current_changed_cb (self->jobs_pane, NULL, self);
+  else
+    update_running (self);
 }
 
 void

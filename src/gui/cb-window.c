@@ -832,7 +832,6 @@ cb_window_init (CbWindow *self)
   self->project_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   self->schema_problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_problem_free);
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
   _cb_window_init_import (self);
   _cb_window_init_state (self);
   _cb_window_init_menus (self);
@@ -944,6 +943,9 @@ cb_window_get_terminal_pane (CbWindow *self)
 {
   g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
 
+  /* Made on first use (cb-jobs-pane.c); notify::current sets terminal_pane. */
+  if (self->terminal_pane == NULL)
+    cb_jobs_pane_get_current (self->jobs_pane);
   return self->terminal_pane;
 }
 
