@@ -32,7 +32,8 @@
  * repainted once in idle time, as the app's warm-up does), measure-hidden, allocate-hidden
  * (the pages not shown allocated at the shown page's size, as the app's warm-up now does),
  * realize-hidden (their widgets realized), snapshot-hidden (their render nodes made: each
- * page mapped for a moment and snapshot), flat-cards, no-switcher-transition, no-transitions.
+ * page mapped for a moment and snapshot), preload-icons (their icons looked up and loaded, and
+ * kept), flat-cards, no-switcher-transition, no-transitions.
  *
  * The renderer is whatever GSK_RENDERER and GDK_DEBUG say: this program does not go through
  * main.c, so scripts/bench sets them for each series.

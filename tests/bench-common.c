@@ -743,6 +743,32 @@ bench_realize_tree (GtkWidget *widget)
     bench_realize_tree (child);
 }
 
+static void
+bench_preload_icons (GtkWidget *widget)
+{
+  static GPtrArray *kept;
+
+  if (kept == NULL)
+    kept = g_ptr_array_new_with_free_func (g_object_unref);
+  if (GTK_IS_IMAGE (widget) &&
+      gtk_image_get_storage_type (GTK_IMAGE (widget)) == GTK_IMAGE_ICON_NAME)
+    {
+      int size = gtk_image_get_pixel_size (GTK_IMAGE (widget));
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
+
+      if (size <= 0)
+        size = gtk_image_get_icon_size (GTK_IMAGE (widget)) == GTK_ICON_SIZE_LARGE ? 32 : 16;
+      g_ptr_array_add (kept, gtk_icon_theme_lookup_icon (theme,
+                                                         gtk_image_get_icon_name (GTK_IMAGE (widget)),
+                                                         NULL, size,
+                                                         gtk_widget_get_scale_factor (widget),
+                                                         gtk_widget_get_direction (widget), 0));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    bench_preload_icons (child);
+}
+
 void
 bench_common_experiments (const char *experiment)
 {
@@ -916,6 +942,16 @@ run_scenario_cb (gpointer data)
            child != NULL; child = gtk_widget_get_next_sibling (child))
         if (!gtk_widget_get_child_visible (child))
           bench_realize_tree (child);
+      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+    }
+  /* preload-icons: the icons of the pages not shown looked up (and loaded) in idle time, at
+   * the size and scale they are drawn at; the icons are kept. */
+  if (sc->experiment != NULL && strstr (sc->experiment, "preload-icons") != NULL)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (!gtk_widget_get_child_visible (child))
+          bench_preload_icons (child);
       bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
     }
   /* snapshot-hidden: the pages not shown mapped for a moment and snapshot into nothing, so
