@@ -889,7 +889,7 @@ session_cb (gpointer data)
   drain ();
 
   /* Run the demo's training and stop it, if the window can by now. */
-  pane = CB_TERMINAL_PANE (cb_widget_find_descendant (window, CB_TYPE_TERMINAL_PANE));
+  pane = cb_window_get_terminal_pane (self->window);
   if (pane != NULL && gtk_widget_activate_action (window, "win.run", NULL))
     {
       RunWait started = { pane, TRUE }, ended = { pane, FALSE };

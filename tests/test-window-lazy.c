@@ -312,6 +312,13 @@ test_shortcuts_window (void)
   g_assert_null (shortcuts);
 }
 
+static gboolean
+is_terminal (GtkWidget *widget,
+             gpointer   data)
+{
+  return VTE_IS_TERMINAL (widget);
+}
+
 /* Run's tooltip says why it cannot run on Test and Predict (a checkpoint is required), and
  * what it does on Train: it changes at every switch, and no switch asks the X server where
  * the pointer is. The text is GTK's when it shows the tooltip, and the button's accessible
@@ -330,6 +337,10 @@ test_run_tooltip_switch (void)
   g_assert_true (cb_test_spin_until (cb_test_all_pages_built, window, TIMEOUT_MS));
   cb_window_set_visible_page (window, "train");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  /* On screen, every page built, the idle-time warm-up done: still no terminal. */
+  g_assert_cmpuint (cb_jobs_pane_get_n_panes (CB_JOBS_PANE (cb_window_get_jobs_pane (window))),
+                    ==, 0);
+  g_assert_null (cb_test_find_widget (GTK_WIDGET (window), is_terminal, NULL));
   train_text = g_strdup (cb_widget_get_list_tooltip (run));
   g_assert_nonnull (train_text);
   g_assert_false (g_str_has_prefix (train_text, "Not runnable"));
@@ -493,13 +504,6 @@ test_tooltip_off_screen (void)
  * (36 in all), so they are set in code instead, through cb_widget_set_tooltip_text(). The
  * terminal tab (whose tab and search bar asked 6 more times) is made on first use. */
 #define GTK_OWN_POINTER_QUERIES 5
-
-static gboolean
-is_terminal (GtkWidget *widget,
-             gpointer   data)
-{
-  return VTE_IS_TERMINAL (widget);
-}
 
 static gboolean
 has_tooltip_text (GtkWidget *widget,

@@ -48,6 +48,7 @@ struct _CbJobsPane
   guint          interrupt_ms;
   guint          terminate_ms;
   guint          tick_source;
+  gboolean       disposed;
 };
 
 enum {
@@ -387,12 +388,24 @@ popover_visible_cb (GtkWidget  *popover,
 
 /* ---- GObject ------------------------------------------------------------------------ */
 
+/* The selected tab's pane, or %NULL before the first tab is made. */
+static CbTerminalPane *
+current_pane (CbJobsPane *self)
+{
+  AdwTabPage *page = self->tab_view != NULL ? adw_tab_view_get_selected_page (self->tab_view)
+                                            : NULL;
+
+  return page != NULL ? CB_TERMINAL_PANE (adw_tab_page_get_child (page)) : NULL;
+}
+
 static void
 cb_jobs_pane_dispose (GObject *object)
 {
   CbJobsPane *self = CB_JOBS_PANE (object);
   GtkWidget *child;
 
+  /* Its tab view going empty notifies; nothing may make a first tab now. */
+  self->disposed = TRUE;
   g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->jobs_list != NULL)
     gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
@@ -417,7 +430,8 @@ cb_jobs_pane_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CURRENT:
-      g_value_set_object (value, cb_jobs_pane_get_current (self));
+      /* Reading the property makes no terminal. */
+      g_value_set_object (value, current_pane (self));
       break;
 
     default:
@@ -572,17 +586,20 @@ cb_jobs_pane_get_pane (CbJobsPane *self,
   return CB_TERMINAL_PANE (adw_tab_page_get_child (page));
 }
 
+/**
+ * cb_jobs_pane_get_current:
+ *
+ * Returns: (transfer none) (nullable): the selected tab's pane; the first tab is made here if
+ *   there is none yet (%NULL only once the pane is disposed)
+ */
 CbTerminalPane *
 cb_jobs_pane_get_current (CbJobsPane *self)
 {
-  AdwTabPage *page;
+  CbTerminalPane *pane = current_pane (self);
 
-  if (self->tab_view == NULL)
-    return NULL;
-  page = adw_tab_view_get_selected_page (self->tab_view);
-  if (page == NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return add_pane (self);
-  return page != NULL ? CB_TERMINAL_PANE (adw_tab_page_get_child (page)) : NULL;
+  if (pane == NULL && self->tab_view != NULL && !self->disposed)
+    pane = add_pane (self);
+  return pane;
 }
 
 /**

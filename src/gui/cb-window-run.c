@@ -742,6 +742,7 @@ _cb_window_dispose_run (CbWindow *self)
         g_signal_handlers_disconnect_by_data (cb_jobs_pane_get_pane (self->jobs_pane, i), self);
       g_signal_handlers_disconnect_by_data (self->jobs_pane, self);
     }
+  self->terminal_pane = NULL;
   _cb_window_dispose_jobs (self);
 
   g_clear_object (&self->run_history);

@@ -945,7 +945,7 @@ cb_window_get_terminal_pane (CbWindow *self)
 
   /* Made on first use (cb-jobs-pane.c); notify::current keeps terminal_pane up to date
    * once _cb_window_init_run() has connected to it. */
-  if (self->terminal_pane == NULL)
+  if (self->terminal_pane == NULL && self->jobs_pane != NULL)
     self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
   return self->terminal_pane;
 }
