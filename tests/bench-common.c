@@ -833,6 +833,18 @@ edit_request (gpointer data,
     req->n_late++;
 }
 
+/* @func on every page of the stack not shown, then wait for the window to be idle. */
+static void
+each_hidden_page (BenchScenario *sc,
+                  void         (*func) (GtkWidget *page))
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (!gtk_widget_get_child_visible (child))
+      func (child);
+  bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+}
+
 static gboolean
 run_scenario_cb (gpointer data)
 {
@@ -938,21 +950,13 @@ run_scenario_cb (gpointer data)
   /* realize-hidden: every widget of the pages not shown realized, in idle time. */
   if (sc->experiment != NULL && strstr (sc->experiment, "realize-hidden") != NULL)
     {
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
-           child != NULL; child = gtk_widget_get_next_sibling (child))
-        if (!gtk_widget_get_child_visible (child))
-          bench_realize_tree (child);
-      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+      each_hidden_page (sc, bench_realize_tree);
     }
   /* preload-icons: the icons of the pages not shown looked up (and loaded) in idle time, at
    * the size and scale they are drawn at; the icons are kept. */
   if (sc->experiment != NULL && strstr (sc->experiment, "preload-icons") != NULL)
     {
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (sc->stack));
-           child != NULL; child = gtk_widget_get_next_sibling (child))
-        if (!gtk_widget_get_child_visible (child))
-          bench_preload_icons (child);
-      bench_clock_wait_idle (sc->clock, 100, 3000, NULL);
+      each_hidden_page (sc, bench_preload_icons);
     }
   /* snapshot-hidden: the pages not shown mapped for a moment and snapshot into nothing, so
    * that their widgets' render nodes exist before the first click. */

@@ -694,6 +694,18 @@ current_changed_cb (CbJobsPane *jobs_pane,
   update_running (self);
 }
 
+/* The current terminal tab: made on first use (cb-jobs-pane.c); notify::current keeps
+ * terminal_pane up to date once _cb_window_init_run() has connected to it. */
+CbTerminalPane *
+cb_window_get_terminal_pane (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  if (self->terminal_pane == NULL && self->jobs_pane != NULL)
+    self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
+  return self->terminal_pane;
+}
+
 /* At construction; spawns nothing. */
 void
 _cb_window_init_run (CbWindow *self)

@@ -938,18 +938,6 @@ cb_window_get_state_store (CbWindow *self)
   return self->state_store;
 }
 
-CbTerminalPane *
-cb_window_get_terminal_pane (CbWindow *self)
-{
-  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
-
-  /* Made on first use (cb-jobs-pane.c); notify::current keeps terminal_pane up to date
-   * once _cb_window_init_run() has connected to it. */
-  if (self->terminal_pane == NULL && self->jobs_pane != NULL)
-    self->terminal_pane = cb_jobs_pane_get_current (self->jobs_pane);
-  return self->terminal_pane;
-}
-
 GtkWidget *
 cb_window_get_problems_banner (CbWindow *self)
 {
