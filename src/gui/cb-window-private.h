@@ -39,6 +39,7 @@ struct _CbWindow
   guint                 layout_delay_source;
   int                   laid_out_width;       /* the pages not shown were laid out at */
   int                   laid_out_height;
+  GHashTable           *text_drawn;          /* pages whose text was drawn once */
 
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
