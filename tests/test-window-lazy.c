@@ -23,7 +23,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <dlfcn.h>
 #include <gdk/x11/gdkx.h>
 #include <string.h>
 #include <vte/vte.h>
@@ -65,8 +64,7 @@ XIQueryPointer (void          *display,
                       double *, double *, double *, void *, void *, void *);
 
   if (real == NULL)
-    real = (gpointer) dlsym (RTLD_NEXT, "XIQueryPointer");
-  g_assert_nonnull (real);
+    real = cb_test_next_symbol ("XIQueryPointer");
   n_pointer_queries++;
   return real (display, deviceid, win, root, child, root_x, root_y, win_x, win_y,
                buttons, mods, group);
@@ -83,8 +81,7 @@ gtk_widget_trigger_tooltip_query (GtkWidget *widget)
   static void (*real) (GtkWidget *);
 
   if (real == NULL)
-    real = (gpointer) dlsym (RTLD_NEXT, "gtk_widget_trigger_tooltip_query");
-  g_assert_nonnull (real);
+    real = cb_test_next_symbol ("gtk_widget_trigger_tooltip_query");
   n_tooltip_triggers++;
   last_triggered = widget;
   real (widget);

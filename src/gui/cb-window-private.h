@@ -39,7 +39,9 @@ struct _CbWindow
   guint                 layout_delay_source;
   int                   laid_out_width;       /* the pages not shown were laid out at */
   int                   laid_out_height;
-  GHashTable           *text_drawn;          /* pages whose text was drawn once */
+  guint                 text_drawn;          /* bits: places in the stack drawn */
+  gboolean              warming_up;
+  GtkSettings          *font_settings;
 
   AdwToast             *copy_toast;        /* weak */
   struct _CbConfigView *config_view;       /* weak (cb-window-config.c) */
@@ -101,6 +103,7 @@ struct _CbWindow
 /* cb-window-warm-up.c */
 void      _cb_window_clear_clock_handler (gulong        *handler,
                                           GdkFrameClock **clock);
+void      _cb_window_init_warm_up       (CbWindow       *self);
 void      _cb_window_warm_up            (CbWindow       *self);
 void      _cb_window_warm_up_switched   (CbWindow       *self);
 void      _cb_window_dispose_warm_up    (CbWindow       *self);

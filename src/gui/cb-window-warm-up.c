@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Once the pages are built (in idle time after the first frame, cb-window.c), two costs of the
- * first switch to a page are still ahead, paid here in this order:
+ * Once the pages are built (in idle time after the first frame, cb-window.c), three costs of
+ * the first switch to a page are still ahead, paid here in this order:
  *
  *  - the first allocation of a page never shown: every row's labels laid out at the page's
  *    width, 4 to 6 ms of layout in the frame of the click. The pages not shown are allocated
@@ -11,12 +11,13 @@
  *    allocation, which GTK then skips. The window's size changing (a resize, the terminal
  *    pane opening) makes them stale: they are laid out again once it has been still for
  *    LAYOUT_DELAY_MS;
- *  - the first drawing of a page's text: the glyphs no page shown so far had (another size, a
+ *  - the first drawing of a page's text: the glyphs no frame drew so far (another size, a
  *    bold title, other letters) are rasterized by FreeType, hinting included, when the page is
- *    first painted: 1.5 to 2 ms of the first visit of Test (11.8 against 9.8 ms, median of 8
- *    starts each). Once a page is laid out, the text of its labels and fields is drawn once
- *    into a throwaway image, one page per idle callback, which fills the same process-wide
- *    glyph caches the page's frame then reads;
+ *    first painted: about 2 ms of the first visit of Test (11.5 against 9.2 ms, median of 12
+ *    starts each). Once the pages are laid out, the text of each one's labels and fields is
+ *    drawn once into a small throwaway image, one page per idle callback, which fills the
+ *    process-wide glyph caches the page's first frame then reads. Again after the window's
+ *    scale or the font settings change (other glyphs);
  *  - the first repaint of a switch's area. With cairo on X11, GDK paints each frame into a
  *    new image the size of the damage's bounding box and frees it after; a frame larger than
  *    any before it takes that buffer from fresh memory the kernel faults in (the first switch
@@ -29,7 +30,8 @@
  *    with the preview left out, the warm-up's frame was shorter than the switch's, and the
  *    first visit still took about 115 fresh pages (3 to 6 ms) in the benchmark.
  *
- * Neither is visible, moves the focus or changes what assistive technologies are told.
+ * None of them is visible, maps a page, moves the focus or changes what assistive technologies
+ * are told.
  */
 
 #define G_LOG_DOMAIN "cb-window"
@@ -111,24 +113,41 @@ warm_up_paint (CbWindow *self)
 
 /* ---- the pages not shown, their text drawn once ------------------------------------------ */
 
+/* A page of the stack that is built and not shown. */
+static gboolean
+is_built_page_not_shown (GtkWidget *child)
+{
+  return !gtk_widget_get_child_visible (child) && gtk_widget_get_visible (child) &&
+         CB_IS_PAGE (child) && cb_page_is_built (CB_PAGE (child));
+}
+
+/* The image the text is drawn into, in device pixels: small, so that it is malloc'd like any
+ * small block (a large one moves the heap about, and the next frame's buffer with it: a third
+ * of the starts then faulted in 46 to 50 fresh pages in the first visit, against one in 8). */
 #define TILE_WIDTH  512
 #define TILE_HEIGHT 128
+/* Text further right or down than this many tiles is left as it is. */
+#define MAX_TILES_ACROSS 8
+#define MAX_TILES_DOWN   4
 
-/* Draws @layout into @cr, a TILE_WIDTH x TILE_HEIGHT image, one tile of it after the other,
- * so that each glyph lands in the image once. The image stays small (malloc'd like any
- * small block): large ones would move the heap about and the next frame's buffer with it. */
+/* Draws @layout into @cr, an image of TILE_WIDTH x TILE_HEIGHT device pixels at @scale, one
+ * tile of the layout's ink after the other, so that every line of it (centred, right-aligned
+ * or right-to-left text starts away from 0) is drawn into the image once at least. */
 static void
 draw_layout (cairo_t     *cr,
+             int          scale,
              PangoLayout *layout)
 {
-  int width, height;
+  int step_x = TILE_WIDTH / scale;
+  int step_y = TILE_HEIGHT / scale;
+  PangoRectangle ink;
 
-  pango_layout_get_pixel_size (layout, &width, &height);
-  for (int y = 0; y < MIN (height, 4 * TILE_HEIGHT); y += TILE_HEIGHT)
-    for (int x = 0; x < MIN (width, 8 * TILE_WIDTH); x += TILE_WIDTH)
+  pango_layout_get_pixel_extents (layout, &ink, NULL);
+  for (int y = 0; y < MIN (ink.height, MAX_TILES_DOWN * step_y); y += step_y)
+    for (int x = 0; x < MIN (ink.width, MAX_TILES_ACROSS * step_x); x += step_x)
       {
         cairo_save (cr);
-        cairo_translate (cr, -x, -y);
+        cairo_translate (cr, -(ink.x + x), -(ink.y + y));
         pango_cairo_show_layout (cr, layout);
         cairo_restore (cr);
       }
@@ -137,22 +156,23 @@ draw_layout (cairo_t     *cr,
 /* The text of @widget and the widgets shown in it: labels, and fields' text. */
 static void
 draw_text (GtkWidget *widget,
-           cairo_t   *cr)
+           cairo_t   *cr,
+           int        scale)
 {
   if (!gtk_widget_get_visible (widget))
     return;
   if (GTK_IS_LABEL (widget))
-    draw_layout (cr, gtk_label_get_layout (GTK_LABEL (widget)));
+    draw_layout (cr, scale, gtk_label_get_layout (GTK_LABEL (widget)));
   else if (GTK_IS_TEXT (widget) && *gtk_editable_get_text (GTK_EDITABLE (widget)) != '\0')
     {
       g_autoptr(PangoLayout) layout =
         gtk_widget_create_pango_layout (widget, gtk_editable_get_text (GTK_EDITABLE (widget)));
 
-      draw_layout (cr, layout);
+      draw_layout (cr, scale, layout);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    draw_text (child, cr);
+    draw_text (child, cr, scale);
 }
 
 /* Draws @page's text into a throwaway image at the page's scale. */
@@ -160,29 +180,30 @@ static void
 draw_page_text (GtkWidget *page)
 {
   int scale = gtk_widget_get_scale_factor (page);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, TILE_WIDTH * scale,
-                                                         TILE_HEIGHT * scale);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, TILE_WIDTH,
+                                                         TILE_HEIGHT);
   cairo_t *cr;
 
   cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
-  draw_text (page, cr);
+  draw_text (page, cr, scale);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
 
-/* Draws the text of the next built page not shown whose text was not drawn yet; FALSE when
- * there is none left. */
+/* Draws the text of the next page not shown whose text was not drawn yet (a bit per place
+ * in the stack); FALSE when there is none left. */
 static gboolean
 draw_next_page_text (CbWindow *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  guint i = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL && i < 32; child = gtk_widget_get_next_sibling (child), i++)
     {
-      if (gtk_widget_get_child_visible (child) || !CB_IS_PAGE (child) ||
-          !cb_page_is_built (CB_PAGE (child)) || g_hash_table_contains (self->text_drawn, child))
+      if (!is_built_page_not_shown (child) || (self->text_drawn & (1u << i)) != 0)
         continue;
-      g_hash_table_add (self->text_drawn, child);
+      self->text_drawn |= 1u << i;
       draw_page_text (child);
       return TRUE;
     }
@@ -210,9 +231,7 @@ layout_next_page (CbWindow *self)
     {
       int min, nat;
 
-      if (child == shown || gtk_widget_get_child_visible (child) ||
-          !gtk_widget_get_visible (child) || !CB_IS_PAGE (child) ||
-          !cb_page_is_built (CB_PAGE (child)) ||
+      if (child == shown || !is_built_page_not_shown (child) ||
           (gtk_widget_get_width (child) == allocation.width &&
            gtk_widget_get_height (child) == allocation.height))
         continue;
@@ -295,9 +314,17 @@ warm_up_size_allocate (GtkWidget *widget,
 void
 _cb_window_warm_up (CbWindow *self)
 {
-  if (self->text_drawn == NULL)
-    self->text_drawn = g_hash_table_new (NULL, NULL);   /* pages, not referenced */
+  self->warming_up = TRUE;
   layout_pages (self);
+}
+
+/* Other glyphs to draw: the window's scale, or the font settings, changed. */
+static void
+glyphs_changed_cb (CbWindow *self)
+{
+  self->text_drawn = 0;
+  if (self->warming_up && self->stack != NULL)
+    layout_pages (self);
 }
 
 /* A switch on screen: it paid for the repaint, or is paying for it now. */
@@ -315,7 +342,22 @@ _cb_window_dispose_warm_up (CbWindow *self)
   _cb_window_clear_clock_handler (&self->warm_up_handler, &self->warm_up_clock);
   g_clear_handle_id (&self->layout_source, g_source_remove);
   g_clear_handle_id (&self->layout_delay_source, g_source_remove);
-  g_clear_pointer (&self->text_drawn, g_hash_table_unref);
+  self->warming_up = FALSE;
+  if (self->font_settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->font_settings, glyphs_changed_cb, self);
+  g_clear_object (&self->font_settings);
+}
+
+/* Follows what changes the glyphs the pages' text is drawn with. */
+void
+_cb_window_init_warm_up (CbWindow *self)
+{
+  g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (glyphs_changed_cb), self);
+  self->font_settings = g_object_ref (gtk_widget_get_settings (GTK_WIDGET (self)));
+  g_signal_connect_swapped (self->font_settings, "notify::gtk-font-name",
+                            G_CALLBACK (glyphs_changed_cb), self);
+  g_signal_connect_swapped (self->font_settings, "notify::gtk-xft-dpi",
+                            G_CALLBACK (glyphs_changed_cb), self);
 }
 
 void

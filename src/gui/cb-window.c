@@ -836,6 +836,7 @@ cb_window_init (CbWindow *self)
   _cb_window_init_state (self);
   _cb_window_init_menus (self);
   _cb_window_init_problems (self);
+  _cb_window_init_warm_up (self);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <dlfcn.h>
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 #include <gdk/x11/gdkx.h>
@@ -486,4 +487,18 @@ cb_test_find_banner (GtkWidget  *root,
                      const char *title)
 {
   return CB_BANNER (cb_test_find_widget (root, is_banner_titled, (gpointer) title));
+}
+
+/* For a test program that defines a library function of its own, to count the calls the app
+ * makes through the library (the program's definition is found first): the library's own
+ * definition, to pass the call on to. This file is linked into the program, so "next" is
+ * past the program. */
+gpointer
+cb_test_next_symbol (const char *name)
+{
+  gpointer symbol = dlsym (RTLD_NEXT, name);
+
+  if (symbol == NULL)
+    g_error ("no %s after the test program's own: %s", name, dlerror ());
+  return symbol;
 }

@@ -60,6 +60,7 @@ void       cb_test_xdotool          (GtkWidget   *window,
                                      ...) G_GNUC_PRINTF (2, 3);
 void       cb_test_type_keys        (GtkWidget   *window,
                                      const char  *keys);
+gpointer   cb_test_next_symbol      (const char  *name);
 
 typedef gboolean (*CbTestWidgetMatch) (GtkWidget *widget,
                                        gpointer   data);
