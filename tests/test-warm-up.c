@@ -330,7 +330,10 @@ test_warm_up_text (void)
                                      pango_font_description_get_size (description) + 2 * PANGO_SCALE);
     bigger = pango_font_description_to_string (description);
     g_object_set (settings, "gtk-font-name", bigger, NULL);
-    cb_test_wait_quiet (GTK_WIDGET (log.window), 500, TIMEOUT_MS);
+    /* Restyled in the next frames; drawn again once the window was still for 300 ms. */
+    cb_test_wait_quiet (GTK_WIDGET (log.window), 200, TIMEOUT_MS);
+    cb_test_spin_for (1000);
+    cb_test_wait_quiet (GTK_WIDGET (log.window), 200, TIMEOUT_MS);
 
     wait = (FrameWait) { &log, log.painted_after };
     before = glyph_loads;

@@ -318,13 +318,19 @@ _cb_window_warm_up (CbWindow *self)
   layout_pages (self);
 }
 
-/* Other glyphs to draw: the window's scale, or the font settings, changed. */
+/* Other glyphs to draw: the window's scale, or the font settings, changed. Drawn once the
+ * window has been still for LAYOUT_DELAY_MS: the labels take the new font when the next
+ * frame restyles them, and an idle callback drawn before that frame would draw the old one. */
 static void
 glyphs_changed_cb (CbWindow *self)
 {
   self->text_drawn = 0;
-  if (self->warming_up && self->stack != NULL)
-    layout_pages (self);
+  if (!self->warming_up || self->stack == NULL)
+    return;
+  g_clear_handle_id (&self->layout_delay_source, g_source_remove);
+  self->layout_delay_source = g_timeout_add (LAYOUT_DELAY_MS, layout_delay_cb, self);
+  g_source_set_name_by_id (self->layout_delay_source,
+                           "[command-builder] draw the pages' text again, new glyphs");
 }
 
 /* A switch on screen: it paid for the repaint, or is paying for it now. */
